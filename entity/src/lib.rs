@@ -1,0 +1,9 @@
+//! sea-orm entities: the database's shape, nothing more. Models never cross the HTTP boundary;
+//! `src/routes/` maps them to response types of their own.
+
+pub mod app_setting;
+pub mod cluster;
+pub mod district;
+pub mod industry_class;
+pub mod organisation;
+pub mod user;

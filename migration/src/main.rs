@@ -1,0 +1,7 @@
+//! `migration up | down | fresh | status`, reading `DATABASE_URL`.
+use sea_orm_migration::prelude::*;
+
+#[tokio::main]
+async fn main() {
+    cli::run_cli(migration::Migrator).await;
+}

@@ -1,0 +1,8 @@
+//! Who is calling: passwords, tokens and the [`Caller`] extractor every protected route takes.
+
+mod caller;
+mod jwt;
+pub mod password;
+
+pub use caller::{Caller, MaybeCaller};
+pub use jwt::{AuthKeys, Claims};

@@ -1,0 +1,160 @@
+//! The command line: `serve` (default), `migrate`, `openapi`, `user add`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use migration::{Migrator, MigratorTrait};
+
+use crate::clock::{Clock, SystemClock};
+use crate::domain::role::Role;
+use crate::settings::Settings;
+use crate::startup::Application;
+use crate::{db, store, telemetry};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jiebang",
+    version,
+    about = "揭榜挂帅 competition service for Chongqing's industry brains"
+)]
+pub struct Cli {
+    /// A TOML config file (default: ./jiebang.toml if present). Environment variables
+    /// `JIEBANG__SECTION__KEY` override it.
+    #[arg(long, global = true, env = "JIEBANG_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP service (the default).
+    Serve,
+    /// Database migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Print the OpenAPI document (regenerate the committed spec with
+    /// `cargo run -- openapi > openapi/openapi.json`).
+    Openapi,
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Apply pending migrations.
+    Up,
+    /// Roll back the last migration (or `-n N`).
+    Down {
+        #[arg(short, default_value_t = 1)]
+        n: u32,
+    },
+    /// List applied and pending migrations.
+    Status,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Create an account. The password is read from `JIEBANG_NEW_PASSWORD` or the first line of stdin.
+    Add {
+        username: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long)]
+        district: Option<String>,
+        #[arg(long)]
+        organisation: Option<i32>,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s)
+}
+
+/// Runs the command line.
+///
+/// # Errors
+/// Anything that stops the command; printed by `main`.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Some(Command::Openapi) = cli.command {
+        let doc = crate::routes::openapi();
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(());
+    }
+    let settings = Settings::load(cli.config.as_deref())?;
+    telemetry::init(&settings.log);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            tracing::info!(addr = %settings.server.addr, database = %db::redact(&settings.database.url), "starting");
+            let app = Application::build(settings).await?;
+            tracing::info!(port = app.port(), "listening; Swagger UI at /swagger-ui/");
+            app.run_until_stopped().await?;
+            tracing::info!("stopped");
+        }
+        Command::Migrate { action } => {
+            let conn = db::connect(&settings.database).await?;
+            match action {
+                MigrateAction::Up => Migrator::up(&conn, None).await?,
+                MigrateAction::Down { n } => Migrator::down(&conn, Some(n)).await?,
+                MigrateAction::Status => {
+                    for m in Migrator::get_applied_migrations(&conn).await? {
+                        println!("applied  {}", m.name());
+                    }
+                    for m in Migrator::get_pending_migrations(&conn).await? {
+                        println!("pending  {}", m.name());
+                    }
+                }
+            }
+        }
+        Command::User {
+            action:
+                UserAction::Add {
+                    username,
+                    role,
+                    district,
+                    organisation,
+                },
+        } => {
+            let password = match std::env::var("JIEBANG_NEW_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .context("reading the password from stdin")?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            if password.chars().count() < 12 {
+                anyhow::bail!("the password must be at least 12 characters");
+            }
+            let conn = db::connect_and_migrate(&settings.database).await?;
+            let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+            let user = store::users::create(
+                &conn,
+                store::users::NewUser {
+                    username,
+                    password,
+                    role,
+                    district_code: district,
+                    organisation_id: organisation,
+                },
+                clock.now(),
+            )
+            .await?;
+            println!(
+                "created user {} ({}) with id {}",
+                user.username, user.role, user.id
+            );
+        }
+        Command::Openapi => {}
+    }
+    Ok(())
+}

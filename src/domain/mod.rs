@@ -1,0 +1,23 @@
+//! The rules of the programme: codes, roles, state machines, scoring and the optimiser.
+//! Nothing here knows about actix or SQL.
+
+pub mod codes;
+pub mod industry_map;
+pub mod role;
+
+/// One bad input field, reported in a problem+json `errors` array.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    /// JSON path of the field, e.g. `form.industry_class.middle`.
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! The one error type of the HTTP layer, rendered as RFC 9457 `application/problem+json`.
+//!
+//! Every failure a client can see goes through [`ApiError`]: handler errors, actix's own extractor
+//! failures (see `extract.rs`), unknown routes and wrong methods (see `routes::fallback`). A 5xx says
+//! nothing of its cause; the cause is logged with its chain.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
+use serde::Serialize;
+use utoipa::openapi::{ContentBuilder, RefOr, Response, ResponseBuilder};
+use utoipa::{PartialSchema, ToSchema};
+
+pub use crate::domain::FieldError;
+
+pub type Result<T, E = ApiError> = std::result::Result<T, E>;
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the problem type.
+    #[schema(example = "https://jiebang.example/problems/validation")]
+    pub r#type: String,
+    /// A short summary of the problem type.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong in this occurrence, for a person to read.
+    pub detail: String,
+    /// For validation problems: every bad field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+    /// Problem-specific members (e.g. the current state of an object on a 409).
+    #[serde(flatten, skip_serializing_if = "serde_json::Map::is_empty")]
+    #[schema(value_type = Object)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{detail}")]
+    BadRequest {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("authentication required: {0}")]
+    Unauthorized(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: Vec<String> },
+    #[error("conflict: {detail}")]
+    Conflict {
+        detail: String,
+        extensions: serde_json::Map<String, serde_json::Value>,
+    },
+    #[error("precondition failed: {0}")]
+    PreconditionFailed(String),
+    #[error("precondition required: {0}")]
+    PreconditionRequired(String),
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// A 422 naming one field.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// A 409 with the given extension members (e.g. `current_state`).
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::Conflict {
+            detail: detail.into(),
+            extensions: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a problem member to a 409.
+    #[must_use]
+    pub fn with(mut self, key: &str, value: impl Serialize) -> Self {
+        if let Self::Conflict { extensions, .. } = &mut self {
+            extensions.insert(
+                key.to_owned(),
+                serde_json::to_value(value).unwrap_or(serde_json::Value::Null),
+            );
+        }
+        self
+    }
+
+    /// Turns a non-empty list of field errors into a 422, an empty one into `Ok`.
+    ///
+    /// # Errors
+    /// [`ApiError::Validation`] when `errors` is not empty.
+    pub fn check(errors: Vec<FieldError>) -> Result<()> {
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Self::Validation(errors))
+        }
+    }
+
+    fn kind(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::BadRequest { .. } => ("bad-request", "Bad request"),
+            Self::Validation(_) => ("validation", "Invalid input"),
+            Self::Unauthorized(_) => ("unauthorized", "Authentication required"),
+            Self::Forbidden(_) => ("forbidden", "Forbidden"),
+            Self::NotFound(_) => ("not-found", "Not found"),
+            Self::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
+            Self::Conflict { .. } => ("conflict", "Conflict"),
+            Self::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
+            Self::PreconditionRequired(_) => ("precondition-required", "Precondition required"),
+            Self::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
+            Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
+            Self::Unexpected(_) => ("internal", "Internal server error"),
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let (slug, title) = self.kind();
+        let status = self.status_code();
+        let mut errors = None;
+        let mut extensions = serde_json::Map::new();
+        let detail = match self {
+            Self::BadRequest { detail, errors: e } => {
+                if !e.is_empty() {
+                    errors = Some(e.clone());
+                }
+                detail.clone()
+            }
+            Self::Validation(e) => {
+                errors = Some(e.clone());
+                let fields: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
+                format!("{} invalid field(s): {}", e.len(), fields.join(", "))
+            }
+            Self::Unauthorized(d)
+            | Self::Forbidden(d)
+            | Self::NotFound(d)
+            | Self::PreconditionFailed(d)
+            | Self::PreconditionRequired(d)
+            | Self::PayloadTooLarge(d)
+            | Self::UnsupportedMediaType(d) => d.clone(),
+            Self::MethodNotAllowed { allow } => {
+                format!("this resource allows only: {}", allow.join(", "))
+            }
+            Self::Conflict {
+                detail,
+                extensions: ext,
+            } => {
+                extensions = ext.clone();
+                detail.clone()
+            }
+            Self::Unexpected(_) => {
+                "the server failed to handle this request; it has been logged".into()
+            }
+        };
+        Problem {
+            r#type: format!("https://jiebang.example/problems/{slug}"),
+            title: title.into(),
+            status: status.as_u16(),
+            detail,
+            errors,
+            extensions,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Unexpected(e) = self {
+            tracing::error!(error = ?e, "request failed");
+        }
+        let mut res = HttpResponse::build(self.status_code());
+        res.content_type("application/problem+json");
+        match self {
+            Self::Unauthorized(_) => {
+                res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            Self::MethodNotAllowed { allow } => {
+                res.insert_header((header::ALLOW, allow.join(", ")));
+            }
+            _ => {}
+        }
+        res.json(self.problem())
+    }
+}
+
+impl From<DbErr> for ApiError {
+    fn from(e: DbErr) -> Self {
+        match e {
+            DbErr::RecordNotFound(what) => Self::NotFound(what),
+            e => match e.sql_err() {
+                Some(SqlErr::UniqueConstraintViolation(_)) => {
+                    Self::conflict("an object with the same unique key already exists")
+                }
+                _ => Self::Unexpected(anyhow::Error::new(e).context("database")),
+            },
+        }
+    }
+}
+
+/// True when a database error means "another writer got there first" (SQLite busy, PostgreSQL
+/// serialization failure); the caller may retry.
+pub fn is_contention(e: &DbErr) -> bool {
+    let text = match e {
+        DbErr::Exec(RuntimeErr::SqlxError(s)) | DbErr::Query(RuntimeErr::SqlxError(s)) => {
+            s.to_string()
+        }
+        DbErr::Conn(RuntimeErr::SqlxError(s)) => s.to_string(),
+        _ => return false,
+    };
+    text.contains("database is locked")
+        || text.contains("could not serialize")
+        || text.contains("deadlock")
+}
+
+/// Reusable problem+json responses for the OpenAPI document.
+pub mod responses {
+    use super::*;
+
+    macro_rules! problem_response {
+        ($name:ident, $desc:literal) => {
+            #[doc = $desc]
+            pub struct $name;
+            impl<'r> utoipa::ToResponse<'r> for $name {
+                fn response() -> (&'r str, RefOr<Response>) {
+                    (
+                        stringify!($name),
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .description($desc)
+                                .content(
+                                    "application/problem+json",
+                                    ContentBuilder::new()
+                                        .schema(Some(RefOr::Ref(
+                                            utoipa::openapi::Ref::from_schema_name(Problem::name()),
+                                        )))
+                                        .build(),
+                                )
+                                .build(),
+                        ),
+                    )
+                }
+            }
+        };
+    }
+
+    problem_response!(
+        BadRequest,
+        "The request could not be parsed (malformed JSON, a bad path or query parameter)."
+    );
+    problem_response!(Unauthorized, "No valid bearer token.");
+    problem_response!(
+        Forbidden,
+        "The caller's role or bindings do not allow this."
+    );
+    problem_response!(NotFound, "No such object, or not one the caller may see.");
+    problem_response!(
+        Conflict,
+        "The object's state or a unique key does not allow this."
+    );
+    problem_response!(PreconditionFailed, "The If-Match ETag is stale.");
+    problem_response!(PayloadTooLarge, "The body is over the size limit.");
+    problem_response!(
+        Unprocessable,
+        "One or more fields are invalid; `errors` names each."
+    );
+    problem_response!(PreconditionRequired, "The request must carry If-Match.");
+
+    /// Keeps `Problem` referenced even where only the schema is used.
+    pub fn problem_schema() -> RefOr<utoipa::openapi::schema::Schema> {
+        Problem::schema()
+    }
+}

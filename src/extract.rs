@@ -1,0 +1,220 @@
+//! Request extractors whose failures are problem+json naming the bad field.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::error::{PathError, QueryPayloadError};
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+use crate::startup::AppState;
+
+/// A JSON body, parsed with the path of any bad field. Malformed JSON is a 400; a well-formed body
+/// of the wrong shape (wrong type, unknown or missing field, a value a type refuses) is a 422 naming
+/// the field; a body over the limit is a 413; a non-JSON content type is a 415.
+#[derive(Debug)]
+pub struct ValidJson<T>(pub T);
+
+impl<T> std::ops::Deref for ValidJson<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// Parses JSON bytes into `T`, reporting the path of a bad field.
+///
+/// # Errors
+/// 400 for malformed JSON, 422 for a body of the wrong shape.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let msg = strip_position(&inner.to_string());
+                let field = named_field(&msg)
+                    .map(|name| join(&path, &name))
+                    .unwrap_or_else(|| {
+                        if path == "." {
+                            "body".to_owned()
+                        } else {
+                            path.clone()
+                        }
+                    });
+                ApiError::Validation(vec![FieldError::new(field, msg)])
+            }
+            _ => ApiError::BadRequest {
+                detail: format!("the body is not valid JSON: {inner}"),
+                errors: vec![FieldError::new("body", inner.to_string())],
+            },
+        }
+    })
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+/// For "unknown field `x`" and "missing field `x`", the field is `x` under the current path.
+fn named_field(msg: &str) -> Option<String> {
+    for prefix in ["unknown field `", "missing field `"] {
+        if let Some(rest) = msg.strip_prefix(prefix) {
+            return rest.split('`').next().map(str::to_owned);
+        }
+    }
+    None
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() || path == "." {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<AppState>>()
+            .map_or(1024 * 1024, |s| s.settings.server.body_limit);
+        let content_type_ok = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .is_none_or(|v| v == "application/json" || v.ends_with("+json"));
+        let declared = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::UnsupportedMediaType(
+                    "send the body as application/json".into(),
+                ));
+            }
+            let too_large =
+                || ApiError::PayloadTooLarge(format!("the body must be at most {limit} bytes"));
+            if declared.is_some_and(|n| n > limit) {
+                return Err(too_large());
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| ApiError::BadRequest {
+                    detail: format!("the body could not be read: {e}"),
+                    errors: vec![],
+                })?;
+                if body.len() + chunk.len() > limit {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            if body.is_empty() {
+                return Err(ApiError::BadRequest {
+                    detail: "a JSON body is required".into(),
+                    errors: vec![FieldError::new("body", "empty")],
+                });
+            }
+            parse_json(&body).map(ValidJson)
+        })
+    }
+}
+
+/// Path parameters that do not parse are a 400 naming the parameter.
+pub fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    let PathError::Deserialize(e) = &err else {
+        return ApiError::BadRequest {
+            detail: err.to_string(),
+            errors: vec![],
+        }
+        .into();
+    };
+    let msg = e.to_string();
+    ApiError::BadRequest {
+        detail: format!("a path parameter is not valid: {msg}"),
+        errors: vec![FieldError::new("path", msg)],
+    }
+    .into()
+}
+
+/// Query parameters that do not parse are a 400 naming the parameter.
+pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let msg = match &err {
+        QueryPayloadError::Deserialize(e) => e.to_string(),
+        other => other.to_string(),
+    };
+    let field = named_field(&msg).unwrap_or_else(|| "query".to_owned());
+    ApiError::BadRequest {
+        detail: format!("a query parameter is not valid: {msg}"),
+        errors: vec![FieldError::new(field, msg)],
+    }
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[expect(dead_code)]
+    struct Inner {
+        n: u32,
+    }
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[expect(dead_code)]
+    struct Outer {
+        inner: Inner,
+        list: Vec<Inner>,
+    }
+
+    fn field_of(body: &str) -> String {
+        match parse_json::<Outer>(body.as_bytes()) {
+            Err(ApiError::Validation(e)) => e[0].field.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_the_bad_field() {
+        assert_eq!(field_of(r#"{"inner":{"n":"x"},"list":[]}"#), "inner.n");
+        assert_eq!(
+            field_of(r#"{"inner":{"n":1},"list":[{"n":1},{"m":2}]}"#),
+            "list[1].m"
+        );
+        assert_eq!(field_of(r#"{"inner":{"n":1}}"#), "list");
+        assert_eq!(
+            field_of(r#"{"inner":{"n":1},"list":[],"extra":1}"#),
+            "extra"
+        );
+    }
+
+    #[test]
+    fn malformed_is_bad_request() {
+        assert!(matches!(
+            parse_json::<Outer>(b"{"),
+            Err(ApiError::BadRequest { .. })
+        ));
+    }
+}

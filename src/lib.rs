@@ -1,0 +1,14 @@
+//! jiebang: the 揭榜挂帅 competition service. `main.rs` is a thin CLI over this library.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod extract;
+pub mod routes;
+pub mod settings;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,37 @@
+//! Liveness and readiness.
+
+use actix_web::{get, HttpResponse};
+
+use super::Data;
+use crate::error::Result;
+
+/// The process is alive.
+#[utoipa::path(tag = "operations", operation_id = "get_healthz", responses((status = 200, description = "Alive")))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
+}
+
+/// The database answers.
+#[utoipa::path(
+    tag = "operations",
+    operation_id = "get_readyz",
+    responses((status = 200, description = "Ready"), (status = 503, description = "The database does not answer"))
+)]
+#[get("/readyz")]
+pub async fn readyz(state: Data) -> Result<HttpResponse> {
+    Ok(match state.db.ping().await {
+        Ok(()) => HttpResponse::Ok().json(serde_json::json!({"status": "ready"})),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            HttpResponse::ServiceUnavailable()
+                .content_type("application/problem+json")
+                .json(serde_json::json!({
+                    "type": "https://jiebang.example/problems/unavailable",
+                    "title": "Service unavailable",
+                    "status": 503,
+                    "detail": "the database does not answer"
+                }))
+        }
+    })
+}

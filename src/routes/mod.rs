@@ -1,0 +1,192 @@
+//! HTTP: extract, authorise, call the domain and the store, map to response types.
+//! One file per resource; every route is registered through `utoipa_actix_web` so the served
+//! OpenAPI document lists exactly what is routed.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpRequest};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::OpenApi;
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_swagger_ui::{Config, SwaggerUi};
+
+use crate::error::{responses, ApiError, FieldError, Problem};
+use crate::extract;
+use crate::startup::AppState;
+use crate::telemetry;
+
+mod auth;
+mod clusters;
+mod districts;
+mod health;
+mod industry_classes;
+mod organisations;
+mod users;
+
+pub type Data = web::Data<AppState>;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "jiebang",
+        description = "揭榜挂帅 — the \"unveil the list and take command\" competition for Chongqing's industry brains (行业产业大脑): intake, selection of the list, calls and awards.",
+        license(name = "MIT")
+    ),
+    modifiers(&SecurityAddon),
+    components(
+        schemas(Problem, FieldError),
+        responses(
+            responses::BadRequest,
+            responses::Unauthorized,
+            responses::Forbidden,
+            responses::NotFound,
+            responses::Conflict,
+            responses::PreconditionFailed,
+            responses::PreconditionRequired,
+            responses::PayloadTooLarge,
+            responses::Unprocessable
+        )
+    ),
+    tags(
+        (name = "operations", description = "Liveness and readiness."),
+        (name = "auth", description = "Tokens."),
+        (name = "users", description = "Accounts and roles."),
+        (name = "organisations", description = "Applicant organisations (建设主体)."),
+        (name = "reference", description = "Districts, industry maps, clusters and industry classes.")
+    )
+)]
+struct ApiDoc;
+
+struct SecurityAddon;
+
+impl utoipa::Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut http = Http::new(HttpAuthScheme::Bearer);
+        http.bearer_format = Some("JWT".into());
+        components.add_security_scheme("bearer_auth", SecurityScheme::Http(http));
+    }
+}
+
+fn api() -> utoipa_actix_web::UtoipaApp<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(health::healthz)
+        .service(health::readyz)
+        .service(
+            scope::scope("/api/v1")
+                .configure(auth::configure)
+                .configure(users::configure)
+                .configure(organisations::configure)
+                .configure(districts::configure)
+                .configure(clusters::configure)
+                .configure(industry_classes::configure),
+        )
+}
+
+/// The OpenAPI document, exactly as the server serves it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = api().split_for_parts().1;
+    doc.info.version = env!("CARGO_PKG_VERSION").into();
+    doc
+}
+
+/// The whole application for one worker.
+pub fn app(
+    state: Data,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, mut doc) = api().split_for_parts();
+    doc.info.version = env!("CARGO_PKG_VERSION").into();
+    let table = web::Data::new(RouteTable::new(&doc));
+    app.app_data(state)
+        .app_data(table)
+        .app_data(web::PathConfig::default().error_handler(extract::path_error))
+        .app_data(web::QueryConfig::default().error_handler(extract::query_error))
+        .service(
+            SwaggerUi::new("/swagger-ui/{_:.*}")
+                .url("/api-docs/openapi.json", doc)
+                .config(
+                    Config::default()
+                        .validator_url("none")
+                        .try_it_out_enabled(true),
+                ),
+        )
+        .default_service(web::to(fallback))
+        .wrap(from_fn(telemetry::request_span))
+}
+
+/// The routed paths and their methods, to tell a wrong method (405) from an unknown path (404).
+struct RouteTable(Vec<(Vec<String>, Vec<&'static str>)>);
+
+impl RouteTable {
+    fn new(doc: &utoipa::openapi::OpenApi) -> Self {
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path
+                    .trim_matches('/')
+                    .split('/')
+                    .map(str::to_owned)
+                    .collect();
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(m, present)| present.then_some(m))
+                .collect();
+                (segments, methods)
+            })
+            .collect();
+        Self(routes)
+    }
+
+    fn allowed(&self, path: &str) -> Option<Vec<String>> {
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        self.0.iter().find_map(|(segments, methods)| {
+            let matches = segments.len() == parts.len()
+                && segments
+                    .iter()
+                    .zip(&parts)
+                    .all(|(s, p)| (s.starts_with('{') && !p.is_empty()) || s == p);
+            matches.then(|| methods.iter().map(|m| (*m).to_owned()).collect())
+        })
+    }
+}
+
+async fn fallback(req: HttpRequest, table: web::Data<RouteTable>) -> ApiError {
+    match table.allowed(req.path()) {
+        Some(allow) => ApiError::MethodNotAllowed { allow },
+        None => ApiError::NotFound(format!("no route for {}", req.path())),
+    }
+}
+
+impl actix_web::Responder for ApiError {
+    type Body = actix_web::body::BoxBody;
+    fn respond_to(self, _req: &HttpRequest) -> actix_web::HttpResponse {
+        actix_web::ResponseError::error_response(&self)
+    }
+}

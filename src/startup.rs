@@ -1,0 +1,117 @@
+//! Building and running the application: database, keys, bootstrap account, HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{web, HttpServer};
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+use secrecy::ExposeSecret;
+
+use crate::auth::AuthKeys;
+use crate::clock::{Clock, SystemClock};
+use crate::settings::Settings;
+use crate::{db, routes, store};
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub clock: Arc<dyn Clock>,
+    pub auth: AuthKeys,
+    pub settings: Settings,
+}
+
+impl AppState {
+    /// Prepares the database (migrations, JWT key, first admin) and the keys.
+    ///
+    /// # Errors
+    /// When the database cannot be reached or prepared.
+    pub async fn prepare(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let db = db::connect_and_migrate(&settings.database).await?;
+        let secret = match &settings.auth.secret {
+            Some(s) => s.expose_secret().as_bytes().to_vec(),
+            None => store::settings::jwt_secret(&db, clock.now())
+                .await?
+                .into_bytes(),
+        };
+        let auth = AuthKeys::new(
+            &secret,
+            &settings.auth.issuer,
+            &settings.auth.audience,
+            settings.auth.token_ttl_secs,
+        );
+        store::users::bootstrap_admin(&db, settings.bootstrap.admin_password.as_ref(), clock.now())
+            .await
+            .context("creating the first commission account")?;
+        Ok(Self {
+            db,
+            clock,
+            auth,
+            settings,
+        })
+    }
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+impl Application {
+    /// # Errors
+    /// See [`Application::build_with_clock`].
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// Binds the listener (port 0 picks a free one), prepares the database and builds the server.
+    ///
+    /// # Errors
+    /// When the address cannot be bound or the database cannot be prepared.
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(settings.server.addr)
+            .with_context(|| format!("binding {}", settings.server.addr))?;
+        let port = listener.local_addr()?.port();
+        let workers = settings.server.workers;
+        let shutdown = settings.server.shutdown_timeout;
+        let state = web::Data::new(AppState::prepare(settings, clock).await?);
+        let data = state.clone();
+        let mut server = HttpServer::new(move || routes::app(data.clone()))
+            .listen(listener)?
+            .shutdown_timeout(shutdown);
+        if let Some(n) = workers {
+            server = server.workers(n);
+        }
+        Ok(Self {
+            port,
+            server: server.run(),
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until SIGINT/SIGTERM, then stops accepting and lets in-flight requests finish.
+    ///
+    /// # Errors
+    /// When the server fails.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    /// A handle to stop the server from outside (tests restarting on the same database).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+}

@@ -1,0 +1,6 @@
+//! Persistence: functions over `&impl ConnectionTrait`, one file per kind of object.
+
+pub mod organisations;
+pub mod reference;
+pub mod settings;
+pub mod users;

@@ -1,0 +1,125 @@
+//! Accounts.
+
+use chrono::{DateTime, Utc};
+use entity::user;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::auth::password;
+use crate::domain::role::Role;
+
+pub struct NewUser {
+    pub username: String,
+    pub password: String,
+    pub role: Role,
+    pub district_code: Option<String>,
+    pub organisation_id: Option<i32>,
+}
+
+/// Creates an account (the password is hashed here).
+///
+/// # Errors
+/// Database failures, including a duplicate username (a unique violation).
+pub async fn create(
+    db: &impl ConnectionTrait,
+    new: NewUser,
+    now: DateTime<Utc>,
+) -> anyhow::Result<user::Model> {
+    let hash = password::hash(new.password).await?;
+    let model = user::ActiveModel {
+        username: Set(new.username),
+        password_hash: Set(hash),
+        role: Set(new.role.as_str().into()),
+        district_code: Set(new.district_code),
+        organisation_id: Set(new.organisation_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(model)
+}
+
+/// # Errors
+/// Database failures.
+pub async fn by_username(
+    db: &impl ConnectionTrait,
+    username: &str,
+) -> Result<Option<user::Model>, sea_orm::DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(db)
+        .await
+}
+
+/// # Errors
+/// Database failures.
+pub async fn by_id(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<user::Model>, sea_orm::DbErr> {
+    user::Entity::find_by_id(id).one(db).await
+}
+
+/// # Errors
+/// Database failures.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    role: Option<Role>,
+) -> Result<Vec<user::Model>, sea_orm::DbErr> {
+    let mut q = user::Entity::find().order_by_asc(user::Column::Id);
+    if let Some(r) = role {
+        q = q.filter(user::Column::Role.eq(r.as_str()));
+    }
+    q.all(db).await
+}
+
+/// On an empty database, creates the commission account `admin`. Without a configured password a
+/// strong one is generated and printed once to the log.
+///
+/// # Errors
+/// Database failures.
+pub async fn bootstrap_admin(
+    db: &impl ConnectionTrait,
+    configured: Option<&SecretString>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    if user::Entity::find().count(db).await? > 0 {
+        return Ok(());
+    }
+    let (password, generated) = match configured {
+        Some(p) => (p.expose_secret().to_owned(), false),
+        None => (password::generate(), true),
+    };
+    let result = create(
+        db,
+        NewUser {
+            username: "admin".into(),
+            password: password.clone(),
+            role: Role::Commission,
+            district_code: None,
+            organisation_id: None,
+        },
+        now,
+    )
+    .await;
+    match result {
+        Ok(_) if generated => {
+            tracing::warn!(
+                username = "admin",
+                password = %password,
+                "created the first commission account with a generated password; it is shown only this once"
+            );
+        }
+        Ok(_) => tracing::info!(username = "admin", "created the first commission account"),
+        // Another instance created it at the same moment.
+        Err(e) if by_username(db, "admin").await?.is_some() => {
+            tracing::debug!(error = %e, "admin already created by another instance");
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
