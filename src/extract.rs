@@ -76,6 +76,9 @@ fn named_field(msg: &str) -> Option<String> {
 fn join(path: &str, name: &str) -> String {
     if path.is_empty() || path == "." {
         name.to_owned()
+    } else if path == name || path.ends_with(&format!(".{name}")) {
+        // An unknown field's path already ends with it.
+        path.to_owned()
     } else {
         format!("{path}.{name}")
     }

@@ -69,7 +69,10 @@ fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
 }
 
 async fn load(state: web::Data<AppState>, token: String) -> Result<Caller, ApiError> {
-    let claims = state.auth.verify(&token).map_err(ApiError::Unauthorized)?;
+    let claims = state
+        .auth
+        .verify(&token, state.clock.now().timestamp())
+        .map_err(ApiError::Unauthorized)?;
     let id: i32 = claims
         .sub
         .parse()

@@ -120,10 +120,9 @@ mod tests {
 
     #[test]
     fn uscc_known_valid_codes() {
-        // Published example codes whose check characters are known to be right.
-        for ok in ["91350100M000100Y43", "91110000600037785J"] {
-            assert!(Uscc::parse(ok).is_ok(), "{ok}: {:?}", Uscc::parse(ok));
-        }
+        // A published example code whose check character is known to be right.
+        let ok = "91350100M000100Y43";
+        assert!(Uscc::parse(ok).is_ok(), "{ok}: {:?}", Uscc::parse(ok));
     }
 
     #[test]

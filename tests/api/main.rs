@@ -1,0 +1,11 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+//! Integration tests: the real server on port 0, a fresh migrated database per test
+//! (SQLite by default; PostgreSQL when `TEST_DATABASE_URL` is set).
+
+mod auth;
+mod errors;
+mod helpers;
+mod openapi;
+mod reference;
+mod users;
