@@ -221,3 +221,44 @@ mod tests {
         ));
     }
 }
+
+/// The `If-Match` header of a conditional write, as sent (absent → 428 when required).
+#[derive(Debug, Clone)]
+pub struct IfMatch(pub Option<String>);
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let value = req
+            .headers()
+            .get(actix_web::http::header::IF_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().to_owned());
+        std::future::ready(Ok(IfMatch(value)))
+    }
+}
+
+/// A strong entity tag for one version of one object.
+pub fn etag(kind: &str, id: i32, version: i32) -> String {
+    format!("\"{kind}-{id}-v{version}\"")
+}
+
+impl IfMatch {
+    /// Requires the header to name exactly the current version.
+    ///
+    /// # Errors
+    /// 428 when the header is missing, 412 when it names another version.
+    pub fn check(&self, current: &str) -> Result<(), ApiError> {
+        match self.0.as_deref() {
+            None => Err(ApiError::PreconditionRequired(format!(
+                "send If-Match with the ETag you read (current: {current}) so that no one's change is lost"
+            ))),
+            Some(v) if v.split(',').any(|t| t.trim() == current) => Ok(()),
+            Some(v) => Err(ApiError::PreconditionFailed(format!(
+                "the object changed since you read it: If-Match {v} but the current ETag is {current}; read it again and redo your change"
+            ))),
+        }
+    }
+}

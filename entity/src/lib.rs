@@ -6,4 +6,7 @@ pub mod cluster;
 pub mod district;
 pub mod industry_class;
 pub mod organisation;
+pub mod proposal;
+pub mod proposal_event;
+pub mod round;
 pub mod user;

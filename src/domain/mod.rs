@@ -1,9 +1,19 @@
-//! The rules of the programme: codes, roles, state machines, scoring and the optimiser.
+//! The rules of the programme: codes, roles, proposals, scoring and the optimiser.
 //! Nothing here knows about actix or SQL.
 
+pub mod access;
 pub mod codes;
+pub mod completeness;
 pub mod industry_map;
+pub mod json_patch;
+pub mod layout;
+pub mod money;
+pub mod proposal;
+pub mod proposal_state;
+pub mod representativeness;
 pub mod role;
+pub mod round;
+pub mod score;
 
 /// One bad input field, reported in a problem+json `errors` array.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]

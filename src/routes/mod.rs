@@ -22,6 +22,10 @@ mod districts;
 mod health;
 mod industry_classes;
 mod organisations;
+mod proposal_actions;
+mod proposal_import;
+mod proposals;
+mod rounds;
 mod users;
 
 pub type Data = web::Data<AppState>;
@@ -53,7 +57,9 @@ pub type Data = web::Data<AppState>;
         (name = "auth", description = "Tokens."),
         (name = "users", description = "Accounts and roles."),
         (name = "organisations", description = "Applicant organisations (建设主体)."),
-        (name = "reference", description = "Districts, industry maps, clusters and industry classes.")
+        (name = "reference", description = "Districts, industry maps, clusters and industry classes."),
+        (name = "rounds", description = "Yearly rounds: deadline, list size, selection settings."),
+        (name = "proposals", description = "Intention forms and construction plans, review and sealing (意向征集).")
     )
 )]
 struct ApiDoc;
@@ -90,7 +96,11 @@ fn api() -> utoipa_actix_web::UtoipaApp<
                 .configure(organisations::configure)
                 .configure(districts::configure)
                 .configure(clusters::configure)
-                .configure(industry_classes::configure),
+                .configure(industry_classes::configure)
+                .configure(rounds::configure)
+                .configure(proposals::configure)
+                .configure(proposal_actions::configure)
+                .configure(proposal_import::configure),
         )
 }
 

@@ -1,6 +1,8 @@
 //! Persistence: functions over `&impl ConnectionTrait`, one file per kind of object.
 
 pub mod organisations;
+pub mod proposals;
 pub mod reference;
+pub mod rounds;
 pub mod settings;
 pub mod users;

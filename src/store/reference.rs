@@ -166,3 +166,54 @@ pub async fn import_industry_classes<C: ConnectionTrait + TransactionTrait>(
     txn.commit().await?;
     Ok(n)
 }
+
+/// Reference data held in memory for validating a proposal (a few hundred rows at most).
+pub struct RefData {
+    districts: std::collections::HashSet<String>,
+    clusters: std::collections::HashMap<String, String>,
+    classes: std::collections::HashMap<String, Option<String>>,
+}
+
+impl RefData {
+    /// # Errors
+    /// Database failures.
+    pub async fn load(db: &impl ConnectionTrait) -> Result<Self, DbErr> {
+        Ok(Self {
+            districts: district::Entity::find()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|d| d.code)
+                .collect(),
+            clusters: cluster::Entity::find()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|c| (c.code, c.tier))
+                .collect(),
+            classes: industry_class::Entity::find()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|c| (c.code, c.parent))
+                .collect(),
+        })
+    }
+
+    /// The stored tier name of a cluster.
+    pub fn cluster_tier(&self, code: &str) -> Option<&str> {
+        self.clusters.get(code).map(String::as_str)
+    }
+}
+
+impl crate::domain::proposal::ReferenceLookup for RefData {
+    fn district_exists(&self, code: &str) -> bool {
+        self.districts.contains(code)
+    }
+    fn cluster_exists(&self, code: &str) -> bool {
+        self.clusters.contains_key(code)
+    }
+    fn industry_class_parent(&self, code: &str) -> Option<Option<String>> {
+        self.classes.get(code).cloned()
+    }
+}

@@ -7,5 +7,6 @@ mod auth;
 mod errors;
 mod helpers;
 mod openapi;
+mod proposals;
 mod reference;
 mod users;

@@ -1,0 +1,214 @@
+//! A round's own rules: its deadline, list size, and the selection's weights, constraint defaults
+//! and scoring constants — every number marked *(ours)* in DOMAIN.md, changeable per round.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::proposal::ConstructionModel;
+use super::score::ScoringParams;
+use super::FieldError;
+
+/// Weights of the three criteria, in hundredths; each 0..=100, summing to 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    /// Weight of plan completeness (方案完整性). Default 30.
+    pub completeness: i64,
+    /// Weight of industry representativeness (行业代表性). Default 35.
+    pub representativeness: i64,
+    /// Weight of district industrial layout (区县产业布局). Default 35.
+    pub layout: i64,
+}
+
+impl Default for Weights {
+    /// Layout and representativeness first, as the notice lists them; completeness close behind.
+    fn default() -> Self {
+        Weights {
+            completeness: 30,
+            representativeness: 35,
+            layout: 35,
+        }
+    }
+}
+
+impl Weights {
+    /// The weights in score order (completeness, representativeness, layout).
+    pub fn as_array(&self) -> [i64; 3] {
+        [self.completeness, self.representativeness, self.layout]
+    }
+
+    /// Each weight in 0..=100 and the three summing to exactly 100.
+    pub fn validate(&self, field: &str) -> Vec<FieldError> {
+        let w = self.as_array();
+        let mut errors = Vec::new();
+        for (name, v) in ["completeness", "representativeness", "layout"]
+            .iter()
+            .zip(w)
+        {
+            if !(0..=100).contains(&v) {
+                errors.push(FieldError::new(
+                    format!("{field}.{name}"),
+                    "must be between 0 and 100 (hundredths)",
+                ));
+            }
+        }
+        if errors.is_empty() && w.iter().sum::<i64>() != 100 {
+            errors.push(FieldError::new(
+                field,
+                format!(
+                    "must sum to 100, got {} + {} + {} = {}",
+                    w[0],
+                    w[1],
+                    w[2],
+                    w.iter().sum::<i64>()
+                ),
+            ));
+        }
+        errors
+    }
+}
+
+fn one() -> Option<u32> {
+    Some(1)
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The round's default constraints for a selection run; a run may override each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConstraintDefaults {
+    /// At most this many per district (default 1; null = no cap).
+    #[serde(default = "one")]
+    pub max_per_district: Option<u32>,
+    /// At most this many per cluster, "one brain per industry" (default 1; null = no cap).
+    #[serde(default = "one")]
+    pub max_per_cluster: Option<u32>,
+    /// At least one from each region of 一区两群 that has an admissible proposal (default true).
+    #[serde(default = "yes")]
+    pub each_region: bool,
+    /// Completeness floor in hundredths of a point (default none).
+    #[serde(default)]
+    pub min_completeness: Option<i64>,
+    /// Minimum chosen per construction model (default none).
+    #[serde(default)]
+    pub min_per_model: BTreeMap<ConstructionModel, u32>,
+}
+
+impl Default for ConstraintDefaults {
+    fn default() -> Self {
+        Self {
+            max_per_district: one(),
+            max_per_cluster: one(),
+            each_region: true,
+            min_completeness: None,
+            min_per_model: BTreeMap::new(),
+        }
+    }
+}
+
+impl ConstraintDefaults {
+    pub fn validate(&self, field: &str) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if self.max_per_district == Some(0) {
+            errors.push(FieldError::new(
+                format!("{field}.max_per_district"),
+                "must be at least 1, or null for no cap",
+            ));
+        }
+        if self.max_per_cluster == Some(0) {
+            errors.push(FieldError::new(
+                format!("{field}.max_per_cluster"),
+                "must be at least 1, or null for no cap",
+            ));
+        }
+        if self
+            .min_completeness
+            .is_some_and(|m| !(0..=10_000).contains(&m))
+        {
+            errors.push(FieldError::new(
+                format!("{field}.min_completeness"),
+                "must be between 0 and 10000 (hundredths of a point)",
+            ));
+        }
+        errors
+    }
+}
+
+/// Everything a round decides about selection, stored with the round.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoundSettings {
+    #[serde(default)]
+    pub weights: Weights,
+    #[serde(default)]
+    pub constraints: ConstraintDefaults,
+    #[serde(default)]
+    pub scoring: ScoringParams,
+}
+
+impl RoundSettings {
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errors = self.weights.validate("weights");
+        errors.extend(self.constraints.validate("constraints"));
+        errors.extend(
+            self.scoring
+                .validate()
+                .into_iter()
+                .map(|e| FieldError::new(format!("scoring.{}", e.field), e.message)),
+        );
+        errors
+    }
+}
+
+/// Checks a round's own fields.
+pub fn validate_round(year: i32, title: &str, list_size: i64) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if !(2020..=2100).contains(&year) {
+        errors.push(FieldError::new("year", "must be between 2020 and 2100"));
+    }
+    if title.trim().is_empty() || title.chars().count() > 200 {
+        errors.push(FieldError::new("title", "must be 1–200 characters"));
+    }
+    if !(1..=50).contains(&list_size) {
+        errors.push(FieldError::new("list_size", "must be between 1 and 50"));
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_settings_are_valid() {
+        assert!(RoundSettings::default().validate().is_empty());
+    }
+
+    #[test]
+    fn weights_must_sum_to_100() {
+        let w = Weights {
+            completeness: 50,
+            representativeness: 50,
+            layout: 10,
+        };
+        assert_eq!(w.validate("weights")[0].field, "weights");
+        let w = Weights {
+            completeness: -5,
+            representativeness: 100,
+            layout: 5,
+        };
+        assert_eq!(w.validate("weights")[0].field, "weights.completeness");
+    }
+
+    #[test]
+    fn round_fields() {
+        let e = validate_round(1999, " ", 0);
+        let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["year", "title", "list_size"]);
+    }
+}

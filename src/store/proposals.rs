@@ -1,0 +1,313 @@
+//! Proposals and their history. Every write goes through [`create`] or [`apply`], each of which
+//! writes the proposal and its history event in one transaction; [`apply`] only succeeds against
+//! the version the caller read, so of two concurrent writers exactly one wins.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use entity::{proposal, proposal_event};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+
+use crate::domain::access::Scope;
+use crate::domain::json_patch::PatchOp;
+use crate::domain::proposal_state::Status;
+
+/// Who acted, for the history.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: i32,
+    pub role: String,
+}
+
+/// An event to record with a write.
+#[derive(Debug, Clone)]
+pub struct EventNote {
+    pub action: String,
+    pub changes: Vec<PatchOp>,
+    pub note: Option<String>,
+}
+
+pub struct NewProposal {
+    pub round_id: i32,
+    pub status: Status,
+    pub district_code: String,
+    pub cluster_code: Option<String>,
+    pub owner_organisation_id: Option<i32>,
+    pub form: serde_json::Value,
+    pub plan: serde_json::Value,
+    pub sealed_at: Option<DateTime<Utc>>,
+    pub sealed_by: Option<i32>,
+    pub seal_statement: Option<String>,
+}
+
+/// Inserts a proposal with its first history event (version 1).
+///
+/// # Errors
+/// Database failures.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    new: NewProposal,
+    actor: &Actor,
+    event: EventNote,
+    now: DateTime<Utc>,
+) -> Result<proposal::Model, DbErr> {
+    let model = proposal::ActiveModel {
+        round_id: Set(new.round_id),
+        status: Set(new.status.as_str().into()),
+        district_code: Set(new.district_code),
+        cluster_code: Set(new.cluster_code),
+        owner_organisation_id: Set(new.owner_organisation_id),
+        created_by: Set(actor.id),
+        form: Set(new.form),
+        plan: Set(new.plan),
+        version: Set(1),
+        submitted_at: Set(new.sealed_at),
+        sealed_at: Set(new.sealed_at),
+        sealed_by: Set(new.sealed_by),
+        seal_statement: Set(new.seal_statement),
+        reasons: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    record(db, &model, None, actor, event, now).await?;
+    Ok(model)
+}
+
+async fn record(
+    db: &impl ConnectionTrait,
+    after: &proposal::Model,
+    from: Option<&str>,
+    actor: &Actor,
+    event: EventNote,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    proposal_event::ActiveModel {
+        proposal_id: Set(after.id),
+        version: Set(after.version),
+        actor_id: Set(actor.id),
+        actor_role: Set(actor.role.clone()),
+        at: Set(now),
+        action: Set(event.action),
+        from_status: Set(from.map(str::to_owned)),
+        to_status: Set(after.status.clone()),
+        changes: Set(serde_json::to_value(&event.changes).unwrap_or_default()),
+        note: Set(event.note),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// What a write changes; `None` leaves a column as it is.
+#[derive(Debug, Default)]
+pub struct Change {
+    pub status: Option<Status>,
+    pub district_code: Option<String>,
+    pub cluster_code: Option<Option<String>>,
+    pub form: Option<serde_json::Value>,
+    pub plan: Option<serde_json::Value>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub sealed: Option<(DateTime<Utc>, i32, String)>,
+    pub reasons: Option<Option<String>>,
+}
+
+/// Outcome of a conditional write.
+pub enum Applied {
+    Done(Box<proposal::Model>),
+    /// Someone else changed the proposal since `expected_version`.
+    Stale,
+}
+
+/// Writes `change` if the proposal is still at `expected_version`, with its history event, in one
+/// transaction. The conditional UPDATE comes first, so on SQLite the transaction takes the write
+/// lock before reading anything (no stale-snapshot upgrade).
+///
+/// # Errors
+/// Database failures.
+pub async fn apply<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    current: &proposal::Model,
+    expected_version: i32,
+    change: Change,
+    actor: &Actor,
+    event: EventNote,
+    now: DateTime<Utc>,
+) -> Result<Applied, DbErr> {
+    let txn = db.begin().await?;
+    let mut q = proposal::Entity::update_many()
+        .col_expr(proposal::Column::Version, Expr::value(expected_version + 1))
+        .col_expr(proposal::Column::UpdatedAt, Expr::value(now));
+    if let Some(s) = change.status {
+        q = q.col_expr(proposal::Column::Status, Expr::value(s.as_str()));
+    }
+    if let Some(d) = change.district_code {
+        q = q.col_expr(proposal::Column::DistrictCode, Expr::value(d));
+    }
+    if let Some(c) = change.cluster_code {
+        q = q.col_expr(proposal::Column::ClusterCode, Expr::value(c));
+    }
+    if let Some(f) = change.form {
+        q = q.col_expr(proposal::Column::Form, Expr::value(f));
+    }
+    if let Some(p) = change.plan {
+        q = q.col_expr(proposal::Column::Plan, Expr::value(p));
+    }
+    if let Some(t) = change.submitted_at {
+        q = q.col_expr(proposal::Column::SubmittedAt, Expr::value(t));
+    }
+    if let Some((at, by, statement)) = change.sealed {
+        q = q
+            .col_expr(proposal::Column::SealedAt, Expr::value(at))
+            .col_expr(proposal::Column::SealedBy, Expr::value(by))
+            .col_expr(proposal::Column::SealStatement, Expr::value(statement));
+    }
+    if let Some(r) = change.reasons {
+        q = q.col_expr(proposal::Column::Reasons, Expr::value(r));
+    }
+    let result = q
+        .filter(proposal::Column::Id.eq(current.id))
+        .filter(proposal::Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected != 1 {
+        txn.rollback().await?;
+        return Ok(Applied::Stale);
+    }
+    let after = proposal::Entity::find_by_id(current.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("proposal {}", current.id)))?;
+    record(&txn, &after, Some(&current.status), actor, event, now).await?;
+    txn.commit().await?;
+    Ok(Applied::Done(Box::new(after)))
+}
+
+/// # Errors
+/// Database failures.
+pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<proposal::Model>, DbErr> {
+    proposal::Entity::find_by_id(id).one(db).await
+}
+
+/// The rows a scope admits, as SQL (the same rules as `Scope::admits`).
+pub fn condition(scope: &Scope) -> Condition {
+    use proposal::Column as C;
+    match scope {
+        Scope::SealedOrLater => Condition::all().add(
+            C::Status.is_in(
+                Status::ALL
+                    .iter()
+                    .filter(|s| s.sealed_or_later())
+                    .map(|s| s.as_str()),
+            ),
+        ),
+        Scope::District(d) => Condition::all().add(C::DistrictCode.eq(d.as_str())).add(
+            Condition::any()
+                .add(C::OwnerOrganisationId.is_null())
+                .add(C::Status.ne(Status::Draft.as_str())),
+        ),
+        Scope::Organisation(o) => Condition::all().add(C::OwnerOrganisationId.eq(*o)),
+        Scope::ListedOnly => Condition::all().add(C::Status.eq(Status::Listed.as_str())),
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Filters {
+    pub district: Option<String>,
+    pub cluster: Option<String>,
+    pub status: Option<Status>,
+}
+
+/// A page of the proposals a scope admits, with the total matching.
+///
+/// # Errors
+/// Database failures.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    scope: &Scope,
+    filters: &Filters,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<proposal::Model>, u64), DbErr> {
+    let mut q = proposal::Entity::find()
+        .filter(proposal::Column::RoundId.eq(round_id))
+        .filter(condition(scope));
+    if let Some(d) = &filters.district {
+        q = q.filter(proposal::Column::DistrictCode.eq(d.as_str()));
+    }
+    if let Some(c) = &filters.cluster {
+        q = q.filter(proposal::Column::ClusterCode.eq(c.as_str()));
+    }
+    if let Some(s) = filters.status {
+        q = q.filter(proposal::Column::Status.eq(s.as_str()));
+    }
+    let paginator = q.order_by_asc(proposal::Column::Id).paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page.saturating_sub(1)).await?;
+    Ok((items, total))
+}
+
+/// Number of proposals per status in a round, optionally within a scope.
+///
+/// # Errors
+/// Database failures.
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    scope: Option<&Scope>,
+) -> Result<BTreeMap<String, u64>, DbErr> {
+    let mut q = proposal::Entity::find()
+        .select_only()
+        .column(proposal::Column::Status)
+        .column_as(proposal::Column::Id.count(), "n")
+        .filter(proposal::Column::RoundId.eq(round_id))
+        .group_by(proposal::Column::Status);
+    if let Some(s) = scope {
+        q = q.filter(condition(s));
+    }
+    let rows: Vec<(String, i64)> = q.into_tuple().all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(s, n)| (s, u64::try_from(n).unwrap_or(0)))
+        .collect())
+}
+
+/// Every proposal of a round in the given states (for selection and publication).
+///
+/// # Errors
+/// Database failures.
+pub async fn in_states(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    states: &[Status],
+) -> Result<Vec<proposal::Model>, DbErr> {
+    proposal::Entity::find()
+        .filter(proposal::Column::RoundId.eq(round_id))
+        .filter(proposal::Column::Status.is_in(states.iter().map(|s| s.as_str())))
+        .order_by_asc(proposal::Column::Id)
+        .all(db)
+        .await
+}
+
+/// A proposal's history, oldest first.
+///
+/// # Errors
+/// Database failures.
+pub async fn history(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Vec<proposal_event::Model>, DbErr> {
+    proposal_event::Entity::find()
+        .filter(proposal_event::Column::ProposalId.eq(id))
+        .order_by_asc(proposal_event::Column::Version)
+        .all(db)
+        .await
+}
