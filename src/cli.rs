@@ -45,6 +45,35 @@ pub enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Load the demo data set (about 40 proposals, invented names) into a round.
+    DemoData {
+        #[arg(long, default_value_t = 2024)]
+        year: i32,
+    },
+    /// From an empty database to a published list: load the demo data, run the selection,
+    /// publish version 1 and print the list with its reasons.
+    Demo {
+        #[arg(long, default_value_t = 2024)]
+        year: i32,
+    },
+    /// Benchmarks (not tests).
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchWhat {
+    /// Time the selection (solve, and solve with explanation) on random pools.
+    Selection {
+        /// Pool sizes, comma-separated.
+        #[arg(long, value_delimiter = ',', default_values_t = [50usize, 500, 5_000, 50_000])]
+        sizes: Vec<usize>,
+        /// Runs per size (the median is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,10 +112,16 @@ fn parse_role(s: &str) -> Result<Role, String> {
 /// # Errors
 /// Anything that stops the command; printed by `main`.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    if let Some(Command::Openapi) = cli.command {
-        let doc = crate::routes::openapi();
-        println!("{}", serde_json::to_string_pretty(&doc)?);
-        return Ok(());
+    match &cli.command {
+        Some(Command::Openapi) => {
+            let doc = crate::routes::openapi();
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+            return Ok(());
+        }
+        Some(Command::Bench {
+            what: BenchWhat::Selection { sizes, runs },
+        }) => return crate::bench::selection(sizes, *runs),
+        _ => {}
     }
     let settings = Settings::load(cli.config.as_deref())?;
     telemetry::init(&settings.log);
@@ -154,7 +189,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 user.username, user.role, user.id
             );
         }
-        Command::Openapi => {}
+        Command::DemoData { year } => {
+            let conn = db::connect_and_migrate(&settings.database).await?;
+            store::users::bootstrap_admin(
+                &conn,
+                settings.bootstrap.admin_password.as_ref(),
+                chrono::Utc::now(),
+            )
+            .await?;
+            let report = crate::demo_load::load(&conn, year).await?;
+            println!(
+                "loaded the {} demo: {} proposals ({:?}), {} organisations, {} accounts (password {:?})",
+                report.year,
+                report.proposals,
+                report.by_status,
+                report.organisations,
+                report.accounts,
+                crate::demo_load::DEMO_PASSWORD
+            );
+        }
+        Command::Demo { year } => crate::demo_run::run(settings, year).await?,
+        Command::Openapi | Command::Bench { .. } => {}
     }
     Ok(())
 }

@@ -45,6 +45,13 @@ pub enum ApiError {
     },
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// A 422 that is not about one field's shape (e.g. constraints no list satisfies).
+    #[error("unprocessable: {detail}")]
+    Unprocessable {
+        detail: String,
+        errors: Vec<FieldError>,
+        extensions: serde_json::Map<String, serde_json::Value>,
+    },
     #[error("authentication required: {0}")]
     Unauthorized(String),
     #[error("forbidden: {0}")]
@@ -112,6 +119,7 @@ impl ApiError {
         match self {
             Self::BadRequest { .. } => ("bad-request", "Bad request"),
             Self::Validation(_) => ("validation", "Invalid input"),
+            Self::Unprocessable { .. } => ("unprocessable", "Cannot be done as asked"),
             Self::Unauthorized(_) => ("unauthorized", "Authentication required"),
             Self::Forbidden(_) => ("forbidden", "Forbidden"),
             Self::NotFound(_) => ("not-found", "Not found"),
@@ -141,6 +149,15 @@ impl ApiError {
                 errors = Some(e.clone());
                 let fields: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
                 format!("{} invalid field(s): {}", e.len(), fields.join(", "))
+            }
+            Self::Unprocessable {
+                detail,
+                errors: e,
+                extensions: ext,
+            } => {
+                errors = Some(e.clone());
+                extensions = ext.clone();
+                detail.clone()
             }
             Self::Unauthorized(d)
             | Self::Forbidden(d)
@@ -178,7 +195,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,

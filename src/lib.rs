@@ -1,9 +1,13 @@
 //! jiebang: the 揭榜挂帅 competition service. `main.rs` is a thin CLI over this library.
 
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod clock;
 pub mod db;
+pub mod demo;
+pub mod demo_load;
+pub mod demo_run;
 pub mod domain;
 pub mod error;
 pub mod extract;

@@ -27,27 +27,7 @@ use super::FieldError;
 
 pub use super::industry_map::{IndustryMap, IndustryMapEntry, MapEntryKind};
 
-/// Region of the "一区两群" layout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Region {
-    /// 主城都市区: 21 districts and the three zones.
-    MainUrban,
-    /// 渝东北三峡库区城镇群: 11 districts and counties.
-    Northeast,
-    /// 渝东南武陵山区城镇群: 6 districts and counties.
-    Southeast,
-}
-
-impl Region {
-    fn label(self) -> &'static str {
-        match self {
-            Self::MainUrban => "主城都市区",
-            Self::Northeast => "渝东北三峡库区城镇群",
-            Self::Southeast => "渝东南武陵山区城镇群",
-        }
-    }
-}
+pub use super::selection::Region;
 
 /// Points per region, in hundredths of a point; each at most `region_max`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

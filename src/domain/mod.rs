@@ -8,12 +8,15 @@ pub mod industry_map;
 pub mod json_patch;
 pub mod layout;
 pub mod money;
+pub mod pool;
 pub mod proposal;
 pub mod proposal_state;
 pub mod representativeness;
 pub mod role;
 pub mod round;
 pub mod score;
+pub mod selection;
+pub mod selection_run;
 
 /// One bad input field, reported in a problem+json `errors` array.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]

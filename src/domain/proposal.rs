@@ -99,6 +99,17 @@ pub enum ConstructionModel {
     ThirdParty,
 }
 
+impl ConstructionModel {
+    /// The serde name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::GovernmentLed => "government_led",
+            Self::ChainLeaderLed => "chain_leader_led",
+            Self::ThirdParty => "third_party",
+        }
+    }
+}
+
 /// Contact of the filing unit, 联系人 and 手机号码.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, default)]

@@ -3,11 +3,12 @@
 //!
 //! ```text
 //! draft ──submit──▶ submitted ──seal──▶ sealed ──eligibility──▶ eligible ──publish──▶ listed
-//!   ▲                  │                   │                        │         └──────▶ not_listed
-//!   │               return                 └─────────────────▶ ineligible ──publish──▶ not_listed
+//!   ▲                  │                   │                        │                  ⇅ (correction)
+//!   │               return                 └──────────────▶ ineligible   └──publish──▶ not_listed
 //! returned ◀───────────┘ (edit, then submit again)
 //! ```
-//! Eligibility may be decided again (eligible ⇄ ineligible) until the list is published.
+//! Eligibility may be decided again (eligible ⇄ ineligible) until the list is published; a
+//! corrected list version may move a proposal between listed and not_listed.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -146,8 +147,9 @@ pub fn transition(from: Status, action: Action) -> Result<Status, IllegalMove> {
         (S::Submitted, A::Seal) => S::Sealed,
         (S::Sealed | S::Eligible | S::Ineligible, A::MarkEligible) => S::Eligible,
         (S::Sealed | S::Eligible | S::Ineligible, A::MarkIneligible) => S::Ineligible,
-        (S::Eligible, A::List) => S::Listed,
-        (S::Eligible | S::Ineligible | S::Sealed, A::NotList) => S::NotListed,
+        // Publication moves the eligible pool; a corrected version may move a proposal back.
+        (S::Eligible | S::NotListed, A::List) => S::Listed,
+        (S::Eligible | S::Listed, A::NotList) => S::NotListed,
         _ => return Err(IllegalMove { from, action }),
     };
     Ok(to)
@@ -188,8 +190,8 @@ mod tests {
             (S::Ineligible, A::MarkIneligible, S::Ineligible),
             (S::Eligible, A::List, S::Listed),
             (S::Eligible, A::NotList, S::NotListed),
-            (S::Ineligible, A::NotList, S::NotListed),
-            (S::Sealed, A::NotList, S::NotListed),
+            (S::NotListed, A::List, S::Listed),
+            (S::Listed, A::NotList, S::NotListed),
         ];
         for from in Status::ALL {
             for action in ACTIONS {
@@ -207,10 +209,18 @@ mod tests {
     }
 
     #[test]
-    fn published_states_are_final() {
+    fn published_states_move_only_by_publication() {
         for action in ACTIONS {
-            assert!(transition(Status::Listed, action).is_err());
-            assert!(transition(Status::NotListed, action).is_err());
+            let publication = matches!(action, Action::List | Action::NotList);
+            assert_eq!(
+                transition(Status::Listed, action).is_ok(),
+                action == Action::NotList
+            );
+            assert_eq!(
+                transition(Status::NotListed, action).is_ok(),
+                action == Action::List
+            );
+            assert!(publication || transition(Status::Listed, action).is_err());
         }
     }
 

@@ -10,65 +10,7 @@ use super::proposal::ConstructionModel;
 use super::score::ScoringParams;
 use super::FieldError;
 
-/// Weights of the three criteria, in hundredths; each 0..=100, summing to 100.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Weights {
-    /// Weight of plan completeness (方案完整性). Default 30.
-    pub completeness: i64,
-    /// Weight of industry representativeness (行业代表性). Default 35.
-    pub representativeness: i64,
-    /// Weight of district industrial layout (区县产业布局). Default 35.
-    pub layout: i64,
-}
-
-impl Default for Weights {
-    /// Layout and representativeness first, as the notice lists them; completeness close behind.
-    fn default() -> Self {
-        Weights {
-            completeness: 30,
-            representativeness: 35,
-            layout: 35,
-        }
-    }
-}
-
-impl Weights {
-    /// The weights in score order (completeness, representativeness, layout).
-    pub fn as_array(&self) -> [i64; 3] {
-        [self.completeness, self.representativeness, self.layout]
-    }
-
-    /// Each weight in 0..=100 and the three summing to exactly 100.
-    pub fn validate(&self, field: &str) -> Vec<FieldError> {
-        let w = self.as_array();
-        let mut errors = Vec::new();
-        for (name, v) in ["completeness", "representativeness", "layout"]
-            .iter()
-            .zip(w)
-        {
-            if !(0..=100).contains(&v) {
-                errors.push(FieldError::new(
-                    format!("{field}.{name}"),
-                    "must be between 0 and 100 (hundredths)",
-                ));
-            }
-        }
-        if errors.is_empty() && w.iter().sum::<i64>() != 100 {
-            errors.push(FieldError::new(
-                field,
-                format!(
-                    "must sum to 100, got {} + {} + {} = {}",
-                    w[0],
-                    w[1],
-                    w[2],
-                    w.iter().sum::<i64>()
-                ),
-            ));
-        }
-        errors
-    }
-}
+pub use super::selection::Weights;
 
 fn one() -> Option<u32> {
     Some(1)
@@ -153,7 +95,10 @@ pub struct RoundSettings {
 
 impl RoundSettings {
     pub fn validate(&self) -> Vec<FieldError> {
-        let mut errors = self.weights.validate("weights");
+        let mut errors = Vec::new();
+        if let Err(e) = self.weights.validate() {
+            errors.push(FieldError::new("weights", e));
+        }
         errors.extend(self.constraints.validate("constraints"));
         errors.extend(
             self.scoring
@@ -187,22 +132,6 @@ mod tests {
     #[test]
     fn default_settings_are_valid() {
         assert!(RoundSettings::default().validate().is_empty());
-    }
-
-    #[test]
-    fn weights_must_sum_to_100() {
-        let w = Weights {
-            completeness: 50,
-            representativeness: 50,
-            layout: 10,
-        };
-        assert_eq!(w.validate("weights")[0].field, "weights");
-        let w = Weights {
-            completeness: -5,
-            representativeness: 100,
-            layout: 5,
-        };
-        assert_eq!(w.validate("weights")[0].field, "weights.completeness");
     }
 
     #[test]

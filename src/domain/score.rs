@@ -21,7 +21,7 @@ pub const FULL_MARKS: i64 = 10_000;
 pub const FULL_MARKS_REASON: &str = "full marks";
 
 /// One criterion's score, 0–100 points in hundredths of a point, with its parts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Score {
     /// Sum of the parts' points, in hundredths of a point (0..=10000).
     pub total: i64,
@@ -30,7 +30,7 @@ pub struct Score {
 }
 
 /// One part of a score.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ScorePart {
     /// Stable snake_case id of the part, for clients and for replaying a selection.
     pub key: String,

@@ -21,11 +21,13 @@ mod clusters;
 mod districts;
 mod health;
 mod industry_classes;
+pub mod lists;
 mod organisations;
 mod proposal_actions;
 mod proposal_import;
-mod proposals;
-mod rounds;
+pub mod proposals;
+pub mod rounds;
+pub mod selections;
 mod users;
 
 pub type Data = web::Data<AppState>;
@@ -59,7 +61,9 @@ pub type Data = web::Data<AppState>;
         (name = "organisations", description = "Applicant organisations (建设主体)."),
         (name = "reference", description = "Districts, industry maps, clusters and industry classes."),
         (name = "rounds", description = "Yearly rounds: deadline, list size, selection settings."),
-        (name = "proposals", description = "Intention forms and construction plans, review and sealing (意向征集).")
+        (name = "proposals", description = "Intention forms and construction plans, review and sealing (意向征集)."),
+        (name = "selection", description = "Scoring the eligible pool and choosing the list exactly, with explanations and replay."),
+        (name = "list", description = "The published list (榜单) and its versions.")
     )
 )]
 struct ApiDoc;
@@ -100,7 +104,9 @@ fn api() -> utoipa_actix_web::UtoipaApp<
                 .configure(rounds::configure)
                 .configure(proposals::configure)
                 .configure(proposal_actions::configure)
-                .configure(proposal_import::configure),
+                .configure(proposal_import::configure)
+                .configure(selections::configure)
+                .configure(lists::configure),
         )
 }
 

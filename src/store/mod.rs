@@ -4,5 +4,6 @@ pub mod organisations;
 pub mod proposals;
 pub mod reference;
 pub mod rounds;
+pub mod selections;
 pub mod settings;
 pub mod users;

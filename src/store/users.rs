@@ -28,7 +28,21 @@ pub async fn create(
     new: NewUser,
     now: DateTime<Utc>,
 ) -> anyhow::Result<user::Model> {
-    let hash = password::hash(new.password).await?;
+    let hash = password::hash(new.password.clone()).await?;
+    create_hashed(db, new, hash, now).await
+}
+
+/// Creates an account whose password is already hashed (`new.password` is ignored); the demo
+/// loader hashes its one public password once for all its accounts.
+///
+/// # Errors
+/// Database failures, including a duplicate username.
+pub async fn create_hashed(
+    db: &impl ConnectionTrait,
+    new: NewUser,
+    hash: String,
+    now: DateTime<Utc>,
+) -> anyhow::Result<user::Model> {
     let model = user::ActiveModel {
         username: Set(new.username),
         password_hash: Set(hash),

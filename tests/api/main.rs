@@ -9,4 +9,5 @@ mod helpers;
 mod openapi;
 mod proposals;
 mod reference;
+mod selection;
 mod users;

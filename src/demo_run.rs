@@ -1,0 +1,101 @@
+//! `jiebang demo`: from an empty database to a published list of five, printed with its reasons.
+
+use std::sync::Arc;
+
+use actix_web::web;
+use anyhow::Context;
+
+use crate::auth::Caller;
+use crate::clock::SystemClock;
+use crate::domain::role::Role;
+use crate::domain::selection_run::points;
+use crate::routes::lists::{publish, PublishRequest};
+use crate::routes::selections::{run_selection, SelectionRequest};
+use crate::settings::Settings;
+use crate::startup::AppState;
+use crate::{demo_load, store};
+
+/// Runs the whole demo and prints the list.
+///
+/// # Errors
+/// A database that already holds the round's proposals, or any failure on the way.
+pub async fn run(settings: Settings, year: i32) -> anyhow::Result<()> {
+    let state = web::Data::new(AppState::prepare(settings, Arc::new(SystemClock)).await?);
+    let report = demo_load::load(&state.db, year).await?;
+    println!(
+        "Loaded {} demo proposals into the {year} round ({} organisations, {} accounts, password {:?}).",
+        report.proposals,
+        report.organisations,
+        report.accounts,
+        demo_load::DEMO_PASSWORD
+    );
+    let admin = store::users::list(&state.db, Some(Role::Commission))
+        .await?
+        .into_iter()
+        .next()
+        .context("no commission account")?;
+    let caller = Caller {
+        id: admin.id,
+        username: admin.username,
+        role: Role::Commission,
+        district_code: None,
+        organisation_id: None,
+    };
+    let run = run_selection(&state, &caller, year, SelectionRequest::default()).await?;
+    let list = publish(
+        &state,
+        &caller,
+        year,
+        PublishRequest {
+            selection_id: run.id,
+            note: format!("{year}年行业大脑建设榜单（示例数据）"),
+            correction_reason: None,
+        },
+    )
+    .await?;
+    println!();
+    println!(
+        "{year} 行业大脑建设榜单, version {} — from selection #{} ",
+        list.version, run.id
+    );
+    println!("  solver: {} ({})", run.solver, run.solver_version);
+    println!("  inputs sha256: {}", run.inputs_hash);
+    println!(
+        "  weights: completeness {} / representativeness {} / layout {}; objective {} points",
+        run.weights.completeness,
+        run.weights.representativeness,
+        run.weights.layout,
+        run.objective_points
+    );
+    println!("  tie rule: {}", run.tie_rule);
+    println!();
+    for (item, chosen) in list.items.iter().zip(&run.chosen) {
+        println!(
+            "{:>2}. {} — district {}, cluster {}, total {} (completeness {}, representativeness {}, layout {})",
+            item.rank,
+            item.direction,
+            item.district_code,
+            item.cluster_code.as_deref().unwrap_or("-"),
+            item.total_points,
+            hundredths(chosen.card.completeness.total),
+            hundredths(chosen.card.representativeness.total),
+            hundredths(chosen.card.layout.total),
+        );
+        println!("    {}", chosen.message);
+    }
+    println!();
+    println!("Left out, strongest first:");
+    for l in run.explanation.left_out.iter().take(12) {
+        println!("  P-{} ({}): {}", l.id, points(l.total), l.message);
+    }
+    println!();
+    println!("How far each weight can move before the list changes:");
+    for w in &run.explanation.weight_intervals {
+        println!("  {}", w.message);
+    }
+    Ok(())
+}
+
+fn hundredths(v: i64) -> String {
+    format!("{}.{:02}", v / 100, v % 100)
+}

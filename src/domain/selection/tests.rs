@@ -1,0 +1,768 @@
+//! Tests: brute-force property tests of optimality, the tie rule,
+//! infeasibility, margins, forcing costs, weight intervals and the
+//! reductions; unit tests of hand-checked cases.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{BTreeMap, HashMap};
+
+use proptest::prelude::*;
+
+use super::model::{reduce, Idx, Model, Restriction};
+use super::solve::Engine;
+use super::*;
+
+// ---------------------------------------------------------------------------
+// An independent brute force (shares no code with the module under test).
+
+/// Ids of the brute-force winner, sorted by priority, with its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Brute {
+    value: i64,
+    ids: Vec<i32>,
+}
+
+fn total(c: &Candidate, w: [i64; 3]) -> i64 {
+    c.scores.iter().zip(w).map(|(s, w)| s * w).sum()
+}
+
+/// The tie-rule winner by enumeration: combinations are visited in
+/// lexicographic order of priority positions, and only a strictly better
+/// value replaces the best, so the first optimal one found is the
+/// lexicographically smallest. `force_in`/`force_out` are ids.
+fn brute(
+    cands: &[Candidate],
+    w: [i64; 3],
+    c: &Constraints,
+    force_in: &[i32],
+    force_out: &[i32],
+) -> Option<Brute> {
+    let l = c.list_size as usize;
+    let admissible = |x: &Candidate| {
+        !c.exclusions.contains(&x.id) && c.min_completeness.is_none_or(|f| x.scores[0] >= f)
+    };
+    let mut required = [false; 3];
+    if c.each_region {
+        for x in cands.iter().filter(|x| admissible(x)) {
+            required[x.region.index()] = true;
+        }
+    }
+    let mut pool: Vec<&Candidate> = cands
+        .iter()
+        .filter(|x| admissible(x) && !force_out.contains(&x.id))
+        .collect();
+    pool.sort_by_key(|x| (x.sealed_at, x.id));
+    let must: Vec<i32> = c.pins.iter().chain(force_in).copied().collect();
+    if must.iter().any(|id| !pool.iter().any(|x| x.id == *id)) {
+        return None;
+    }
+    let mut best: Option<Brute> = None;
+    let mut stack: Vec<usize> = Vec::new();
+    fn rec(
+        pool: &[&Candidate],
+        start: usize,
+        stack: &mut Vec<usize>,
+        l: usize,
+        f: &mut dyn FnMut(&[usize]),
+    ) {
+        if stack.len() == l {
+            f(stack);
+            return;
+        }
+        for k in start..pool.len() {
+            if pool.len() - k < l - stack.len() {
+                break;
+            }
+            stack.push(k);
+            rec(pool, k + 1, stack, l, f);
+            stack.pop();
+        }
+    }
+    let mut visit = |set: &[usize]| {
+        let members: Vec<&Candidate> = set.iter().map(|&k| pool[k]).collect();
+        let count = |f: &dyn Fn(&Candidate) -> bool| members.iter().filter(|x| f(x)).count();
+        for x in &members {
+            if c.max_per_district
+                .is_some_and(|p| count(&|y| y.district == x.district) > p as usize)
+                || c.max_per_cluster
+                    .is_some_and(|q| count(&|y| y.cluster == x.cluster) > q as usize)
+            {
+                return;
+            }
+        }
+        for (k, r) in Region::ALL.iter().enumerate() {
+            if required[k] && count(&|y| y.region == *r) == 0 {
+                return;
+            }
+        }
+        for (model, &min) in &c.min_per_model {
+            if count(&|y| &y.model == model) < min as usize {
+                return;
+            }
+        }
+        if must.iter().any(|id| !members.iter().any(|x| x.id == *id)) {
+            return;
+        }
+        let value: i64 = members.iter().map(|x| total(x, w)).sum();
+        if best.as_ref().is_none_or(|b| value > b.value) {
+            best = Some(Brute {
+                value,
+                ids: members.iter().map(|x| x.id).collect(),
+            });
+        }
+    };
+    rec(&pool, 0, &mut stack, l, &mut visit);
+    best
+}
+
+/// Ids sorted by priority (sealed_at, id), the order the brute force uses.
+fn by_priority(cands: &[Candidate], ids: &[i32]) -> Vec<i32> {
+    let key: HashMap<i32, (i64, i32)> = cands.iter().map(|x| (x.id, (x.sealed_at, x.id))).collect();
+    let mut v = ids.to_vec();
+    v.sort_by_key(|id| key.get(id).copied());
+    v
+}
+
+// ---------------------------------------------------------------------------
+// Generators.
+
+#[derive(Debug, Clone)]
+struct Case {
+    cands: Vec<Candidate>,
+    weights: Weights,
+    constraints: Constraints,
+}
+
+const MODEL_NAMES: [&str; 3] = ["government_led", "chain_leader_led", "third_party"];
+
+type Row = (u8, u8, u8, [i64; 3], i64, Option<u8>);
+
+fn arb_row() -> impl Strategy<Value = Row> {
+    (
+        0u8..7,
+        0u8..7,
+        0u8..3,
+        proptest::array::uniform3(0i64..=4),
+        0i64..5,
+        proptest::option::weighted(0.1, 0u8..3),
+    )
+}
+
+fn arb_weights() -> impl Strategy<Value = Weights> {
+    let w = |a: i64, b: i64| Weights {
+        completeness: a,
+        representativeness: b.min(100 - a),
+        layout: 100 - a - b.min(100 - a),
+    };
+    // Round weights make equal totals (ties) common.
+    prop_oneof![
+        3 => (0i64..=100, 0i64..=100).prop_map(move |(a, b)| w(a, b)),
+        1 => Just(w(34, 33)),
+        1 => Just(w(100, 0)),
+        1 => Just(w(50, 50)),
+        1 => Just(w(0, 50)),
+    ]
+}
+
+fn arb_cap() -> impl Strategy<Value = Option<u32>> {
+    prop_oneof![Just(None), Just(Some(1)), Just(Some(1)), Just(Some(2))]
+}
+
+fn build_case(
+    rows: Vec<Row>,
+    district_region: Vec<u8>,
+    weights: Weights,
+    c: (u32, Option<u32>, Option<u32>, bool, Option<i64>),
+    mins: Vec<(u8, u32)>,
+    pins: Vec<usize>,
+    exclusions: Vec<usize>,
+) -> Case {
+    let n = rows.len();
+    let cands: Vec<Candidate> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(k, (d, cl, md, s, sealed, reg))| Candidate {
+            // Ids run against the index so that id order and input order differ.
+            id: 1000 - 3 * k as i32,
+            district: format!("D{d}"),
+            region: Region::ALL[reg.unwrap_or(district_region[d as usize]) as usize],
+            cluster: format!("C{cl}"),
+            model: MODEL_NAMES[md as usize].to_string(),
+            scores: s.map(|x| x * 2500),
+            sealed_at: sealed,
+        })
+        .collect();
+    let id_of = |k: usize| if k < n { cands[k].id } else { 7 };
+    let constraints = Constraints {
+        list_size: c.0,
+        max_per_district: c.1,
+        max_per_cluster: c.2,
+        each_region: c.3,
+        min_completeness: c.4.map(|f| f * 2500),
+        min_per_model: mins
+            .into_iter()
+            .map(|(md, x)| (MODEL_NAMES[md as usize].to_string(), x))
+            .collect::<BTreeMap<_, _>>(),
+        pins: pins.into_iter().map(id_of).collect(),
+        exclusions: exclusions.into_iter().map(id_of).collect(),
+    };
+    Case {
+        cands,
+        weights,
+        constraints,
+    }
+}
+
+prop_compose! {
+    fn arb_case(max_n: usize, max_l: u32)(n in 1..=max_n)(
+        rows in proptest::collection::vec(arb_row(), n),
+        district_region in proptest::collection::vec(0u8..3, 7),
+        weights in arb_weights(),
+        c in (1..=max_l, arb_cap(), arb_cap(), any::<bool>(),
+              proptest::option::weighted(0.3, 0i64..=3)),
+        mins in proptest::collection::vec((0u8..3, 0u32..=2), 0..=2),
+        pins in prop_oneof![
+            3 => Just(Vec::new()),
+            2 => proptest::collection::vec(0..n, 1..=2),
+            1 => proptest::collection::vec(0..=n, 1..=3),
+        ],
+        exclusions in proptest::collection::vec(0..n, 0..=2),
+    ) -> Case {
+        build_case(rows, district_region, weights, c, mins, pins, exclusions)
+    }
+}
+
+/// Independent feasibility check of a solution.
+fn feasible(case: &Case, ids: &[i32]) -> Result<i64, String> {
+    let c = &case.constraints;
+    let w = case.weights.as_array();
+    let members: Vec<&Candidate> = ids
+        .iter()
+        .map(|id| case.cands.iter().find(|x| x.id == *id).ok_or("unknown id"))
+        .collect::<Result<_, _>>()?;
+    if members.len() != c.list_size as usize {
+        return Err("wrong size".into());
+    }
+    let b = brute(&case.cands, w, c, ids, &[]).ok_or("infeasible when forced")?;
+    if by_priority(&case.cands, &b.ids) != by_priority(&case.cands, ids) {
+        return Err("not feasible as a list".into());
+    }
+    Ok(members.iter().map(|x| total(x, w)).sum())
+}
+
+// ---------------------------------------------------------------------------
+// Property tests.
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Optimality, the exact tie rule, feasibility and infeasibility against
+    /// brute force; the brute-force winner survives the reductions.
+    #[test]
+    fn solve_matches_brute_force(case in arb_case(25, 5)) {
+        let w = case.weights.as_array();
+        let expected = brute(&case.cands, w, &case.constraints, &[], &[]);
+        let got = solve(&case.cands, &case.weights, &case.constraints);
+        match (&got, &expected) {
+            (Ok(sol), Some(b)) => {
+                prop_assert_eq!(sol.objective, b.value);
+                prop_assert_eq!(by_priority(&case.cands, &sol.ids()), b.ids.clone());
+                prop_assert_eq!(feasible(&case, &sol.ids()), Ok(b.value));
+                prop_assert_eq!(sol.tie_rule.as_str(), TIE_RULE);
+                let totals: Vec<i64> = sol.chosen.iter().map(|x| x.total).collect();
+                prop_assert!(totals.windows(2).all(|p| p[0] >= p[1]));
+                prop_assert_eq!(totals.iter().sum::<i64>(), sol.objective);
+
+                // The reductions keep the winner.
+                let m = Model::new(&case.cands, &case.constraints);
+                let engine = Engine::new(&m, w);
+                let kept: Vec<i32> = reduce(&m, &engine.ranking, &Restriction::default())
+                    .into_iter()
+                    .map(|i| m.id(i))
+                    .collect();
+                for id in &b.ids {
+                    prop_assert!(kept.contains(id), "winner {} dropped by reduce", id);
+                }
+            }
+            (Err(inf), None) => {
+                prop_assert!(!inf.conflicts.is_empty());
+            }
+            _ => prop_assert!(false, "solve {:?} but brute force {:?}", got, expected),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+
+    /// Margins, forcing costs and the left-out reasons against brute force.
+    #[test]
+    fn explain_matches_brute_force(case in arb_case(12, 4)) {
+        let w = case.weights.as_array();
+        let c = &case.constraints;
+        let Ok(sol) = solve(&case.cands, &case.weights, c) else {
+            return Ok(());
+        };
+        let ex = explain(&case.cands, &case.weights, c, &sol);
+        prop_assert_eq!(ex.objective, sol.objective);
+        prop_assert_eq!(ex.chosen.len(), sol.chosen.len());
+        for ch in &ex.chosen {
+            let expected = if c.pins.contains(&ch.id) {
+                None
+            } else {
+                brute(&case.cands, w, c, &[], &[ch.id]).map(|b| sol.objective - b.value)
+            };
+            prop_assert_eq!(ch.margin, expected, "margin of {}", ch.id);
+        }
+        let by_id: HashMap<i32, &Candidate> = case.cands.iter().map(|x| (x.id, x)).collect();
+        let chosen_ids = sol.ids();
+        let min_chosen = sol.chosen.iter().map(|x| x.total).min().unwrap();
+        let mut costed = 0;
+        let admissible_out = ex
+            .left_out
+            .iter()
+            .filter(|l| {
+                let x = by_id[&l.id];
+                !c.exclusions.contains(&l.id) && c.min_completeness.is_none_or(|f| x.scores[0] >= f)
+            })
+            .count();
+        prop_assert_eq!(ex.left_out.len() + ex.chosen.len(), case.cands.len());
+        for lo in &ex.left_out {
+            let x = by_id[&lo.id];
+            prop_assert_eq!(lo.total, total(x, w));
+            if let Some(fc) = &lo.forcing_cost {
+                costed += 1;
+                let expected = match brute(&case.cands, w, c, &[lo.id], &[]) {
+                    Some(b) => ForcingCost::Cost { units: sol.objective - b.value },
+                    None => ForcingCost::Impossible,
+                };
+                prop_assert_eq!(fc, &expected, "forcing cost of {}", lo.id);
+            }
+            match &lo.reason {
+                LeftOutReason::Excluded => prop_assert!(c.exclusions.contains(&lo.id)),
+                LeftOutReason::BelowFloor { completeness, floor } => {
+                    prop_assert!(completeness < floor);
+                    prop_assert_eq!(Some(*floor), c.min_completeness);
+                }
+                LeftOutReason::SameDistrict { as_id, as_total } => {
+                    prop_assert!(chosen_ids.contains(as_id));
+                    prop_assert_eq!(&by_id[as_id].district, &x.district);
+                    prop_assert!(*as_total >= lo.total);
+                }
+                LeftOutReason::SameCluster { as_id, as_total } => {
+                    prop_assert!(chosen_ids.contains(as_id));
+                    prop_assert_eq!(&by_id[as_id].cluster, &x.cluster);
+                    prop_assert!(*as_total >= lo.total);
+                }
+                LeftOutReason::Outranked { lowest_chosen_total, .. } => {
+                    prop_assert_eq!(*lowest_chosen_total, min_chosen);
+                    prop_assert!(lo.total < min_chosen);
+                }
+                LeftOutReason::TieRule { preferred_id } => {
+                    prop_assert!(chosen_ids.contains(preferred_id));
+                    prop_assert_eq!(total(by_id[preferred_id], w), lo.total);
+                    let forced = brute(&case.cands, w, c, &[lo.id], &[]);
+                    prop_assert_eq!(forced.map(|b| b.value), Some(sol.objective));
+                }
+                LeftOutReason::DisplacedByConstraint { .. } => {
+                    prop_assert!(lo.total >= min_chosen);
+                }
+            }
+        }
+        prop_assert_eq!(costed, admissible_out.min(FORCING_COST_COUNT));
+    }
+}
+
+/// The trial weights of the brief, computed independently.
+fn trial_weights(w: [i64; 3], j: usize, v: i64) -> [i64; 3] {
+    let mut out = [0; 3];
+    for k in 0..3 {
+        out[k] = match (w[j] == 100, k == j) {
+            (true, true) => 2 * v,
+            (true, false) => 100 - v,
+            (false, true) => v * (100 - w[j]),
+            (false, false) => w[k] * (100 - v),
+        };
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(50))]
+
+    /// Weight intervals against brute force over the whole 0..=100 grid;
+    /// also checks that the winning values form one interval, the fact the
+    /// binary search relies on.
+    #[test]
+    fn weight_intervals_match_brute_force(case in arb_case(9, 4)) {
+        let c = &case.constraints;
+        let Ok(sol) = solve(&case.cands, &case.weights, c) else {
+            return Ok(());
+        };
+        let ex = explain(&case.cands, &case.weights, c, &sol);
+        let w = case.weights.as_array();
+        let mine = by_priority(&case.cands, &sol.ids());
+        prop_assert_eq!(ex.weight_intervals.len(), 3);
+        for (j, wi) in ex.weight_intervals.iter().enumerate() {
+            let same: Vec<bool> = (0..=100)
+                .map(|v| {
+                    brute(&case.cands, trial_weights(w, j, v), c, &[], &[])
+                        .is_some_and(|b| b.ids == mine)
+                })
+                .collect();
+            let first = same.iter().position(|&s| s).unwrap() as i64;
+            let last = same.iter().rposition(|&s| s).unwrap() as i64;
+            prop_assert!(
+                (first..=last).all(|v| same[v as usize]),
+                "winning values not contiguous for weight {}", j
+            );
+            prop_assert_eq!((wi.low, wi.high), (first, last), "weight {}", j);
+            prop_assert_eq!(wi.current, w[j]);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// On pools too large for brute force, the reduced program picks the
+    /// same list as the unreduced one (also with model minimums, pins,
+    /// exclusions and districts that straddle regions).
+    #[test]
+    fn reduction_matches_unreduced(
+        seed in any::<u64>(),
+        l in 1u32..=12,
+        caps in (arb_cap(), arb_cap()),
+        each_region in any::<bool>(),
+        weights in arb_weights(),
+        mins in proptest::collection::vec((0u8..3, 0u32..=2), 0..=2),
+        pins in proptest::collection::vec(0usize..150, 0..=2),
+        exclusions in proptest::collection::vec(0usize..150, 0..=5),
+        impure in proptest::collection::vec((0usize..150, 0u8..3), 0..=4),
+    ) {
+        let mut cands = bench::random_pool(150, seed);
+        for (k, r) in impure {
+            cands[k].region = Region::ALL[r as usize];
+        }
+        let c = Constraints {
+            list_size: l,
+            max_per_district: caps.0,
+            max_per_cluster: caps.1,
+            each_region,
+            min_completeness: None,
+            min_per_model: mins
+                .into_iter()
+                .map(|(md, x)| (MODEL_NAMES[md as usize].to_string(), x))
+                .collect(),
+            pins: pins.into_iter().map(|k| cands[k].id).collect(),
+            exclusions: exclusions.into_iter().map(|k| cands[k].id).collect(),
+        };
+        let m = Model::new(&cands, &c);
+        let w = weights.as_array();
+        let mut full = Engine::new(&m, w);
+        full.reduce = false;
+        let mut reduced = Engine::new(&m, w);
+        let a = full.select(&Restriction::default()).unwrap().map(|f| (f.value, sorted(f.set)));
+        let b = reduced.select(&Restriction::default()).unwrap().map(|f| (f.value, sorted(f.set)));
+        prop_assert_eq!(a, b);
+    }
+}
+
+fn sorted(mut v: Vec<Idx>) -> Vec<Idx> {
+    v.sort_unstable();
+    v
+}
+
+// ---------------------------------------------------------------------------
+// Unit tests.
+
+fn cand(
+    id: i32,
+    district: &str,
+    cluster: &str,
+    region: Region,
+    scores: [i64; 3],
+    sealed_at: i64,
+) -> Candidate {
+    Candidate {
+        id,
+        district: district.into(),
+        region,
+        cluster: cluster.into(),
+        model: "government_led".into(),
+        scores,
+        sealed_at,
+    }
+}
+
+#[test]
+fn two_top_proposals_in_one_district() {
+    use Region::*;
+    // Totals with weights 40/30/30 (in points): 95, 94, 90, 85, 80, 75.
+    let pool = vec![
+        cand(1, "500101", "C1", MainUrban, [9500, 9500, 9500], 10),
+        cand(2, "500101", "C2", MainUrban, [9400, 9400, 9400], 11),
+        cand(3, "500102", "C3", MainUrban, [9000, 9000, 9000], 12),
+        cand(4, "500235", "C4", Northeast, [8500, 8500, 8500], 13),
+        cand(5, "500241", "C5", Southeast, [8000, 8000, 8000], 14),
+        cand(6, "500103", "C6", MainUrban, [7500, 7500, 7500], 15),
+    ];
+    let w = Weights {
+        completeness: 40,
+        representativeness: 30,
+        layout: 30,
+    };
+    let sol = solve(&pool, &w, &Constraints::default()).unwrap();
+    // The top five by total would be 1..=5; one per district drops 2 for 6.
+    assert_eq!(sol.ids(), vec![1, 3, 4, 5, 6]);
+    assert_eq!(sol.objective, (95 + 90 + 85 + 80 + 75) * 10_000);
+    assert_eq!(sol.tie_rule, TIE_RULE);
+
+    let ex = explain(&pool, &w, &Constraints::default(), &sol);
+    let two = ex.left_out.iter().find(|l| l.id == 2).unwrap();
+    assert_eq!(
+        two.reason,
+        LeftOutReason::SameDistrict {
+            as_id: 1,
+            as_total: 950_000
+        }
+    );
+    assert!(
+        two.message
+            .starts_with("same district (500101) as P-1, whose total is higher (95.00 vs 94.00)"),
+        "{}",
+        two.message
+    );
+    // Forcing 2 in means dropping 1 (the other district members stay).
+    assert_eq!(two.forcing_cost, Some(ForcingCost::Cost { units: 10_000 }));
+    // 6 is the weakest; the best list without it replaces it by nothing
+    // (2 cannot come in beside 1): without 6 no list of 5 exists.
+    let six = ex.chosen.iter().find(|c| c.id == 6).unwrap();
+    assert_eq!(six.margin, None);
+    let one = ex.chosen.iter().find(|c| c.id == 1).unwrap();
+    assert_eq!(one.margin, Some(10_000)); // 2 replaces it: 95 → 94
+}
+
+#[test]
+fn four_districts_cannot_fill_five_places() {
+    use Region::*;
+    let pool = vec![
+        cand(1, "500101", "C1", MainUrban, [9000, 9000, 9000], 1),
+        cand(2, "500101", "C2", MainUrban, [8000, 8000, 8000], 2),
+        cand(3, "500102", "C3", MainUrban, [7000, 7000, 7000], 3),
+        cand(4, "500103", "C4", MainUrban, [6000, 6000, 6000], 4),
+        cand(5, "500104", "C5", MainUrban, [5000, 5000, 5000], 5),
+    ];
+    let err = solve(&pool, &Weights::default(), &Constraints::default()).unwrap_err();
+    assert_eq!(
+        err.conflicts,
+        vec!["only 4 districts have admissible proposals; list_size 5 with max_per_district 1 is impossible".to_string()]
+    );
+    assert_eq!(
+        err.relaxations,
+        vec![
+            "raise max_per_district to 2".to_string(),
+            "lower list_size to 4".to_string()
+        ]
+    );
+}
+
+#[test]
+fn pin_conflicts_are_named() {
+    use Region::*;
+    let pool = vec![
+        cand(1, "500101", "C1", MainUrban, [9000, 9000, 9000], 1),
+        cand(2, "500101", "C2", MainUrban, [5000, 8000, 8000], 2),
+        cand(3, "500102", "C3", MainUrban, [7000, 7000, 7000], 3),
+    ];
+    let c = Constraints {
+        list_size: 2,
+        pins: vec![1, 2, 99],
+        exclusions: vec![1],
+        min_completeness: Some(6000),
+        ..Constraints::default()
+    };
+    let err = solve(&pool, &Weights::default(), &c).unwrap_err();
+    let text = err.conflicts.join("\n");
+    assert!(
+        text.contains("pinned proposal P-99 is not in the pool"),
+        "{text}"
+    );
+    assert!(text.contains("P-1 is both pinned and excluded"), "{text}");
+    assert!(
+        text.contains("pinned P-2 has completeness 50.00, below the floor 60.00"),
+        "{text}"
+    );
+    assert!(
+        text.contains("3 proposals are pinned but list_size is 2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("pinned P-1, P-2 are all in district 500101, but max_per_district is 1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn infeasible_combination_lists_single_relaxations() {
+    use Region::*;
+    // Two places: one must be northeast (only a government_led proposal
+    // there) but both must be third_party. No count alone shows it.
+    let mut pool = vec![
+        cand(1, "500101", "C1", MainUrban, [9000, 9000, 9000], 1),
+        cand(2, "500102", "C2", MainUrban, [8000, 8000, 8000], 2),
+        cand(3, "500235", "C3", Northeast, [7000, 7000, 7000], 3),
+    ];
+    pool[0].model = "third_party".into();
+    pool[1].model = "third_party".into();
+    let c = Constraints {
+        list_size: 2,
+        min_per_model: [("third_party".to_string(), 2)].into_iter().collect(),
+        ..Constraints::default()
+    };
+    let err = solve(&pool, &Weights::default(), &c).unwrap_err();
+    assert_eq!(
+        err.conflicts,
+        vec!["no list satisfies all the constraints together (list_size 2, max_per_district 1, max_per_cluster 1, each_region, min_per_model third_party 2)".to_string()]
+    );
+    assert_eq!(
+        err.relaxations,
+        vec![
+            "turn off each_region".to_string(),
+            "drop min_per_model".to_string()
+        ]
+    );
+}
+
+#[test]
+fn zero_list_size_is_a_conflict() {
+    let c = Constraints {
+        list_size: 0,
+        ..Constraints::default()
+    };
+    let err = solve(&bench::random_pool(10, 1), &Weights::default(), &c).unwrap_err();
+    assert_eq!(
+        err.relaxations,
+        vec!["set list_size to at least 1".to_string()]
+    );
+}
+
+#[test]
+fn tie_rule_prefers_the_earliest_sealed() {
+    use Region::*;
+    // Three equal totals for two places: 20 and 30 are sealed first.
+    let pool = vec![
+        cand(10, "500101", "C1", MainUrban, [8000, 8000, 8000], 300),
+        cand(20, "500102", "C2", MainUrban, [8000, 8000, 8000], 100),
+        cand(30, "500103", "C3", MainUrban, [8000, 8000, 8000], 100),
+    ];
+    let c = Constraints {
+        list_size: 2,
+        ..Constraints::default()
+    };
+    let sol = solve(&pool, &Weights::default(), &c).unwrap();
+    assert_eq!(sol.ids(), vec![20, 30]);
+    let ex = explain(&pool, &Weights::default(), &c, &sol);
+    assert_eq!(
+        ex.left_out[0].reason,
+        LeftOutReason::TieRule { preferred_id: 30 }
+    );
+    assert_eq!(
+        ex.left_out[0].forcing_cost,
+        Some(ForcingCost::Cost { units: 0 })
+    );
+}
+
+#[test]
+fn weight_interval_on_a_hand_example() {
+    use Region::*;
+    // A is strong on completeness, B on representativeness; B is sealed first.
+    let pool = vec![
+        cand(1, "500101", "C1", MainUrban, [8000, 2000, 0], 2),
+        cand(2, "500102", "C2", MainUrban, [2000, 8000, 0], 1),
+    ];
+    let w = Weights {
+        completeness: 60,
+        representativeness: 40,
+        layout: 0,
+    };
+    let c = Constraints {
+        list_size: 1,
+        ..Constraints::default()
+    };
+    let sol = solve(&pool, &w, &c).unwrap();
+    assert_eq!(sol.ids(), vec![1]);
+    let ex = explain(&pool, &w, &c, &sol);
+    let iv: Vec<(i64, i64, i64)> = ex
+        .weight_intervals
+        .iter()
+        .map(|i| (i.current, i.low, i.high))
+        .collect();
+    // Completeness at v: A wins iff 8000v + 2000(100 − v) > 2000v + 8000(100 − v),
+    // i.e. v > 50 (at 50 they tie and B, sealed first, wins). Symmetrically
+    // representativeness must stay below 50. Layout: both score 0 there, so
+    // only at 100 do they tie (and B wins).
+    assert_eq!(iv, vec![(60, 51, 100), (40, 0, 49), (0, 0, 99)]);
+    assert_eq!(
+        ex.weight_intervals[0].message,
+        "the list stays the same while the completeness weight is between 51% and 100% (now 60%), the other two keeping their ratio"
+    );
+}
+
+#[test]
+fn serde_defaults_and_strictness() {
+    let c: Constraints = serde_json::from_str("{}").unwrap();
+    assert_eq!(c, Constraints::default());
+    let c: Constraints =
+        serde_json::from_str(r#"{"max_per_district": null, "list_size": 3}"#).unwrap();
+    assert_eq!(c.max_per_district, None);
+    assert_eq!(c.max_per_cluster, Some(1));
+    assert!(serde_json::from_str::<Constraints>(r#"{"list_sise": 3}"#).is_err());
+    assert!(
+        serde_json::from_str::<Weights>(r#"{"completeness": 50, "representativeness": 50}"#)
+            .is_err()
+    );
+    let r: Region = serde_json::from_str(r#""main_urban""#).unwrap();
+    assert_eq!(r, Region::MainUrban);
+    let reason = serde_json::to_value(LeftOutReason::SameDistrict {
+        as_id: 1,
+        as_total: 2,
+    })
+    .unwrap();
+    assert_eq!(reason["kind"], "same_district");
+    assert!(Weights::default().validate().is_ok());
+    assert!(Weights {
+        completeness: 101,
+        representativeness: 0,
+        layout: -1
+    }
+    .validate()
+    .is_err());
+}
+
+#[test]
+fn large_pools_reduce_to_a_small_program() {
+    let pool = bench::random_pool(20_000, 7);
+    let sol = solve(&pool, &Weights::default(), &Constraints::default()).unwrap();
+    assert_eq!(sol.chosen.len(), 5);
+    assert!(sol.stats.reduced < 200, "{:?}", sol.stats);
+}
+
+#[test]
+fn openapi_schemas_build() {
+    use utoipa::PartialSchema;
+    let schemas = [
+        Candidate::schema(),
+        Weights::schema(),
+        Constraints::schema(),
+        Solution::schema(),
+        Infeasible::schema(),
+        Explanation::schema(),
+        LeftOutReason::schema(),
+    ];
+    for s in schemas {
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(json.len() > 20, "{json}");
+    }
+    let json = serde_json::to_string(&Constraints::schema()).unwrap();
+    assert!(json.contains("max_per_district"), "{json}");
+}

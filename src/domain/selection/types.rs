@@ -1,0 +1,441 @@
+//! Public, serialisable types of the selection: inputs (candidates, weights,
+//! constraints) and outputs (solution, infeasibility report, explanation).
+//!
+//! Every score and total is an exact integer. Scores are in hundredths of a
+//! point (0..=10000 for 0.00..=100.00) and weights in hundredths (summing to
+//! 100), so a weighted total `Σ w_k · s_k` is in units of 1e-4 point and
+//! 100.00 points is [`UNITS_PER_POINT`]` * 100` = 1_000_000 units. Floats never
+//! decide anything: the solver's f64 answers are rounded and re-checked in
+//! integers before they are used.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Integer units of a weighted total per point (1 unit = 1e-4 point).
+pub const UNITS_PER_POINT: i64 = 10_000;
+
+/// Highest score, in hundredths of a point (100.00).
+pub const MAX_SCORE: i64 = 10_000;
+
+/// The tie rule, stated verbatim in every [`Solution`] so that a published
+/// list carries the rule that produced it; [`super::solve()`] applies exactly this
+/// rule (never whatever optimal set the solver happens to return first).
+pub const TIE_RULE: &str =
+    "maximise the sum of weighted totals; among lists with the same maximum, \
+prefer the list containing the earliest-sealed proposal that can be in an optimal list, then the \
+next earliest, and so on (earlier sealed_at first, then lower id)";
+
+/// The three regions of 一区两群 (one zone, two groups).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Region {
+    /// 主城都市区, the main urban zone.
+    MainUrban,
+    /// 渝东北三峡库区城镇群, the northeast group.
+    Northeast,
+    /// 渝东南武陵山区城镇群, the southeast group.
+    Southeast,
+}
+
+impl Region {
+    /// All regions, in a fixed order (used as an index 0..3).
+    pub const ALL: [Region; 3] = [Region::MainUrban, Region::Northeast, Region::Southeast];
+
+    /// The serde name, also used in messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Region::MainUrban => "main_urban",
+            Region::Northeast => "northeast",
+            Region::Southeast => "southeast",
+        }
+    }
+
+    /// The Chinese name of the region.
+    pub fn label(self) -> &'static str {
+        match self {
+            Region::MainUrban => "主城都市区",
+            Region::Northeast => "渝东北三峡库区城镇群",
+            Region::Southeast => "渝东南武陵山区城镇群",
+        }
+    }
+
+    /// # Errors
+    /// When `s` names no region.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("unknown region {s:?}"))
+    }
+
+    /// Position in [`Region::ALL`].
+    pub fn index(self) -> usize {
+        match self {
+            Region::MainUrban => 0,
+            Region::Northeast => 1,
+            Region::Southeast => 2,
+        }
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An eligible proposal as the selection sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Candidate {
+    /// Proposal id (shown as `P-<id>` in messages). Must be unique in a pool.
+    pub id: i32,
+    /// District code, e.g. "500105".
+    pub district: String,
+    /// Region of the district.
+    pub region: Region,
+    /// Industrial cluster code.
+    pub cluster: String,
+    /// Construction model: "government_led" | "chain_leader_led" | "third_party".
+    pub model: String,
+    /// Completeness, representativeness, layout: hundredths of a point, 0..=10000.
+    pub scores: [i64; 3],
+    /// Unix seconds at which the district sealed the proposal (tie rule).
+    pub sealed_at: i64,
+}
+
+/// Weights of the three criteria, in hundredths; each 0..=100, summing to 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    /// Weight of plan completeness (方案完整性).
+    pub completeness: i64,
+    /// Weight of industry representativeness (行业代表性).
+    pub representativeness: i64,
+    /// Weight of district industrial layout (区县产业布局).
+    pub layout: i64,
+}
+
+impl Default for Weights {
+    /// Layout and representativeness first, as the notice lists them; completeness close behind.
+    fn default() -> Self {
+        Weights {
+            completeness: 30,
+            representativeness: 35,
+            layout: 35,
+        }
+    }
+}
+
+impl Weights {
+    /// The weights in score order (completeness, representativeness, layout).
+    pub fn as_array(&self) -> [i64; 3] {
+        [self.completeness, self.representativeness, self.layout]
+    }
+
+    /// Each weight in 0..=100 and the three summing to exactly 100.
+    pub fn validate(&self) -> Result<(), String> {
+        let w = self.as_array();
+        if w.iter().any(|&x| !(0..=100).contains(&x)) || w.iter().sum::<i64>() != 100 {
+            return Err(format!(
+                "weights must each be between 0 and 100 and sum to 100 (got completeness {} + representativeness {} + layout {} = {})",
+                w[0],
+                w[1],
+                w[2],
+                w.iter().map(|&x| i128::from(x)).sum::<i128>()
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn default_list_size() -> u32 {
+    5
+}
+
+fn default_one() -> Option<u32> {
+    Some(1)
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// Constraints on the list. Omitted fields take their defaults; an explicit
+/// `null` turns an optional cap off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Constraints {
+    /// Exactly this many proposals are chosen (default 5).
+    #[serde(default = "default_list_size")]
+    pub list_size: u32,
+    /// At most this many per district (default 1; null = no cap).
+    #[serde(default = "default_one")]
+    pub max_per_district: Option<u32>,
+    /// At most this many per cluster: "one brain per industry" (default 1; null = no cap).
+    #[serde(default = "default_one")]
+    pub max_per_cluster: Option<u32>,
+    /// At least one chosen from each region that has an admissible proposal (default true).
+    #[serde(default = "default_true")]
+    pub each_region: bool,
+    /// Completeness floor in hundredths; proposals below it are not admissible.
+    #[serde(default)]
+    pub min_completeness: Option<i64>,
+    /// Minimum number chosen per construction model.
+    #[serde(default)]
+    pub min_per_model: BTreeMap<String, u32>,
+    /// Proposal ids that must be in the list.
+    #[serde(default)]
+    pub pins: Vec<i32>,
+    /// Proposal ids that must be out of the list.
+    #[serde(default)]
+    pub exclusions: Vec<i32>,
+}
+
+impl Default for Constraints {
+    fn default() -> Self {
+        Constraints {
+            list_size: default_list_size(),
+            max_per_district: default_one(),
+            max_per_cluster: default_one(),
+            each_region: true,
+            min_completeness: None,
+            min_per_model: BTreeMap::new(),
+            pins: Vec::new(),
+            exclusions: Vec::new(),
+        }
+    }
+}
+
+/// One proposal of the chosen list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Chosen {
+    /// 1-based rank: total descending, then the tie-rule priority.
+    pub rank: u32,
+    /// Proposal id.
+    pub id: i32,
+    /// Weighted total in units of 1e-4 point.
+    pub total: i64,
+}
+
+/// How much work the solve did; for logs and benchmarks, not for decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+pub struct SolveStats {
+    /// Candidates given.
+    pub candidates: u32,
+    /// Candidates neither excluded nor under the completeness floor.
+    pub admissible: u32,
+    /// Candidates left after the exact reductions (the integer program's size).
+    pub reduced: u32,
+    /// Integer programs solved.
+    pub ip_solves: u32,
+}
+
+/// The chosen list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Solution {
+    /// The list in rank order.
+    pub chosen: Vec<Chosen>,
+    /// Sum of the chosen totals, units of 1e-4 point.
+    pub objective: i64,
+    /// The tie rule that was applied ([`TIE_RULE`]).
+    pub tie_rule: String,
+    /// Work done.
+    pub stats: SolveStats,
+}
+
+impl Solution {
+    /// Ids of the chosen proposals in rank order.
+    pub fn ids(&self) -> Vec<i32> {
+        self.chosen.iter().map(|c| c.id).collect()
+    }
+}
+
+/// No list satisfies the constraints (or the inputs are invalid): what
+/// conflicts, and which single changes would make a list possible.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+pub struct Infeasible {
+    /// Plain-English statements of what cannot hold together.
+    pub conflicts: Vec<String>,
+    /// Plain-English changes, each of which removes a stated conflict.
+    pub relaxations: Vec<String>,
+}
+
+impl fmt::Display for Infeasible {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "no list is possible: {}", self.conflicts.join("; "))?;
+        if !self.relaxations.is_empty() {
+            write!(
+                f,
+                " (possible relaxations: {})",
+                self.relaxations.join("; ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Infeasible {}
+
+/// Which weight a [`WeightInterval`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WeightName {
+    /// [`Weights::completeness`].
+    Completeness,
+    /// [`Weights::representativeness`].
+    Representativeness,
+    /// [`Weights::layout`].
+    Layout,
+}
+
+impl WeightName {
+    /// In score order.
+    pub const ALL: [WeightName; 3] = [
+        WeightName::Completeness,
+        WeightName::Representativeness,
+        WeightName::Layout,
+    ];
+
+    /// The serde name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WeightName::Completeness => "completeness",
+            WeightName::Representativeness => "representativeness",
+            WeightName::Layout => "layout",
+        }
+    }
+}
+
+/// How far one weight can move (the other two keeping their ratio and
+/// renormalised to sum to 100) before the chosen *set* changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WeightInterval {
+    /// The weight that moves.
+    pub weight: WeightName,
+    /// Its current value (hundredths).
+    pub current: i64,
+    /// Lowest value (hundredths, 0..=100) with the same chosen set.
+    pub low: i64,
+    /// Highest value (hundredths, 0..=100) with the same chosen set.
+    pub high: i64,
+    /// Human sentence.
+    pub message: String,
+}
+
+/// A chosen proposal, explained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ChosenExplanation {
+    /// 1-based rank.
+    pub rank: u32,
+    /// Proposal id.
+    pub id: i32,
+    /// Weighted total, units.
+    pub total: i64,
+    /// The three scores (hundredths) it was built from.
+    pub scores: [i64; 3],
+    /// How much its total could drop (units) before it leaves the list:
+    /// the optimum minus the best list without it. A drop of exactly the
+    /// margin ties and the tie rule decides. `None` if it cannot leave (pinned,
+    /// or no list is possible without it).
+    pub margin: Option<i64>,
+    /// Human sentence.
+    pub message: String,
+}
+
+/// Why a proposal is not in the list; the most specific true reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LeftOutReason {
+    /// Excluded by the panel.
+    Excluded,
+    /// Completeness below the floor (both in hundredths).
+    BelowFloor {
+        /// Its completeness.
+        completeness: i64,
+        /// The floor.
+        floor: i64,
+    },
+    /// Its district is full, with a chosen proposal whose total is at least as high.
+    SameDistrict {
+        /// That chosen proposal.
+        as_id: i32,
+        /// Its total (units).
+        as_total: i64,
+    },
+    /// Its cluster is full, with a chosen proposal whose total is at least as high.
+    SameCluster {
+        /// That chosen proposal.
+        as_id: i32,
+        /// Its total (units).
+        as_total: i64,
+    },
+    /// Its total is below the lowest chosen total.
+    Outranked {
+        /// The lowest-ranked chosen proposal.
+        lowest_chosen_id: i32,
+        /// Its total (units).
+        lowest_chosen_total: i64,
+    },
+    /// It outscores a chosen proposal, but a constraint keeps that one in
+    /// (or keeps it out): `constraint` is one of `pins`, `each_region`,
+    /// `min_per_model`, `max_per_district`, `max_per_cluster`, `combination`.
+    DisplacedByConstraint {
+        /// The constraint's name.
+        constraint: String,
+    },
+    /// An equally good list contains it, but the tie rule prefers the chosen one.
+    TieRule {
+        /// The chosen proposal it tied with (sealed earlier, or same time and lower id).
+        preferred_id: i32,
+    },
+}
+
+/// What forcing a left-out proposal into the list would cost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ForcingCost {
+    /// The optimum minus the best list that contains it (units; 0 = a tie).
+    Cost {
+        /// Units of 1e-4 point.
+        units: i64,
+    },
+    /// No list satisfying the constraints contains it.
+    Impossible,
+}
+
+/// A proposal left out, explained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct LeftOut {
+    /// Proposal id.
+    pub id: i32,
+    /// Weighted total, units.
+    pub total: i64,
+    /// Why it is out.
+    pub reason: LeftOutReason,
+    /// Computed for (at least) the strongest admissible proposals left out;
+    /// `None` where not computed.
+    pub forcing_cost: Option<ForcingCost>,
+    /// Human sentence.
+    pub message: String,
+}
+
+/// Why the list is what it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Explanation {
+    /// The optimum (units).
+    pub objective: i64,
+    /// The chosen proposals, in rank order.
+    pub chosen: Vec<ChosenExplanation>,
+    /// Every other candidate, strongest first (by total, then tie-rule priority).
+    pub left_out: Vec<LeftOut>,
+    /// One interval per weight.
+    pub weight_intervals: Vec<WeightInterval>,
+    /// Integer programs solved for this explanation.
+    pub ip_solves: u32,
+}

@@ -1,0 +1,403 @@
+//! Selection and publication on the demo data set.
+
+use std::collections::HashSet;
+
+use jiebang::domain::role::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+async fn with_demo() -> TestApp {
+    let app = spawn_app().await;
+    jiebang::demo_load::load(&app.state.db, 2024)
+        .await
+        .expect("demo data loads");
+    app
+}
+
+async fn select(app: &TestApp, body: Value) -> Reply {
+    app.post(
+        "/api/v1/rounds/2024/selections",
+        Some(Role::Commission),
+        body,
+    )
+    .await
+}
+
+fn ids(v: &Value) -> Vec<i64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["proposal_id"].as_i64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_list_is_the_constrained_optimum_with_reasons_for_everyone_left_out() {
+    let app = with_demo().await;
+    let scores = app
+        .get("/api/v1/rounds/2024/scores", Some(Role::Commission))
+        .await;
+    assert_eq!(scores.status, StatusCode::OK, "{:?}", scores.body);
+    let pool = scores.body["proposals"].as_array().unwrap();
+    assert_eq!(pool.len(), 30, "the demo's eligible pool");
+    let top5: Vec<i64> = pool
+        .iter()
+        .take(5)
+        .map(|p| p["proposal_id"].as_i64().unwrap())
+        .collect();
+    // The two strongest share a district, so the top five by total break the district cap.
+    assert_eq!(pool[0]["district_code"], pool[1]["district_code"]);
+
+    let run = select(&app, json!({})).await;
+    assert_eq!(run.status, StatusCode::CREATED, "{:?}", run.body);
+    let chosen = &run.body["chosen"];
+    let chosen_ids = ids(chosen);
+    assert_eq!(chosen_ids.len(), 5);
+    assert_ne!(chosen_ids, top5, "the optimum is not the top five by total");
+    let distinct = |key: &str| {
+        chosen
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c[key].as_str().unwrap().to_owned())
+            .collect::<HashSet<_>>()
+            .len()
+    };
+    assert_eq!(distinct("district_code"), 5, "one per district");
+    assert_eq!(distinct("cluster_code"), 5, "one per cluster");
+    assert_eq!(distinct("region"), 3, "every region of 一区两群");
+    let sum: i64 = chosen
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["total"].as_i64().unwrap())
+        .sum();
+    assert_eq!(run.body["objective"].as_i64().unwrap(), sum);
+    assert_eq!(run.body["inputs_hash"].as_str().unwrap().len(), 64);
+    assert!(run.body["tie_rule"]
+        .as_str()
+        .unwrap()
+        .contains("earliest-sealed"));
+    assert!(run.body["solver_version"]
+        .as_str()
+        .unwrap()
+        .contains("microlp"));
+    // Every eligible proposal left out has a reason; the strongest have a forcing cost.
+    let left = run.body["explanation"]["left_out"].as_array().unwrap();
+    assert_eq!(left.len(), 25);
+    for l in left {
+        assert!(
+            l["reason"]["kind"].is_string() && !l["message"].as_str().unwrap().is_empty(),
+            "{l:?}"
+        );
+    }
+    assert!(left.iter().take(20).all(|l| !l["forcing_cost"].is_null()));
+    let second = left
+        .iter()
+        .find(|l| l["id"] == pool[1]["proposal_id"])
+        .unwrap();
+    assert_eq!(second["reason"]["kind"], "same_district");
+    assert_eq!(
+        run.body["explanation"]["weight_intervals"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    for c in chosen.as_array().unwrap() {
+        assert_eq!(
+            c["card"]["completeness"]["parts"]
+                .as_array()
+                .map(|p| !p.is_empty()),
+            Some(true)
+        );
+    }
+}
+
+#[tokio::test]
+async fn replay_is_identical_after_the_data_changes() {
+    let app = with_demo().await;
+    let run = select(&app, json!({})).await;
+    let id = run.body["id"].as_i64().unwrap();
+    let first = ids(&run.body["chosen"]);
+    // Change what the scores depend on: the weights, a district's industry map, an eligibility.
+    let r = app
+        .request(
+            Method::PATCH,
+            "/api/v1/rounds/2024",
+            Some(app.token(Role::Commission)),
+            Some(json!({"settings": {"weights": {"completeness": 80, "representativeness": 10, "layout": 10}}})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let district = run.body["chosen"][0]["district_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = app
+        .request(
+            Method::PUT,
+            &format!("/api/v1/districts/{district}/industry-map"),
+            Some(app.token(Role::Commission)),
+            Some(json!({"leading": [], "characteristic": []})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let p = app
+        .get(
+            &format!("/api/v1/proposals/{}", first[0]),
+            Some(Role::Commission),
+        )
+        .await;
+    let tag = p.headers["etag"].to_str().unwrap().to_owned();
+    let r = app
+        .request_with(
+            Method::POST,
+            &format!("/api/v1/proposals/{}/eligibility", first[0]),
+            Some(app.token(Role::Commission)),
+            Some(json!({"eligible": false, "reasons": "复核发现材料不全"})),
+            &[("if-match", &tag)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+
+    let replay = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/selections/{id}/replay"),
+            Some(app.token(Role::Commission)),
+            None,
+        )
+        .await;
+    assert_eq!(replay.status, StatusCode::OK, "{:?}", replay.body);
+    assert_eq!(replay.body["identical"], true, "{:?}", replay.body);
+    assert_eq!(replay.body["inputs_intact"], true);
+    assert_eq!(replay.body["replayed_chosen"].as_array().unwrap().len(), 5);
+    // A new run sees today's data and differs.
+    let again = select(&app, json!({})).await;
+    assert!(!ids(&again.body["chosen"]).contains(&first[0]));
+    let runs = app
+        .get("/api/v1/rounds/2024/selections", Some(Role::Commission))
+        .await;
+    assert_eq!(runs.body.as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn infeasible_requests_say_why_and_bad_panel_decisions_are_named() {
+    let app = with_demo().await;
+    let scores = app
+        .get("/api/v1/rounds/2024/scores", Some(Role::Commission))
+        .await;
+    let pool = scores.body["proposals"].as_array().unwrap();
+    let (a, b) = (
+        pool[0]["proposal_id"].as_i64().unwrap(),
+        pool[1]["proposal_id"].as_i64().unwrap(),
+    );
+    let why = "专家组一致认为该方向必须列入榜单以体现布局";
+    let r = select(&app, json!({"pins": [{"proposal_id": a, "justification": why}, {"proposal_id": b, "justification": why}]})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+    assert!(r.is_problem());
+    let detail = r.body["detail"].as_str().unwrap();
+    assert!(detail.contains("district"), "{detail}");
+    assert!(
+        !r.body["relaxations"].as_array().unwrap().is_empty(),
+        "{:?}",
+        r.body
+    );
+
+    let r = select(
+        &app,
+        json!({"constraints": {"min_per_model": {"third_party": 6}}}),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        r.body["detail"]
+    );
+    assert!(!r.body["conflicts"].as_array().unwrap().is_empty());
+
+    let r = select(&app, json!({"exclusions": [{"proposal_id": a, "justification": "太短"}, {"proposal_id": 99999, "justification": why}]})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.error_fields(),
+        vec!["exclusions[0].justification", "exclusions[1].proposal_id"]
+    );
+    let r = select(
+        &app,
+        json!({"weights": {"completeness": 50, "representativeness": 50, "layout": 50}}),
+    )
+    .await;
+    assert_eq!(r.error_fields(), vec!["weights"]);
+    // Nothing was stored by refused runs.
+    assert_eq!(
+        app.get("/api/v1/rounds/2024/selections", Some(Role::Commission))
+            .await
+            .body,
+        json!([])
+    );
+
+    // An exclusion with its justification is honoured and recorded.
+    let r = select(
+        &app,
+        json!({"exclusions": [{"proposal_id": a, "justification": why}]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    assert!(!ids(&r.body["chosen"]).contains(&a));
+    assert_eq!(r.body["exclusions"][0]["justification"], why);
+    let out = r.body["explanation"]["left_out"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == a)
+        .unwrap()
+        .clone();
+    assert_eq!(out["reason"]["kind"], "excluded");
+}
+
+#[tokio::test]
+async fn only_the_commission_selects_and_publishes_and_anyone_reads_the_list() {
+    let app = with_demo().await;
+    for role in [
+        Role::District,
+        Role::Applicant,
+        Role::Expert,
+        Role::Evaluator,
+        Role::Platform,
+    ] {
+        assert_eq!(select_as(&app, role).await, StatusCode::FORBIDDEN, "{role}");
+        let r = app
+            .post(
+                "/api/v1/rounds/2024/list",
+                Some(role),
+                json!({"selection_id": 1, "note": "x"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{role}");
+        assert_eq!(
+            app.get("/api/v1/rounds/2024/scores", Some(role))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+    }
+    assert_eq!(
+        app.get("/api/v1/rounds/2024/list", None).await.status,
+        StatusCode::NOT_FOUND,
+        "nothing published yet"
+    );
+
+    let run = select(&app, json!({})).await;
+    let sel = run.body["id"].as_i64().unwrap();
+    let chosen = ids(&run.body["chosen"]);
+    let r = app.post("/api/v1/rounds/2024/list", Some(Role::Commission), json!({"selection_id": sel, "note": "渝经信智能〔2024〕榜单", "correction_reason": "nothing to correct"})).await;
+    assert_eq!(r.error_fields(), vec!["correction_reason"]);
+    let r = app
+        .post(
+            "/api/v1/rounds/2024/list",
+            Some(Role::Commission),
+            json!({"selection_id": sel, "note": "渝经信智能〔2024〕榜单"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(r.body["version"], 1);
+
+    let public = app.get("/api/v1/rounds/2024/list", None).await;
+    assert_eq!(public.status, StatusCode::OK);
+    let items = public.body["items"].as_array().unwrap();
+    assert_eq!(
+        items
+            .iter()
+            .map(|i| i["proposal_id"].as_i64().unwrap())
+            .collect::<Vec<_>>(),
+        chosen
+    );
+    assert!(items.iter().all(|i| i["direction"].is_string()
+        && i["id"].is_i64()
+        && i["industry_class"].is_object()));
+    assert!(
+        items
+            .iter()
+            .any(|i| !i["targets"].as_array().unwrap().is_empty()),
+        "outcome targets from the KPIs"
+    );
+    // Proposals moved: chosen listed, the rest of the pool not listed.
+    let p = app
+        .get(
+            &format!("/api/v1/proposals/{}", chosen[0]),
+            Some(Role::Commission),
+        )
+        .await;
+    assert_eq!(p.body["status"], "listed");
+    let listed = app
+        .get(
+            "/api/v1/rounds/2024/proposals?status=not_listed&per_page=100",
+            Some(Role::Commission),
+        )
+        .await;
+    assert_eq!(listed.body["total"], 25);
+    // Now the public can see the listed proposals, platforms included.
+    assert_eq!(
+        app.get(
+            &format!("/api/v1/proposals/{}", chosen[0]),
+            Some(Role::Platform)
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+
+    // A correction needs a reason and publishes version 2; version 1 stays readable.
+    let why = "专家组一致认为该方向应由其他区县承担以平衡布局";
+    let run2 = select(
+        &app,
+        json!({"exclusions": [{"proposal_id": chosen[0], "justification": why}]}),
+    )
+    .await;
+    let sel2 = run2.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            "/api/v1/rounds/2024/list",
+            Some(Role::Commission),
+            json!({"selection_id": sel2, "note": "更正"}),
+        )
+        .await;
+    assert_eq!(r.error_fields(), vec!["correction_reason"]);
+    let r = app
+        .post(
+            "/api/v1/rounds/2024/list",
+            Some(Role::Commission),
+            json!({"selection_id": sel2, "note": "更正", "correction_reason": why}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(r.body["versions"], json!([1, 2]));
+    let v1 = app.get("/api/v1/rounds/2024/list?version=1", None).await;
+    assert_eq!(v1.body["items"][0]["proposal_id"], chosen[0]);
+    let v2 = app.get("/api/v1/rounds/2024/list", None).await;
+    assert_eq!(v2.body["version"], 2);
+    assert_eq!(v2.body["correction_reason"], why);
+    let p = app
+        .get(
+            &format!("/api/v1/proposals/{}", chosen[0]),
+            Some(Role::Commission),
+        )
+        .await;
+    assert_eq!(p.body["status"], "not_listed");
+    assert_eq!(
+        app.get("/api/v1/rounds/2024/list?version=9", None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn select_as(app: &TestApp, role: Role) -> StatusCode {
+    app.post("/api/v1/rounds/2024/selections", Some(role), json!({}))
+        .await
+        .status
+}
