@@ -102,6 +102,8 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
                     o.name.clone(),
                     o.uscc.clone(),
                     o.district_code.clone(),
+                    // Invented figure: 1,000 万元 registered capital for every demo builder.
+                    Some(100_000),
                     opened,
                 )
                 .await?

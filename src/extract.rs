@@ -262,3 +262,45 @@ impl IfMatch {
         }
     }
 }
+
+/// A JSON number with at most two decimals, as an integer count of hundredths (exact: read from
+/// the number's decimal text, never through a float).
+///
+/// # Errors
+/// A [`FieldError`] naming `field` for a negative number, more than two decimals or a huge value.
+pub fn hundredths(field: &str, n: &serde_json::Number) -> Result<i64, FieldError> {
+    let text = n.to_string();
+    let bad = || {
+        FieldError::new(
+            field,
+            format!("{text} must be a non-negative number with at most two decimals"),
+        )
+    };
+    if text.starts_with('-') || text.contains(['e', 'E']) {
+        return Err(bad());
+    }
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+    if frac.len() > 2 || whole.len() > 12 {
+        return Err(bad());
+    }
+    let whole: i64 = whole.parse().map_err(|_| bad())?;
+    let frac: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<2}").parse().map_err(|_| bad())?
+    };
+    Ok(whole * 100 + frac)
+}
+
+#[cfg(test)]
+mod hundredths_tests {
+    #[test]
+    fn exact_decimal_reading() {
+        let n = |s: &str| serde_json::from_str::<serde_json::Number>(s).unwrap();
+        assert_eq!(super::hundredths("f", &n("0.35")), Ok(35));
+        assert_eq!(super::hundredths("f", &n("40")), Ok(4000));
+        assert_eq!(super::hundredths("f", &n("7.5")), Ok(750));
+        assert!(super::hundredths("f", &n("0.355")).is_err());
+        assert!(super::hundredths("f", &n("-1")).is_err());
+    }
+}

@@ -19,6 +19,9 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
     pub auth: AuthKeys,
+    /// The server secret that bid-sealing keys are derived from (HKDF, per call); the same secret
+    /// as the JWT key, separated by the derivation.
+    pub sealing_secret: Vec<u8>,
     pub settings: Settings,
 }
 
@@ -48,6 +51,7 @@ impl AppState {
             db,
             clock,
             auth,
+            sealing_secret: secret,
             settings,
         })
     }

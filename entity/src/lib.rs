@@ -2,12 +2,21 @@
 //! `src/routes/` maps them to response types of their own.
 
 pub mod app_setting;
+pub mod bid;
+pub mod bid_receipt;
+pub mod call;
+pub mod call_event;
 pub mod cluster;
+pub mod conflict;
 pub mod district;
+pub mod expert_profile;
+pub mod expert_score;
 pub mod industry_class;
 pub mod list_item;
 pub mod list_version;
+pub mod objection;
 pub mod organisation;
+pub mod panel_member;
 pub mod proposal;
 pub mod proposal_event;
 pub mod round;

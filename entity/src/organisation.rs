@@ -11,6 +11,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub uscc: String,
     pub district_code: String,
+    /// Registered capital (注册资本) in hundredths of 万元, when known.
+    pub registered_capital: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_foundation;
 mod m20261129_000002_intake;
 mod m20261129_000003_selection;
+mod m20261129_000004_calls;
 mod seed;
 
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_foundation::Migration),
             Box::new(m20261129_000002_intake::Migration),
             Box::new(m20261129_000003_selection::Migration),
+            Box::new(m20261129_000004_calls::Migration),
         ]
     }
 }

@@ -2,19 +2,24 @@
 //! Nothing here knows about actix or SQL.
 
 pub mod access;
+pub mod call;
 pub mod codes;
 pub mod completeness;
+pub mod conflict;
 pub mod industry_map;
 pub mod json_patch;
 pub mod layout;
 pub mod money;
+pub mod panel_draw;
 pub mod pool;
 pub mod proposal;
 pub mod proposal_state;
+pub mod ranking;
 pub mod representativeness;
 pub mod role;
 pub mod round;
 pub mod score;
+pub mod sealing;
 pub mod selection;
 pub mod selection_run;
 

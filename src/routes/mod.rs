@@ -17,12 +17,16 @@ use crate::startup::AppState;
 use crate::telemetry;
 
 mod auth;
+pub mod bids;
+pub mod calls;
 mod clusters;
 mod districts;
 mod health;
 mod industry_classes;
 pub mod lists;
+pub mod notices;
 mod organisations;
+pub mod panel;
 mod proposal_actions;
 mod proposal_import;
 pub mod proposals;
@@ -63,7 +67,11 @@ pub type Data = web::Data<AppState>;
         (name = "rounds", description = "Yearly rounds: deadline, list size, selection settings."),
         (name = "proposals", description = "Intention forms and construction plans, review and sealing (意向征集)."),
         (name = "selection", description = "Scoring the eligible pool and choosing the list exactly, with explanations and replay."),
-        (name = "list", description = "The published list (榜单) and its versions.")
+        (name = "list", description = "The published list (榜单) and its versions."),
+        (name = "calls", description = "Calls (揭榜) for list items: window, opening of sealed bids, review."),
+        (name = "bids", description = "Sealed bids with receipts; expert scores."),
+        (name = "panel", description = "Expert panels, conflicts of interest and recusals."),
+        (name = "award", description = "Ranking, public notice (公示), objections and the award (挂帅).")
     )
 )]
 struct ApiDoc;
@@ -106,7 +114,11 @@ fn api() -> utoipa_actix_web::UtoipaApp<
                 .configure(proposal_actions::configure)
                 .configure(proposal_import::configure)
                 .configure(selections::configure)
-                .configure(lists::configure),
+                .configure(lists::configure)
+                .configure(calls::configure)
+                .configure(bids::configure)
+                .configure(panel::configure)
+                .configure(notices::configure),
         )
 }
 

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use super::Data;
 use crate::auth::Caller;
 use crate::domain::codes::Uscc;
+use crate::domain::money::Money;
 use crate::domain::role::Role;
 use crate::error::{ApiError, FieldError, Result};
 use crate::extract::ValidJson;
@@ -25,6 +26,8 @@ pub struct OrganisationDto {
     /// 统一社会信用代码.
     pub uscc: String,
     pub district_code: String,
+    /// Registered capital (注册资本), 万元.
+    pub registered_capital: Option<Money>,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -35,6 +38,9 @@ impl From<entity::organisation::Model> for OrganisationDto {
             name: o.name,
             uscc: o.uscc,
             district_code: o.district_code,
+            registered_capital: o
+                .registered_capital
+                .and_then(|v| Money::from_hundredths(v).ok()),
             created_at: o.created_at,
         }
     }
@@ -49,6 +55,8 @@ pub struct CreateOrganisation {
     pub uscc: String,
     /// Where it is registered.
     pub district_code: String,
+    /// Registered capital (注册资本), 万元; calls may require a minimum.
+    pub registered_capital: Option<Money>,
 }
 
 /// Register an applicant organisation (commission, or a district officer for its own district).
@@ -108,6 +116,7 @@ async fn create_organisation(
         name,
         uscc.as_str().to_owned(),
         body.district_code,
+        body.registered_capital.map(Money::hundredths),
         state.clock.now(),
     )
     .await

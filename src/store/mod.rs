@@ -1,5 +1,6 @@
 //! Persistence: functions over `&impl ConnectionTrait`, one file per kind of object.
 
+pub mod calls;
 pub mod organisations;
 pub mod proposals;
 pub mod reference;

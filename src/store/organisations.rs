@@ -14,12 +14,14 @@ pub async fn create(
     name: String,
     uscc: String,
     district_code: String,
+    registered_capital: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<organisation::Model, DbErr> {
     organisation::ActiveModel {
         name: Set(name),
         uscc: Set(uscc),
         district_code: Set(district_code),
+        registered_capital: Set(registered_capital),
         created_at: Set(now),
         ..Default::default()
     }

@@ -155,3 +155,12 @@ pub async fn publish(
     }
     Ok(v)
 }
+
+/// # Errors
+/// Database failures.
+pub async fn version(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<list_version::Model>, DbErr> {
+    list_version::Entity::find_by_id(id).one(db).await
+}

@@ -100,6 +100,9 @@ pub fn settings(db_url: &str) -> Settings {
     s.database.url = db_url.to_owned();
     s.database.max_connections = 5;
     s.auth.secret = Some(SecretString::from(SECRET));
+    // Tests move the injected clock by months; tokens must outlive that (a token-expiry test
+    // crafts its own tokens).
+    s.auth.token_ttl_secs = 400 * 86_400;
     s.bootstrap.admin_password = Some(SecretString::from(ADMIN_PASSWORD));
     s
 }

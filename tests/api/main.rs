@@ -4,6 +4,7 @@
 //! (SQLite by default; PostgreSQL when `TEST_DATABASE_URL` is set).
 
 mod auth;
+mod calls;
 mod errors;
 mod helpers;
 mod openapi;

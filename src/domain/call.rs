@@ -1,0 +1,710 @@
+//! The call (揭榜) for one list item: its state machine, its rubric and its eligibility rules
+//! (DOMAIN.md §3).
+//!
+//! ```text
+//! announced ─(opens_at)─▶ open ─(closes_at)─▶ closed ──open bids──▶ opened ──start review──▶ under_review
+//!                                                                                       ▲            │
+//!                                                             uphold objection ─────────┘          award
+//!                                                                                                    ▼
+//!                                                     awarded ◀──finalize (notice over)── notice (公示)
+//! declare unsuccessful: closed | opened | under_review ─▶ unsuccessful
+//! cancel: announced | open | closed | opened | under_review ─▶ cancelled
+//! ```
+//!
+//! The first two moves are driven by time, not by anybody: a call is open from `opens_at` and closed
+//! after `closes_at` whether or not a request came in at that moment. So the stored status is never
+//! trusted alone; every request computes [`effective_status`] from it and an injected clock, and
+//! [`transition`] is asked about the effective status. That keeps bid acceptance exact to the second
+//! without a scheduler, and makes the rules testable with any clock.
+
+use chrono::{DateTime, Days, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::money::Money;
+use super::FieldError;
+
+/// Winners when the commission does not ask for a "horse race" (赛马) *(ours)*.
+pub const DEFAULT_WINNERS: u32 = 1;
+/// Most winners of one call: a horse race among more than ten builders is no longer a selection.
+pub const MAX_WINNERS: u32 = 10;
+/// Length of the award notice (公示) in natural days *(ours)*.
+pub const DEFAULT_NOTICE_DAYS: u32 = 7;
+/// Longest notice period accepted; longer would stall the round's construction year.
+pub const MAX_NOTICE_DAYS: u32 = 60;
+/// Largest `max_points` of one criterion, in hundredths (1000 points): beyond that it is a typo.
+pub const MAX_CRITERION_POINTS: i64 = 100_000;
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CallStatus {
+    /// Published with its requirements; bids are not yet accepted.
+    Announced,
+    /// Accepting bids (`opens_at <= now <= closes_at`).
+    Open,
+    /// Past `closes_at`: later bids are refused, the received ones are still sealed.
+    Closed,
+    /// Bids revealed; who opened them and when is recorded by the caller.
+    Opened,
+    /// Experts are scoring.
+    UnderReview,
+    /// The proposed award is in public notice (公示) and may be objected to.
+    Notice,
+    /// The award stands (挂帅).
+    Awarded,
+    /// No bid deserved the award (with reasons).
+    Unsuccessful,
+    /// Withdrawn by the commission (with reasons).
+    Cancelled,
+}
+
+impl CallStatus {
+    pub const ALL: [CallStatus; 9] = [
+        CallStatus::Announced,
+        CallStatus::Open,
+        CallStatus::Closed,
+        CallStatus::Opened,
+        CallStatus::UnderReview,
+        CallStatus::Notice,
+        CallStatus::Awarded,
+        CallStatus::Unsuccessful,
+        CallStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallStatus::Announced => "announced",
+            CallStatus::Open => "open",
+            CallStatus::Closed => "closed",
+            CallStatus::Opened => "opened",
+            CallStatus::UnderReview => "under_review",
+            CallStatus::Notice => "notice",
+            CallStatus::Awarded => "awarded",
+            CallStatus::Unsuccessful => "unsuccessful",
+            CallStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// # Errors
+    /// When `s` names no status.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| format!("unknown call status {s:?}"))
+    }
+
+    /// Bid contents may be shown to people other than their bidder: the call has been opened.
+    /// A call cancelled or declared unsuccessful before opening keeps its bids sealed, which the
+    /// caller decides from the history, not from this flag.
+    pub fn bids_revealed(self) -> bool {
+        matches!(
+            self,
+            CallStatus::Opened | CallStatus::UnderReview | CallStatus::Notice | CallStatus::Awarded
+        )
+    }
+
+    /// No move leaves this status.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            CallStatus::Awarded | CallStatus::Unsuccessful | CallStatus::Cancelled
+        )
+    }
+}
+
+impl std::fmt::Display for CallStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The status a call has at `now`, given what is stored.
+///
+/// Only `announced` and `open` move with time: `announced` is `open` from `opens_at`, and both are
+/// `closed` once `now > closes_at` (the deadline second itself still accepts bids, as
+/// [`bid_window_open`] does). Every other status moves only by a person's [`CallAction`].
+pub fn effective_status(
+    stored: CallStatus,
+    opens_at: DateTime<Utc>,
+    closes_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> CallStatus {
+    match stored {
+        CallStatus::Announced | CallStatus::Open if now > closes_at => CallStatus::Closed,
+        CallStatus::Announced if now >= opens_at => CallStatus::Open,
+        other => other,
+    }
+}
+
+/// Whether a bid arriving at `now` (server time) is on time: inclusive at both ends, to the second
+/// as the timestamps are stored, so a bid at exactly the deadline is accepted.
+pub fn bid_window_open(
+    opens_at: DateTime<Utc>,
+    closes_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> bool {
+    opens_at <= now && now <= closes_at
+}
+
+/// What a person may do to a call. Time-driven moves (announced → open → closed) are not actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CallAction {
+    /// closed → opened: reveal the sealed bids. Only a closed call, i.e. after `closes_at`.
+    OpenBids,
+    /// opened → under_review: hand the bids to the drawn experts.
+    StartReview,
+    /// under_review → notice: propose the winners and start the public notice.
+    Award,
+    /// notice → under_review: an objection was upheld, the review resumes.
+    UpholdObjection,
+    /// notice → awarded: the notice is over and every objection answered.
+    Finalize,
+    /// closed | opened | under_review → unsuccessful: no bid (or no acceptable bid).
+    DeclareUnsuccessful,
+    /// Any status before the notice → cancelled. Once a winner is in public notice, the way out is
+    /// an upheld objection, not a silent cancellation.
+    Cancel,
+}
+
+impl CallAction {
+    pub const ALL: [CallAction; 7] = [
+        CallAction::OpenBids,
+        CallAction::StartReview,
+        CallAction::Award,
+        CallAction::UpholdObjection,
+        CallAction::Finalize,
+        CallAction::DeclareUnsuccessful,
+        CallAction::Cancel,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallAction::OpenBids => "open_bids",
+            CallAction::StartReview => "start_review",
+            CallAction::Award => "award",
+            CallAction::UpholdObjection => "uphold_objection",
+            CallAction::Finalize => "finalize",
+            CallAction::DeclareUnsuccessful => "declare_unsuccessful",
+            CallAction::Cancel => "cancel",
+        }
+    }
+
+    /// The action as a verb phrase taking "a call" as its object, for error messages.
+    fn phrase(self) -> &'static str {
+        match self {
+            CallAction::OpenBids => "open the bids of",
+            CallAction::StartReview => "start the review of",
+            CallAction::Award => "award",
+            CallAction::UpholdObjection => "uphold an objection against",
+            CallAction::Finalize => "finalize",
+            CallAction::DeclareUnsuccessful => "declare unsuccessful",
+            CallAction::Cancel => "cancel",
+        }
+    }
+}
+
+/// An action the call's effective status does not allow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IllegalCallMove {
+    pub from: CallStatus,
+    pub action: CallAction,
+}
+
+impl std::fmt::Display for IllegalCallMove {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "cannot {} a call that is {}",
+            self.action.phrase(),
+            self.from.as_str().replace('_', " ")
+        )
+    }
+}
+
+impl std::error::Error for IllegalCallMove {}
+
+/// The one place where a call's status changes by a person's action.
+///
+/// `from` must be the [`effective_status`] at the moment of the request: that is what makes
+/// `open_bids` impossible before `closes_at` (a call is only `closed` after it). Finalizing also
+/// needs the notice to be over ([`notice_over`]) and every objection answered; the caller checks
+/// those facts, which live outside the status.
+///
+/// # Errors
+/// [`IllegalCallMove`] when `action` is not allowed from `from`.
+pub fn transition(from: CallStatus, action: CallAction) -> Result<CallStatus, IllegalCallMove> {
+    use CallAction as A;
+    use CallStatus as S;
+    let to = match (from, action) {
+        (S::Closed, A::OpenBids) => S::Opened,
+        (S::Opened, A::StartReview) => S::UnderReview,
+        (S::UnderReview, A::Award) => S::Notice,
+        (S::Notice, A::UpholdObjection) => S::UnderReview,
+        (S::Notice, A::Finalize) => S::Awarded,
+        (S::Closed | S::Opened | S::UnderReview, A::DeclareUnsuccessful) => S::Unsuccessful,
+        (S::Announced | S::Open | S::Closed | S::Opened | S::UnderReview, A::Cancel) => {
+            S::Cancelled
+        }
+        _ => return Err(IllegalCallMove { from, action }),
+    };
+    Ok(to)
+}
+
+/// When a notice started at `started` ends: `notice_days` natural days later, to the second.
+///
+/// Natural days (自然日), not working days, as public notices in procurement are counted. Beijing
+/// time has no daylight saving, so a natural day is always 24 hours in UTC as well.
+pub fn notice_ends(started: DateTime<Utc>, notice_days: u32) -> DateTime<Utc> {
+    started
+        .checked_add_days(Days::new(u64::from(notice_days)))
+        // Only reachable near year 262143; saturating keeps the notice "not over", the safe side.
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// The notice period is over at `ends` itself: a notice of 7 days started Monday 10:00 may be
+/// finalized from the next Monday 10:00.
+pub fn notice_over(ends: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now >= ends
+}
+
+/// One row of a call's scoring rubric.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    /// Name of the criterion, unique within the rubric, e.g. `技术方案`.
+    pub criterion: String,
+    /// Share of the weighted total in percent (1–100); the rubric's weights sum to 100, so the
+    /// weighted total stays on the experts' own point scale.
+    pub weight: i64,
+    /// Most points an expert may give on this criterion, in hundredths of a point (> 0).
+    pub max_points: i64,
+}
+
+/// Checks a rubric; field names are `rubric` and `rubric[i].criterion|weight|max_points`.
+pub fn validate_rubric(rubric: &[Criterion]) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if rubric.is_empty() {
+        errors.push(FieldError::new(
+            "rubric",
+            "name at least one criterion the experts score",
+        ));
+        return errors;
+    }
+    for (i, c) in rubric.iter().enumerate() {
+        let name = c.criterion.trim();
+        if name.is_empty() {
+            errors.push(FieldError::new(
+                format!("rubric[{i}].criterion"),
+                "must not be blank",
+            ));
+        } else if let Some(j) = rubric[..i]
+            .iter()
+            .position(|earlier| earlier.criterion.trim() == name)
+        {
+            errors.push(FieldError::new(
+                format!("rubric[{i}].criterion"),
+                format!("{name:?} is already rubric[{j}]; criterion names must be unique"),
+            ));
+        }
+        if !(1..=100).contains(&c.weight) {
+            errors.push(FieldError::new(
+                format!("rubric[{i}].weight"),
+                "must be a whole percentage from 1 to 100",
+            ));
+        }
+        if !(1..=MAX_CRITERION_POINTS).contains(&c.max_points) {
+            errors.push(FieldError::new(
+                format!("rubric[{i}].max_points"),
+                format!(
+                    "must be from 1 to {MAX_CRITERION_POINTS} (hundredths of a point, i.e. 0.01 to {} points)",
+                    MAX_CRITERION_POINTS / 100
+                ),
+            ));
+        }
+    }
+    // Saturating: absurd weights are already reported one by one; the sum must not overflow.
+    let total = rubric
+        .iter()
+        .fold(0_i64, |sum, c| sum.saturating_add(c.weight));
+    if total != 100 {
+        errors.push(FieldError::new(
+            "rubric",
+            format!("the weights must sum to 100; they sum to {total}"),
+        ));
+    }
+    errors
+}
+
+/// A call's eligibility rules (揭榜条件). Every rule is off unless set, so `{}` means "anyone".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Eligibility {
+    /// The bidder must be registered in a Chongqing district or zone.
+    #[serde(default)]
+    pub registered_in_chongqing: bool,
+    /// The bidder's registered capital must be at least this, in 万元.
+    pub min_registered_capital: Option<Money>,
+    /// The bidder must not already hold an award in this round (spreads the brains over builders).
+    #[serde(default)]
+    pub no_earlier_award: bool,
+}
+
+/// What the service knows about a bidder when it checks [`Eligibility`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BidderFacts {
+    /// The bidder's registered district or zone code, present only if it is a Chongqing one.
+    pub district_code: Option<String>,
+    /// Registered capital in 万元, if known.
+    pub registered_capital: Option<Money>,
+    /// The bidder already holds an award (or a winning notice) in this round.
+    pub has_award_this_round: bool,
+}
+
+/// The rules a bidder fails, each as `rule_name: sentence`; empty means eligible.
+///
+/// Unknown facts fail the rule that needs them: eligibility is for the bidder to show, and a
+/// bid cannot be ranked on a guess.
+pub fn check_eligibility(rules: &Eligibility, facts: &BidderFacts) -> Vec<String> {
+    let mut failed = Vec::new();
+    if rules.registered_in_chongqing
+        && facts
+            .district_code
+            .as_deref()
+            .is_none_or(|code| code.trim().is_empty())
+    {
+        failed.push(
+            "registered_in_chongqing: the bidder is not registered in a Chongqing district or zone"
+                .to_owned(),
+        );
+    }
+    if let Some(required) = rules.min_registered_capital {
+        match facts.registered_capital {
+            None => failed.push(format!(
+                "min_registered_capital: registered capital is unknown; at least {required} 万元 is required"
+            )),
+            Some(capital) if capital < required => failed.push(format!(
+                "min_registered_capital: registered capital {capital} 万元 is below the required {required} 万元"
+            )),
+            Some(_) => {}
+        }
+    }
+    if rules.no_earlier_award && facts.has_award_this_round {
+        failed.push("no_earlier_award: the bidder already holds an award in this round".to_owned());
+    }
+    failed
+}
+
+/// Checks a call's window and parameters; field names are `closes_at`, `winners`,
+/// `notice_days` and `requirements`.
+pub fn validate_call(
+    opens_at: DateTime<Utc>,
+    closes_at: DateTime<Utc>,
+    winners: u32,
+    notice_days: u32,
+    requirements: &str,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if closes_at <= opens_at {
+        errors.push(FieldError::new(
+            "closes_at",
+            "must be after opens_at, or no bid could ever arrive",
+        ));
+    }
+    if !(1..=MAX_WINNERS).contains(&winners) {
+        errors.push(FieldError::new(
+            "winners",
+            format!("must be from 1 to {MAX_WINNERS}"),
+        ));
+    }
+    if !(1..=MAX_NOTICE_DAYS).contains(&notice_days) {
+        errors.push(FieldError::new(
+            "notice_days",
+            format!("must be from 1 to {MAX_NOTICE_DAYS} natural days"),
+        ));
+    }
+    if requirements.trim().is_empty() {
+        errors.push(FieldError::new(
+            "requirements",
+            "say what the builder must deliver",
+        ));
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2024, 3, 1, h, m, s).unwrap()
+    }
+
+    /// Every (state, action) pair: the legal ones and where they lead; everything else is illegal.
+    #[test]
+    fn every_move() {
+        use CallAction as A;
+        use CallStatus as S;
+        let legal = [
+            (S::Closed, A::OpenBids, S::Opened),
+            (S::Opened, A::StartReview, S::UnderReview),
+            (S::UnderReview, A::Award, S::Notice),
+            (S::Notice, A::UpholdObjection, S::UnderReview),
+            (S::Notice, A::Finalize, S::Awarded),
+            (S::Closed, A::DeclareUnsuccessful, S::Unsuccessful),
+            (S::Opened, A::DeclareUnsuccessful, S::Unsuccessful),
+            (S::UnderReview, A::DeclareUnsuccessful, S::Unsuccessful),
+            (S::Announced, A::Cancel, S::Cancelled),
+            (S::Open, A::Cancel, S::Cancelled),
+            (S::Closed, A::Cancel, S::Cancelled),
+            (S::Opened, A::Cancel, S::Cancelled),
+            (S::UnderReview, A::Cancel, S::Cancelled),
+        ];
+        let mut checked = 0;
+        for from in CallStatus::ALL {
+            for action in CallAction::ALL {
+                let expected = legal
+                    .iter()
+                    .find(|(f, a, _)| *f == from && *a == action)
+                    .map(|l| l.2);
+                match (transition(from, action), expected) {
+                    (Ok(to), Some(want)) => assert_eq!(to, want, "{from} {action:?}"),
+                    (Err(e), None) => assert_eq!(e, IllegalCallMove { from, action }),
+                    (got, want) => panic!("{from} {action:?}: got {got:?}, want {want:?}"),
+                }
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 9 * 7);
+    }
+
+    #[test]
+    fn final_states_have_no_way_out() {
+        for from in CallStatus::ALL.into_iter().filter(|s| s.is_final()) {
+            for action in CallAction::ALL {
+                assert!(transition(from, action).is_err(), "{from} {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn illegal_move_reads_as_a_sentence() {
+        let e = transition(CallStatus::Open, CallAction::OpenBids).unwrap_err();
+        assert_eq!(e.to_string(), "cannot open the bids of a call that is open");
+        let e = transition(CallStatus::Awarded, CallAction::Cancel).unwrap_err();
+        assert_eq!(e.to_string(), "cannot cancel a call that is awarded");
+        let e = transition(CallStatus::UnderReview, CallAction::Finalize).unwrap_err();
+        assert_eq!(e.to_string(), "cannot finalize a call that is under review");
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for s in CallStatus::ALL {
+            assert_eq!(CallStatus::parse(s.as_str()), Ok(s));
+            assert_eq!(
+                serde_json::to_value(s).unwrap(),
+                serde_json::Value::String(s.as_str().into())
+            );
+        }
+        for a in CallAction::ALL {
+            assert_eq!(
+                serde_json::to_value(a).unwrap(),
+                serde_json::Value::String(a.as_str().into())
+            );
+        }
+        assert!(CallStatus::parse("closing").is_err());
+    }
+
+    #[test]
+    fn time_moves_announced_and_open_only() {
+        let opens = at(8, 0, 0);
+        let closes = at(17, 0, 0);
+        let s = |stored, now| effective_status(stored, opens, closes, now);
+        let one = Duration::seconds(1);
+        assert_eq!(s(CallStatus::Announced, opens - one), CallStatus::Announced);
+        assert_eq!(s(CallStatus::Announced, opens), CallStatus::Open);
+        assert_eq!(s(CallStatus::Announced, closes), CallStatus::Open);
+        assert_eq!(s(CallStatus::Announced, closes + one), CallStatus::Closed);
+        assert_eq!(s(CallStatus::Open, closes), CallStatus::Open);
+        assert_eq!(s(CallStatus::Open, closes + one), CallStatus::Closed);
+        for stored in CallStatus::ALL {
+            if !matches!(stored, CallStatus::Announced | CallStatus::Open) {
+                for now in [opens - one, opens, closes, closes + one] {
+                    assert_eq!(s(stored, now), stored);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn open_bids_needs_the_deadline_passed() {
+        let opens = at(8, 0, 0);
+        let closes = at(17, 0, 0);
+        let at_deadline = effective_status(CallStatus::Open, opens, closes, closes);
+        assert!(transition(at_deadline, CallAction::OpenBids).is_err());
+        let after = effective_status(
+            CallStatus::Open,
+            opens,
+            closes,
+            closes + Duration::seconds(1),
+        );
+        assert_eq!(
+            transition(after, CallAction::OpenBids),
+            Ok(CallStatus::Opened)
+        );
+    }
+
+    #[test]
+    fn bid_window_is_inclusive_to_the_second() {
+        let opens = at(8, 0, 0);
+        let closes = at(17, 0, 0);
+        let one = Duration::seconds(1);
+        assert!(!bid_window_open(opens, closes, opens - one));
+        assert!(bid_window_open(opens, closes, opens));
+        assert!(bid_window_open(opens, closes, closes));
+        assert!(!bid_window_open(opens, closes, closes + one));
+    }
+
+    #[test]
+    fn notice_counts_natural_days() {
+        let started = Utc.with_ymd_and_hms(2024, 2, 26, 2, 0, 0).unwrap();
+        let ends = notice_ends(started, 7);
+        // Across 29 February of the leap year.
+        assert_eq!(ends, Utc.with_ymd_and_hms(2024, 3, 4, 2, 0, 0).unwrap());
+        assert!(!notice_over(ends, ends - Duration::seconds(1)));
+        assert!(notice_over(ends, ends));
+        assert_eq!(
+            notice_ends(DateTime::<Utc>::MAX_UTC, 1),
+            DateTime::<Utc>::MAX_UTC
+        );
+    }
+
+    fn crit(name: &str, weight: i64, max_points: i64) -> Criterion {
+        Criterion {
+            criterion: name.into(),
+            weight,
+            max_points,
+        }
+    }
+
+    fn fields(errors: &[FieldError]) -> Vec<&str> {
+        errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    #[test]
+    fn a_good_rubric_passes() {
+        let rubric = [
+            crit("技术方案", 50, 10_000),
+            crit("建设基础", 30, 10_000),
+            crit("运营模式", 20, 5_000),
+        ];
+        assert_eq!(validate_rubric(&rubric), vec![]);
+    }
+
+    #[test]
+    fn rubric_errors_name_their_fields() {
+        assert_eq!(fields(&validate_rubric(&[])), ["rubric"]);
+        let rubric = [
+            crit("技术方案", 50, 10_000),
+            crit(" ", 0, 0),
+            crit("技术方案 ", 101, 100_001),
+        ];
+        let errors = validate_rubric(&rubric);
+        assert_eq!(
+            fields(&errors),
+            [
+                "rubric[1].criterion",
+                "rubric[1].weight",
+                "rubric[1].max_points",
+                "rubric[2].criterion",
+                "rubric[2].weight",
+                "rubric[2].max_points",
+                "rubric",
+            ]
+        );
+        assert!(errors[3].message.contains("rubric[0]"), "{:?}", errors[3]);
+        assert!(errors[6].message.contains("151"), "{:?}", errors[6]);
+        let short = [crit("a", 60, 100), crit("b", 30, 100)];
+        assert_eq!(fields(&validate_rubric(&short)), ["rubric"]);
+        let huge = [crit("a", i64::MAX, 100), crit("b", i64::MAX, 100)];
+        assert!(fields(&validate_rubric(&huge)).contains(&"rubric"));
+    }
+
+    #[test]
+    fn rubric_rejects_unknown_fields() {
+        let bad = serde_json::from_str::<Criterion>(
+            r#"{"criterion":"a","weight":100,"max_points":100,"extra":1}"#,
+        );
+        assert!(bad.is_err());
+    }
+
+    fn money(h: i64) -> Money {
+        Money::from_hundredths(h).unwrap()
+    }
+
+    #[test]
+    fn eligibility_defaults_to_anyone() {
+        let rules: Eligibility = serde_json::from_str("{}").unwrap();
+        assert_eq!(rules, Eligibility::default());
+        assert_eq!(
+            check_eligibility(&rules, &BidderFacts::default()),
+            Vec::<String>::new()
+        );
+        assert!(serde_json::from_str::<Eligibility>(r#"{"foo":true}"#).is_err());
+    }
+
+    #[test]
+    fn eligibility_names_each_failed_rule() {
+        let rules = Eligibility {
+            registered_in_chongqing: true,
+            min_registered_capital: Some(money(50_000)),
+            no_earlier_award: true,
+        };
+        let bad = BidderFacts {
+            district_code: None,
+            registered_capital: Some(money(30_000)),
+            has_award_this_round: true,
+        };
+        assert_eq!(
+            check_eligibility(&rules, &bad),
+            [
+                "registered_in_chongqing: the bidder is not registered in a Chongqing district or zone",
+                "min_registered_capital: registered capital 300.00 万元 is below the required 500.00 万元",
+                "no_earlier_award: the bidder already holds an award in this round",
+            ]
+        );
+        let unknown = BidderFacts {
+            district_code: Some("500105".into()),
+            registered_capital: None,
+            has_award_this_round: false,
+        };
+        let failed = check_eligibility(&rules, &unknown);
+        assert_eq!(failed.len(), 1);
+        assert!(failed[0].starts_with("min_registered_capital: registered capital is unknown"));
+        let good = BidderFacts {
+            district_code: Some("500105".into()),
+            registered_capital: Some(money(50_000)),
+            has_award_this_round: false,
+        };
+        assert!(check_eligibility(&rules, &good).is_empty());
+    }
+
+    #[test]
+    fn call_parameters() {
+        let opens = at(8, 0, 0);
+        assert!(validate_call(opens, at(17, 0, 0), 1, 7, "建成行业大脑").is_empty());
+        assert!(validate_call(opens, opens + Duration::seconds(1), 10, 60, "x").is_empty());
+        assert_eq!(
+            fields(&validate_call(opens, opens, 0, 0, "  ")),
+            ["closes_at", "winners", "notice_days", "requirements"]
+        );
+        assert_eq!(
+            fields(&validate_call(opens, at(7, 0, 0), 11, 61, "x")),
+            ["closes_at", "winners", "notice_days"]
+        );
+    }
+}

@@ -1,0 +1,209 @@
+//! Expert recusal (回避) (DOMAIN.md §3, "Experts"): an expert is recused from a call where it
+//! declares a link with a bidder, or where the data shows one. This module holds the part the data
+//! can decide: employment now, or within the last 3 years *(ours, after procurement practice)*.
+//! Investment, family and authorship links are known only from declarations ([`ConflictKind`]).
+
+use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// How far back a past employment still recuses, in calendar months (3 years).
+pub const EMPLOYMENT_LOOKBACK_MONTHS: u32 = 36;
+
+/// The kind of a declared (or data-found) link between an expert and a bidder.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictKind {
+    /// Works, or worked within 3 years, at the bidder.
+    Employment,
+    /// Holds shares in, or a control relation with, the bidder.
+    Investment,
+    /// A close relative works at or controls the bidder.
+    Family,
+    /// Helped write the call's requirements, so could have written them for one bidder.
+    DraftedRequirements,
+    /// Any other link the expert declares; the declaration says which.
+    Other,
+}
+
+impl ConflictKind {
+    pub const ALL: [ConflictKind; 5] = [
+        ConflictKind::Employment,
+        ConflictKind::Investment,
+        ConflictKind::Family,
+        ConflictKind::DraftedRequirements,
+        ConflictKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConflictKind::Employment => "employment",
+            ConflictKind::Investment => "investment",
+            ConflictKind::Family => "family",
+            ConflictKind::DraftedRequirements => "drafted_requirements",
+            ConflictKind::Other => "other",
+        }
+    }
+
+    /// # Errors
+    /// When `s` names no kind.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| format!("unknown conflict kind {s:?}"))
+    }
+}
+
+impl std::fmt::Display for ConflictKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An organisation the expert worked at, and the last day there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PastEmployer {
+    pub organisation_id: i32,
+    /// Last day of employment (inclusive).
+    pub until: NaiveDate,
+}
+
+/// What the expert pool records about an expert's employment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ExpertProfile {
+    /// Current employer, if any (retired experts have none).
+    pub organisation_id: Option<i32>,
+    pub past_employers: Vec<PastEmployer>,
+}
+
+/// The employment link between `expert` and the bidder organisation on `today`, as a sentence, or
+/// `None` when the data shows none.
+///
+/// A past employment recuses when its last day is on or after `today` minus 3 calendar years
+/// (`Months::new(36)`, so 2024-02-29 looks back to 2021-02-28): the cut-off day itself still
+/// counts, erring towards recusal. With several past spells at the bidder the latest is named.
+pub fn data_conflict(
+    expert: &ExpertProfile,
+    bidder_organisation: i32,
+    today: NaiveDate,
+) -> Option<String> {
+    if expert.organisation_id == Some(bidder_organisation) {
+        return Some("works at the bidder".to_owned());
+    }
+    // Out of chrono's range only near year −262144; then every past employment is recent.
+    let cutoff = today
+        .checked_sub_months(Months::new(EMPLOYMENT_LOOKBACK_MONTHS))
+        .unwrap_or(NaiveDate::MIN);
+    expert
+        .past_employers
+        .iter()
+        .filter(|p| p.organisation_id == bidder_organisation && p.until >= cutoff)
+        .map(|p| p.until)
+        .max()
+        .map(|until| {
+            format!(
+                "worked at the bidder until {} (within 3 years)",
+                until.format("%Y-%m-%d")
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn worked_at(org: i32, until: NaiveDate) -> ExpertProfile {
+        ExpertProfile {
+            organisation_id: Some(99),
+            past_employers: vec![PastEmployer {
+                organisation_id: org,
+                until,
+            }],
+        }
+    }
+
+    #[test]
+    fn current_employer_is_a_conflict() {
+        let e = ExpertProfile {
+            organisation_id: Some(7),
+            past_employers: vec![],
+        };
+        assert_eq!(
+            data_conflict(&e, 7, d(2024, 3, 15)).as_deref(),
+            Some("works at the bidder")
+        );
+        assert_eq!(data_conflict(&e, 8, d(2024, 3, 15)), None);
+        assert_eq!(
+            data_conflict(&ExpertProfile::default(), 7, d(2024, 3, 15)),
+            None
+        );
+    }
+
+    #[test]
+    fn three_year_boundary() {
+        let today = d(2024, 3, 15);
+        assert_eq!(
+            data_conflict(&worked_at(7, d(2021, 3, 16)), 7, today).as_deref(),
+            Some("worked at the bidder until 2021-03-16 (within 3 years)")
+        );
+        assert_eq!(
+            data_conflict(&worked_at(7, d(2021, 3, 15)), 7, today).as_deref(),
+            Some("worked at the bidder until 2021-03-15 (within 3 years)"),
+            "the cut-off day itself recuses"
+        );
+        assert_eq!(data_conflict(&worked_at(7, d(2021, 3, 14)), 7, today), None);
+        assert_eq!(data_conflict(&worked_at(8, d(2024, 1, 1)), 7, today), None);
+    }
+
+    #[test]
+    fn three_years_are_calendar_years() {
+        // From a leap day, 36 months back is 2021-02-28 (chrono clamps to the month's end).
+        let today = d(2024, 2, 29);
+        assert!(data_conflict(&worked_at(7, d(2021, 2, 28)), 7, today).is_some());
+        assert!(data_conflict(&worked_at(7, d(2021, 2, 27)), 7, today).is_none());
+    }
+
+    #[test]
+    fn the_latest_spell_is_named() {
+        let e = ExpertProfile {
+            organisation_id: None,
+            past_employers: vec![
+                PastEmployer {
+                    organisation_id: 7,
+                    until: d(2022, 6, 30),
+                },
+                PastEmployer {
+                    organisation_id: 7,
+                    until: d(2023, 6, 30),
+                },
+                PastEmployer {
+                    organisation_id: 7,
+                    until: d(2010, 1, 1),
+                },
+            ],
+        };
+        assert_eq!(
+            data_conflict(&e, 7, d(2024, 3, 15)).as_deref(),
+            Some("worked at the bidder until 2023-06-30 (within 3 years)")
+        );
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in ConflictKind::ALL {
+            assert_eq!(ConflictKind::parse(k.as_str()), Ok(k));
+            assert_eq!(
+                serde_json::to_value(k).unwrap(),
+                serde_json::Value::String(k.as_str().into())
+            );
+        }
+    }
+}

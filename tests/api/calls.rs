@@ -1,0 +1,730 @@
+//! The call and the award, end to end on the published demo list.
+
+use chrono::{Duration, TimeZone, Utc};
+use jiebang::domain::role::Role;
+use reqwest::{Method, StatusCode};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+/// The demo list published, and one call announced on its first item: opens 2024-03-01 09:00,
+/// closes 2024-03-10 17:00 (Beijing time).
+async fn with_call() -> (TestApp, i64) {
+    let app = spawn_app().await;
+    jiebang::demo_load::load(&app.state.db, 2024)
+        .await
+        .expect("demo data");
+    let run = app
+        .post(
+            "/api/v1/rounds/2024/selections",
+            Some(Role::Commission),
+            json!({}),
+        )
+        .await;
+    let sel = run.body["id"].as_i64().unwrap();
+    let list = app
+        .post(
+            "/api/v1/rounds/2024/list",
+            Some(Role::Commission),
+            json!({"selection_id": sel, "note": "2024年榜单"}),
+        )
+        .await;
+    let item = list.body["items"][0]["id"].as_i64().unwrap();
+    let call = app
+        .post(
+            &format!("/api/v1/list-items/{item}/calls"),
+            Some(Role::Commission),
+            json!({
+                "requirements": "建成行业大脑平台，接入企业不少于200家",
+                "eligibility": {"registered_in_chongqing": true, "min_registered_capital": 500},
+                "opens_at": "2024-03-01T09:00:00+08:00",
+                "closes_at": "2024-03-10T17:00:00+08:00",
+                "winners": 1,
+                "notice_days": 7,
+                "rubric": [
+                    {"criterion": "技术方案", "weight": 0.6, "max_points": 60},
+                    {"criterion": "团队与运营", "weight": 0.4, "max_points": 40}
+                ]
+            }),
+        )
+        .await;
+    assert_eq!(call.status, StatusCode::CREATED, "{:?}", call.body);
+    assert_eq!(call.body["status"], "announced");
+    (app, call.body["id"].as_i64().unwrap())
+}
+
+fn opens() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 3, 1, 1, 0, 0).unwrap()
+}
+
+fn closes() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 3, 10, 9, 0, 0).unwrap()
+}
+
+/// A bidder organisation with its applicant token.
+async fn bidder(app: &TestApp, name: &str, serial: u32, capital: f64) -> (i64, String) {
+    let uscc = jiebang::domain::codes::Uscc::with_check(&format!("91500112MA{serial:07}")).unwrap();
+    let r = app
+        .post(
+            "/api/v1/organisations",
+            Some(Role::Commission),
+            json!({"name": name, "uscc": uscc, "district_code": "500112", "registered_capital": capital}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let org = r.body["id"].as_i64().unwrap();
+    let token = app
+        .add_user(
+            &format!("bidder-{serial}"),
+            Role::Applicant,
+            None,
+            Some(org),
+        )
+        .await;
+    (org, token)
+}
+
+fn content(plan: &str, budget: f64) -> Value {
+    json!({
+        "technical_plan": plan,
+        "team": [{"name": "示例负责人", "role": "项目经理"}],
+        "budget": budget,
+        "schedule": [{"name": "上线", "due": "2024-12-31"}],
+        "commitments": ["按期建成"],
+        "attachments": [{"name": "技术方案.pdf", "sha256": "a".repeat(64)}]
+    })
+}
+
+async fn bid(app: &TestApp, token: &str, call: i64, body: Value) -> Reply {
+    app.request(
+        Method::POST,
+        &format!("/api/v1/calls/{call}/bids"),
+        Some(token),
+        Some(body),
+    )
+    .await
+}
+
+async fn score(app: &TestApp, token: &str, bid: i64, tech: f64, team: f64) -> Reply {
+    app.request(
+        Method::PUT,
+        &format!("/api/v1/bids/{bid}/scores"),
+        Some(token),
+        Some(json!({"scores": [{"criterion": "技术方案", "points": tech, "comment": ""}, {"criterion": "团队与运营", "points": team}]})),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_whole_call_from_bids_to_award() {
+    let (app, call) = with_call().await;
+    let commission = app.token(Role::Commission).to_owned();
+    let (org1, b1) = bidder(&app, "示例甲科技有限公司", 1, 2000.0).await;
+    let (_org2, b2) = bidder(&app, "示例乙数据有限公司", 2, 800.0).await;
+    let (_org3, b3) = bidder(&app, "示例丙工业互联网有限公司", 3, 5000.0).await;
+    let (_poor, b4) = bidder(&app, "示例丁小微有限公司", 4, 100.0).await;
+
+    // Before the window opens.
+    let r = bid(&app, &b1, call, content("早到的方案", 900.0)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body["opens_at"].is_string());
+
+    app.clock.set(opens() + Duration::hours(1));
+    assert_eq!(
+        app.get(&format!("/api/v1/calls/{call}"), None).await.body["status"],
+        "open"
+    );
+    let r1 = bid(&app, &b1, call, content("甲方案：第一版", 900.0)).await;
+    assert_eq!(r1.status, StatusCode::CREATED, "{:?}", r1.body);
+    assert_eq!(r1.body["sha256"].as_str().unwrap().len(), 64);
+    let bid1 = r1.body["bid_id"].as_i64().unwrap();
+    let r1b = bid(
+        &app,
+        &b1,
+        call,
+        content("甲方案：独一无二的技术路线XYZZY", 950.0),
+    )
+    .await;
+    assert_eq!(r1b.status, StatusCode::CREATED);
+    assert_eq!(
+        r1b.body["bid_id"], bid1,
+        "one bid per organisation, replaced"
+    );
+    assert_eq!(r1b.body["replaces_receipt_id"], r1.body["receipt_id"]);
+    let bid2 = bid(&app, &b2, call, content("乙方案", 700.0)).await.body["bid_id"]
+        .as_i64()
+        .unwrap();
+    let bid3 = bid(&app, &b3, call, content("丙方案", 1200.0)).await.body["bid_id"]
+        .as_i64()
+        .unwrap();
+    // Eligibility: registered capital below 500 万元.
+    let r = bid(&app, &b4, call, content("丁方案", 100.0)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+    assert_eq!(r.error_fields(), vec!["eligibility.min_registered_capital"]);
+
+    // Sealed: the bid count is public, the content nobody's but the bidder's.
+    assert_eq!(
+        app.get(&format!("/api/v1/calls/{call}"), None).await.body["bid_count"],
+        3
+    );
+    let own = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/bids/{bid1}"),
+            Some(&b1),
+            None,
+        )
+        .await;
+    assert_eq!(
+        own.body["content"]["technical_plan"],
+        "甲方案：独一无二的技术路线XYZZY"
+    );
+    assert_eq!(
+        own.body["receipts"].as_array().unwrap().len(),
+        2,
+        "the old receipt is kept"
+    );
+    let sealed = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/bids/{bid1}"),
+            Some(&commission),
+            None,
+        )
+        .await;
+    assert_eq!(sealed.status, StatusCode::OK);
+    assert_eq!(sealed.body["sealed"], true);
+    assert!(sealed.body["content"].is_null() && sealed.body["organisation_id"].is_null());
+    assert!(!sealed.body.to_string().contains("XYZZY"));
+    for token in [app.token(Role::Expert).to_owned(), b2.clone()] {
+        let r = app
+            .request(
+                Method::GET,
+                &format!("/api/v1/bids/{bid1}"),
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(!r.body.to_string().contains("XYZZY"));
+    }
+    assert_eq!(
+        app.get(&format!("/api/v1/bids/{bid1}"), None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let listed = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/calls/{call}/bids"),
+            Some(&commission),
+            None,
+        )
+        .await;
+    assert_eq!(listed.body.as_array().unwrap().len(), 3);
+    assert!(!listed.body.to_string().contains("XYZZY"));
+    // The stored rows hold no plaintext.
+    let rows = entity::bid_receipt::Entity::find()
+        .filter(entity::bid_receipt::Column::CallId.eq(i32::try_from(call).unwrap()))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 4);
+    for row in &rows {
+        let needle = "XYZZY".as_bytes();
+        assert!(
+            !row.sealed.windows(needle.len()).any(|w| w == needle),
+            "plaintext in the database"
+        );
+        assert!(!row
+            .sealed
+            .windows("甲方案".len())
+            .any(|w| w == "甲方案".as_bytes()));
+    }
+
+    // The panel: five experts; one works at bidder 1 (found from data), one declares a conflict.
+    let mut experts = vec![app.token(Role::Expert).to_owned()];
+    for i in 2..=5 {
+        experts.push(
+            app.add_user(&format!("expert-{i}"), Role::Expert, None, None)
+                .await,
+        );
+    }
+    let users = app
+        .get("/api/v1/users?role=expert", Some(Role::Commission))
+        .await;
+    let expert_ids: Vec<i64> = users
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_i64().unwrap())
+        .collect();
+    let r = app
+        .request(
+            Method::PUT,
+            &format!("/api/v1/users/{}/expert-profile", expert_ids[0]),
+            Some(&commission),
+            Some(json!({"organisation_id": org1})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
+    let r = app
+        .post(
+            &format!("/api/v1/calls/{call}/panel"),
+            Some(Role::Commission),
+            json!({"experts": expert_ids}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/calls/{call}/conflicts"),
+            Some(&experts[1]),
+            Some(json!({"bid_id": bid2, "kind": "family", "note": "亲属在乙公司任职"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let panel = app
+        .get(
+            &format!("/api/v1/calls/{call}/panel"),
+            Some(Role::Commission),
+        )
+        .await;
+    let recusals: Vec<(i64, Vec<i64>)> = panel
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["expert_id"].as_i64().unwrap(),
+                m["recusals"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r["bid_id"].as_i64().unwrap())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(recusals[0], (expert_ids[0], vec![bid1]));
+    assert_eq!(recusals[1], (expert_ids[1], vec![bid2]));
+    assert!(panel.body[0]["recusals"][0]["reasons"][0]
+        .as_str()
+        .unwrap()
+        .contains("works at the bidder"));
+
+    // A bid one second after the close is refused; opening is refused before the close.
+    let r = app
+        .post(
+            &format!("/api/v1/calls/{call}/opening"),
+            Some(Role::Commission),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    app.clock.set(closes() + Duration::seconds(1));
+    let r = bid(&app, &b3, call, content("丙方案：迟到的修改", 1100.0)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
+    assert_eq!(r.body["closes_at"], "2024-03-10T09:00:00Z");
+    // Opening: who and when, every receipt verified.
+    let r = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/calls/{call}/opening"),
+            Some(&commission),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(
+        (r.body["bids"].as_i64(), r.body["verified"].as_i64()),
+        (Some(3), Some(3))
+    );
+    let opened = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/bids/{bid1}"),
+            Some(&commission),
+            None,
+        )
+        .await;
+    assert_eq!(opened.body["content"]["budget"], 950.0);
+    let r = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/calls/{call}/review"),
+            Some(&commission),
+            None,
+        )
+        .await;
+    assert_eq!(r.body["status"], "under_review", "{:?}", r.body);
+
+    // The recused expert can neither read nor score bid 1.
+    let r = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/bids/{bid1}"),
+            Some(&experts[0]),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        score(&app, &experts[0], bid1, 50.0, 30.0).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        score(&app, &experts[1], bid2, 50.0, 30.0).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Bad scores: over the maximum, a criterion missing.
+    let r = score(&app, &experts[2], bid1, 61.0, 30.0).await;
+    assert_eq!(r.error_fields(), vec!["scores[0].points"]);
+    let r = app
+        .request(
+            Method::PUT,
+            &format!("/api/v1/bids/{bid1}/scores"),
+            Some(&experts[2]),
+            Some(json!({"scores": [{"criterion": "技术方案", "points": 50}]})),
+        )
+        .await;
+    assert_eq!(r.error_fields(), vec!["scores"]);
+
+    // Bid 3: five experts → drop the highest and the lowest. Bids 1 and 2: four experts → mean.
+    let s3 = [
+        (50.0, 30.0),
+        (55.0, 36.0),
+        (40.0, 20.0),
+        (58.0, 38.0),
+        (45.0, 32.0),
+    ];
+    for (e, (t, m)) in experts.iter().zip(s3) {
+        assert_eq!(score(&app, e, bid3, t, m).await.status, StatusCode::OK);
+    }
+    let s1 = [(52.0, 30.0), (48.0, 34.0), (56.0, 36.0), (50.0, 28.0)];
+    for (e, (t, m)) in experts[1..].iter().zip(s1) {
+        assert_eq!(score(&app, e, bid1, t, m).await.status, StatusCode::OK);
+    }
+    let s2 = [(40.0, 20.0), (42.0, 26.0), (38.0, 24.0), (44.0, 30.0)];
+    for (e, (t, m)) in [&experts[0], &experts[2], &experts[3], &experts[4]]
+        .into_iter()
+        .zip(s2)
+    {
+        assert_eq!(score(&app, e, bid2, t, m).await.status, StatusCode::OK);
+    }
+    let ranking = app
+        .get(
+            &format!("/api/v1/calls/{call}/ranking"),
+            Some(Role::Commission),
+        )
+        .await;
+    assert_eq!(ranking.status, StatusCode::OK, "{:?}", ranking.body);
+    let by_id = |id: i64| {
+        ranking.body["bids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["bid_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // Bid 3, 技术方案: 50 55 40 58 45 → drop 58 and 40 → (50+55+45)/3 = 50.00; 团队与运营: 30 36 20 38 32 →
+    // drop 38 and 20 → (30+36+32)/3 = 32.67; total 0.6×50 + 0.4×32.666… = 43.07.
+    let b3 = by_id(bid3);
+    assert_eq!(b3["per_criterion"][0]["mean_display"], "50.00");
+    assert_eq!(b3["per_criterion"][1]["mean_display"], "32.67");
+    assert_eq!(b3["total_display"], "43.07");
+    // Bid 1: (52+48+56+50)/4 = 51.50 and (30+34+36+28)/4 = 32.00 → 0.6×51.5 + 0.4×32 = 43.70.
+    let b1r = by_id(bid1);
+    assert_eq!(b1r["per_criterion"][0]["mean_display"], "51.50");
+    assert_eq!(b1r["total_display"], "43.70");
+    // Bid 2: 41.00 and 25.00 → 34.60.
+    assert_eq!(by_id(bid2)["total_display"], "34.60");
+    assert_eq!(
+        (
+            b1r["rank"].as_i64(),
+            b3["rank"].as_i64(),
+            by_id(bid2)["rank"].as_i64()
+        ),
+        (Some(1), Some(2), Some(3))
+    );
+
+    // The award follows the ranking and starts the notice.
+    let r = app
+        .post(
+            &format!("/api/v1/calls/{call}/award"),
+            Some(Role::Commission),
+            json!({"bid_ids": [bid3], "note": "x"}),
+        )
+        .await;
+    assert_eq!(r.error_fields(), vec!["bid_ids"]);
+    let r = app
+        .post(
+            &format!("/api/v1/calls/{call}/award"),
+            Some(Role::Commission),
+            json!({"bid_ids": [bid1], "note": "拟由示例甲科技有限公司挂帅"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["status"], "notice");
+    let notices = app.get("/api/v1/notices", None).await;
+    assert_eq!(notices.body[0]["call"]["award"][0]["bid_id"], bid1);
+    assert!(
+        notices.body[0]["call"]["award"][0]["budget"].is_null(),
+        "amounts are public after the award"
+    );
+    // The public ranking names experts only as E1..En.
+    let public = app
+        .get(&format!("/api/v1/calls/{call}/ranking"), None)
+        .await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.body["experts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["expert_id"].is_null()));
+    assert_eq!(
+        public.body["bids"][0]["per_criterion"][0]["values"][0][0],
+        "E2"
+    );
+
+    // Objection during the notice; finalize refused during the notice and while unanswered.
+    let o = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/calls/{call}/objections"),
+            Some(&b2),
+            Some(json!({"grounds": "评分存在错误", "contact": "023-6000-0002"})),
+        )
+        .await;
+    assert_eq!(o.status, StatusCode::CREATED, "{:?}", o.body);
+    let r = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/calls/{call}/finalize"),
+            Some(&commission),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("notice runs until"));
+    app.clock.advance(Duration::days(8));
+    let r = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/calls/{call}/finalize"),
+            Some(&commission),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body["detail"].as_str().unwrap().contains("not answered"));
+    let oid = o.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("/api/v1/objections/{oid}/answer"),
+            Some(Role::Commission),
+            json!({"upheld": false, "answer": "经复核，评分无误"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/calls/{call}/finalize"),
+            Some(&commission),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["status"], "awarded");
+    let public = app.get(&format!("/api/v1/calls/{call}"), None).await;
+    assert_eq!(
+        public.body["award"][0]["organisation_name"],
+        "示例甲科技有限公司"
+    );
+    assert_eq!(public.body["award"][0]["budget"], 950.0);
+    let history = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/calls/{call}/history"),
+            Some(&commission),
+            None,
+        )
+        .await;
+    let actions: Vec<&str> = history
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for a in [
+        "announce",
+        "bid_received",
+        "bid_replaced",
+        "panel",
+        "conflict_declared",
+        "open_bids",
+        "start_review",
+        "scored",
+        "award",
+        "objection",
+        "objection_answered",
+        "finalize",
+    ] {
+        assert!(actions.contains(&a), "history lacks {a}: {actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_upheld_objection_returns_the_call_to_review() {
+    let (app, call) = with_call().await;
+    let (_, b1) = bidder(&app, "示例甲科技有限公司", 1, 2000.0).await;
+    app.clock.set(opens() + Duration::hours(1));
+    let bid1 = bid(&app, &b1, call, content("甲方案", 900.0)).await.body["bid_id"]
+        .as_i64()
+        .unwrap();
+    let expert = app.token(Role::Expert).to_owned();
+    let users = app
+        .get("/api/v1/users?role=expert", Some(Role::Commission))
+        .await;
+    let r = app
+        .post(
+            &format!("/api/v1/calls/{call}/panel"),
+            Some(Role::Commission),
+            json!({"draw": {"n": 1, "seed": 42}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body[0]["expert_id"], users.body[0]["id"]);
+    assert_eq!(r.body[0]["seed"], "42");
+    app.clock.set(closes() + Duration::seconds(1));
+    app.post(
+        &format!("/api/v1/calls/{call}/opening"),
+        Some(Role::Commission),
+        json!({}),
+    )
+    .await;
+    app.post(
+        &format!("/api/v1/calls/{call}/review"),
+        Some(Role::Commission),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        score(&app, &expert, bid1, 50.0, 30.0).await.status,
+        StatusCode::OK
+    );
+    let r = app
+        .post(
+            &format!("/api/v1/calls/{call}/award"),
+            Some(Role::Commission),
+            json!({"bid_ids": [bid1], "note": "拟授予"}),
+        )
+        .await;
+    assert_eq!(r.body["status"], "notice", "{:?}", r.body);
+    let o = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/calls/{call}/objections"),
+            Some(app.token(Role::Platform)),
+            Some(json!({"grounds": "专家回避不当", "contact": "平台联系人"})),
+        )
+        .await;
+    let oid = o.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("/api/v1/objections/{oid}/answer"),
+            Some(Role::Commission),
+            json!({"upheld": true, "answer": "异议成立，重新评审"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let c = app.get(&format!("/api/v1/calls/{call}"), None).await;
+    assert_eq!(c.body["status"], "under_review");
+    assert_eq!(c.body["award"], json!([]));
+    let r = app
+        .post(
+            &format!("/api/v1/objections/{oid}/answer"),
+            Some(Role::Commission),
+            json!({"upheld": false, "answer": "again"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "answered once");
+}
+
+#[tokio::test]
+async fn fifty_concurrent_bidders_all_get_receipts_and_survive_a_restart() {
+    let (app, call) = with_call().await;
+    let mut tokens = Vec::new();
+    for i in 0..50u32 {
+        tokens.push(
+            bidder(&app, &format!("示例并发公司{i}"), 100 + i, 1000.0)
+                .await
+                .1,
+        );
+    }
+    app.clock.set(opens() + Duration::hours(2));
+    let mut tasks = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let client = app.client.clone();
+        let url = format!("{}/api/v1/calls/{call}/bids", app.base);
+        let body = content(&format!("并发方案{i}"), 500.0 + i as f64);
+        let t = t.clone();
+        tasks.push(tokio::spawn(async move {
+            let r = client
+                .post(url)
+                .bearer_auth(t)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut receipts = Vec::new();
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{body:?}");
+        receipts.push((
+            body["bid_id"].as_i64().unwrap(),
+            body["sha256"].as_str().unwrap().to_owned(),
+        ));
+    }
+    let db_url = app.db_url.clone();
+    let dir = app.stop().await;
+    let again = start(&db_url, dir).await;
+    let admin = again.login_token("admin", ADMIN_PASSWORD).await;
+    let bids = again
+        .request(
+            Method::GET,
+            &format!("/api/v1/calls/{call}/bids"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    let stored: Vec<(i64, String)> = bids
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["bid_id"].as_i64().unwrap(),
+                b["sha256"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    receipts.sort();
+    assert_eq!(
+        stored, receipts,
+        "every receipted bid is there after the restart"
+    );
+}
