@@ -244,9 +244,10 @@ async fn create_proposal(
             Some(org)
         }
         _ => {
-            if input.form.district_code.is_some()
-                && input.form.district_code != caller.district_code
-            {
+            if input.form.district_code.is_none() {
+                input.form.district_code.clone_from(&caller.district_code);
+            }
+            if input.form.district_code != caller.district_code {
                 return Err(ApiError::Forbidden(
                     "a district officer files proposals for its own district only".into(),
                 ));

@@ -42,7 +42,10 @@ async fn login_good_and_bad() {
     let ok = app.login("admin", ADMIN_PASSWORD).await;
     assert_eq!(ok.status, StatusCode::OK);
     assert_eq!(ok.body["token_type"], "Bearer");
-    assert_eq!(ok.body["expires_in"], settings("sqlite::memory:").auth.token_ttl_secs);
+    assert_eq!(
+        ok.body["expires_in"],
+        settings("sqlite::memory:").auth.token_ttl_secs
+    );
 
     let wrong_password = app.login("admin", "not-the-password").await;
     let no_such_user = app.login("nobody-here", "not-the-password").await;

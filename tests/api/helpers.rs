@@ -25,9 +25,7 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub clock: ManualClock,
-    #[allow(dead_code)]
     pub db_url: String,
-    #[allow(dead_code)]
     pub state: actix_web::web::Data<jiebang::startup::AppState>,
     pub tokens: HashMap<Role, String>,
     pub organisation_id: i64,
