@@ -567,9 +567,16 @@ async fn authorisation_matrix_on_lists_and_objects() {
             StatusCode::NOT_FOUND
         );
     }
-    // A district officer cannot file for another district.
+    // A district officer cannot file for another district; without a district it files for its own.
     let r = file(&app, &officer_a, sample("500101", "motorcycle")).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut own = sample("500101", "motorcycle");
+    own["form"].as_object_mut().unwrap().remove("district_code");
+    let r = file(&app, &officer_a, own).await;
+    assert_eq!(
+        (r.status, r.body["district_code"].as_str()),
+        (StatusCode::CREATED, Some(HOME_DISTRICT))
+    );
     // B is unchanged by all of it.
     let r = get(&app, &officer_b, b_id).await;
     assert_eq!(
