@@ -76,8 +76,9 @@ pub async fn compute(
         let facts = super::bids::bidder_facts(state, call, bid.organisation_id).await?;
         let mut expert_scores = Vec::new();
         for s in scores.iter().filter(|s| s.bid_id == bid.id) {
-            let lines: Vec<super::bids::StoredScore> =
-                serde_json::from_value(s.scores.clone()).unwrap_or_default();
+            // A score sheet that does not read back is corruption: fail rather than rank without it.
+            let lines: Vec<super::bids::StoredScore> = serde_json::from_value(s.scores.clone())
+                .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("score sheet {}: {e}", s.id)))?;
             expert_scores.push(ExpertScore {
                 expert_label: labels
                     .get(&s.expert_id)

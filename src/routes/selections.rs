@@ -79,9 +79,13 @@ pub async fn load_pool(state: &Data, round: &entity::round::Model) -> Result<Vec
         })?;
         let region =
             Region::parse(&d.region).map_err(|e| ApiError::Unexpected(anyhow::anyhow!(e)))?;
+        // A map that does not read back would silently change layout scores: fail instead.
+        let corrupt = |e: serde_json::Error| {
+            ApiError::Unexpected(anyhow::anyhow!("industry map of {}: {e}", d.code))
+        };
         let map = IndustryMap {
-            leading: serde_json::from_value(d.leading.clone()).unwrap_or_default(),
-            characteristic: serde_json::from_value(d.characteristic.clone()).unwrap_or_default(),
+            leading: serde_json::from_value(d.leading.clone()).map_err(corrupt)?,
+            characteristic: serde_json::from_value(d.characteristic.clone()).map_err(corrupt)?,
         };
         let tier = form
             .cluster_code
