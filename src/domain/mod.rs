@@ -2,6 +2,7 @@
 //! Nothing here knows about actix or SQL.
 
 pub mod access;
+pub mod award;
 pub mod call;
 pub mod codes;
 pub mod completeness;

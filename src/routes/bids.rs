@@ -13,6 +13,7 @@ use super::calls::{eligibility_of, find, rubric_of, status_now};
 use super::proposals::actor;
 use super::Data;
 use crate::auth::Caller;
+use crate::domain::award::scoring_open;
 use crate::domain::call::{bid_window_open, check_eligibility, BidderFacts, CallStatus};
 use crate::domain::money::Money;
 use crate::domain::role::Role;
@@ -520,12 +521,7 @@ async fn put_scores(
         )));
     }
     let status = status_now(&state, &call)?;
-    if status != CallStatus::UnderReview {
-        return Err(ApiError::conflict(format!(
-            "scores are taken only while the call is under review; it is {status}"
-        ))
-        .with("current_state", status));
-    }
+    scoring_open(status).map_err(|m| ApiError::conflict(m).with("current_state", status))?;
     let rubric = rubric_of(&call)?;
     let mut errors = Vec::new();
     let mut stored = Vec::new();

@@ -15,7 +15,8 @@ use super::calls::{
 use super::proposals::actor;
 use super::Data;
 use crate::auth::{Caller, MaybeCaller};
-use crate::domain::call::{check_eligibility, notice_ends, notice_over, CallAction, CallStatus};
+use crate::domain::award::{check_award, finalize_ready, objection_open};
+use crate::domain::call::{check_eligibility, notice_ends, transition, CallAction, CallStatus};
 use crate::domain::ranking::{rank, BidInput, BidResult, ExpertScore, TIE_RULE};
 use crate::domain::role::Role;
 use crate::error::{ApiError, FieldError, Result};
@@ -186,48 +187,29 @@ async fn award_call(
     caller.require(&[Role::Commission])?;
     let call = find(&state, id.into_inner()).await?;
     let status = status_now(&state, &call)?;
-    if status != CallStatus::UnderReview {
-        return Err(ApiError::conflict(format!(
-            "an award is made while the call is under review; it is {status}"
-        ))
-        .with("current_state", status));
-    }
+    // Asked of the state machine before the ranking is computed; `act` asks again when writing.
+    transition(status, CallAction::Award)
+        .map_err(|e| ApiError::conflict(e.to_string()).with("current_state", status))?;
     let body = body.0;
     let ranking = compute(&state, &call, true).await?;
     let winners = usize::try_from(call.winners).unwrap_or(1);
-    let top: Vec<i32> = ranking
+    let ranked: Vec<i32> = ranking
         .bids
         .iter()
         .filter(|b| b.rank.is_some())
-        .take(winners)
         .map(|b| b.bid_id)
         .collect();
     let mut errors = Vec::new();
     if body.note.trim().is_empty() {
         errors.push(FieldError::new("note", "must not be blank"));
     }
-    if body.bid_ids.len() != winners {
-        errors.push(FieldError::new(
-            "bid_ids",
-            format!("the call has {winners} winner(s); name exactly that many"),
-        ));
-    } else if top.len() < winners {
-        errors.push(FieldError::new(
-            "bid_ids",
-            format!("only {} bid(s) are ranked; score them first", top.len()),
-        ));
-    } else {
-        let mut asked = body.bid_ids.clone();
-        asked.sort_unstable();
-        let mut want = top.clone();
-        want.sort_unstable();
-        if asked != want {
-            errors.push(FieldError::new(
-                "bid_ids",
-                format!("the award follows the ranking: the top {winners} are {top:?}"),
-            ));
+    let top = match check_award(winners, &ranked, &body.bid_ids) {
+        Ok(top) => top,
+        Err(m) => {
+            errors.push(FieldError::new("bid_ids", m));
+            Vec::new()
         }
-    }
+    };
     ApiError::check(errors)?;
     let now = state.clock.now();
     let ends = notice_ends(now, u32::try_from(call.notice_days).unwrap_or(7));
@@ -347,8 +329,7 @@ async fn create_objection(
     let call = find(&state, id.into_inner()).await?;
     let status = status_now(&state, &call)?;
     let now = state.clock.now();
-    let open =
-        status == CallStatus::Notice && call.notice_ends_at.is_some_and(|e| !notice_over(e, now));
+    let open = objection_open(status, call.notice_ends_at, now);
     if !open {
         return Err(
             ApiError::conflict("objections are taken only during the notice period")
@@ -541,26 +522,17 @@ async fn finalize_call(
     caller.require(&[Role::Commission])?;
     let call = find(&state, id.into_inner()).await?;
     let now = state.clock.now();
-    if let Some(ends) = call.notice_ends_at {
-        if !notice_over(ends, now) {
-            return Err(
-                ApiError::conflict(format!("the notice runs until {}", ends.to_rfc3339()))
-                    .with("notice_ends_at", ends),
-            );
-        }
-    }
     let unanswered: Vec<i32> = store::calls::objections(&state.db, call.id)
         .await?
         .into_iter()
         .filter(|o| o.upheld.is_none())
         .map(|o| o.id)
         .collect();
-    if !unanswered.is_empty() {
-        return Err(ApiError::conflict(format!(
-            "objection(s) {unanswered:?} are not answered yet"
-        ))
-        .with("unanswered", &unanswered));
-    }
+    finalize_ready(call.notice_ends_at, now, &unanswered).map_err(|m| {
+        ApiError::conflict(m)
+            .with("notice_ends_at", call.notice_ends_at)
+            .with("unanswered", &unanswered)
+    })?;
     let changes = entity::call::ActiveModel {
         finalized_at: Set(Some(now)),
         ..Default::default()

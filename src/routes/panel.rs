@@ -13,7 +13,7 @@ use super::calls::{find, status_now};
 use super::proposals::actor;
 use super::Data;
 use crate::auth::Caller;
-use crate::domain::call::CallStatus;
+use crate::domain::award::panel_open;
 use crate::domain::conflict::{data_conflict, ConflictKind, ExpertProfile, PastEmployer};
 use crate::domain::panel_draw::draw;
 use crate::domain::role::Role;
@@ -174,19 +174,13 @@ async fn appoint_panel(
     caller.require(&[Role::Commission])?;
     let call = find(&state, id.into_inner()).await?;
     let status = status_now(&state, &call)?;
-    if !matches!(
-        status,
-        CallStatus::Announced
-            | CallStatus::Open
-            | CallStatus::Closed
-            | CallStatus::Opened
-            | CallStatus::UnderReview
-    ) {
+    if !panel_open(status) {
         return Err(
             ApiError::conflict(format!("the panel is fixed once the call is {status}"))
                 .with("current_state", status),
         );
     }
+
     let body = body.0;
     let current: Vec<i32> = store::calls::panel(&state.db, call.id)
         .await?

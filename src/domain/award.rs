@@ -1,0 +1,127 @@
+//! The rules of a call's later steps that are not moves of the state machine itself: when the
+//! panel may change, when scores and objections are taken, what an award must name, and when it
+//! may be made final. Kept here so the handlers only ask.
+
+use chrono::{DateTime, Utc};
+
+use super::call::{notice_over, CallStatus};
+
+/// The panel may change until the award is proposed.
+pub fn panel_open(status: CallStatus) -> bool {
+    matches!(
+        status,
+        CallStatus::Announced
+            | CallStatus::Open
+            | CallStatus::Closed
+            | CallStatus::Opened
+            | CallStatus::UnderReview
+    )
+}
+
+/// Experts score only while the call is under review.
+///
+/// # Errors
+/// A sentence naming the current status.
+pub fn scoring_open(status: CallStatus) -> Result<(), String> {
+    if status == CallStatus::UnderReview {
+        Ok(())
+    } else {
+        Err(format!(
+            "scores are taken only while the call is under review; it is {status}"
+        ))
+    }
+}
+
+/// Objections are taken during the notice period, until its end.
+pub fn objection_open(
+    status: CallStatus,
+    notice_ends: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    status == CallStatus::Notice && notice_ends.is_some_and(|e| !notice_over(e, now))
+}
+
+/// An award names exactly the call's number of winners, and they are the top of the ranking.
+/// Returns the winners in rank order.
+///
+/// # Errors
+/// A sentence saying what is wrong with the request.
+pub fn check_award(winners: usize, ranked: &[i32], asked: &[i32]) -> Result<Vec<i32>, String> {
+    if asked.len() != winners {
+        return Err(format!(
+            "the call has {winners} winner(s); name exactly that many"
+        ));
+    }
+    if ranked.len() < winners {
+        return Err(format!(
+            "only {} bid(s) are ranked; score them first",
+            ranked.len()
+        ));
+    }
+    let top = &ranked[..winners];
+    let mut a = asked.to_vec();
+    a.sort_unstable();
+    let mut t = top.to_vec();
+    t.sort_unstable();
+    if a != t {
+        return Err(format!(
+            "the award follows the ranking: the top {winners} are {top:?}"
+        ));
+    }
+    Ok(top.to_vec())
+}
+
+/// An award becomes final only after the notice period and with every objection answered.
+///
+/// # Errors
+/// A sentence naming the end of the notice or the unanswered objections.
+pub fn finalize_ready(
+    notice_ends: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    unanswered: &[i32],
+) -> Result<(), String> {
+    if let Some(ends) = notice_ends {
+        if !notice_over(ends, now) {
+            return Err(format!("the notice runs until {}", ends.to_rfc3339()));
+        }
+    }
+    if !unanswered.is_empty() {
+        return Err(format!("objection(s) {unanswered:?} are not answered yet"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+
+    #[test]
+    fn award_must_follow_the_ranking() {
+        assert_eq!(check_award(1, &[7, 3], &[7]), Ok(vec![7]));
+        assert!(check_award(1, &[7, 3], &[3]).is_err());
+        assert!(check_award(2, &[7], &[7, 3]).is_err());
+        assert!(check_award(1, &[7], &[7, 3]).is_err());
+        assert_eq!(check_award(2, &[7, 3, 5], &[3, 7]), Ok(vec![7, 3]));
+    }
+
+    #[test]
+    fn objections_and_finalisation_around_the_end_of_the_notice() {
+        let ends = Utc.with_ymd_and_hms(2024, 4, 1, 0, 0, 0).unwrap();
+        let before = ends - Duration::seconds(1);
+        assert!(objection_open(CallStatus::Notice, Some(ends), before));
+        assert!(!objection_open(CallStatus::Notice, Some(ends), ends));
+        assert!(!objection_open(CallStatus::UnderReview, Some(ends), before));
+        assert!(finalize_ready(Some(ends), before, &[]).is_err());
+        assert!(finalize_ready(Some(ends), ends, &[4]).is_err());
+        assert_eq!(finalize_ready(Some(ends), ends, &[]), Ok(()));
+    }
+
+    #[test]
+    fn scoring_and_panel_windows() {
+        assert!(scoring_open(CallStatus::UnderReview).is_ok());
+        assert!(scoring_open(CallStatus::Opened).is_err());
+        assert!(panel_open(CallStatus::UnderReview) && !panel_open(CallStatus::Notice));
+    }
+}
