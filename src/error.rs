@@ -9,7 +9,7 @@ use actix_web::{HttpResponse, ResponseError};
 use sea_orm::{DbErr, RuntimeErr, SqlErr};
 use serde::Serialize;
 use utoipa::openapi::{ContentBuilder, RefOr, Response, ResponseBuilder};
-use utoipa::{PartialSchema, ToSchema};
+use utoipa::ToSchema;
 
 pub use crate::domain::FieldError;
 
@@ -309,9 +309,4 @@ pub mod responses {
         "One or more fields are invalid; `errors` names each."
     );
     problem_response!(PreconditionRequired, "The request must carry If-Match.");
-
-    /// Keeps `Problem` referenced even where only the schema is used.
-    pub fn problem_schema() -> RefOr<utoipa::openapi::schema::Schema> {
-        Problem::schema()
-    }
 }

@@ -1,7 +1,7 @@
 //! Bids: sealed until opening, one per organisation per call, replaceable until close; each
 //! accepted submission gets a receipt (server time and the SHA-256 of its canonical content).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use actix_web::{get, post, put, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -16,6 +16,7 @@ use crate::auth::Caller;
 use crate::domain::award::scoring_open;
 use crate::domain::call::{bid_window_open, check_eligibility, BidderFacts, CallStatus};
 use crate::domain::money::Money;
+use crate::domain::ranking::validate_sheet;
 use crate::domain::role::Role;
 use crate::domain::sealing;
 use crate::error::{ApiError, FieldError, Result};
@@ -523,49 +524,52 @@ async fn put_scores(
     let status = status_now(&state, &call)?;
     scoring_open(status).map_err(|m| ApiError::conflict(m).with("current_state", status))?;
     let rubric = rubric_of(&call)?;
+    // Parse the request (decimals, duplicates); the rubric rules themselves are the domain's
+    // `validate_sheet`, whose fields are mapped back onto the request's items.
     let mut errors = Vec::new();
-    let mut stored = Vec::new();
-    let mut seen = HashSet::new();
+    let mut points = BTreeMap::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut comments: HashMap<String, String> = HashMap::new();
     for (i, s) in body.0.scores.into_iter().enumerate() {
-        let Some(c) = rubric.iter().find(|c| c.criterion == s.criterion) else {
-            errors.push(FieldError::new(
-                format!("scores[{i}].criterion"),
-                format!("{:?} is not in the rubric", s.criterion),
-            ));
-            continue;
-        };
-        if !seen.insert(c.criterion.clone()) {
+        if at.insert(s.criterion.clone(), i).is_some() {
             errors.push(FieldError::new(
                 format!("scores[{i}].criterion"),
                 "scored twice",
             ));
         }
         match hundredths(&format!("scores[{i}].points"), &s.points) {
-            Ok(p) if p <= c.max_points => stored.push(StoredScore {
-                criterion: c.criterion.clone(),
-                points: p,
-                comment: s.comment,
-            }),
-            Ok(_) => errors.push(FieldError::new(
-                format!("scores[{i}].points"),
-                format!(
-                    "at most {} for {:?}",
-                    c.max_points as f64 / 100.0,
-                    c.criterion
-                ),
-            )),
+            Ok(p) => {
+                points.insert(s.criterion.clone(), p);
+                comments.insert(s.criterion, s.comment);
+            }
             Err(e) => errors.push(e),
         }
     }
-    for c in &rubric {
-        if !seen.contains(&c.criterion) {
-            errors.push(FieldError::new(
-                "scores",
-                format!("{:?} is not scored; every criterion must be", c.criterion),
-            ));
-        }
+    for e in validate_sheet(&rubric, &points) {
+        let criterion = e.field.strip_prefix("points.").unwrap_or_default();
+        let field = match at.get(criterion) {
+            Some(i) if rubric.iter().any(|c| c.criterion == criterion) => {
+                format!("scores[{i}].points")
+            }
+            Some(i) => format!("scores[{i}].criterion"),
+            None => "scores".to_owned(),
+        };
+        errors.push(FieldError::new(
+            field,
+            format!("{criterion:?} {}", e.message),
+        ));
     }
     ApiError::check(errors)?;
+    let stored: Vec<StoredScore> = rubric
+        .iter()
+        .filter_map(|c| {
+            Some(StoredScore {
+                criterion: c.criterion.clone(),
+                points: *points.get(&c.criterion)?,
+                comment: comments.remove(&c.criterion).unwrap_or_default(),
+            })
+        })
+        .collect();
     let now = state.clock.now();
     let value = serde_json::to_value(&stored).map_err(anyhow::Error::from)?;
     let txn = state.db.begin().await?;

@@ -15,7 +15,7 @@ use super::Data;
 use crate::auth::Caller;
 use crate::domain::award::panel_open;
 use crate::domain::conflict::{data_conflict, ConflictKind, ExpertProfile, PastEmployer};
-use crate::domain::panel_draw::draw;
+use crate::domain::panel_draw::{draw, new_seed};
 use crate::domain::role::Role;
 use crate::error::{ApiError, FieldError, Result};
 use crate::extract::ValidJson;
@@ -223,7 +223,7 @@ async fn appoint_panel(
                 format!("between 1 and the {} experts available", pool.len()),
             ));
         } else {
-            let seed = d.seed.unwrap_or_else(rand::random);
+            let seed = d.seed.unwrap_or_else(new_seed);
             for e in draw(&pool, d.n as usize, seed) {
                 chosen.push((e, "drawn", Some(seed as i64)));
             }
