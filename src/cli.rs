@@ -56,6 +56,11 @@ pub enum Command {
         #[arg(long, default_value_t = 2024)]
         year: i32,
     },
+    /// The event log's tamper evidence.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Benchmarks (not tests).
     Bench {
         #[command(subcommand)]
@@ -74,6 +79,13 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Walk the event log's hash chain in the configured database and name the first row that
+    /// does not verify (exit status 1 then).
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,7 +116,11 @@ pub enum UserAction {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    Role::parse(s)
+    s.parse::<Role>().map_err(|_| {
+        format!(
+            "unknown role {s:?}; the roles are commission, district, applicant, expert, evaluator, platform"
+        )
+    })
 }
 
 /// Runs the command line.
@@ -209,6 +225,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
         Command::Demo { year } => crate::demo_run::run(settings, year).await?,
+        Command::Audit {
+            action: AuditAction::Verify,
+        } => {
+            let conn = db::connect(&settings.database).await?;
+            let report = crate::app::audit::verify(&conn).await?;
+            match &report.first_bad {
+                None => println!(
+                    "the event log verifies: {} events, head {} {}",
+                    report.verified, report.head_seq, report.head_hash
+                ),
+                Some(bad) => anyhow::bail!(
+                    "the event log does not verify at row {}: {} ({} rows before it verify)",
+                    bad.seq,
+                    bad.problem,
+                    report.verified
+                ),
+            }
+        }
         Command::Openapi | Command::Bench { .. } => {}
     }
     Ok(())

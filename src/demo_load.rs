@@ -226,7 +226,10 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
             }
         };
         for (action, who, at, note) in steps {
-            let from = Status::parse(&current.status).map_err(anyhow::Error::msg)?;
+            let from = current
+                .status
+                .parse::<Status>()
+                .map_err(anyhow::Error::msg)?;
             let to = transition(from, action).map_err(|e| anyhow::anyhow!("{}: {e}", p.key))?;
             let mut change = Change {
                 status: Some(to),
@@ -262,7 +265,9 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
         }
         *by_status
             .entry(
-                Status::parse(&current.status)
+                current
+                    .status
+                    .parse::<Status>()
                     .map_err(anyhow::Error::msg)?
                     .as_str(),
             )

@@ -12,7 +12,7 @@ use crate::domain::selection_run::points;
 use crate::routes::lists::{publish, PublishRequest};
 use crate::routes::selections::{run_selection, SelectionRequest};
 use crate::settings::Settings;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::{demo_load, store};
 
 /// Runs the whole demo and prints the list.

@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, FieldError};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A JSON body, parsed with the path of any bad field. Malformed JSON is a 400; a well-formed body
 /// of the wrong shape (wrong type, unknown or missing field, a value a type refuses) is a 422 naming

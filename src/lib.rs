@@ -1,5 +1,6 @@
 //! jiebang: the 揭榜挂帅 competition service. `main.rs` is a thin CLI over this library.
 
+pub mod app;
 pub mod auth;
 pub mod bench;
 pub mod cli;
@@ -14,5 +15,6 @@ pub mod extract;
 pub mod routes;
 pub mod settings;
 pub mod startup;
+pub mod state;
 pub mod store;
 pub mod telemetry;

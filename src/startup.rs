@@ -6,7 +6,6 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::{web, HttpServer};
 use anyhow::Context;
-use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
 
 use crate::auth::AuthKeys;
@@ -14,16 +13,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::settings::Settings;
 use crate::{db, routes, store};
 
-/// What every handler can reach.
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub clock: Arc<dyn Clock>,
-    pub auth: AuthKeys,
-    /// The server secret that bid-sealing keys are derived from (HKDF, per call); the same secret
-    /// as the JWT key, separated by the derivation.
-    pub sealing_secret: Vec<u8>,
-    pub settings: Settings,
-}
+pub use crate::state::AppState;
 
 impl AppState {
     /// Prepares the database (migrations, JWT key, first admin) and the keys.

@@ -10,7 +10,7 @@ use sea_orm::EntityTrait;
 
 use crate::domain::role::Role;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// An authenticated caller: the handle every handler scopes its queries by.
 #[derive(Debug, Clone)]
@@ -81,7 +81,10 @@ async fn load(state: web::Data<AppState>, token: String) -> Result<Caller, ApiEr
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("the token's account no longer exists".into()))?;
-    let role = Role::parse(&user.role).map_err(|e| ApiError::Unexpected(anyhow::anyhow!(e)))?;
+    let role = user
+        .role
+        .parse::<Role>()
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!(e)))?;
     if role != claims.role {
         return Err(ApiError::Unauthorized(
             "the account's role has changed; get a new token".into(),

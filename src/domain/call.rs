@@ -36,9 +36,23 @@ pub const MAX_NOTICE_DAYS: u32 = 60;
 pub const MAX_CRITERION_POINTS: i64 = 100_000;
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::Display,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CallStatus {
     /// Published with its requirements; bids are not yet accepted.
     Announced,
@@ -74,26 +88,7 @@ impl CallStatus {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            CallStatus::Announced => "announced",
-            CallStatus::Open => "open",
-            CallStatus::Closed => "closed",
-            CallStatus::Opened => "opened",
-            CallStatus::UnderReview => "under_review",
-            CallStatus::Notice => "notice",
-            CallStatus::Awarded => "awarded",
-            CallStatus::Unsuccessful => "unsuccessful",
-            CallStatus::Cancelled => "cancelled",
-        }
-    }
-
-    /// # Errors
-    /// When `s` names no status.
-    pub fn parse(s: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|x| x.as_str() == s)
-            .ok_or_else(|| format!("unknown call status {s:?}"))
+        self.into()
     }
 
     /// Bid contents may be shown to people other than their bidder: the call has been opened.
@@ -112,12 +107,6 @@ impl CallStatus {
             self,
             CallStatus::Awarded | CallStatus::Unsuccessful | CallStatus::Cancelled
         )
-    }
-}
-
-impl std::fmt::Display for CallStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -504,7 +493,7 @@ mod tests {
     #[test]
     fn names_round_trip() {
         for s in CallStatus::ALL {
-            assert_eq!(CallStatus::parse(s.as_str()), Ok(s));
+            assert_eq!(s.as_str().parse::<CallStatus>(), Ok(s));
             assert_eq!(
                 serde_json::to_value(s).unwrap(),
                 serde_json::Value::String(s.as_str().into())
@@ -516,7 +505,7 @@ mod tests {
                 serde_json::Value::String(a.as_str().into())
             );
         }
-        assert!(CallStatus::parse("closing").is_err());
+        assert!("closing".parse::<CallStatus>().is_err());
     }
 
     #[test]

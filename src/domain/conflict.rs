@@ -12,9 +12,23 @@ pub const EMPLOYMENT_LOOKBACK_MONTHS: u32 = 36;
 
 /// The kind of a declared (or data-found) link between an expert and a bidder.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::Display,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ConflictKind {
     /// Works, or worked within 3 years, at the bidder.
     Employment,
@@ -38,28 +52,7 @@ impl ConflictKind {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            ConflictKind::Employment => "employment",
-            ConflictKind::Investment => "investment",
-            ConflictKind::Family => "family",
-            ConflictKind::DraftedRequirements => "drafted_requirements",
-            ConflictKind::Other => "other",
-        }
-    }
-
-    /// # Errors
-    /// When `s` names no kind.
-    pub fn parse(s: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|x| x.as_str() == s)
-            .ok_or_else(|| format!("unknown conflict kind {s:?}"))
-    }
-}
-
-impl std::fmt::Display for ConflictKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 
@@ -199,7 +192,7 @@ mod tests {
     #[test]
     fn kinds_round_trip() {
         for k in ConflictKind::ALL {
-            assert_eq!(ConflictKind::parse(k.as_str()), Ok(k));
+            assert_eq!(k.as_str().parse::<ConflictKind>(), Ok(k));
             assert_eq!(
                 serde_json::to_value(k).unwrap(),
                 serde_json::Value::String(k.as_str().into())

@@ -52,6 +52,51 @@ pub struct PatchOp {
     pub old: Option<Value>,
 }
 
+impl PatchOp {
+    /// `add` of a member that was not there.
+    pub fn add(path: impl Into<String>, value: impl Into<Value>) -> Self {
+        Self {
+            op: "add".into(),
+            path: path.into(),
+            value: Some(value.into()),
+            old: None,
+        }
+    }
+
+    /// The change of one member from `old` to `new`: `add` when it was absent, `remove` when it
+    /// goes, else `replace` (nothing when equal). `null` is absent.
+    pub fn change(
+        path: impl Into<String>,
+        old: impl Into<Value>,
+        new: impl Into<Value>,
+    ) -> Option<Self> {
+        let old = old.into();
+        let new = new.into();
+        let path = path.into();
+        match (old.is_null(), new.is_null()) {
+            _ if old == new => None,
+            (true, _) => Some(Self {
+                op: "add".into(),
+                path,
+                value: Some(new),
+                old: None,
+            }),
+            (false, true) => Some(Self {
+                op: "remove".into(),
+                path,
+                value: None,
+                old: Some(old),
+            }),
+            (false, false) => Some(Self {
+                op: "replace".into(),
+                path,
+                value: Some(new),
+                old: Some(old),
+            }),
+        }
+    }
+}
+
 /// The operations that turn `old` into `new`. Objects are compared member by member; arrays and
 /// scalars that differ are replaced whole (arrays of KPIs or tasks read better whole than as moves).
 pub fn diff(old: &Value, new: &Value) -> Vec<PatchOp> {

@@ -14,9 +14,23 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::Display,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Status {
     /// Being written by its owner; visible to the owner only.
     Draft,
@@ -49,25 +63,7 @@ impl Status {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Submitted => "submitted",
-            Status::Returned => "returned",
-            Status::Sealed => "sealed",
-            Status::Eligible => "eligible",
-            Status::Ineligible => "ineligible",
-            Status::Listed => "listed",
-            Status::NotListed => "not_listed",
-        }
-    }
-
-    /// # Errors
-    /// When `s` names no status.
-    pub fn parse(s: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|x| x.as_str() == s)
-            .ok_or_else(|| format!("unknown status {s:?}"))
+        self.into()
     }
 
     /// The owner may change the content.
@@ -78,12 +74,6 @@ impl Status {
     /// Sealed by the district, so visible to the commission.
     pub fn sealed_or_later(self) -> bool {
         !matches!(self, Status::Draft | Status::Submitted | Status::Returned)
-    }
-}
-
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -227,7 +217,7 @@ mod tests {
     #[test]
     fn names_round_trip() {
         for s in Status::ALL {
-            assert_eq!(Status::parse(s.as_str()), Ok(s));
+            assert_eq!(s.as_str().parse::<Status>(), Ok(s));
         }
     }
 }

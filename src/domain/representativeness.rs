@@ -24,8 +24,22 @@ use super::score::{check_points, check_total, hundredths_text, round_half_up, Sc
 use super::FieldError;
 
 /// Tier of a cluster in the "33618" system.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Tier {
     /// 万亿级: the three trillion-yuan clusters.
     Trillion,
@@ -47,21 +61,7 @@ impl Tier {
 
     /// The stored name (the serde name).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Trillion => "trillion",
-            Self::FiveHundredBillion => "five_hundred_billion",
-            Self::HundredBillion => "hundred_billion",
-            Self::RisingStar => "rising_star",
-        }
-    }
-
-    /// # Errors
-    /// When `s` names no tier.
-    pub fn parse(s: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|t| t.as_str() == s)
-            .ok_or_else(|| format!("unknown tier {s:?}"))
+        self.into()
     }
 
     fn label(self) -> &'static str {

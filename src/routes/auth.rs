@@ -59,7 +59,10 @@ async fn token(state: Data, body: ValidJson<TokenRequest>) -> Result<web::Json<T
         Some(u) if ok => u,
         _ => return Err(ApiError::Unauthorized("wrong username or password".into())),
     };
-    let role = Role::parse(&user.role).map_err(|e| ApiError::Unexpected(anyhow::anyhow!(e)))?;
+    let role = user
+        .role
+        .parse::<Role>()
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!(e)))?;
     let access_token = state
         .auth
         .issue(user.id, role, state.clock.now().timestamp())?;

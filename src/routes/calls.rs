@@ -18,7 +18,7 @@ use crate::domain::role::Role;
 use crate::domain::sealing;
 use crate::error::{ApiError, FieldError, Result};
 use crate::extract::{hundredths, ValidJson};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -144,8 +144,10 @@ pub fn eligibility_of(call: &entity::call::Model) -> Result<Eligibility> {
 
 /// The status now.
 pub fn status_now(state: &AppState, call: &entity::call::Model) -> Result<CallStatus> {
-    let stored =
-        CallStatus::parse(&call.status).map_err(|e| ApiError::Unexpected(anyhow::anyhow!(e)))?;
+    let stored = call
+        .status
+        .parse::<CallStatus>()
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!(e)))?;
     Ok(effective_status(
         stored,
         call.opens_at,
@@ -712,19 +714,39 @@ async fn call_history(
         .into_iter()
         .filter(|e| match &own_bid {
             None => true,
-            Some(bid) => bid.is_some() && e.bid_id == *bid,
+            Some(bid) => {
+                e.aggregate.kind == crate::domain::event::AggregateType::Bid
+                    && bid.is_some_and(|b| e.aggregate.id == b.to_string())
+            }
         })
-        .map(|e| CallEvent {
-            at: e.at,
-            actor_id: e.actor_id,
-            actor_role: e.actor_role,
-            action: e.action,
-            bid_id: e.bid_id,
-            from_status: e.from_status,
-            to_status: e.to_status,
-            note: e.note,
-            details: e.details,
+        .map(|e| {
+            let (from, to) = e.status_change();
+            let (from, to) = (from.map(str::to_owned), to.map(str::to_owned));
+            let details: serde_json::Map<String, serde_json::Value> = e
+                .payload
+                .iter()
+                .filter(|o| o.path != "/status")
+                .map(|o| {
+                    (
+                        o.path.trim_start_matches('/').to_owned(),
+                        o.value.clone().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            CallEvent {
+                at: e.at,
+                actor_id: e.actor.id().unwrap_or(0),
+                actor_role: e.actor.role_text().to_owned(),
+                action: e.kind,
+                bid_id: (e.aggregate.kind == crate::domain::event::AggregateType::Bid)
+                    .then(|| e.aggregate.id.parse().ok())
+                    .flatten(),
+                from_status: from,
+                to_status: to,
+                note: e.reason,
+                details: serde_json::Value::Object(details),
+            }
         })
-        .collect();
+        .collect::<Vec<_>>();
     Ok(web::Json(events))
 }

@@ -13,7 +13,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::error::{responses, ApiError, FieldError, Problem};
 use crate::extract;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::telemetry;
 
 mod auth;

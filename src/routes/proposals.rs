@@ -75,7 +75,9 @@ pub fn proposal_etag(p: &entity::proposal::Model) -> String {
 }
 
 pub fn status_of(p: &entity::proposal::Model) -> Result<Status> {
-    Status::parse(&p.status).map_err(|e| ApiError::Unexpected(anyhow::anyhow!(e)))
+    p.status
+        .parse::<Status>()
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!(e)))
 }
 
 /// The stored form and plan, typed.
@@ -579,27 +581,40 @@ async fn proposal_history(
     let events = store::proposals::history(&state.db, p.id).await?;
     let mut names: BTreeMap<i32, Option<String>> = BTreeMap::new();
     let mut out = Vec::with_capacity(events.len());
+    let mut current: Option<String> = None;
     for e in events {
-        if let std::collections::btree_map::Entry::Vacant(slot) = names.entry(e.actor_id) {
+        let actor_id = e.actor.id().unwrap_or(0);
+        if let std::collections::btree_map::Entry::Vacant(slot) = names.entry(actor_id) {
             slot.insert(
-                store::users::by_id(&state.db, e.actor_id)
+                store::users::by_id(&state.db, actor_id)
                     .await?
                     .map(|u| u.username),
             );
         }
+        let from = current.clone();
+        let to = e
+            .status_change()
+            .1
+            .map(str::to_owned)
+            .or_else(|| current.clone());
+        current.clone_from(&to);
         out.push(HistoryEntry {
             version: e.version,
             at: e.at,
             actor: HistoryActor {
-                id: e.actor_id,
-                username: names.get(&e.actor_id).cloned().flatten(),
-                role: e.actor_role,
+                id: actor_id,
+                username: names.get(&actor_id).cloned().flatten(),
+                role: e.actor.role_text().to_owned(),
             },
-            action: e.action,
-            from_status: e.from_status,
-            to_status: e.to_status,
-            changes: serde_json::from_value(e.changes).unwrap_or_default(),
-            note: e.note,
+            action: e.kind,
+            to_status: to.clone().unwrap_or_default(),
+            from_status: from,
+            changes: e
+                .payload
+                .into_iter()
+                .filter(|o| o.path.starts_with("/form") || o.path.starts_with("/plan"))
+                .collect(),
+            note: e.reason,
         });
     }
     Ok(web::Json(out))

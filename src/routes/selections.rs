@@ -77,8 +77,10 @@ pub async fn load_pool(state: &Data, round: &entity::round::Model) -> Result<Vec
         let d = districts.get(&p.district_code).ok_or_else(|| {
             ApiError::Unexpected(anyhow::anyhow!("district {} missing", p.district_code))
         })?;
-        let region =
-            Region::parse(&d.region).map_err(|e| ApiError::Unexpected(anyhow::anyhow!(e)))?;
+        let region = d
+            .region
+            .parse::<Region>()
+            .map_err(|e| ApiError::Unexpected(anyhow::anyhow!(e)))?;
         // A map that does not read back would silently change layout scores: fail instead.
         let corrupt = |e: serde_json::Error| {
             ApiError::Unexpected(anyhow::anyhow!("industry map of {}: {e}", d.code))
@@ -91,7 +93,7 @@ pub async fn load_pool(state: &Data, round: &entity::round::Model) -> Result<Vec
             .cluster_code
             .as_deref()
             .and_then(|c| refs.cluster_tier(c))
-            .and_then(|t| Tier::parse(t).ok());
+            .and_then(|t| t.parse::<Tier>().ok());
         out.push(Loaded {
             proposal: p,
             form,

@@ -32,7 +32,10 @@ impl TryFrom<entity::user::Model> for UserDto {
     fn try_from(u: entity::user::Model) -> Result<Self> {
         Ok(Self {
             id: u.id,
-            role: Role::parse(&u.role).map_err(|e| ApiError::Unexpected(anyhow::anyhow!(e)))?,
+            role: u
+                .role
+                .parse::<Role>()
+                .map_err(|e| ApiError::Unexpected(anyhow::anyhow!(e)))?,
             username: u.username,
             district_code: u.district_code,
             organisation_id: u.organisation_id,

@@ -2,8 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::{
-    bid, bid_receipt, call, call_event, conflict, expert_profile, expert_score, objection,
-    panel_member,
+    bid, bid_receipt, call, conflict, expert_profile, expert_score, objection, panel_member,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -12,6 +11,8 @@ use sea_orm::{
 };
 
 use super::proposals::Actor;
+use crate::domain::event::{AggregateRef, AggregateType, Event, NewEvent, Visibility};
+use crate::domain::json_patch::PatchOp;
 
 /// # Errors
 /// Database failures.
@@ -74,13 +75,13 @@ pub async fn update_call(
     call(db, current.id).await
 }
 
-/// Records a step of a call's (or one of its bids') history.
+/// Records a step of a call's (or one of its bids') history in the event log.
 ///
 /// # Errors
 /// Database failures.
 #[expect(
     clippy::too_many_arguments,
-    reason = "one column each; a struct would only rename them"
+    reason = "transitional: the call use cases move to app::calls"
 )]
 pub async fn event(
     db: &impl ConnectionTrait,
@@ -94,35 +95,64 @@ pub async fn event(
     details: serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    call_event::ActiveModel {
-        call_id: Set(call_id),
-        bid_id: Set(bid_id),
-        actor_id: Set(actor.id),
-        actor_role: Set(actor.role.clone()),
-        at: Set(now),
-        action: Set(action.to_owned()),
-        from_status: Set(from.map(str::to_owned)),
-        to_status: Set(to.map(str::to_owned)),
-        note: Set(note),
-        details: Set(details),
-        ..Default::default()
+    let mut ops: Vec<PatchOp> = match (from, to) {
+        (f, Some(t)) => PatchOp::change("/status", f, t).into_iter().collect(),
+        _ => Vec::new(),
+    };
+    if let Some(m) = details.as_object() {
+        ops.extend(
+            m.iter()
+                .map(|(k, v)| PatchOp::add(format!("/{k}"), v.clone())),
+        );
     }
-    .insert(db)
-    .await?;
+    let (kind, id, visibility) = match action {
+        "bid_received" | "bid_replaced" => (
+            AggregateType::Bid,
+            bid_id.unwrap_or(call_id).to_string(),
+            Visibility::Sealed,
+        ),
+        "scored" => (
+            AggregateType::ScoreSheet,
+            format!("{}:{}", bid_id.unwrap_or(0), actor.id),
+            Visibility::Commission,
+        ),
+        "panel" => (
+            AggregateType::Panel,
+            call_id.to_string(),
+            Visibility::Commission,
+        ),
+        "conflict_declared" => (
+            AggregateType::Conflict,
+            format!("{call_id}:{}", actor.id),
+            Visibility::Commission,
+        ),
+        "objection" | "objection_answered" => (
+            AggregateType::Objection,
+            details
+                .get("objection_id")
+                .and_then(serde_json::Value::as_i64)
+                .unwrap_or(0)
+                .to_string(),
+            Visibility::Party,
+        ),
+        _ => (AggregateType::Call, call_id.to_string(), Visibility::Public),
+    };
+    let mut e = NewEvent::new(kind, id, action, visibility)
+        .reason(note)
+        .payload(ops);
+    if kind != AggregateType::Call {
+        e = e.parent(AggregateType::Call, call_id);
+    }
+    super::events::append(db, actor.to_domain()?, now, vec![e]).await?;
     Ok(())
 }
 
+/// A call's history with its bids', panel's, conflicts', scores' and objections'.
+///
 /// # Errors
 /// Database failures.
-pub async fn history(
-    db: &impl ConnectionTrait,
-    call_id: i32,
-) -> Result<Vec<call_event::Model>, DbErr> {
-    call_event::Entity::find()
-        .filter(call_event::Column::CallId.eq(call_id))
-        .order_by_asc(call_event::Column::Id)
-        .all(db)
-        .await
+pub async fn history(db: &impl ConnectionTrait, call_id: i32) -> Result<Vec<Event>, DbErr> {
+    super::events::of_tree(db, &AggregateRef::new(AggregateType::Call, call_id)).await
 }
 
 /// # Errors

@@ -1,6 +1,7 @@
 //! Persistence: functions over `&impl ConnectionTrait`, one file per kind of object.
 
 pub mod calls;
+pub mod events;
 pub mod organisations;
 pub mod proposals;
 pub mod reference;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use entity::{proposal, proposal_event};
+use entity::proposal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
@@ -13,6 +13,7 @@ use sea_orm::{
 };
 
 use crate::domain::access::Scope;
+use crate::domain::event::{AggregateRef, AggregateType, Event, NewEvent, Visibility};
 use crate::domain::json_patch::PatchOp;
 use crate::domain::proposal_state::Status;
 
@@ -21,6 +22,14 @@ use crate::domain::proposal_state::Status;
 pub struct Actor {
     pub id: i32,
     pub role: String,
+}
+
+impl Actor {
+    /// # Errors
+    /// An unknown role.
+    pub fn to_domain(&self) -> Result<crate::domain::event::Actor, DbErr> {
+        crate::domain::event::Actor::decode(Some(self.id), &self.role).map_err(DbErr::Custom)
+    }
 }
 
 /// An event to record with a write.
@@ -88,21 +97,20 @@ async fn record(
     event: EventNote,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    proposal_event::ActiveModel {
-        proposal_id: Set(after.id),
-        version: Set(after.version),
-        actor_id: Set(actor.id),
-        actor_role: Set(actor.role.clone()),
-        at: Set(now),
-        action: Set(event.action),
-        from_status: Set(from.map(str::to_owned)),
-        to_status: Set(after.status.clone()),
-        changes: Set(serde_json::to_value(&event.changes).unwrap_or_default()),
-        note: Set(event.note),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    let mut ops: Vec<PatchOp> = PatchOp::change("/status", from, after.status.as_str())
+        .into_iter()
+        .collect();
+    ops.extend(event.changes);
+    let visibility = if matches!(event.action.as_str(), "list" | "not_list") {
+        Visibility::Public
+    } else {
+        Visibility::Party
+    };
+    let e = NewEvent::new(AggregateType::Proposal, after.id, event.action, visibility)
+        .version(after.version)
+        .reason(event.note)
+        .payload(ops);
+    super::events::append(db, actor.to_domain()?, now, vec![e]).await?;
     Ok(())
 }
 
@@ -301,13 +309,6 @@ pub async fn in_states(
 ///
 /// # Errors
 /// Database failures.
-pub async fn history(
-    db: &impl ConnectionTrait,
-    id: i32,
-) -> Result<Vec<proposal_event::Model>, DbErr> {
-    proposal_event::Entity::find()
-        .filter(proposal_event::Column::ProposalId.eq(id))
-        .order_by_asc(proposal_event::Column::Version)
-        .all(db)
-        .await
+pub async fn history(db: &impl ConnectionTrait, id: i32) -> Result<Vec<Event>, DbErr> {
+    super::events::of(db, &AggregateRef::new(AggregateType::Proposal, id)).await
 }

@@ -30,9 +30,23 @@ next earliest, and so on (earlier sealed_at first, then lower id)";
 
 /// The three regions of 一区两群 (one zone, two groups).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::Display,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Region {
     /// 主城都市区, the main urban zone.
     MainUrban,
@@ -48,11 +62,7 @@ impl Region {
 
     /// The serde name, also used in messages.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Region::MainUrban => "main_urban",
-            Region::Northeast => "northeast",
-            Region::Southeast => "southeast",
-        }
+        self.into()
     }
 
     /// The Chinese name of the region.
@@ -64,15 +74,6 @@ impl Region {
         }
     }
 
-    /// # Errors
-    /// When `s` names no region.
-    pub fn parse(s: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("unknown region {s:?}"))
-    }
-
     /// Position in [`Region::ALL`].
     pub fn index(self) -> usize {
         match self {
@@ -80,12 +81,6 @@ impl Region {
             Region::Northeast => 1,
             Region::Southeast => 2,
         }
-    }
-}
-
-impl fmt::Display for Region {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

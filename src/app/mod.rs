@@ -1,0 +1,83 @@
+//! Use cases: one file per aggregate. Each takes the state and the [`Caller`] (and its input),
+//! checks access, runs the domain rule, writes, and returns domain values. Every change goes
+//! through one path: load → check the version read (`If-Match`) → the domain's transition →
+//! conditional write → one event in the log, all in one [`Uow`] (one transaction).
+//!
+//! Nothing here knows about HTTP beyond the `ApiError` it returns.
+
+pub mod audit;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
+
+use crate::auth::Caller;
+pub use crate::domain::event::{Actor, AggregateType, NewEvent, Visibility};
+use crate::error::Result;
+use crate::state::AppState;
+use crate::store;
+
+impl From<&Caller> for Actor {
+    fn from(c: &Caller) -> Self {
+        Actor::Account {
+            id: c.id,
+            role: c.role,
+        }
+    }
+}
+
+/// One unit of work: a transaction, the acting party, the moment (taken once, to the
+/// microsecond, so that rows and events agree), and the events to append at commit.
+pub struct Uow {
+    txn: DatabaseTransaction,
+    actor: Actor,
+    now: DateTime<Utc>,
+    events: Vec<NewEvent>,
+}
+
+impl Uow {
+    /// Begins a unit of work at the clock's present moment.
+    ///
+    /// # Errors
+    /// When no transaction can be begun.
+    pub async fn begin(state: &AppState, actor: impl Into<Actor>) -> Result<Self> {
+        Ok(Self {
+            txn: state.db.begin().await?,
+            actor: actor.into(),
+            now: now(state),
+            events: Vec::new(),
+        })
+    }
+
+    /// The transaction, for the writes (write before reading: see `store::events::append`).
+    pub fn db(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    pub fn actor(&self) -> Actor {
+        self.actor
+    }
+
+    /// Records an event, appended when the work commits.
+    pub fn record(&mut self, event: NewEvent) {
+        self.events.push(event);
+    }
+
+    /// Appends the recorded events and commits: the writes and their events stand or fall together.
+    ///
+    /// # Errors
+    /// Database failures (nothing is then written).
+    pub async fn commit(self) -> Result<Vec<i64>> {
+        let seqs = store::events::append(&self.txn, self.actor, self.now, self.events).await?;
+        self.txn.commit().await?;
+        Ok(seqs)
+    }
+}
+
+/// The clock's present moment to the microsecond (what both databases store exactly).
+pub fn now(state: &AppState) -> DateTime<Utc> {
+    state.clock.now().trunc_subsecs(6)
+}
