@@ -6,6 +6,17 @@
 //! Nothing here knows about HTTP beyond the `ApiError` it returns.
 
 pub mod audit;
+pub mod award;
+pub mod bids;
+pub mod calls;
+pub mod lists;
+pub mod organisations;
+pub mod panel;
+pub mod proposals;
+pub mod reference;
+pub mod rounds;
+pub mod selection;
+pub mod users;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{DatabaseTransaction, TransactionTrait};

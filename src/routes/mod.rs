@@ -33,6 +33,7 @@ pub mod proposals;
 pub mod rounds;
 pub mod selections;
 mod users;
+pub mod views;
 
 pub type Data = web::Data<AppState>;
 

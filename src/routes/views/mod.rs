@@ -1,0 +1,14 @@
+//! Request and response types (DTOs), one file per resource: what crosses the HTTP boundary.
+//! Built from the domain values the `app::` use cases return; never from entity models.
+
+pub mod award;
+pub mod bids;
+pub mod calls;
+pub mod lists;
+pub mod organisations;
+pub mod panel;
+pub mod proposals;
+pub mod reference;
+pub mod rounds;
+pub mod selection;
+pub mod users;
