@@ -9,6 +9,7 @@ pub mod audit;
 pub mod award;
 pub mod bids;
 pub mod calls;
+pub mod history;
 pub mod lists;
 pub mod organisations;
 pub mod panel;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use entity::user;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -136,4 +136,26 @@ pub async fn bootstrap_admin(
         Err(e) => return Err(e),
     }
     Ok(())
+}
+
+/// The usernames of these accounts (one query), for histories.
+///
+/// # Errors
+/// Database failures.
+pub async fn usernames(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<std::collections::HashMap<i32, String>, sea_orm::DbErr> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(i32, String)> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::Username)
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
 }
