@@ -1,6 +1,8 @@
 //! Histories read from the one event log, with the actors' usernames.
 
+use crate::auth::Caller;
 use crate::domain::event::{AggregateRef, Event};
+use crate::domain::role::Role;
 use crate::error::Result;
 use crate::state::AppState;
 use crate::store;
@@ -39,4 +41,10 @@ pub async fn with_names(state: &AppState, events: Vec<Event>) -> Result<Vec<Entr
 pub async fn of(state: &AppState, aggregate: &AggregateRef) -> Result<Vec<Entry>> {
     let events = store::events::of(&state.db, aggregate).await?;
     with_names(state, events).await
+}
+
+/// Whether a reader of a public history sees who (which account) made each change, or only the
+/// role: the commission does; the public and other roles see roles only.
+pub fn sees_names(caller: &Caller) -> bool {
+    caller.role == Role::Commission
 }

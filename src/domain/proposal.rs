@@ -313,6 +313,61 @@ pub const MIN_DATA_YEAR: i32 = 2000;
 /// Highest accepted `data_year`.
 pub const MAX_DATA_YEAR: i32 = 2100;
 
+/// The district's seal (审核盖章): who, when, and the review statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seal {
+    pub by: i32,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub statement: String,
+}
+
+/// A proposal as stored, decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    pub id: i32,
+    pub round_id: i32,
+    /// The round's year.
+    pub year: i32,
+    pub status: super::proposal_state::Status,
+    pub district_code: String,
+    pub cluster_code: Option<String>,
+    /// The applicant organisation that owns it; none when a district officer filed it.
+    pub owner_organisation_id: Option<i32>,
+    pub created_by: i32,
+    pub form: ProposalForm,
+    pub plan: ProposalPlan,
+    pub version: i32,
+    pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub seal: Option<Seal>,
+    /// Reasons of the last return or eligibility decision.
+    pub reasons: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A row of a proposal list: what a list shows, not the whole form and plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub id: i32,
+    pub brain_name: Option<String>,
+    pub status: super::proposal_state::Status,
+    pub district_code: String,
+    pub cluster_code: Option<String>,
+    pub owner_organisation_id: Option<i32>,
+    pub version: i32,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Proposal {
+    pub fn facts(&self) -> super::access::Facts<'_> {
+        super::access::Facts {
+            district: &self.district_code,
+            owner_organisation: self.owner_organisation_id,
+            status: self.status,
+        }
+    }
+}
+
 /// Reports every malformed value of a proposal, each under its JSON path (`form.industry_class.middle`,
 /// `plan.schedule.milestones[2].due`). Missing values are not errors; completeness scores them.
 pub fn validate(

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -110,6 +111,74 @@ impl RoundSettings {
     }
 }
 
+/// A round as stored, decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Round {
+    pub id: i32,
+    pub year: i32,
+    pub title: String,
+    /// The deadline as an instant, and as it was set (with its offset).
+    pub intake_deadline: DateTime<Utc>,
+    pub intake_deadline_text: String,
+    pub list_size: i32,
+    pub settings: RoundSettings,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Shortest reason accepted for a change that moves the goalposts after intake opened.
+pub const MIN_REASON_CHARS: usize = 10;
+
+impl Round {
+    /// What the round's history diffs: every member a user can change.
+    ///
+    /// # Errors
+    /// Never in practice (the settings are plain data); serde's error otherwise.
+    pub fn document(&self) -> Result<serde_json::Value, serde_json::Error> {
+        Ok(serde_json::json!({
+            "title": self.title,
+            "intake_deadline": self.intake_deadline_text,
+            "list_size": self.list_size,
+            "settings": serde_json::to_value(&self.settings)?,
+        }))
+    }
+
+    /// Whether changing `self` into `after` moves a deadline or a weight: once intake has opened
+    /// (someone has filed a proposal), such a change must say why.
+    pub fn moves_goalposts(&self, after: &Round) -> bool {
+        self.intake_deadline != after.intake_deadline
+            || self.settings.weights != after.settings.weights
+    }
+}
+
+/// The reason given for a change, checked: required (at least [`MIN_REASON_CHARS`] characters)
+/// when the change moves a deadline or a weight after intake opened.
+///
+/// # Errors
+/// A [`FieldError`] on `reason`.
+pub fn check_reason(needed: bool, reason: Option<&str>) -> Result<Option<String>, FieldError> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    match reason {
+        Some(r) if r.chars().count() > 4000 => {
+            Err(FieldError::new("reason", "must be at most 4000 characters"))
+        }
+        Some(r) if needed && r.chars().count() < MIN_REASON_CHARS => Err(FieldError::new(
+            "reason",
+            format!(
+                "a change to the deadline or the weights after intake opened needs a reason of at least {MIN_REASON_CHARS} characters"
+            ),
+        )),
+        None if needed => Err(FieldError::new(
+            "reason",
+            format!(
+                "required: the deadline or the weights change after intake opened; say why (at least {MIN_REASON_CHARS} characters)"
+            ),
+        )),
+        r => Ok(r.map(str::to_owned)),
+    }
+}
+
 /// Checks a round's own fields.
 pub fn validate_round(year: i32, title: &str, list_size: i64) -> Vec<FieldError> {
     let mut errors = Vec::new();
@@ -132,6 +201,18 @@ mod tests {
     #[test]
     fn default_settings_are_valid() {
         assert!(RoundSettings::default().validate().is_empty());
+    }
+
+    #[test]
+    fn a_reason_is_needed_only_for_moved_goalposts() {
+        assert_eq!(check_reason(false, None), Ok(None));
+        assert_eq!(check_reason(false, Some("  ")), Ok(None));
+        assert!(check_reason(true, None).is_err());
+        assert!(check_reason(true, Some("too short")).is_err());
+        assert_eq!(
+            check_reason(true, Some(" 专家组建议调整权重以突出方案完整性 ")),
+            Ok(Some("专家组建议调整权重以突出方案完整性".to_owned()))
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ use sea_orm::{
 use crate::domain::access::Scope;
 use crate::domain::event::{AggregateRef, AggregateType, Event, NewEvent, Visibility};
 use crate::domain::json_patch::PatchOp;
+use crate::domain::proposal::{Proposal, ProposalForm, ProposalPlan, Seal, Summary};
 use crate::domain::proposal_state::Status;
 
 /// Who acted, for the history.
@@ -311,4 +312,228 @@ pub async fn in_states(
 /// Database failures.
 pub async fn history(db: &impl ConnectionTrait, id: i32) -> Result<Vec<Event>, DbErr> {
     super::events::of(db, &AggregateRef::new(AggregateType::Proposal, id)).await
+}
+
+/// The stored JSON of a form or plan: absent members are left out rather than stored as `null`,
+/// so the history shows a removal as a removal.
+///
+/// # Errors
+/// When the value cannot be written as JSON (it always can: plain data).
+pub fn to_stored<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, DbErr> {
+    serde_json::to_value(v)
+        .map(|v| crate::domain::json_patch::strip_nulls(&v))
+        .map_err(|e| DbErr::Custom(e.to_string()))
+}
+
+/// Reads a stored proposal, decoding its status, form and plan loudly.
+///
+/// # Errors
+/// A stored value that does not decode.
+pub fn decode(m: proposal::Model, year: i32) -> Result<Proposal, DbErr> {
+    let bad = |what: &str, e: &dyn std::fmt::Display| {
+        DbErr::Custom(format!("stored {what} of proposal {}: {e}", m.id))
+    };
+    let status: Status = m.status.parse().map_err(|e| bad("status", &e))?;
+    let form: ProposalForm = serde_json::from_value(m.form.clone()).map_err(|e| bad("form", &e))?;
+    let plan: ProposalPlan = serde_json::from_value(m.plan.clone()).map_err(|e| bad("plan", &e))?;
+    let seal = match (m.sealed_at, m.sealed_by, m.seal_statement) {
+        (Some(at), Some(by), Some(statement)) => Some(Seal { by, at, statement }),
+        (None, None, None) => None,
+        _ => return Err(bad("seal", &"a partial seal")),
+    };
+    Ok(Proposal {
+        id: m.id,
+        round_id: m.round_id,
+        year,
+        status,
+        district_code: m.district_code,
+        cluster_code: m.cluster_code,
+        owner_organisation_id: m.owner_organisation_id,
+        created_by: m.created_by,
+        form,
+        plan,
+        version: m.version,
+        submitted_at: m.submitted_at,
+        seal,
+        reasons: m.reasons,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+async fn year_of(db: &impl ConnectionTrait, round_id: i32) -> Result<i32, DbErr> {
+    let year: Option<i32> = entity::round::Entity::find_by_id(round_id)
+        .select_only()
+        .column(entity::round::Column::Year)
+        .into_tuple()
+        .one(db)
+        .await?;
+    year.ok_or_else(|| DbErr::RecordNotFound(format!("round {round_id}")))
+}
+
+/// One proposal, decoded.
+///
+/// # Errors
+/// Database failures and undecodable rows.
+pub async fn get(db: &impl ConnectionTrait, id: i32) -> Result<Option<Proposal>, DbErr> {
+    let Some(m) = by_id(db, id).await? else {
+        return Ok(None);
+    };
+    let year = year_of(db, m.round_id).await?;
+    decode(m, year).map(Some)
+}
+
+/// A proposal to insert.
+pub struct Filed {
+    pub round_id: i32,
+    pub status: Status,
+    pub district_code: String,
+    pub cluster_code: Option<String>,
+    pub owner_organisation_id: Option<i32>,
+    pub created_by: i32,
+    pub form: ProposalForm,
+    pub plan: ProposalPlan,
+    pub seal: Option<Seal>,
+}
+
+/// Inserts a proposal (version 1).
+///
+/// # Errors
+/// Database failures.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    new: Filed,
+    now: DateTime<Utc>,
+) -> Result<Proposal, DbErr> {
+    let (sealed_at, sealed_by, statement) = match new.seal {
+        Some(s) => (Some(s.at), Some(s.by), Some(s.statement)),
+        None => (None, None, None),
+    };
+    let m = proposal::ActiveModel {
+        round_id: Set(new.round_id),
+        status: Set(new.status.as_str().into()),
+        district_code: Set(new.district_code),
+        cluster_code: Set(new.cluster_code),
+        owner_organisation_id: Set(new.owner_organisation_id),
+        created_by: Set(new.created_by),
+        form: Set(to_stored(&new.form)?),
+        plan: Set(to_stored(&new.plan)?),
+        version: Set(1),
+        submitted_at: Set(sealed_at),
+        sealed_at: Set(sealed_at),
+        sealed_by: Set(sealed_by),
+        seal_statement: Set(statement),
+        reasons: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let year = year_of(db, m.round_id).await?;
+    decode(m, year)
+}
+
+/// What an update changes; `None` leaves a column as it is.
+#[derive(Debug, Default)]
+pub struct Update {
+    pub status: Option<Status>,
+    pub district_code: Option<String>,
+    pub cluster_code: Option<Option<String>>,
+    pub form: Option<ProposalForm>,
+    pub plan: Option<ProposalPlan>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub seal: Option<Seal>,
+    pub reasons: Option<Option<String>>,
+}
+
+/// Writes `u` if the proposal is still at `expected_version`, bumping it (the conditional write
+/// comes first, so SQLite's write lock is taken before anything is read). `None`: someone else
+/// changed it first.
+///
+/// # Errors
+/// Database failures.
+pub async fn update_if_version(
+    db: &impl ConnectionTrait,
+    id: i32,
+    expected_version: i32,
+    u: Update,
+    now: DateTime<Utc>,
+) -> Result<Option<Proposal>, DbErr> {
+    let mut q = proposal::Entity::update_many()
+        .col_expr(proposal::Column::Version, Expr::value(expected_version + 1))
+        .col_expr(proposal::Column::UpdatedAt, Expr::value(now));
+    if let Some(s) = u.status {
+        q = q.col_expr(proposal::Column::Status, Expr::value(s.as_str()));
+    }
+    if let Some(d) = u.district_code {
+        q = q.col_expr(proposal::Column::DistrictCode, Expr::value(d));
+    }
+    if let Some(c) = u.cluster_code {
+        q = q.col_expr(proposal::Column::ClusterCode, Expr::value(c));
+    }
+    if let Some(f) = &u.form {
+        q = q.col_expr(proposal::Column::Form, Expr::value(to_stored(f)?));
+    }
+    if let Some(p) = &u.plan {
+        q = q.col_expr(proposal::Column::Plan, Expr::value(to_stored(p)?));
+    }
+    if let Some(t) = u.submitted_at {
+        q = q.col_expr(proposal::Column::SubmittedAt, Expr::value(t));
+    }
+    if let Some(s) = u.seal {
+        q = q
+            .col_expr(proposal::Column::SealedAt, Expr::value(s.at))
+            .col_expr(proposal::Column::SealedBy, Expr::value(s.by))
+            .col_expr(proposal::Column::SealStatement, Expr::value(s.statement));
+    }
+    if let Some(r) = u.reasons {
+        q = q.col_expr(proposal::Column::Reasons, Expr::value(r));
+    }
+    let result = q
+        .filter(proposal::Column::Id.eq(id))
+        .filter(proposal::Column::Version.eq(expected_version))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Ok(None);
+    }
+    get(db, id).await
+}
+
+/// A page of the summaries a scope admits, with the total matching.
+///
+/// # Errors
+/// Database failures and undecodable rows.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    scope: &Scope,
+    filters: &Filters,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<Summary>, u64), DbErr> {
+    let (rows, total) = list(db, round_id, scope, filters, page, per_page).await?;
+    let items = rows
+        .into_iter()
+        .map(|p| {
+            Ok(Summary {
+                brain_name: p
+                    .form
+                    .get("brain_name")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned),
+                status: p.status.parse().map_err(|e| {
+                    DbErr::Custom(format!("stored status of proposal {}: {e}", p.id))
+                })?,
+                id: p.id,
+                district_code: p.district_code,
+                cluster_code: p.cluster_code,
+                owner_organisation_id: p.owner_organisation_id,
+                version: p.version,
+                updated_at: p.updated_at,
+            })
+        })
+        .collect::<Result<_, DbErr>>()?;
+    Ok((items, total))
 }

@@ -6,6 +6,7 @@
 mod auth;
 mod calls;
 mod errors;
+mod events;
 mod helpers;
 mod openapi;
 mod proposals;

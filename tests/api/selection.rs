@@ -123,12 +123,16 @@ async fn replay_is_identical_after_the_data_changes() {
     let id = run.body["id"].as_i64().unwrap();
     let first = ids(&run.body["chosen"]);
     // Change what the scores depend on: the weights, a district's industry map, an eligibility.
+    let round = app.get("/api/v1/rounds/2024", None).await;
+    let etag = round.headers["etag"].to_str().unwrap().to_owned();
     let r = app
-        .request(
+        .request_with(
             Method::PATCH,
             "/api/v1/rounds/2024",
             Some(app.token(Role::Commission)),
-            Some(json!({"settings": {"weights": {"completeness": 80, "representativeness": 10, "layout": 10}}})),
+            Some(json!({"settings": {"weights": {"completeness": 80, "representativeness": 10, "layout": 10}},
+                        "reason": "专家组建议突出方案完整性（测试）"})),
+            &[("if-match", &etag)],
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);

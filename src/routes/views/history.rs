@@ -33,6 +33,18 @@ pub struct EventEntry {
     pub changes: Vec<PatchOp>,
 }
 
+impl EventEntry {
+    /// The entry with the actor's account shown, or only its role (`names == false`).
+    pub fn shown(e: Entry, names: bool) -> Self {
+        let mut v = Self::from(e);
+        if !names {
+            v.actor.id = None;
+            v.actor.username = None;
+        }
+        v
+    }
+}
+
 impl From<Entry> for EventEntry {
     fn from(e: Entry) -> Self {
         Self {

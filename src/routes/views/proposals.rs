@@ -1,1 +1,287 @@
 //! Request and response types of proposals.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::HttpResponse;
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::app::history::Entry;
+use crate::app::proposals::{self, proposal_etag, Page, PaperProposal};
+use crate::domain::json_patch::PatchOp;
+use crate::domain::proposal::{Proposal, ProposalForm, ProposalPlan, Summary};
+use crate::domain::proposal_state::Status;
+
+/// The form and the plan. Every member may be left out while a draft: completeness is scored, not
+/// demanded; only malformed values are refused.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalInput {
+    #[serde(default)]
+    pub form: ProposalForm,
+    #[serde(default)]
+    pub plan: ProposalPlan,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Seal {
+    /// The district officer who sealed it.
+    pub by: i32,
+    pub at: DateTime<Utc>,
+    pub statement: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProposalDto {
+    pub id: i32,
+    pub year: i32,
+    pub status: Status,
+    pub district_code: String,
+    pub cluster_code: Option<String>,
+    /// The applicant organisation that owns it; none when a district officer filed it.
+    pub owner_organisation_id: Option<i32>,
+    pub form: ProposalForm,
+    pub plan: ProposalPlan,
+    /// Incremented on every change; the ETag is built from it.
+    pub version: i32,
+    pub etag: String,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub seal: Option<Seal>,
+    /// Reasons of the last return or eligibility decision.
+    pub reasons: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Proposal> for ProposalDto {
+    fn from(p: Proposal) -> Self {
+        Self {
+            etag: proposal_etag(&p),
+            id: p.id,
+            year: p.year,
+            status: p.status,
+            district_code: p.district_code,
+            cluster_code: p.cluster_code,
+            owner_organisation_id: p.owner_organisation_id,
+            form: p.form,
+            plan: p.plan,
+            version: p.version,
+            submitted_at: p.submitted_at,
+            seal: p.seal.map(|s| Seal {
+                by: s.by,
+                at: s.at,
+                statement: s.statement,
+            }),
+            reasons: p.reasons,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// A proposal with its ETag header.
+pub fn respond(status: StatusCode, p: Proposal) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, proposal_etag(&p)))
+        .json(ProposalDto::from(p))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Only this district's.
+    pub district: Option<String>,
+    /// Only this cluster's.
+    pub cluster: Option<String>,
+    /// Only proposals in this state.
+    pub status: Option<Status>,
+    /// 1-based page (default 1).
+    pub page: Option<u64>,
+    /// Items per page, 1–100 (default 20).
+    pub per_page: Option<u64>,
+}
+
+impl From<ListQuery> for proposals::ListQuery {
+    fn from(q: ListQuery) -> Self {
+        Self {
+            district: q.district,
+            cluster: q.cluster,
+            status: q.status,
+            page: q.page,
+            per_page: q.per_page,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProposalSummary {
+    pub id: i32,
+    pub brain_name: Option<String>,
+    pub status: Status,
+    pub district_code: String,
+    pub cluster_code: Option<String>,
+    pub owner_organisation_id: Option<i32>,
+    pub version: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Summary> for ProposalSummary {
+    fn from(s: Summary) -> Self {
+        Self {
+            id: s.id,
+            brain_name: s.brain_name,
+            status: s.status,
+            district_code: s.district_code,
+            cluster_code: s.cluster_code,
+            owner_organisation_id: s.owner_organisation_id,
+            version: s.version,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProposalPage {
+    pub items: Vec<ProposalSummary>,
+    pub page: u64,
+    pub per_page: u64,
+    /// Proposals matching the filters that the caller may see.
+    pub total: u64,
+    /// Proposals per state: for the commission over the whole round (drafts included, as numbers
+    /// only); for others over what they may see.
+    pub counts: BTreeMap<String, u64>,
+}
+
+impl From<Page> for ProposalPage {
+    fn from(p: Page) -> Self {
+        Self {
+            items: p.items.into_iter().map(ProposalSummary::from).collect(),
+            page: p.page,
+            per_page: p.per_page,
+            total: p.total,
+            counts: p.counts,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryActor {
+    pub id: i32,
+    pub username: Option<String>,
+    pub role: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    /// The proposal version this step produced.
+    pub version: i32,
+    pub at: DateTime<Utc>,
+    pub actor: HistoryActor,
+    /// `create`, `edit`, `submit`, `return`, `seal`, `mark_eligible`, `mark_ineligible`, `import`, `list`, `not_list`.
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    /// What changed in the content, as JSON Patch operations (with the old values kept).
+    pub changes: Vec<PatchOp>,
+    /// Reasons, statements and other words that came with the step.
+    pub note: Option<String>,
+}
+
+/// A proposal's history as its entries show it: the status each step left it in (and came
+/// from), the content changes (form and plan) and the words that came with it.
+pub fn history(entries: Vec<Entry>) -> Vec<HistoryEntry> {
+    let mut current: Option<String> = None;
+    entries
+        .into_iter()
+        .map(|Entry { event: e, username }| {
+            let from = current.clone();
+            let to = e
+                .status_change()
+                .1
+                .map(str::to_owned)
+                .or_else(|| current.clone());
+            current.clone_from(&to);
+            HistoryEntry {
+                version: e.version,
+                at: e.at,
+                actor: HistoryActor {
+                    id: e.actor.id().unwrap_or(0),
+                    username,
+                    role: e.actor.role_text().to_owned(),
+                },
+                action: e.kind,
+                from_status: from,
+                to_status: to.unwrap_or_default(),
+                changes: e
+                    .payload
+                    .into_iter()
+                    .filter(|o| o.path.starts_with("/form") || o.path.starts_with("/plan"))
+                    .collect(),
+                note: e.reason,
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnBody {
+    /// Why it goes back, for the owner to fix.
+    pub reasons: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SealBody {
+    /// The district's review statement (审核意见) that goes with the seal.
+    pub statement: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EligibilityBody {
+    pub eligible: bool,
+    /// Required when not eligible; recorded either way.
+    #[serde(default)]
+    pub reasons: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRow {
+    #[serde(default)]
+    pub form: ProposalForm,
+    #[serde(default)]
+    pub plan: ProposalPlan,
+    /// The applicant organisation that filed it on paper, if not the district itself.
+    pub owner_organisation_id: Option<i32>,
+    /// Username of the district officer who sealed it; must be an officer of the form's district.
+    pub sealed_by: String,
+    /// When it was sealed (RFC 3339 with offset); not after the intake deadline.
+    #[schema(value_type = String, example = "2024-02-27T10:00:00+08:00")]
+    pub sealed_at: DateTime<FixedOffset>,
+    /// The district's review statement on the paper copy.
+    pub statement: String,
+}
+
+impl From<ImportRow> for PaperProposal {
+    fn from(r: ImportRow) -> Self {
+        Self {
+            form: r.form,
+            plan: r.plan,
+            owner_organisation_id: r.owner_organisation_id,
+            sealed_by: r.sealed_by,
+            sealed_at: r.sealed_at.with_timezone(&Utc),
+            statement: r.statement,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportReport {
+    pub imported: usize,
+    /// The new proposals' ids, in the order of the rows.
+    pub ids: Vec<i32>,
+}
