@@ -25,35 +25,135 @@ impl<T> std::ops::Deref for ValidJson<T> {
     }
 }
 
-/// Parses JSON bytes into `T`, reporting the path of a bad field.
+/// Parses JSON bytes into `T`, reporting the path of a bad field. Every string in the body is
+/// held to [`text_hygiene`] first.
 ///
 /// # Errors
-/// 400 for malformed JSON, 422 for a body of the wrong shape.
+/// 400 for malformed JSON, 422 for a body of the wrong shape or text that is not clean.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|err| {
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|inner| ApiError::BadRequest {
+            detail: format!("the body is not valid JSON: {inner}"),
+            errors: vec![FieldError::new("body", inner.to_string())],
+        })?;
+    ApiError::check(text_hygiene(&value))?;
+    serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
-        let inner = err.inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                let msg = strip_position(&inner.to_string());
-                let field = named_field(&msg)
-                    .map(|name| join(&path, &name))
-                    .unwrap_or_else(|| {
-                        if path == "." {
-                            "body".to_owned()
-                        } else {
-                            path.clone()
-                        }
-                    });
-                ApiError::Validation(vec![FieldError::new(field, msg)])
-            }
-            _ => ApiError::BadRequest {
-                detail: format!("the body is not valid JSON: {inner}"),
-                errors: vec![FieldError::new("body", inner.to_string())],
-            },
-        }
+        let msg = strip_position(&err.inner().to_string());
+        let field = named_field(&msg)
+            .map(|name| join(&path, &name))
+            .unwrap_or_else(|| {
+                if path == "." {
+                    "body".to_owned()
+                } else {
+                    path.clone()
+                }
+            });
+        ApiError::Validation(vec![FieldError::new(field, msg)])
     })
+}
+
+/// Members that hold one line (names, codes, titles): no tab or line break there.
+const SINGLE_LINE: &[&str] = &[
+    "username",
+    "name",
+    "brain_name",
+    "title",
+    "code",
+    "uscc",
+    "district_code",
+    "cluster_code",
+    "criterion",
+    "phone",
+    "major",
+    "middle",
+    "minor",
+    "item",
+    "source",
+    "role",
+    "sealed_by",
+    "direction",
+    "unit",
+    "kind",
+    "organisation_name",
+    "password",
+];
+
+/// Refuses text no official record should hold, naming each field: control characters (NUL and
+/// the rest of C0 and C1, DEL; tab and line breaks only in long texts), bidirectional overrides
+/// and isolates (which make text read differently from what it is), and values made only of
+/// invisible characters.
+pub fn text_hygiene(v: &serde_json::Value) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    walk_text(v, String::new(), None, &mut errors);
+    errors
+}
+
+fn walk_text(v: &serde_json::Value, path: String, key: Option<&str>, out: &mut Vec<FieldError>) {
+    match v {
+        serde_json::Value::String(s) => {
+            if let Some(problem) = text_problem(s, key.is_some_and(|k| SINGLE_LINE.contains(&k))) {
+                out.push(FieldError::new(
+                    if path.is_empty() {
+                        "body".to_owned()
+                    } else {
+                        path
+                    },
+                    problem,
+                ));
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_text(item, format!("{path}[{i}]"), key, out);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (k, item) in map {
+                let at = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                if let Some(problem) = text_problem(k, true) {
+                    out.push(FieldError::new(
+                        at.clone(),
+                        format!("the member name {problem}"),
+                    ));
+                }
+                walk_text(item, at, Some(k), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn text_problem(s: &str, single_line: bool) -> Option<String> {
+    for c in s.chars() {
+        let allowed_break = !single_line && matches!(c, '\t' | '\n' | '\r');
+        if c.is_control() && !allowed_break {
+            return Some(format!(
+                "contains the control character U+{:04X}{}",
+                u32::from(c),
+                if matches!(c, '\t' | '\n' | '\r') {
+                    " (this field is one line)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        if matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+            return Some(format!(
+                "contains the bidirectional control U+{:04X}, which makes text display differently from what it is",
+                u32::from(c)
+            ));
+        }
+    }
+    let invisible = |c: char| matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}');
+    if s.chars().any(invisible) && s.chars().all(|c| invisible(c) || c.is_whitespace()) {
+        return Some("holds only invisible characters".into());
+    }
+    None
 }
 
 fn strip_position(msg: &str) -> String {
@@ -143,6 +243,49 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
     }
 }
 
+/// Query parameters, parsed with the name of a bad one: a value of the wrong type or out of its
+/// type's range, an unknown parameter — a 400 naming it.
+#[derive(Debug)]
+pub struct ValidQuery<T>(pub T);
+
+impl<T> ValidQuery<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+/// Parses a query string into `T`, naming the bad parameter.
+///
+/// # Errors
+/// 400 naming the parameter.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let msg = err.inner().to_string();
+        let field = named_field(&msg).unwrap_or_else(|| {
+            if path == "." || path.is_empty() {
+                "query".to_owned()
+            } else {
+                path.clone()
+            }
+        });
+        ApiError::BadRequest {
+            detail: format!("the query parameter {field} is not valid: {msg}"),
+            errors: vec![FieldError::new(field, msg)],
+        }
+    })
+}
+
+impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(ValidQuery))
+    }
+}
+
 /// Path parameters that do not parse are a 400 naming the parameter.
 pub fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
     let PathError::Deserialize(e) = &err else {
@@ -211,6 +354,29 @@ mod tests {
             field_of(r#"{"inner":{"n":1},"list":[],"extra":1}"#),
             "extra"
         );
+    }
+
+    #[test]
+    fn dirty_text_is_refused_by_field() {
+        let fields = |body: &str| -> Vec<String> {
+            text_hygiene(&serde_json::from_str(body).unwrap())
+                .into_iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        assert!(fields(r#"{"note":"第一行\n第二行\t缩进","name":"示例"}"#).is_empty());
+        assert_eq!(fields(r#"{"note":"a\u0000b"}"#), ["note"]);
+        assert_eq!(
+            fields(r#"{"form":{"brain_name":"a\nb"}}"#),
+            ["form.brain_name"]
+        );
+        assert_eq!(
+            fields(r#"{"list":[{"name":"ok"},{"name":"\u202egnp.exe"}]}"#),
+            ["list[1].name"]
+        );
+        assert_eq!(fields(r#"{"title":"\u200b\u200b"}"#), ["title"]);
+        assert_eq!(fields(r#"{"x\u0007":1}"#), ["x\u{7}"]);
+        assert_eq!(fields(r#"{"note":"\u0085"}"#), ["note"]);
     }
 
     #[test]

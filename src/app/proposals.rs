@@ -71,11 +71,11 @@ pub async fn visible(state: &AppState, caller: &Caller, id: i32) -> Result<Propo
 /// Field rules on the content, the district required, and the builder organisation existing.
 async fn check_content(
     state: &AppState,
+    refs: &store::reference::RefData,
     form: &ProposalForm,
     plan: &ProposalPlan,
 ) -> Result<Vec<FieldError>> {
-    let refs = store::reference::RefData::load(&state.db).await?;
-    let mut errors = proposal::validate(form, plan, &refs);
+    let mut errors = proposal::validate(form, plan, refs);
     if form.district_code.is_none() {
         errors.push(FieldError::new(
             "form.district_code",
@@ -136,7 +136,8 @@ pub async fn create(
             None
         }
     };
-    ApiError::check(check_content(state, &form, &plan).await?)?;
+    let refs = store::reference::RefData::load(&state.db).await?;
+    ApiError::check(check_content(state, &refs, &form, &plan).await?)?;
     let doc = document(&form, &plan)?;
     let mut uow = Uow::begin(state, caller).await?;
     let p = store::proposals::insert(
@@ -209,11 +210,15 @@ pub async fn list(state: &AppState, caller: &Caller, year: i32, query: ListQuery
     let round = round(state, year).await?;
     let per_page = per_page.unwrap_or(20);
     let page = page.unwrap_or(1);
-    if !(1..=100).contains(&per_page) || page == 0 {
+    if !(1..=100).contains(&per_page) || !(1..=MAX_PAGE).contains(&page) {
         return Err(ApiError::BadRequest {
-            detail: "page starts at 1 and per_page is 1–100".into(),
+            detail: format!("page is 1–{MAX_PAGE} and per_page is 1–100"),
             errors: vec![FieldError::new(
-                if page == 0 { "page" } else { "per_page" },
+                if (1..=MAX_PAGE).contains(&page) {
+                    "per_page"
+                } else {
+                    "page"
+                },
                 "out of range",
             )],
         });
@@ -295,7 +300,8 @@ pub async fn edit(
             "a district officer's proposal stays in its district",
         ));
     }
-    ApiError::check(check_content(state, &form, &plan).await?)?;
+    let refs = store::reference::RefData::load(&state.db).await?;
+    ApiError::check(check_content(state, &refs, &form, &plan).await?)?;
     let ops = json_patch::diff(&before, &document(&form, &plan)?);
     if ops.is_empty() {
         return Ok(p);
@@ -625,6 +631,12 @@ pub async fn history(state: &AppState, caller: &Caller, id: i32) -> Result<Vec<E
     history::of(state, &AggregateRef::new(AggregateType::Proposal, p.id)).await
 }
 
+/// Most rows one import request may carry.
+pub const MAX_IMPORT_ROWS: usize = 5_000;
+
+/// Highest page number a list accepts (with at most 100 per page, ten million rows deep).
+pub const MAX_PAGE: u64 = 100_000;
+
 /// A proposal received on paper before the service existed, entered already sealed.
 #[derive(Debug, Clone)]
 pub struct PaperProposal {
@@ -655,12 +667,22 @@ pub async fn import(
     if rows.is_empty() {
         return Err(ApiError::field("body", "at least one row"));
     }
+    if rows.len() > MAX_IMPORT_ROWS {
+        return Err(ApiError::field(
+            "body",
+            format!(
+                "at most {MAX_IMPORT_ROWS} rows per request ({} sent); split the import",
+                rows.len()
+            ),
+        ));
+    }
+    let refs = store::reference::RefData::load(&state.db).await?;
     let mut errors = Vec::new();
     let mut prepared = Vec::with_capacity(rows.len());
     for (i, row) in rows.into_iter().enumerate() {
         let at = |f: &str| format!("[{i}].{f}");
         errors.extend(
-            check_content(state, &row.form, &row.plan)
+            check_content(state, &refs, &row.form, &row.plan)
                 .await?
                 .into_iter()
                 .map(|e| FieldError::new(at(&e.field), e.message)),

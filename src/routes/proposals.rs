@@ -11,7 +11,7 @@ use super::Data;
 use crate::app::proposals;
 use crate::auth::Caller;
 use crate::error::Result;
-use crate::extract::{IfMatch, ValidJson};
+use crate::extract::{IfMatch, ValidJson, ValidQuery};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_proposal)
@@ -75,7 +75,7 @@ async fn list_proposals(
     state: Data,
     caller: Caller,
     year: web::Path<i32>,
-    query: web::Query<ListQuery>,
+    query: ValidQuery<ListQuery>,
 ) -> Result<web::Json<ProposalPage>> {
     let page = proposals::list(
         &state,

@@ -8,6 +8,7 @@ mod calls;
 mod errors;
 mod events;
 mod helpers;
+mod hygiene;
 mod openapi;
 mod proposals;
 mod reference;

@@ -90,6 +90,7 @@ pub fn respond(status: StatusCode, p: Proposal) -> HttpResponse {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only this district's.
     pub district: Option<String>,

@@ -1,0 +1,120 @@
+//! Input hygiene: text no official record should hold is refused by field and changes nothing;
+//! pages out of range are a 400, never a panic.
+
+use jiebang::domain::role::Role;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::*;
+use crate::proposals::{create_round, file, sample};
+
+#[tokio::test]
+async fn dirty_text_is_refused_by_field_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    create_round(&app).await;
+    let officer = app.token(Role::District).to_owned();
+    let cases = [
+        (
+            "/form/brain_name",
+            json!("示例\u{0000}大脑"),
+            "form.brain_name",
+        ),
+        ("/form/brain_name", json!("示例\n大脑"), "form.brain_name"),
+        (
+            "/form/brain_name",
+            json!("\u{202E}脑大例示"),
+            "form.brain_name",
+        ),
+        (
+            "/form/brain_name",
+            json!("\u{200B}\u{200D}"),
+            "form.brain_name",
+        ),
+        ("/plan/basis", json!("第一段\u{0007}"), "plan.basis"),
+    ];
+    for (pointer, value, field) in cases {
+        let mut body = sample(HOME_DISTRICT, "light_textile");
+        *body.pointer_mut(pointer).unwrap() = value.clone();
+        let r = file(&app, &officer, body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{value:?}: {:?}",
+            r.body
+        );
+        assert!(r.is_problem());
+        assert_eq!(r.error_fields(), [field], "{value:?}");
+    }
+    // Long texts keep their line breaks and tabs.
+    let mut body = sample(HOME_DISTRICT, "light_textile");
+    body["plan"]["basis"] = json!(
+        "本区日化产业集聚明显。\n\t龙头企业数字化基础较好，已建成多条智能产线和工业互联网平台。"
+    );
+    let r = file(&app, &officer, body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let list = app
+        .get("/api/v1/rounds/2024/proposals", Some(Role::District))
+        .await;
+    assert_eq!(list.body["total"], 1, "only the clean proposal was stored");
+}
+
+#[tokio::test]
+async fn pages_out_of_range_are_a_bad_request() {
+    let app = spawn_app().await;
+    create_round(&app).await;
+    for (query, field) in [
+        ("page=9223372036854775807", "page"),
+        ("page=100001", "page"),
+        ("page=0", "page"),
+        ("per_page=0", "per_page"),
+        ("per_page=101", "per_page"),
+        ("page=18446744073709551616", "page"),
+        ("page=-1", "page"),
+    ] {
+        let r = app
+            .get(
+                &format!("/api/v1/rounds/2024/proposals?{query}"),
+                Some(Role::Commission),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{query}: {:?}", r.body);
+        assert!(r.is_problem(), "{query}");
+        assert!(
+            r.error_fields().iter().any(|f| f == field),
+            "{query}: {:?}",
+            r.body
+        );
+    }
+    let r = app
+        .get(
+            "/api/v1/rounds/2024/proposals?page=100000",
+            Some(Role::Commission),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+}
+
+#[tokio::test]
+async fn an_import_over_the_row_limit_is_refused_whole() {
+    let app = spawn_app().await;
+    create_round(&app).await;
+    let row = json!({"sealed_by": "nobody", "sealed_at": "2024-02-27T10:00:00+08:00", "statement": "同意"});
+    let rows = vec![row; 5_001];
+    let r = app
+        .post(
+            "/api/v1/rounds/2024/proposals/import",
+            Some(Role::Commission),
+            json!(rows),
+        )
+        .await;
+    // Either the body limit or the row limit stops it; nothing is imported and nothing fails.
+    assert!(
+        matches!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::PAYLOAD_TOO_LARGE
+        ),
+        "{:?}",
+        r.status
+    );
+    assert!(r.is_problem());
+}
