@@ -12,6 +12,7 @@ pub mod demo_run;
 pub mod domain;
 pub mod error;
 pub mod extract;
+pub mod headers;
 pub mod routes;
 pub mod settings;
 pub mod startup;

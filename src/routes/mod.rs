@@ -159,6 +159,7 @@ pub fn app(
                 ),
         )
         .default_service(web::to(fallback))
+        .wrap(from_fn(crate::headers::security_headers))
         .wrap(from_fn(telemetry::request_span))
 }
 

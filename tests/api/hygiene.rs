@@ -118,3 +118,49 @@ async fn an_import_over_the_row_limit_is_refused_whole() {
     );
     assert!(r.is_problem());
 }
+
+#[tokio::test]
+async fn security_headers_on_every_answer() {
+    let app = spawn_app().await;
+    let header = |r: &Reply, name: &str| {
+        r.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    for path in ["/healthz", "/api/v1/districts", "/api/v1/nowhere"] {
+        let r = app.get(path, None).await;
+        assert_eq!(
+            header(&r, "x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            header(&r, "cache-control"),
+            None,
+            "{path}: public answers may be cached"
+        );
+    }
+    let r = app.login("admin", ADMIN_PASSWORD).await;
+    assert_eq!(
+        header(&r, "cache-control").as_deref(),
+        Some("no-store"),
+        "the token response"
+    );
+    let r = app.get("/api/v1/users/me", Some(Role::Commission)).await;
+    assert_eq!(
+        header(&r, "cache-control").as_deref(),
+        Some("no-store"),
+        "authenticated"
+    );
+    assert_eq!(
+        header(&r, "x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    let r = app.get("/swagger-ui/", None).await;
+    let csp = header(&r, "content-security-policy").unwrap_or_default();
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+        "{csp}"
+    );
+}
