@@ -277,11 +277,35 @@ pub(super) mod tests {
     }
 
     proptest! {
+        /// Whatever fractions its parts earn, a score built from parts worth full marks keeps
+        /// every invariant, and each part earns exactly its fraction rounded half up (checked
+        /// against exact rational arithmetic: 2·max·num ≥ (2·points − 1)·den and
+        /// 2·max·num < (2·points + 1)·den).
         #[test]
-        fn partitions_sum_to_full_marks(parts in partition(7)) {
-            prop_assert_eq!(parts.len(), 7);
-            prop_assert_eq!(parts.iter().sum::<i64>(), FULL_MARKS);
-            prop_assert!(parts.iter().all(|p| *p >= 0));
+        fn scores_from_fractions_are_consistent_and_exact(
+            maxima in partition(7),
+            fractions in prop::collection::vec((-5_i64..2_000, 0_i64..1_000), 7),
+        ) {
+            let parts: Vec<ScorePart> = maxima
+                .iter()
+                .zip(&fractions)
+                .enumerate()
+                .map(|(i, (&max, &(num, den)))| {
+                    ScorePart::fraction(&format!("p{i}"), "part", max, num, den, "lost")
+                })
+                .collect();
+            let score = Score::from_parts(parts);
+            assert_consistent(&score)?;
+            for (part, (&max, &(num, den))) in score.parts.iter().zip(maxima.iter().zip(&fractions)) {
+                if den == 0 {
+                    prop_assert_eq!(part.points, 0);
+                    continue;
+                }
+                let num = i128::from(num.clamp(0, den));
+                let (max, den, points) = (i128::from(max), i128::from(den), i128::from(part.points));
+                prop_assert!(2 * max * num >= (2 * points - 1) * den, "{:?}", part);
+                prop_assert!(2 * max * num < (2 * points + 1) * den, "{:?}", part);
+            }
         }
     }
 
