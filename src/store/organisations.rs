@@ -145,3 +145,29 @@ pub async fn organisations(
         .map(decode)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn a_registered_capital_out_of_range_fails_loudly() {
+        let row = |capital: Option<i64>| organisation::Model {
+            id: 3,
+            name: "示例科技有限公司".into(),
+            uscc: "91500105MA00000010".into(),
+            district_code: "500105".into(),
+            registered_capital: capital,
+            created_at: Utc.with_ymd_and_hms(2024, 1, 29, 9, 0, 0).unwrap(),
+        };
+        assert_eq!(
+            decode(row(Some(100_050))).unwrap().registered_capital,
+            Some(Money::from_hundredths(100_050).unwrap())
+        );
+        assert_eq!(decode(row(None)).unwrap().registered_capital, None);
+        let e = decode(row(Some(-1))).unwrap_err().to_string();
+        assert!(e.contains("registered capital of organisation 3"), "{e}");
+    }
+}

@@ -396,3 +396,69 @@ impl crate::domain::proposal::ReferenceLookup for RefData {
         self.classes.get(code).cloned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    use super::*;
+
+    fn at() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2024, 1, 29, 9, 0, 0).unwrap()
+    }
+
+    fn row(region: &str, leading: serde_json::Value) -> district::Model {
+        district::Model {
+            code: "500105".into(),
+            name: "江北区".into(),
+            kind: "district".into(),
+            region: region.into(),
+            subregion: None,
+            leading,
+            characteristic: json!([]),
+            map_version: 3,
+            updated_at: at(),
+        }
+    }
+
+    #[test]
+    fn a_district_reads_back_typed() {
+        let d = decode_district(row(
+            "main_urban",
+            json!([{"kind": "cluster", "code": "icv_nev"}]),
+        ))
+        .unwrap();
+        assert_eq!(d.region, Region::MainUrban);
+        assert_eq!(d.map.leading.len(), 1);
+        assert_eq!(d.map_version, 3);
+    }
+
+    #[test]
+    fn stored_values_that_do_not_read_back_fail_loudly_naming_the_row() {
+        for (case, model) in [
+            ("unknown region", row("downtown", json!([]))),
+            ("map not a list", row("main_urban", json!({"code": "x"}))),
+            (
+                "map entry of unknown kind",
+                row("main_urban", json!([{"kind": "street", "code": "x"}])),
+            ),
+        ] {
+            let e = decode_district(model).unwrap_err().to_string();
+            assert!(e.contains("500105"), "{case}: {e}");
+        }
+        let cluster_row = |tier: &str| cluster::Model {
+            code: "smart_home".into(),
+            name: "智能家居".into(),
+            tier: tier.into(),
+            created_at: at(),
+            updated_at: at(),
+        };
+        let e = decode_cluster(cluster_row("billion"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("tier of cluster smart_home"), "{e}");
+        let good = cluster_row("rising_star");
+        assert_eq!(decode_cluster(good).unwrap().tier, Tier::RisingStar);
+    }
+}

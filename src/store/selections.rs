@@ -512,3 +512,75 @@ pub async fn version(
 ) -> Result<Option<list_version::Model>, DbErr> {
     list_version::Entity::find_by_id(id).one(db).await
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    use super::*;
+
+    fn at() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2024, 3, 1, 9, 0, 0).unwrap()
+    }
+
+    fn round_row(list_size: i32, settings: serde_json::Value) -> round::Model {
+        round::Model {
+            id: 1,
+            year: 2024,
+            title: "2024年行业产业大脑建设".into(),
+            intake_deadline_text: "2024-02-29T23:59:59+08:00".into(),
+            intake_deadline: at(),
+            list_size,
+            settings,
+            version: 1,
+            created_at: at(),
+            updated_at: at(),
+        }
+    }
+
+    fn item_row(industry_class: serde_json::Value, targets: serde_json::Value) -> list_item::Model {
+        list_item::Model {
+            id: 11,
+            list_version_id: 1,
+            rank: 1,
+            proposal_id: 5,
+            direction: "示例行业产业大脑".into(),
+            district_code: "500105".into(),
+            cluster_code: None,
+            industry_class,
+            targets,
+            total: 800_000,
+        }
+    }
+
+    #[test]
+    fn round_settings_and_list_items_read_back_or_fail_loudly() {
+        let default = serde_json::to_value(RoundSettings::default()).unwrap();
+        let r = decode_round(round_row(5, default.clone())).unwrap();
+        assert_eq!(r.list_size, 5);
+        let e = decode_round(round_row(5, json!({"weights": "heavy"})))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("settings of round 2024"), "{e}");
+        let e = decode_round(round_row(-1, default))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("list size of round 2024"), "{e}");
+
+        let target = json!([{"scenario": "质量追溯", "name": "设备联网率", "unit": "%", "baseline": 40.0, "target": 90.0}]);
+        let i = decode_item(item_row(json!({"major": "26"}), target.clone())).unwrap();
+        assert_eq!(i.industry_class.major.as_deref(), Some("26"));
+        assert_eq!(i.targets[0].target, Some(90.0));
+        for (case, class, targets) in [
+            ("class not an object", json!("26"), target.clone()),
+            ("unknown class member", json!({"sector": "26"}), target),
+            ("targets not a list", json!({}), json!({"name": "x"})),
+        ] {
+            let e = decode_item(item_row(class, targets))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("list item 11"), "{case}: {e}");
+        }
+    }
+}

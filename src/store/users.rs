@@ -249,3 +249,26 @@ pub async fn usernames(
         .await?;
     Ok(rows.into_iter().collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn an_unknown_stored_role_fails_loudly() {
+        let row = |role: &str| user::Model {
+            id: 7,
+            username: "someone".into(),
+            password_hash: "x".into(),
+            role: role.into(),
+            district_code: None,
+            organisation_id: None,
+            created_at: Utc.with_ymd_and_hms(2024, 1, 29, 9, 0, 0).unwrap(),
+        };
+        assert_eq!(decode(row("expert")).unwrap().role, Role::Expert);
+        let e = decode(row("admin")).unwrap_err().to_string();
+        assert!(e.contains("role of account 7"), "{e}");
+    }
+}
