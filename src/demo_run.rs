@@ -5,12 +5,12 @@ use std::sync::Arc;
 use actix_web::web;
 use anyhow::Context;
 
+use crate::app::lists::{publish, Publish};
+use crate::app::selection::{run as run_selection, Request};
 use crate::auth::Caller;
 use crate::clock::SystemClock;
 use crate::domain::role::Role;
 use crate::domain::selection_run::points;
-use crate::routes::lists::{publish, PublishRequest};
-use crate::routes::selections::{run_selection, SelectionRequest};
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::{demo_load, store};
@@ -41,12 +41,12 @@ pub async fn run(settings: Settings, year: i32) -> anyhow::Result<()> {
         district_code: None,
         organisation_id: None,
     };
-    let run = run_selection(&state, &caller, year, SelectionRequest::default()).await?;
+    let run = run_selection(&state, &caller, year, Request::default()).await?;
     let list = publish(
         &state,
         &caller,
         year,
-        PublishRequest {
+        Publish {
             selection_id: run.id,
             note: format!("{year}年行业大脑建设榜单（示例数据）"),
             correction_reason: None,
@@ -65,7 +65,7 @@ pub async fn run(settings: Settings, year: i32) -> anyhow::Result<()> {
         run.weights.completeness,
         run.weights.representativeness,
         run.weights.layout,
-        run.objective_points
+        points(run.objective)
     );
     println!("  tie rule: {}", run.tie_rule);
     println!();
@@ -76,7 +76,7 @@ pub async fn run(settings: Settings, year: i32) -> anyhow::Result<()> {
             item.direction,
             item.district_code,
             item.cluster_code.as_deref().unwrap_or("-"),
-            item.total_points,
+            points(item.total),
             hundredths(chosen.card.completeness.total),
             hundredths(chosen.card.representativeness.total),
             hundredths(chosen.card.layout.total),

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod award;
 pub mod bids;
 pub mod calls;
+pub mod health;
 pub mod history;
 pub mod lists;
 pub mod organisations;

@@ -1,1 +1,506 @@
-//! Use cases of the selection aggregate.
+//! Use cases of the selection (揭榜挂帅 step 2): score the eligible pool on the notice's three
+//! criteria, choose the list exactly, store each run (inputs, solver, result) as one
+//! commission-only event, and replay a run from its frozen inputs. Commission only; callable from
+//! the CLI with the commission's [`Caller`].
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::{AggregateType, NewEvent, Uow, Visibility};
+use crate::auth::Caller;
+use crate::domain::industry_map::IndustryMap;
+use crate::domain::json_patch;
+use crate::domain::pool::{score_pool, PoolEntry, ScoreCard};
+use crate::domain::proposal_state::Status;
+use crate::domain::representativeness::Tier;
+use crate::domain::role::Role;
+use crate::domain::round::{ConstraintDefaults, RoundSettings};
+use crate::domain::selection::{Candidate, Constraints, Explanation, Infeasible, Region, Weights};
+use crate::domain::selection_run::{self, check_panel, PanelDecision, RunInputs, RunResult};
+use crate::error::{ApiError, FieldError, Result};
+use crate::state::AppState;
+use crate::store;
+pub use crate::store::selections::RunSummary;
+use crate::store::selections::{PoolProposal, SelectionRound, StoredRun};
+
+pub const SOLVER: &str = "good_lp (microlp backend), exact integer program";
+pub const SOLVER_VERSION: &str = concat!(
+    "good_lp ",
+    env!("JIEBANG_GOOD_LP_VERSION"),
+    ", microlp ",
+    env!("JIEBANG_MICROLP_VERSION")
+);
+
+/// The states whose proposals form the selection pool: eligible, and after publication the
+/// listed and not-listed ones (a correction re-selects from the same pool).
+pub const POOL: [Status; 3] = [Status::Eligible, Status::Listed, Status::NotListed];
+
+/// One pool proposal's scores.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    pub proposal_id: i32,
+    pub brain_name: Option<String>,
+    pub district_code: String,
+    pub region: Region,
+    pub cluster_code: Option<String>,
+    pub status: Status,
+    /// The three scores with their parts and the weighted total.
+    pub card: ScoreCard,
+}
+
+/// The round's pool scored under its weights, strongest first.
+#[derive(Debug, Clone)]
+pub struct Scores {
+    pub year: i32,
+    pub weights: Weights,
+    pub proposals: Vec<Scored>,
+}
+
+/// A selection request; omitted members take the round's settings.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// Weights for this run; default the round's.
+    pub weights: Option<Weights>,
+    /// Constraints for this run, replacing the round's defaults as a whole.
+    pub constraints: Option<ConstraintDefaults>,
+    /// Proposals the panel puts in, each with its justification.
+    pub pins: Vec<PanelDecision>,
+    /// Proposals the panel keeps out, each with its justification.
+    pub exclusions: Vec<PanelDecision>,
+}
+
+/// A chosen proposal of a run.
+#[derive(Debug, Clone)]
+pub struct ChosenEntry {
+    pub rank: u32,
+    pub proposal_id: i32,
+    pub brain_name: Option<String>,
+    pub district_code: String,
+    pub region: Region,
+    pub cluster_code: String,
+    /// Weighted total, units of 1e-4 point.
+    pub total: i64,
+    /// How much its total could drop (units) before it leaves the list.
+    pub margin: Option<i64>,
+    pub card: ScoreCard,
+    pub message: String,
+}
+
+/// A stored run: what it was asked, how it was solved, what it chose and why.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub id: i32,
+    pub year: i32,
+    pub created_at: DateTime<Utc>,
+    pub created_by: i32,
+    /// SHA-256 of the canonical JSON of the inputs.
+    pub inputs_hash: String,
+    pub solver: String,
+    pub solver_version: String,
+    /// Sum of the chosen weighted totals, units of 1e-4 point.
+    pub objective: i64,
+    pub tie_rule: String,
+    pub weights: Weights,
+    pub constraints: Constraints,
+    pub pins: Vec<PanelDecision>,
+    pub exclusions: Vec<PanelDecision>,
+    /// The list in rank order.
+    pub chosen: Vec<ChosenEntry>,
+    pub explanation: Explanation,
+}
+
+/// A run re-solved from its stored inputs, compared with what was stored.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    pub identical: bool,
+    pub inputs_intact: bool,
+    pub inputs_hash: String,
+    pub stored_objective: i64,
+    pub replayed_objective: i64,
+    pub stored_chosen: Vec<i32>,
+    pub replayed_chosen: Vec<i32>,
+    pub differences: Vec<String>,
+}
+
+/// Finds a round or answers 404.
+pub(crate) async fn find_round(state: &AppState, year: i32) -> Result<SelectionRound> {
+    store::selections::round_by_year(&state.db, year)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no round for {year}")))
+}
+
+/// A pool proposal with what scoring needs, loaded.
+struct Loaded {
+    proposal: PoolProposal,
+    region: Region,
+    map: IndustryMap,
+    tier: Option<Tier>,
+}
+
+/// Loads the round's pool with districts, maps and cluster tiers.
+async fn load_pool(state: &AppState, round: &SelectionRound) -> Result<Vec<Loaded>> {
+    let proposals = store::selections::pool(&state.db, round.id, &POOL).await?;
+    let districts: HashMap<String, store::reference::District> =
+        store::reference::districts(&state.db, None)
+            .await?
+            .into_iter()
+            .map(|d| (d.code.clone(), d))
+            .collect();
+    let tiers: HashMap<String, Tier> = store::reference::clusters(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.tier))
+        .collect();
+    proposals
+        .into_iter()
+        .map(|p| {
+            let d = districts.get(&p.district_code).ok_or_else(|| {
+                ApiError::Unexpected(anyhow::anyhow!(
+                    "district {} of P-{} missing",
+                    p.district_code,
+                    p.id
+                ))
+            })?;
+            let tier = p
+                .form
+                .cluster_code
+                .as_deref()
+                .and_then(|c| tiers.get(c))
+                .copied();
+            Ok(Loaded {
+                region: d.region,
+                map: d.map.clone(),
+                tier,
+                proposal: p,
+            })
+        })
+        .collect()
+}
+
+/// Scores the loaded pool under the given settings.
+fn score(loaded: &[Loaded], settings: &RoundSettings) -> (Vec<ScoreCard>, Vec<Candidate>) {
+    let entries: Vec<PoolEntry<'_>> = loaded
+        .iter()
+        .map(|l| PoolEntry {
+            id: l.proposal.id,
+            form: &l.proposal.form,
+            plan: &l.proposal.plan,
+            district: &l.proposal.district_code,
+            region: l.region,
+            map: &l.map,
+            cluster_tier: l.tier,
+            sealed_at: l.proposal.sealed_at.map_or(i64::MAX, |t| t.timestamp()),
+        })
+        .collect();
+    score_pool(&entries, settings)
+}
+
+/// Every pool proposal's three scores, their parts and the weighted total, strongest first
+/// (commission only).
+///
+/// # Errors
+/// 403 for another role, 404 for an unknown round.
+#[tracing::instrument(skip_all, fields(round_year = year))]
+pub async fn scores(state: &AppState, caller: &Caller, year: i32) -> Result<Scores> {
+    caller.require(&[Role::Commission])?;
+    let round = find_round(state, year).await?;
+    let loaded = load_pool(state, &round).await?;
+    let (cards, _) = score(&loaded, &round.settings);
+    let mut proposals: Vec<Scored> = loaded
+        .into_iter()
+        .zip(cards)
+        .map(|(l, card)| Scored {
+            proposal_id: l.proposal.id,
+            brain_name: l.proposal.form.brain_name,
+            district_code: l.proposal.district_code,
+            region: l.region,
+            cluster_code: l.proposal.cluster_code,
+            status: l.proposal.status,
+            card,
+        })
+        .collect();
+    proposals.sort_by(|a, b| {
+        b.card
+            .weighted_total
+            .cmp(&a.card.weighted_total)
+            .then(a.proposal_id.cmp(&b.proposal_id))
+    });
+    Ok(Scores {
+        year: round.year,
+        weights: round.settings.weights,
+        proposals,
+    })
+}
+
+/// Solves on the blocking pool (it is CPU work) and maps infeasibility to a 422 that names the
+/// conflicting constraints and the single relaxations that would allow a list.
+async fn solve_blocking(inputs: RunInputs) -> Result<(RunInputs, RunResult)> {
+    let (inputs, outcome) = tokio::task::spawn_blocking(move || {
+        let outcome = selection_run::run(&inputs);
+        (inputs, outcome)
+    })
+    .await
+    .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("selection task: {e}")))?;
+    match outcome {
+        Ok(result) => Ok((inputs, result)),
+        Err(e) if selection_run::is_internal(&e) => {
+            Err(ApiError::Unexpected(anyhow::anyhow!("{e}")))
+        }
+        Err(e) => Err(infeasible(&e)),
+    }
+}
+
+/// A 422 for constraints no list satisfies: what conflicts and which single relaxation helps.
+fn infeasible(e: &Infeasible) -> ApiError {
+    let mut extensions = serde_json::Map::new();
+    extensions.insert("conflicts".into(), json!(e.conflicts));
+    extensions.insert("relaxations".into(), json!(e.relaxations));
+    ApiError::Unprocessable {
+        detail: format!(
+            "no list satisfies these constraints: {}; {}",
+            e.conflicts.join("; "),
+            if e.relaxations.is_empty() {
+                "no single relaxation helps".to_owned()
+            } else {
+                format!(
+                    "any one of these would allow a list: {}",
+                    e.relaxations.join("; ")
+                )
+            }
+        ),
+        errors: e
+            .conflicts
+            .iter()
+            .map(|c| FieldError::new("constraints", c.clone()))
+            .collect(),
+        extensions,
+    }
+}
+
+/// Runs the selection over the round's pool and stores the run (commission only): an exact
+/// integer program, its explanation, and one event with what was asked and what was chosen.
+///
+/// # Errors
+/// 403 for another role, 404 for an unknown round, 422 for bad weights, constraints or panel
+/// decisions, or constraints no list satisfies.
+#[tracing::instrument(skip_all, fields(round_year = year))]
+pub async fn run(state: &AppState, caller: &Caller, year: i32, req: Request) -> Result<Run> {
+    caller.require(&[Role::Commission])?;
+    let round = find_round(state, year).await?;
+    let mut settings = round.settings.clone();
+    let mut errors = Vec::new();
+    if let Some(w) = req.weights {
+        if let Err(e) = w.validate() {
+            errors.push(FieldError::new("weights", e));
+        }
+        settings.weights = w;
+    }
+    if let Some(c) = req.constraints {
+        errors.extend(c.validate("constraints"));
+        settings.constraints = c;
+    }
+    ApiError::check(errors)?;
+    let loaded = load_pool(state, &round).await?;
+    let (cards, candidates) = score(&loaded, &settings);
+    ApiError::check(check_panel(&req.pins, &req.exclusions, &candidates))?;
+    let c = &settings.constraints;
+    let constraints = Constraints {
+        list_size: round.list_size,
+        max_per_district: c.max_per_district,
+        max_per_cluster: c.max_per_cluster,
+        each_region: c.each_region,
+        min_completeness: c.min_completeness,
+        min_per_model: c
+            .min_per_model
+            .iter()
+            .map(|(m, n)| (m.as_str().to_owned(), *n))
+            .collect(),
+        pins: req.pins.iter().map(|d| d.proposal_id).collect(),
+        exclusions: req.exclusions.iter().map(|d| d.proposal_id).collect(),
+    };
+    let inputs = RunInputs {
+        weights: settings.weights,
+        constraints,
+        pins: req.pins,
+        exclusions: req.exclusions,
+        candidates,
+        scores: cards,
+    };
+    let (inputs, result) = solve_blocking(inputs).await?;
+
+    let mut uow = Uow::begin(state, caller).await?;
+    let meta = store::selections::create_run(
+        uow.db(),
+        round.id,
+        caller.id,
+        &inputs,
+        &result,
+        SOLVER,
+        SOLVER_VERSION,
+        uow.now(),
+    )
+    .await?;
+    let asked = json!({
+        "weights": inputs.weights,
+        "constraints": inputs.constraints,
+        "pins": inputs.pins,
+        "exclusions": inputs.exclusions,
+        "chosen": result.solution.ids(),
+        "inputs_hash": meta.inputs_hash,
+    });
+    uow.record(
+        NewEvent::new(
+            AggregateType::SelectionRun,
+            meta.id,
+            "run",
+            Visibility::Commission,
+        )
+        .parent(AggregateType::Round, round.year)
+        .payload(json_patch::diff(&json!({}), &asked)),
+    );
+    uow.commit().await?;
+
+    let names: HashMap<i32, String> = loaded
+        .into_iter()
+        .filter_map(|l| l.proposal.form.brain_name.map(|n| (l.proposal.id, n)))
+        .collect();
+    present(
+        StoredRun {
+            meta,
+            inputs,
+            result,
+            inputs_intact: true,
+        },
+        round.year,
+        &names,
+    )
+}
+
+/// Builds a run from its stored parts; a chosen proposal without its candidate or score card in
+/// the stored inputs is a corrupt run and fails loudly.
+fn present(run: StoredRun, year: i32, names: &HashMap<i32, String>) -> Result<Run> {
+    let cards: HashMap<i32, &ScoreCard> = run.inputs.scores.iter().map(|c| (c.id, c)).collect();
+    let cands: HashMap<i32, &Candidate> = run.inputs.candidates.iter().map(|c| (c.id, c)).collect();
+    let id = run.meta.id;
+    let corrupt = |what: &str, p: i32| {
+        ApiError::Unexpected(anyhow::anyhow!(
+            "selection {id}: chosen P-{p} has no {what} in the stored inputs"
+        ))
+    };
+    let chosen = run
+        .result
+        .explanation
+        .chosen
+        .iter()
+        .map(|c| {
+            let cand = cands.get(&c.id).ok_or_else(|| corrupt("candidate", c.id))?;
+            let card = cards
+                .get(&c.id)
+                .ok_or_else(|| corrupt("score card", c.id))?;
+            Ok(ChosenEntry {
+                rank: c.rank,
+                proposal_id: c.id,
+                brain_name: names.get(&c.id).cloned(),
+                district_code: cand.district.clone(),
+                region: cand.region,
+                cluster_code: cand.cluster.clone(),
+                total: c.total,
+                margin: c.margin,
+                card: (*card).clone(),
+                message: c.message.clone(),
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Run {
+        id,
+        year,
+        created_at: run.meta.created_at,
+        created_by: run.meta.created_by,
+        inputs_hash: run.meta.inputs_hash,
+        solver: run.meta.solver,
+        solver_version: run.meta.solver_version,
+        objective: run.result.solution.objective,
+        tie_rule: run.result.solution.tie_rule,
+        weights: run.inputs.weights,
+        constraints: run.inputs.constraints,
+        pins: run.inputs.pins,
+        exclusions: run.inputs.exclusions,
+        chosen,
+        explanation: run.result.explanation,
+    })
+}
+
+/// Loads a run with its round.
+///
+/// # Errors
+/// 404 for an unknown run.
+pub(crate) async fn load_run(state: &AppState, id: i32) -> Result<(StoredRun, SelectionRound)> {
+    let run = store::selections::run(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("selection {id}")))?;
+    let round = store::selections::round_by_id(&state.db, run.meta.round_id)
+        .await?
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("round of selection {id} missing")))?;
+    Ok((run, round))
+}
+
+/// One stored run (commission only).
+///
+/// # Errors
+/// 403 for another role, 404 for an unknown run.
+#[tracing::instrument(skip_all, fields(selection_run_id = id))]
+pub async fn get(state: &AppState, caller: &Caller, id: i32) -> Result<Run> {
+    caller.require(&[Role::Commission])?;
+    let (run, round) = load_run(state, id).await?;
+    let chosen = run.result.solution.ids();
+    let names = store::selections::brain_names(&state.db, round.id, &chosen).await?;
+    present(run, round.year, &names)
+}
+
+/// The round's runs, oldest first (commission only).
+///
+/// # Errors
+/// 403 for another role, 404 for an unknown round.
+#[tracing::instrument(skip_all, fields(round_year = year))]
+pub async fn list(state: &AppState, caller: &Caller, year: i32) -> Result<Vec<RunSummary>> {
+    caller.require(&[Role::Commission])?;
+    let round = find_round(state, year).await?;
+    Ok(store::selections::runs(&state.db, round.id).await?)
+}
+
+/// Re-solves a run from its stored inputs (not today's data) and compares (commission only).
+///
+/// # Errors
+/// 403 for another role, 404 for an unknown run.
+#[tracing::instrument(skip_all, fields(selection_run_id = id))]
+pub async fn replay(state: &AppState, caller: &Caller, id: i32) -> Result<Replay> {
+    caller.require(&[Role::Commission])?;
+    let (run, _) = load_run(state, id).await?;
+    let stored_result = run.result;
+    let (_, replayed) = solve_blocking(run.inputs).await?;
+    let mut differences = Vec::new();
+    if replayed.solution.ids() != stored_result.solution.ids() {
+        differences.push("the chosen list differs".into());
+    }
+    if replayed.solution.objective != stored_result.solution.objective {
+        differences.push("the objective differs".into());
+    }
+    if replayed.explanation != stored_result.explanation {
+        differences.push("the explanation differs".into());
+    }
+    if !run.inputs_intact {
+        differences.push("the stored inputs no longer match their hash".into());
+    }
+    Ok(Replay {
+        identical: differences.is_empty(),
+        inputs_intact: run.inputs_intact,
+        inputs_hash: run.meta.inputs_hash,
+        stored_objective: stored_result.solution.objective,
+        replayed_objective: replayed.solution.objective,
+        stored_chosen: stored_result.solution.ids(),
+        replayed_chosen: replayed.solution.ids(),
+        differences,
+    })
+}

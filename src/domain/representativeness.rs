@@ -23,7 +23,7 @@ use super::proposal::ProposalForm;
 use super::score::{check_points, check_total, hundredths_text, round_half_up, Score, ScorePart};
 use super::FieldError;
 
-/// Tier of a cluster in the "33618" system.
+/// The tiers of the "33618" system.
 #[derive(
     Debug,
     Clone,

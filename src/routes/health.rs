@@ -3,6 +3,7 @@
 use actix_web::{get, HttpResponse};
 
 use super::Data;
+use crate::app;
 use crate::error::Result;
 
 /// The process is alive.
@@ -20,18 +21,16 @@ pub async fn healthz() -> HttpResponse {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: Data) -> Result<HttpResponse> {
-    Ok(match state.db.ping().await {
-        Ok(()) => HttpResponse::Ok().json(serde_json::json!({"status": "ready"})),
-        Err(e) => {
-            tracing::warn!(error = %e, "readiness check failed");
-            HttpResponse::ServiceUnavailable()
-                .content_type("application/problem+json")
-                .json(serde_json::json!({
+    Ok(if app::health::ready(&state).await {
+        HttpResponse::Ok().json(serde_json::json!({"status": "ready"}))
+    } else {
+        HttpResponse::ServiceUnavailable()
+            .content_type("application/problem+json")
+            .json(serde_json::json!({
                     "type": "https://jiebang.example/problems/unavailable",
                     "title": "Service unavailable",
                     "status": 503,
-                    "detail": "the database does not answer"
-                }))
-        }
+                "detail": "the database does not answer"
+            }))
     })
 }

@@ -1,4 +1,5 @@
-//! Applicant organisations.
+//! Applicant organisations. Reads decode the registered capital into [`Money`] (failing loudly on
+//! an amount the API would have refused).
 
 use chrono::{DateTime, Utc};
 use entity::organisation;
@@ -6,6 +7,46 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     Set,
 };
+
+use crate::domain::money::Money;
+
+/// An applicant organisation (建设主体 / 揭榜方).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: i32,
+    pub name: String,
+    /// 统一社会信用代码.
+    pub uscc: String,
+    pub district_code: String,
+    /// Registered capital (注册资本), 万元.
+    pub registered_capital: Option<Money>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Reads a stored organisation back.
+///
+/// # Errors
+/// A registered capital out of range.
+pub fn decode(o: organisation::Model) -> Result<Organisation, DbErr> {
+    let registered_capital = o
+        .registered_capital
+        .map(Money::from_hundredths)
+        .transpose()
+        .map_err(|e| {
+            DbErr::Custom(format!(
+                "stored registered capital of organisation {}: {e}",
+                o.id
+            ))
+        })?;
+    Ok(Organisation {
+        id: o.id,
+        name: o.name,
+        uscc: o.uscc,
+        district_code: o.district_code,
+        registered_capital,
+        created_at: o.created_at,
+    })
+}
 
 /// # Errors
 /// Database failures, including a duplicate USCC.
@@ -29,6 +70,30 @@ pub async fn create(
     .await
 }
 
+/// Inserts an organisation.
+///
+/// # Errors
+/// Database failures, including a duplicate USCC (a unique violation).
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    name: String,
+    uscc: String,
+    district_code: String,
+    registered_capital: Option<Money>,
+    now: DateTime<Utc>,
+) -> Result<Organisation, DbErr> {
+    let m = create(
+        db,
+        name,
+        uscc,
+        district_code,
+        registered_capital.map(Money::hundredths),
+        now,
+    )
+    .await?;
+    decode(m)
+}
+
 /// # Errors
 /// Database failures.
 pub async fn by_id(
@@ -36,6 +101,14 @@ pub async fn by_id(
     id: i32,
 ) -> Result<Option<organisation::Model>, DbErr> {
     organisation::Entity::find_by_id(id).one(db).await
+}
+
+/// One organisation, decoded.
+///
+/// # Errors
+/// Database failures and an undecodable row.
+pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<Organisation>, DbErr> {
+    by_id(db, id).await?.map(decode).transpose()
 }
 
 /// Organisations, optionally only one district's or only one id.
@@ -55,4 +128,46 @@ pub async fn list(
         q = q.filter(organisation::Column::Id.eq(id));
     }
     q.all(db).await
+}
+
+/// Organisations, optionally only one district's or only one id, decoded.
+///
+/// # Errors
+/// Database failures and undecodable rows.
+pub async fn organisations(
+    db: &impl ConnectionTrait,
+    district: Option<&str>,
+    only_id: Option<i32>,
+) -> Result<Vec<Organisation>, DbErr> {
+    list(db, district, only_id)
+        .await?
+        .into_iter()
+        .map(decode)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn a_registered_capital_out_of_range_fails_loudly() {
+        let row = |capital: Option<i64>| organisation::Model {
+            id: 3,
+            name: "示例科技有限公司".into(),
+            uscc: "91500105MA00000010".into(),
+            district_code: "500105".into(),
+            registered_capital: capital,
+            created_at: Utc.with_ymd_and_hms(2024, 1, 29, 9, 0, 0).unwrap(),
+        };
+        assert_eq!(
+            decode(row(Some(100_050))).unwrap().registered_capital,
+            Some(Money::from_hundredths(100_050).unwrap())
+        );
+        assert_eq!(decode(row(None)).unwrap().registered_capital, None);
+        let e = decode(row(Some(-1))).unwrap_err().to_string();
+        assert!(e.contains("registered capital of organisation 3"), "{e}");
+    }
 }

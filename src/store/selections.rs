@@ -1,67 +1,386 @@
-//! Selection runs and published list versions.
+//! Selection runs and published list versions, with what they read of rounds and proposals.
+//! Stored JSON (round settings, a run's inputs and result, a list item's class and targets, a
+//! proposal's form and plan) is decoded here and fails loudly when it does not read back.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{list_item, list_version, selection_run};
+use entity::{list_item, list_version, proposal, round, selection_run};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     Set,
 };
+use serde::{Deserialize, Serialize};
 
-pub struct NewRun {
+use crate::domain::json_patch::strip_nulls;
+use crate::domain::proposal::{IndustryClassRef, ProposalForm, ProposalPlan};
+use crate::domain::proposal_state::Status;
+use crate::domain::round::RoundSettings;
+use crate::domain::selection_run::{hash as inputs_hash_of, RunInputs, RunResult};
+
+fn stored<T: serde::de::DeserializeOwned>(v: &serde_json::Value, what: &str) -> Result<T, DbErr> {
+    serde_json::from_value(v.clone()).map_err(|e| DbErr::Custom(format!("stored {what}: {e}")))
+}
+
+fn encode<T: Serialize>(v: &T, what: &str) -> Result<serde_json::Value, DbErr> {
+    serde_json::to_value(v).map_err(|e| DbErr::Custom(format!("encoding {what}: {e}")))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rounds, as the selection reads them
+
+/// What a selection needs of its round.
+#[derive(Debug, Clone)]
+pub struct SelectionRound {
+    pub id: i32,
+    pub year: i32,
+    pub list_size: u32,
+    pub settings: RoundSettings,
+}
+
+fn decode_round(r: round::Model) -> Result<SelectionRound, DbErr> {
+    let list_size = u32::try_from(r.list_size)
+        .map_err(|e| DbErr::Custom(format!("stored list size of round {}: {e}", r.year)))?;
+    Ok(SelectionRound {
+        settings: stored(&r.settings, &format!("settings of round {}", r.year))?,
+        id: r.id,
+        year: r.year,
+        list_size,
+    })
+}
+
+/// The round of a year.
+///
+/// # Errors
+/// Database failures and settings that do not read back.
+pub async fn round_by_year(
+    db: &impl ConnectionTrait,
+    year: i32,
+) -> Result<Option<SelectionRound>, DbErr> {
+    round::Entity::find()
+        .filter(round::Column::Year.eq(year))
+        .one(db)
+        .await?
+        .map(decode_round)
+        .transpose()
+}
+
+/// # Errors
+/// Database failures and settings that do not read back.
+pub async fn round_by_id(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<SelectionRound>, DbErr> {
+    round::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(decode_round)
+        .transpose()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Proposals, as the selection reads and publication moves them
+
+/// A proposal of the selection pool, decoded.
+#[derive(Debug, Clone)]
+pub struct PoolProposal {
+    pub id: i32,
+    pub status: Status,
+    /// The version the publication's conditional write expects.
+    pub version: i32,
+    pub district_code: String,
+    pub cluster_code: Option<String>,
+    pub sealed_at: Option<DateTime<Utc>>,
+    pub form: ProposalForm,
+    pub plan: ProposalPlan,
+}
+
+fn decode_proposal(p: proposal::Model) -> Result<PoolProposal, DbErr> {
+    let status = p
+        .status
+        .parse::<Status>()
+        .map_err(|e| DbErr::Custom(format!("stored status of proposal {}: {e}", p.id)))?;
+    Ok(PoolProposal {
+        form: stored(&p.form, &format!("form of proposal {}", p.id))?,
+        plan: stored(&p.plan, &format!("plan of proposal {}", p.id))?,
+        id: p.id,
+        status,
+        version: p.version,
+        district_code: p.district_code,
+        cluster_code: p.cluster_code,
+        sealed_at: p.sealed_at,
+    })
+}
+
+/// Every proposal of a round in the given states, by id.
+///
+/// # Errors
+/// Database failures and rows that do not read back.
+pub async fn pool(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    states: &[Status],
+) -> Result<Vec<PoolProposal>, DbErr> {
+    proposal::Entity::find()
+        .filter(proposal::Column::RoundId.eq(round_id))
+        .filter(proposal::Column::Status.is_in(states.iter().map(|s| s.as_str())))
+        .order_by_asc(proposal::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(decode_proposal)
+        .collect()
+}
+
+/// The brain names of those of `ids` that belong to the round and have one.
+///
+/// # Errors
+/// Database failures and forms that do not read back.
+pub async fn brain_names(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    ids: &[i32],
+) -> Result<HashMap<i32, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = proposal::Entity::find()
+        .filter(proposal::Column::RoundId.eq(round_id))
+        .filter(proposal::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let mut out = HashMap::new();
+    for p in rows {
+        let form: ProposalForm = stored(&p.form, &format!("form of proposal {}", p.id))?;
+        if let Some(name) = form.brain_name {
+            out.insert(p.id, name);
+        }
+    }
+    Ok(out)
+}
+
+/// Moves a proposal to `to` if it is still at `expected_version`; its version becomes
+/// `expected_version + 1`. False when another writer changed it first.
+///
+/// # Errors
+/// Database failures.
+pub async fn move_proposal(
+    db: &impl ConnectionTrait,
+    id: i32,
+    expected_version: i32,
+    to: Status,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let r = proposal::Entity::update_many()
+        .col_expr(proposal::Column::Status, Expr::value(to.as_str()))
+        .col_expr(proposal::Column::Version, Expr::value(expected_version + 1))
+        .col_expr(proposal::Column::UpdatedAt, Expr::value(now))
+        .filter(proposal::Column::Id.eq(id))
+        .filter(proposal::Column::Version.eq(expected_version))
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Selection runs
+
+/// A stored run without its inputs and result.
+#[derive(Debug, Clone)]
+pub struct RunMeta {
+    pub id: i32,
     pub round_id: i32,
     pub created_by: i32,
-    pub inputs: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    /// SHA-256 of the canonical JSON of the inputs, as stored at the run.
     pub inputs_hash: String,
     pub solver: String,
     pub solver_version: String,
-    pub objective: Option<i64>,
-    pub result: serde_json::Value,
 }
 
+/// A stored run, decoded.
+#[derive(Debug, Clone)]
+pub struct StoredRun {
+    pub meta: RunMeta,
+    pub inputs: RunInputs,
+    pub result: RunResult,
+    /// The stored inputs still hash to the stored hash.
+    pub inputs_intact: bool,
+}
+
+/// A run as the round's list of runs shows it.
+#[derive(Debug, Clone)]
+pub struct RunSummary {
+    pub id: i32,
+    pub created_at: DateTime<Utc>,
+    pub created_by: i32,
+    pub inputs_hash: String,
+    pub objective: Option<i64>,
+    /// Chosen proposal ids in rank order.
+    pub chosen: Vec<i32>,
+}
+
+fn meta(r: &selection_run::Model) -> RunMeta {
+    RunMeta {
+        id: r.id,
+        round_id: r.round_id,
+        created_by: r.created_by,
+        created_at: r.created_at,
+        inputs_hash: r.inputs_hash.clone(),
+        solver: r.solver.clone(),
+        solver_version: r.solver_version.clone(),
+    }
+}
+
+/// Stores a solved run: its inputs (hashed as stored), solver and result.
+///
 /// # Errors
 /// Database failures.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one column each; a struct would only rename them"
+)]
 pub async fn create_run(
     db: &impl ConnectionTrait,
-    r: NewRun,
+    round_id: i32,
+    created_by: i32,
+    inputs: &RunInputs,
+    result: &RunResult,
+    solver: &str,
+    solver_version: &str,
     now: DateTime<Utc>,
-) -> Result<selection_run::Model, DbErr> {
-    selection_run::ActiveModel {
-        round_id: Set(r.round_id),
-        created_by: Set(r.created_by),
+) -> Result<RunMeta, DbErr> {
+    let inputs = encode(inputs, "selection inputs")?;
+    let m = selection_run::ActiveModel {
+        round_id: Set(round_id),
+        created_by: Set(created_by),
         created_at: Set(now),
-        inputs: Set(r.inputs),
-        inputs_hash: Set(r.inputs_hash),
-        solver: Set(r.solver),
-        solver_version: Set(r.solver_version),
+        inputs_hash: Set(inputs_hash_of(&inputs)),
+        inputs: Set(inputs),
+        solver: Set(solver.to_owned()),
+        solver_version: Set(solver_version.to_owned()),
         outcome: Set("solved".into()),
-        objective: Set(r.objective),
-        result: Set(r.result),
+        objective: Set(Some(result.solution.objective)),
+        result: Set(encode(result, "selection result")?),
         ..Default::default()
     }
     .insert(db)
-    .await
+    .await?;
+    Ok(meta(&m))
 }
 
+/// One run with its inputs and result.
+///
 /// # Errors
-/// Database failures.
-pub async fn run(
-    db: &impl ConnectionTrait,
-    id: i32,
-) -> Result<Option<selection_run::Model>, DbErr> {
-    selection_run::Entity::find_by_id(id).one(db).await
+/// Database failures and inputs or a result that do not read back.
+pub async fn run(db: &impl ConnectionTrait, id: i32) -> Result<Option<StoredRun>, DbErr> {
+    let Some(r) = selection_run::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    Ok(Some(StoredRun {
+        meta: meta(&r),
+        inputs: stored(&r.inputs, &format!("inputs of selection {id}"))?,
+        result: stored(&r.result, &format!("result of selection {id}"))?,
+        inputs_intact: inputs_hash_of(&r.inputs) == r.inputs_hash,
+    }))
 }
 
+/// A round's runs, oldest first.
+///
 /// # Errors
-/// Database failures.
-pub async fn runs(
-    db: &impl ConnectionTrait,
-    round_id: i32,
-) -> Result<Vec<selection_run::Model>, DbErr> {
+/// Database failures and results that do not read back.
+pub async fn runs(db: &impl ConnectionTrait, round_id: i32) -> Result<Vec<RunSummary>, DbErr> {
     selection_run::Entity::find()
         .filter(selection_run::Column::RoundId.eq(round_id))
         .order_by_asc(selection_run::Column::Id)
         .all(db)
-        .await
+        .await?
+        .into_iter()
+        .map(|r| {
+            let result: RunResult = stored(&r.result, &format!("result of selection {}", r.id))?;
+            Ok(RunSummary {
+                id: r.id,
+                created_at: r.created_at,
+                created_by: r.created_by,
+                inputs_hash: r.inputs_hash,
+                objective: r.objective,
+                chosen: result.solution.ids(),
+            })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Published lists
+
+/// One outcome target of a list item, from the plan's scenarios and KPIs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    pub scenario: Option<String>,
+    pub name: Option<String>,
+    pub unit: Option<String>,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+}
+
+/// A published version of a round's list.
+#[derive(Debug, Clone)]
+pub struct ListVersion {
+    pub id: i32,
+    pub round_id: i32,
+    pub version: i32,
+    pub selection_id: i32,
+    pub note: String,
+    pub correction_reason: Option<String>,
+    pub published_by: i32,
+    pub published_at: DateTime<Utc>,
+}
+
+/// A list item (揭榜项).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItem {
+    pub id: i32,
+    pub rank: i32,
+    /// The direction: the brain's name.
+    pub direction: String,
+    pub district_code: String,
+    pub cluster_code: Option<String>,
+    pub industry_class: IndustryClassRef,
+    pub targets: Vec<Target>,
+    pub proposal_id: i32,
+    /// Weighted total, units of 1e-4 point.
+    pub total: i64,
+}
+
+fn decode_version(v: list_version::Model) -> ListVersion {
+    ListVersion {
+        id: v.id,
+        round_id: v.round_id,
+        version: v.version,
+        selection_id: v.selection_id,
+        note: v.note,
+        correction_reason: v.correction_reason,
+        published_by: v.published_by,
+        published_at: v.published_at,
+    }
+}
+
+fn decode_item(i: list_item::Model) -> Result<ListItem, DbErr> {
+    Ok(ListItem {
+        industry_class: stored(
+            &i.industry_class,
+            &format!("industry class of list item {}", i.id),
+        )?,
+        targets: stored(&i.targets, &format!("targets of list item {}", i.id))?,
+        id: i.id,
+        rank: i.rank,
+        direction: i.direction,
+        district_code: i.district_code,
+        cluster_code: i.cluster_code,
+        proposal_id: i.proposal_id,
+        total: i.total,
+    })
 }
 
 /// All published versions of a round's list, oldest first.
@@ -79,17 +398,34 @@ pub async fn versions(
         .await
 }
 
+/// All published versions of a round's list, oldest first, as records.
+///
 /// # Errors
 /// Database failures.
-pub async fn items(
+pub async fn list_versions(
     db: &impl ConnectionTrait,
-    version_id: i32,
-) -> Result<Vec<list_item::Model>, DbErr> {
+    round_id: i32,
+) -> Result<Vec<ListVersion>, DbErr> {
+    Ok(versions(db, round_id)
+        .await?
+        .into_iter()
+        .map(decode_version)
+        .collect())
+}
+
+/// The items of a list version in rank order.
+///
+/// # Errors
+/// Database failures and items that do not read back.
+pub async fn items(db: &impl ConnectionTrait, version_id: i32) -> Result<Vec<ListItem>, DbErr> {
     list_item::Entity::find()
         .filter(list_item::Column::ListVersionId.eq(version_id))
         .order_by_asc(list_item::Column::Rank)
         .all(db)
-        .await
+        .await?
+        .into_iter()
+        .map(decode_item)
+        .collect()
 }
 
 /// # Errors
@@ -98,65 +434,74 @@ pub async fn item(db: &impl ConnectionTrait, id: i32) -> Result<Option<list_item
     list_item::Entity::find_by_id(id).one(db).await
 }
 
+/// A list item to publish.
+#[derive(Debug, Clone)]
 pub struct NewItem {
     pub rank: i32,
     pub proposal_id: i32,
     pub direction: String,
     pub district_code: String,
     pub cluster_code: Option<String>,
-    pub industry_class: serde_json::Value,
-    pub targets: serde_json::Value,
+    pub industry_class: IndustryClassRef,
+    pub targets: Vec<Target>,
     pub total: i64,
 }
 
-/// Writes a version and its items (inside the caller's transaction).
+/// A list version to publish.
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    pub round_id: i32,
+    pub version: i32,
+    pub selection_id: i32,
+    pub note: String,
+    pub correction_reason: Option<String>,
+    pub published_by: i32,
+}
+
+/// Writes a version and its items (inside the caller's transaction); returns them as stored.
 ///
 /// # Errors
-/// Database failures, including a concurrent publisher of the same version.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one column each; a struct would only rename them"
-)]
+/// Database failures, including a concurrent publisher of the same version (a unique violation).
 pub async fn publish(
     db: &impl ConnectionTrait,
-    round_id: i32,
-    version: i32,
-    selection_id: i32,
-    note: String,
-    correction_reason: Option<String>,
-    published_by: i32,
+    v: NewVersion,
     items: Vec<NewItem>,
     now: DateTime<Utc>,
-) -> Result<list_version::Model, DbErr> {
-    let v = list_version::ActiveModel {
-        round_id: Set(round_id),
-        version: Set(version),
-        selection_id: Set(selection_id),
-        note: Set(note),
-        correction_reason: Set(correction_reason),
-        published_by: Set(published_by),
+) -> Result<(ListVersion, Vec<ListItem>), DbErr> {
+    let version = list_version::ActiveModel {
+        round_id: Set(v.round_id),
+        version: Set(v.version),
+        selection_id: Set(v.selection_id),
+        note: Set(v.note),
+        correction_reason: Set(v.correction_reason),
+        published_by: Set(v.published_by),
         published_at: Set(now),
         ..Default::default()
     }
     .insert(db)
     .await?;
+    let mut out = Vec::with_capacity(items.len());
     for i in items {
-        list_item::ActiveModel {
-            list_version_id: Set(v.id),
+        let m = list_item::ActiveModel {
+            list_version_id: Set(version.id),
             rank: Set(i.rank),
             proposal_id: Set(i.proposal_id),
             direction: Set(i.direction),
             district_code: Set(i.district_code),
             cluster_code: Set(i.cluster_code),
-            industry_class: Set(i.industry_class),
-            targets: Set(i.targets),
+            industry_class: Set(strip_nulls(&encode(
+                &i.industry_class,
+                "an industry class",
+            )?)),
+            targets: Set(encode(&i.targets, "list item targets")?),
             total: Set(i.total),
             ..Default::default()
         }
         .insert(db)
         .await?;
+        out.push(decode_item(m)?);
     }
-    Ok(v)
+    Ok((decode_version(version), out))
 }
 
 /// # Errors
@@ -166,4 +511,76 @@ pub async fn version(
     id: i32,
 ) -> Result<Option<list_version::Model>, DbErr> {
     list_version::Entity::find_by_id(id).one(db).await
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    use super::*;
+
+    fn at() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2024, 3, 1, 9, 0, 0).unwrap()
+    }
+
+    fn round_row(list_size: i32, settings: serde_json::Value) -> round::Model {
+        round::Model {
+            id: 1,
+            year: 2024,
+            title: "2024年行业产业大脑建设".into(),
+            intake_deadline_text: "2024-02-29T23:59:59+08:00".into(),
+            intake_deadline: at(),
+            list_size,
+            settings,
+            version: 1,
+            created_at: at(),
+            updated_at: at(),
+        }
+    }
+
+    fn item_row(industry_class: serde_json::Value, targets: serde_json::Value) -> list_item::Model {
+        list_item::Model {
+            id: 11,
+            list_version_id: 1,
+            rank: 1,
+            proposal_id: 5,
+            direction: "示例行业产业大脑".into(),
+            district_code: "500105".into(),
+            cluster_code: None,
+            industry_class,
+            targets,
+            total: 800_000,
+        }
+    }
+
+    #[test]
+    fn round_settings_and_list_items_read_back_or_fail_loudly() {
+        let default = serde_json::to_value(RoundSettings::default()).unwrap();
+        let r = decode_round(round_row(5, default.clone())).unwrap();
+        assert_eq!(r.list_size, 5);
+        let e = decode_round(round_row(5, json!({"weights": "heavy"})))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("settings of round 2024"), "{e}");
+        let e = decode_round(round_row(-1, default))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("list size of round 2024"), "{e}");
+
+        let target = json!([{"scenario": "质量追溯", "name": "设备联网率", "unit": "%", "baseline": 40.0, "target": 90.0}]);
+        let i = decode_item(item_row(json!({"major": "26"}), target.clone())).unwrap();
+        assert_eq!(i.industry_class.major.as_deref(), Some("26"));
+        assert_eq!(i.targets[0].target, Some(90.0));
+        for (case, class, targets) in [
+            ("class not an object", json!("26"), target.clone()),
+            ("unknown class member", json!({"sector": "26"}), target),
+            ("targets not a list", json!({}), json!({"name": "x"})),
+        ] {
+            let e = decode_item(item_row(class, targets))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("list item 11"), "{case}: {e}");
+        }
+    }
 }

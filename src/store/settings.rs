@@ -36,3 +36,11 @@ pub async fn jwt_secret(db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow
         .ok_or_else(|| anyhow::anyhow!("JWT key missing after insert"))?;
     Ok(stored.value)
 }
+
+/// Whether the database answers (readiness).
+///
+/// # Errors
+/// When it does not.
+pub async fn ping(db: &sea_orm::DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    db.ping().await
+}

@@ -1,15 +1,119 @@
-//! Accounts.
+//! Accounts. Reads decode the role column into [`Role`] (failing loudly on an unknown one).
 
 use chrono::{DateTime, Utc};
 use entity::user;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::password;
 use crate::domain::role::Role;
+
+/// An account as the service sees it (the password hash stays in the store, see [`credentials`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: i32,
+    pub username: String,
+    pub role: Role,
+    /// The district a `district` officer is bound to.
+    pub district_code: Option<String>,
+    /// The organisation an `applicant` account is bound to.
+    pub organisation_id: Option<i32>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Reads a stored account back.
+///
+/// # Errors
+/// An unknown role.
+pub fn decode(u: user::Model) -> Result<Account, DbErr> {
+    let role = u
+        .role
+        .parse::<Role>()
+        .map_err(|e| DbErr::Custom(format!("stored role of account {}: {e}", u.id)))?;
+    Ok(Account {
+        id: u.id,
+        username: u.username,
+        role,
+        district_code: u.district_code,
+        organisation_id: u.organisation_id,
+        created_at: u.created_at,
+    })
+}
+
+/// One account, decoded.
+///
+/// # Errors
+/// Database failures and an undecodable row.
+pub async fn account(db: &impl ConnectionTrait, id: i32) -> Result<Option<Account>, DbErr> {
+    user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(decode)
+        .transpose()
+}
+
+/// Accounts by id, optionally only one role's, decoded.
+///
+/// # Errors
+/// Database failures and undecodable rows.
+pub async fn accounts(
+    db: &impl ConnectionTrait,
+    role: Option<Role>,
+) -> Result<Vec<Account>, DbErr> {
+    list(db, role).await?.into_iter().map(decode).collect()
+}
+
+/// The account of a username with its password hash, for a login.
+///
+/// # Errors
+/// Database failures and an undecodable row.
+pub async fn credentials(
+    db: &impl ConnectionTrait,
+    username: &str,
+) -> Result<Option<(Account, String)>, DbErr> {
+    by_username(db, username)
+        .await?
+        .map(|u| {
+            let hash = u.password_hash.clone();
+            decode(u).map(|a| (a, hash))
+        })
+        .transpose()
+}
+
+/// Inserts an account whose password is already hashed (hash outside the transaction: it is slow).
+///
+/// # Errors
+/// Database failures, including a duplicate username (a unique violation).
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    new: NewUser,
+    hash: String,
+    now: DateTime<Utc>,
+) -> Result<Account, DbErr> {
+    decode(insert_model(db, new, hash, now).await?)
+}
+
+async fn insert_model(
+    db: &impl ConnectionTrait,
+    new: NewUser,
+    hash: String,
+    now: DateTime<Utc>,
+) -> Result<user::Model, DbErr> {
+    user::ActiveModel {
+        username: Set(new.username),
+        password_hash: Set(hash),
+        role: Set(new.role.as_str().into()),
+        district_code: Set(new.district_code),
+        organisation_id: Set(new.organisation_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
 
 pub struct NewUser {
     pub username: String,
@@ -43,18 +147,7 @@ pub async fn create_hashed(
     hash: String,
     now: DateTime<Utc>,
 ) -> anyhow::Result<user::Model> {
-    let model = user::ActiveModel {
-        username: Set(new.username),
-        password_hash: Set(hash),
-        role: Set(new.role.as_str().into()),
-        district_code: Set(new.district_code),
-        organisation_id: Set(new.organisation_id),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(model)
+    Ok(insert_model(db, new, hash, now).await?)
 }
 
 /// # Errors
@@ -62,7 +155,7 @@ pub async fn create_hashed(
 pub async fn by_username(
     db: &impl ConnectionTrait,
     username: &str,
-) -> Result<Option<user::Model>, sea_orm::DbErr> {
+) -> Result<Option<user::Model>, DbErr> {
     user::Entity::find()
         .filter(user::Column::Username.eq(username))
         .one(db)
@@ -71,10 +164,7 @@ pub async fn by_username(
 
 /// # Errors
 /// Database failures.
-pub async fn by_id(
-    db: &impl ConnectionTrait,
-    id: i32,
-) -> Result<Option<user::Model>, sea_orm::DbErr> {
+pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<user::Model>, DbErr> {
     user::Entity::find_by_id(id).one(db).await
 }
 
@@ -83,7 +173,7 @@ pub async fn by_id(
 pub async fn list(
     db: &impl ConnectionTrait,
     role: Option<Role>,
-) -> Result<Vec<user::Model>, sea_orm::DbErr> {
+) -> Result<Vec<user::Model>, DbErr> {
     let mut q = user::Entity::find().order_by_asc(user::Column::Id);
     if let Some(r) = role {
         q = q.filter(user::Column::Role.eq(r.as_str()));
@@ -145,7 +235,7 @@ pub async fn bootstrap_admin(
 pub async fn usernames(
     db: &impl ConnectionTrait,
     ids: &[i32],
-) -> Result<std::collections::HashMap<i32, String>, sea_orm::DbErr> {
+) -> Result<std::collections::HashMap<i32, String>, DbErr> {
     if ids.is_empty() {
         return Ok(std::collections::HashMap::new());
     }
@@ -158,4 +248,27 @@ pub async fn usernames(
         .all(db)
         .await?;
     Ok(rows.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn an_unknown_stored_role_fails_loudly() {
+        let row = |role: &str| user::Model {
+            id: 7,
+            username: "someone".into(),
+            password_hash: "x".into(),
+            role: role.into(),
+            district_code: None,
+            organisation_id: None,
+            created_at: Utc.with_ymd_and_hms(2024, 1, 29, 9, 0, 0).unwrap(),
+        };
+        assert_eq!(decode(row("expert")).unwrap().role, Role::Expert);
+        let e = decode(row("admin")).unwrap_err().to_string();
+        assert!(e.contains("role of account 7"), "{e}");
+    }
 }

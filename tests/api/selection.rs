@@ -2,7 +2,9 @@
 
 use std::collections::HashSet;
 
+use jiebang::domain::event::{AggregateRef, AggregateType, Visibility};
 use jiebang::domain::role::Role;
+use jiebang::store::events;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -404,4 +406,171 @@ async fn select_as(app: &TestApp, role: Role) -> StatusCode {
     app.post("/api/v1/rounds/2024/selections", Some(role), json!({}))
         .await
         .status
+}
+
+fn aggregate(kind: AggregateType, id: impl ToString) -> AggregateRef {
+    AggregateRef::new(kind, id)
+}
+
+#[tokio::test]
+async fn runs_and_publications_are_in_the_log_with_each_proposals_move() {
+    let app = with_demo().await;
+    let db = app.state.db.clone();
+    let why = "专家组一致认为该方向应由其他区县承担以平衡布局";
+    let run = select(&app, json!({})).await;
+    let sel = run.body["id"].as_i64().unwrap();
+    let chosen = ids(&run.body["chosen"]);
+
+    // The run: what was asked and what was chosen, for the commission, not the frozen pool.
+    let log = events::of(&db, &aggregate(AggregateType::SelectionRun, sel))
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 1, "{log:?}");
+    let e = &log[0];
+    assert_eq!(
+        (e.kind.as_str(), e.visibility),
+        ("run", Visibility::Commission)
+    );
+    assert_eq!(e.parent, Some(aggregate(AggregateType::Round, 2024)));
+    let at = |path: &str| {
+        e.payload
+            .iter()
+            .find(|o| o.path == path)
+            .and_then(|o| o.value.clone())
+    };
+    assert_eq!(at("/chosen"), Some(json!(chosen)));
+    assert_eq!(at("/weights"), Some(run.body["weights"].clone()));
+    assert_eq!(at("/exclusions"), Some(json!([])));
+    assert_eq!(at("/inputs_hash"), Some(run.body["inputs_hash"].clone()));
+    assert!(at("/candidates").is_none() && at("/scores").is_none());
+
+    let r = app
+        .post(
+            "/api/v1/rounds/2024/list",
+            Some(Role::Commission),
+            json!({"selection_id": sel, "note": "渝经信智能〔2024〕榜单"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let run2 = select(
+        &app,
+        json!({"exclusions": [{"proposal_id": chosen[0], "justification": why}]}),
+    )
+    .await;
+    let sel2 = run2.body["id"].as_i64().unwrap();
+    let log = events::of(&db, &aggregate(AggregateType::SelectionRun, sel2))
+        .await
+        .unwrap();
+    assert_eq!(
+        log[0]
+            .payload
+            .iter()
+            .find(|o| o.path == "/exclusions")
+            .and_then(|o| o.value.clone()),
+        Some(json!([{"proposal_id": chosen[0], "justification": why}]))
+    );
+    let r = app
+        .post(
+            "/api/v1/rounds/2024/list",
+            Some(Role::Commission),
+            json!({"selection_id": sel2, "note": "更正", "correction_reason": why}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+
+    // The list: one public event per version, the correction with its reason and the old items.
+    let list = events::of(&db, &aggregate(AggregateType::List, 2024))
+        .await
+        .unwrap();
+    let versions: Vec<(i32, &str, Visibility)> = list
+        .iter()
+        .map(|e| (e.version, e.kind.as_str(), e.visibility))
+        .collect();
+    assert_eq!(
+        versions,
+        vec![
+            (1, "publish", Visibility::Public),
+            (2, "publish", Visibility::Public)
+        ]
+    );
+    assert_eq!(list[0].reason, None);
+    assert_eq!(list[1].reason.as_deref(), Some(why));
+    let items = |e: &jiebang::domain::event::Event| {
+        e.payload
+            .iter()
+            .find(|o| o.path == "/items")
+            .cloned()
+            .unwrap()
+    };
+    let first = items(&list[0]);
+    assert_eq!(first.op, "add");
+    let listed: Vec<i64> = first
+        .value
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["proposal_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(listed, chosen);
+    let correction = items(&list[1]);
+    assert_eq!(correction.op, "replace");
+    assert_eq!(correction.old.unwrap()[0]["proposal_id"], chosen[0]);
+    assert!(list[1]
+        .payload
+        .iter()
+        .any(|o| o.path == "/correction_reason" && o.op == "add"));
+
+    // Each proposal's move is its own public event under the list, with its new version.
+    let moved = events::of(&db, &aggregate(AggregateType::Proposal, chosen[0]))
+        .await
+        .unwrap();
+    let tail: Vec<String> = moved
+        .iter()
+        .rev()
+        .take(2)
+        .rev()
+        .map(|e| {
+            let (from, to) = e.status_change();
+            format!(
+                "{} {}→{} ({})",
+                e.kind,
+                from.unwrap_or("-"),
+                to.unwrap_or("-"),
+                e.reason.as_deref().unwrap_or("-")
+            )
+        })
+        .collect();
+    assert_eq!(
+        tail,
+        vec![
+            "list eligible→listed (list version 1 published)",
+            "not_list listed→not_listed (list version 2 published)"
+        ]
+    );
+    let last = moved.last().unwrap();
+    assert_eq!(last.visibility, Visibility::Public);
+    assert_eq!(last.parent, Some(aggregate(AggregateType::List, 2024)));
+    let p = app
+        .get(
+            &format!("/api/v1/proposals/{}", chosen[0]),
+            Some(Role::Commission),
+        )
+        .await;
+    assert_eq!(
+        p.body["version"], last.version,
+        "the event carries the new version"
+    );
+    assert_eq!(p.body["status"], "not_listed");
+    let tree = events::of_tree(&db, &aggregate(AggregateType::List, 2024))
+        .await
+        .unwrap();
+    let v1_moves = tree
+        .iter()
+        .filter(|e| e.reason.as_deref() == Some("list version 1 published"))
+        .count();
+    assert_eq!(
+        v1_moves, 30,
+        "the whole pool moved at the first publication"
+    );
 }

@@ -1,1 +1,56 @@
-//! Request and response types of organisations.
+//! Applicant organisations.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::app::organisations::{NewOrganisation, Organisation};
+use crate::domain::money::Money;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganisationDto {
+    pub id: i32,
+    pub name: String,
+    /// 统一社会信用代码.
+    pub uscc: String,
+    pub district_code: String,
+    /// Registered capital (注册资本), 万元.
+    pub registered_capital: Option<Money>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<Organisation> for OrganisationDto {
+    fn from(o: Organisation) -> Self {
+        Self {
+            id: o.id,
+            name: o.name,
+            uscc: o.uscc,
+            district_code: o.district_code,
+            registered_capital: o.registered_capital,
+            created_at: o.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrganisation {
+    pub name: String,
+    /// 统一社会信用代码: 18 characters with a valid check character.
+    #[schema(example = "91500105MA5U0001XX")]
+    pub uscc: String,
+    /// Where it is registered.
+    pub district_code: String,
+    /// Registered capital (注册资本), 万元; calls may require a minimum.
+    pub registered_capital: Option<Money>,
+}
+
+impl From<CreateOrganisation> for NewOrganisation {
+    fn from(b: CreateOrganisation) -> Self {
+        Self {
+            name: b.name,
+            uscc: b.uscc,
+            district_code: b.district_code,
+            registered_capital: b.registered_capital,
+        }
+    }
+}

@@ -1,1 +1,236 @@
-//! Request and response types of selection.
+//! Scores, selection runs and replays.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::app::selection::{
+    ChosenEntry, Replay as ReplayOutcome, Request, Run, RunSummary, Scored, Scores,
+};
+use crate::domain::pool::ScoreCard;
+use crate::domain::proposal_state::Status;
+use crate::domain::round::ConstraintDefaults;
+use crate::domain::selection::{Constraints, Explanation, Region, Weights};
+use crate::domain::selection_run::{points, PanelDecision};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScoredProposal {
+    pub proposal_id: i32,
+    pub brain_name: Option<String>,
+    pub district_code: String,
+    pub region: Region,
+    pub cluster_code: Option<String>,
+    pub status: Status,
+    /// The three scores with their parts (hundredths of a point) and the weighted total.
+    pub card: ScoreCard,
+    /// The weighted total in points, two decimals.
+    pub total_points: String,
+}
+
+impl From<Scored> for ScoredProposal {
+    fn from(s: Scored) -> Self {
+        Self {
+            proposal_id: s.proposal_id,
+            brain_name: s.brain_name,
+            district_code: s.district_code,
+            region: s.region,
+            cluster_code: s.cluster_code,
+            status: s.status,
+            total_points: points(s.card.weighted_total),
+            card: s.card,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoundScores {
+    pub year: i32,
+    pub weights: Weights,
+    /// How representativeness is normalised over the pool.
+    pub normalisation: String,
+    /// Strongest first.
+    pub proposals: Vec<ScoredProposal>,
+}
+
+pub const NORMALISATION: &str =
+    "each numeric part of representativeness scores the percentile rank of the proposal's value \
+among the pool's values (share of pool values ≤ it, ties counted fully; a missing value scores 0), \
+which equals the percentile of its log scale";
+
+impl From<Scores> for RoundScores {
+    fn from(s: Scores) -> Self {
+        Self {
+            year: s.year,
+            weights: s.weights,
+            normalisation: NORMALISATION.into(),
+            proposals: s.proposals.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// A selection request. Omitted members take the round's settings.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SelectionRequest {
+    /// Weights for this run (hundredths summing to 100); default the round's.
+    pub weights: Option<Weights>,
+    /// Constraints for this run, replacing the round's defaults as a whole; omitted members take
+    /// the built-in defaults (1 per district, 1 per cluster, every region, no floor).
+    pub constraints: Option<ConstraintDefaults>,
+    /// Proposals the panel puts in, each with a justification of at least 20 characters.
+    #[serde(default)]
+    pub pins: Vec<PanelDecision>,
+    /// Proposals the panel keeps out, each with a justification of at least 20 characters.
+    #[serde(default)]
+    pub exclusions: Vec<PanelDecision>,
+}
+
+impl From<SelectionRequest> for Request {
+    fn from(r: SelectionRequest) -> Self {
+        Self {
+            weights: r.weights,
+            constraints: r.constraints,
+            pins: r.pins,
+            exclusions: r.exclusions,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChosenProposal {
+    pub rank: u32,
+    pub proposal_id: i32,
+    pub brain_name: Option<String>,
+    pub district_code: String,
+    pub region: Region,
+    pub cluster_code: String,
+    /// Weighted total, units of 1e-4 point.
+    pub total: i64,
+    pub total_points: String,
+    /// How much its total could drop (units) before it leaves the list; none if it cannot leave.
+    pub margin: Option<i64>,
+    /// Its three scores with their parts.
+    pub card: ScoreCard,
+    pub message: String,
+}
+
+impl From<ChosenEntry> for ChosenProposal {
+    fn from(c: ChosenEntry) -> Self {
+        Self {
+            rank: c.rank,
+            proposal_id: c.proposal_id,
+            brain_name: c.brain_name,
+            district_code: c.district_code,
+            region: c.region,
+            cluster_code: c.cluster_code,
+            total: c.total,
+            total_points: points(c.total),
+            margin: c.margin,
+            card: c.card,
+            message: c.message,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SelectionRun {
+    pub id: i32,
+    pub year: i32,
+    pub created_at: DateTime<Utc>,
+    pub created_by: i32,
+    /// SHA-256 of the canonical JSON of the inputs.
+    pub inputs_hash: String,
+    pub solver: String,
+    pub solver_version: String,
+    /// Sum of the chosen weighted totals, units of 1e-4 point.
+    pub objective: i64,
+    pub objective_points: String,
+    /// The stated tie rule, applied exactly.
+    pub tie_rule: String,
+    pub weights: Weights,
+    pub constraints: Constraints,
+    pub pins: Vec<PanelDecision>,
+    pub exclusions: Vec<PanelDecision>,
+    /// The list in rank order.
+    pub chosen: Vec<ChosenProposal>,
+    /// Margins, the reason each left-out proposal is out (with the cost of forcing it in for the
+    /// strongest), and how far each weight can move before the list changes.
+    pub explanation: Explanation,
+}
+
+impl From<Run> for SelectionRun {
+    fn from(r: Run) -> Self {
+        Self {
+            id: r.id,
+            year: r.year,
+            created_at: r.created_at,
+            created_by: r.created_by,
+            inputs_hash: r.inputs_hash,
+            solver: r.solver,
+            solver_version: r.solver_version,
+            objective: r.objective,
+            objective_points: points(r.objective),
+            tie_rule: r.tie_rule,
+            weights: r.weights,
+            constraints: r.constraints,
+            pins: r.pins,
+            exclusions: r.exclusions,
+            chosen: r.chosen.into_iter().map(Into::into).collect(),
+            explanation: r.explanation,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SelectionSummary {
+    pub id: i32,
+    pub created_at: DateTime<Utc>,
+    pub created_by: i32,
+    pub inputs_hash: String,
+    pub objective: Option<i64>,
+    /// Chosen proposal ids in rank order.
+    pub chosen: Vec<i32>,
+}
+
+impl From<RunSummary> for SelectionSummary {
+    fn from(r: RunSummary) -> Self {
+        Self {
+            id: r.id,
+            created_at: r.created_at,
+            created_by: r.created_by,
+            inputs_hash: r.inputs_hash,
+            objective: r.objective,
+            chosen: r.chosen,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Replay {
+    /// The re-solve gave the same list, objective and explanation as stored.
+    pub identical: bool,
+    /// The stored inputs still hash to the stored hash (nothing altered them).
+    pub inputs_intact: bool,
+    pub inputs_hash: String,
+    pub stored_objective: i64,
+    pub replayed_objective: i64,
+    pub stored_chosen: Vec<i32>,
+    pub replayed_chosen: Vec<i32>,
+    /// What differs, if anything.
+    pub differences: Vec<String>,
+}
+
+impl From<ReplayOutcome> for Replay {
+    fn from(r: ReplayOutcome) -> Self {
+        Self {
+            identical: r.identical,
+            inputs_intact: r.inputs_intact,
+            inputs_hash: r.inputs_hash,
+            stored_objective: r.stored_objective,
+            replayed_objective: r.replayed_objective,
+            stored_chosen: r.stored_chosen,
+            replayed_chosen: r.replayed_chosen,
+            differences: r.differences,
+        }
+    }
+}

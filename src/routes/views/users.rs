@@ -1,1 +1,92 @@
-//! Request and response types of users.
+//! Accounts and tokens.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::app::users::{Account, NewAccount, Token};
+use crate::domain::role::Role;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserDto {
+    pub id: i32,
+    pub username: String,
+    pub role: Role,
+    /// The district a `district` officer is bound to.
+    pub district_code: Option<String>,
+    /// The organisation an `applicant` account is bound to.
+    pub organisation_id: Option<i32>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<Account> for UserDto {
+    fn from(u: Account) -> Self {
+        Self {
+            id: u.id,
+            username: u.username,
+            role: u.role,
+            district_code: u.district_code,
+            organisation_id: u.organisation_id,
+            created_at: u.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    /// 3–64 characters: letters, digits, `.`, `_`, `-`.
+    pub username: String,
+    /// At least 12 characters.
+    pub password: String,
+    pub role: Role,
+    /// Required for `district`, refused otherwise.
+    pub district_code: Option<String>,
+    /// Required for `applicant`, refused otherwise.
+    pub organisation_id: Option<i32>,
+}
+
+impl From<CreateUser> for NewAccount {
+    fn from(b: CreateUser) -> Self {
+        Self {
+            username: b.username,
+            password: b.password,
+            role: b.role,
+            district_code: b.district_code,
+            organisation_id: b.organisation_id,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UserQuery {
+    /// Only accounts with this role.
+    pub role: Option<Role>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    #[schema(example = "admin")]
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the token expires.
+    pub expires_in: u64,
+}
+
+impl From<Token> for TokenResponse {
+    fn from(t: Token) -> Self {
+        Self {
+            access_token: t.access_token,
+            token_type: "Bearer".into(),
+            expires_in: t.expires_in,
+        }
+    }
+}
