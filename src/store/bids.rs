@@ -105,10 +105,17 @@ pub async fn current_receipts(
     db: &impl ConnectionTrait,
     call_id: i32,
 ) -> Result<HashMap<i32, Receipt>, DbErr> {
+    // Through the call's bids (ux_bid_call_org) and each bid's receipts (bid_id, id): both
+    // searches by index.
+    let of_call = Query::select()
+        .column(bid::Column::Id)
+        .from(bid::Entity)
+        .and_where(bid::Column::CallId.eq(call_id))
+        .to_owned();
     let latest = Query::select()
         .expr(Expr::col(bid_receipt::Column::Id).max())
         .from(bid_receipt::Entity)
-        .and_where(bid_receipt::Column::CallId.eq(call_id))
+        .and_where(bid_receipt::Column::BidId.in_subquery(of_call))
         .group_by_col(bid_receipt::Column::BidId)
         .to_owned();
     Ok(bid_receipt::Entity::find()
