@@ -1,4 +1,5 @@
-//! An organisation's bid for a call: one per organisation per call, its content sealed.
+//! An organisation's bid for a call: one per organisation per call, its content sealed. Its
+//! current receipt is its latest `bid_receipt` (the highest id).
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,8 +9,6 @@ pub struct Model {
     pub id: i32,
     pub call_id: i32,
     pub organisation_id: i32,
-    /// The receipt of the submission in force (the latest before close).
-    pub current_receipt_id: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

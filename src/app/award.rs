@@ -1,1 +1,398 @@
-//! Use cases of the award aggregate.
+//! The ranking, the award under public notice (公示), objections and their answers, and the final
+//! award (挂帅).
+
+use std::collections::HashMap;
+
+use super::calls::{self, CallInfo};
+use super::{bids, Uow};
+use crate::auth::Caller;
+use crate::domain::award::{check_award, finalize_ready, objection_open, Award, Objection};
+use crate::domain::call::{
+    check_eligibility, notice_ends, transition, Call, CallAction, CallChange, CallStatus,
+};
+use crate::domain::event::{AggregateType, NewEvent, Visibility};
+use crate::domain::json_patch::PatchOp;
+use crate::domain::ranking::{rank, BidInput, BidResult, ExpertScore};
+use crate::domain::role::Role;
+use crate::domain::FieldError;
+use crate::error::{ApiError, Result};
+use crate::state::AppState;
+use crate::store;
+
+/// An expert as a ranking names it.
+#[derive(Debug, Clone)]
+pub struct ExpertLabel {
+    /// `E1`, `E2`, … in the order of appointment.
+    pub label: String,
+    /// Shown to the commission only.
+    pub expert_id: Option<i32>,
+}
+
+/// A call's ranking with everything that put each bid where it is.
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    pub call_id: i32,
+    pub experts: Vec<ExpertLabel>,
+    /// Ranked bids first, then unranked ones (ineligible, or not scored) with reasons.
+    pub bids: Vec<BidResult>,
+}
+
+/// Computes the ranking from the stored score sheets; expert ids only for the commission.
+///
+/// # Errors
+/// Database failures and stored data that does not read back (a score sheet, a bid without a
+/// receipt): ranking without them would be wrong.
+pub async fn compute(state: &AppState, call: &Call, commission: bool) -> Result<Ranking> {
+    let panel = store::panel::panel(&state.db, call.id).await?;
+    let labels: HashMap<i32, String> = panel
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.expert_id, format!("E{}", i + 1)))
+        .collect();
+    let sheets = store::scores::sheets(&state.db, call.id).await?;
+    let receipts = store::bids::current_receipts(&state.db, call.id).await?;
+    let mut inputs = Vec::new();
+    for bid in store::bids::bids(&state.db, call.id).await? {
+        let received_at = receipts
+            .get(&bid.id)
+            .ok_or_else(|| {
+                ApiError::Unexpected(anyhow::anyhow!("receipt of bid {} missing", bid.id))
+            })?
+            .received_at;
+        let facts = bids::bidder_facts(state, call, bid.organisation_id).await?;
+        let scores = sheets
+            .iter()
+            .filter(|s| s.bid_id == bid.id)
+            .map(|s| ExpertScore {
+                expert_label: labels
+                    .get(&s.expert_id)
+                    .cloned()
+                    .unwrap_or_else(|| "E?".into()),
+                expert_id: s.expert_id,
+                points: s
+                    .lines
+                    .iter()
+                    .map(|l| (l.criterion.clone(), l.points))
+                    .collect(),
+            })
+            .collect();
+        inputs.push(BidInput {
+            bid_id: bid.id,
+            received_at,
+            ineligible: check_eligibility(&call.eligibility, &facts),
+            scores,
+        });
+    }
+    let mut experts: Vec<ExpertLabel> = panel
+        .iter()
+        .map(|m| ExpertLabel {
+            label: labels.get(&m.expert_id).cloned().unwrap_or_default(),
+            expert_id: commission.then_some(m.expert_id),
+        })
+        .collect();
+    experts.sort_by_key(|e| e.label.trim_start_matches('E').parse::<u32>().unwrap_or(0));
+    Ok(Ranking {
+        call_id: call.id,
+        experts,
+        bids: rank(&call.rubric, &inputs),
+    })
+}
+
+/// The ranking: for the commission once the call is opened; for anyone during and after the
+/// notice, with experts anonymised.
+///
+/// # Errors
+/// 404 for an unknown call; 409 for the commission while the bids are sealed; 401 (anonymous)
+/// or 403 for others before the notice.
+#[tracing::instrument(skip_all, fields(call_id = %call_id))]
+pub async fn ranking(state: &AppState, caller: Option<&Caller>, call_id: i32) -> Result<Ranking> {
+    let call = calls::find(state, call_id).await?;
+    let status = call.status_at(state.clock.now());
+    let commission = caller.is_some_and(|c| c.is(Role::Commission));
+    let public = matches!(status, CallStatus::Notice | CallStatus::Awarded);
+    if commission && call.opened_at.is_none() {
+        return Err(ApiError::conflict("the bids are still sealed").with("current_state", status));
+    }
+    if !commission && !public {
+        return Err(match caller {
+            None => ApiError::Unauthorized("the ranking is public from the notice on".into()),
+            Some(_) => {
+                ApiError::Forbidden("the ranking is the commission's until the notice".into())
+            }
+        });
+    }
+    compute(state, &call, commission).await
+}
+
+/// Proposes the award and starts the public notice (commission, while under review).
+///
+/// # Errors
+/// 403 for another role, 404 for an unknown call, 409 from a status other than under review,
+/// 422 for a blank note or winners that are not the top of the ranking.
+#[tracing::instrument(skip_all, fields(call_id = %call_id))]
+pub async fn award(
+    state: &AppState,
+    caller: &Caller,
+    call_id: i32,
+    bid_ids: &[i32],
+    note: &str,
+) -> Result<CallInfo> {
+    caller.require(&[Role::Commission])?;
+    let call = calls::find(state, call_id).await?;
+    let status = call.status_at(state.clock.now());
+    // Asked of the state machine before the ranking is computed; `act` asks again when writing.
+    transition(status, CallAction::Award)
+        .map_err(|e| ApiError::conflict(e.to_string()).with("current_state", status))?;
+    let ranking = compute(state, &call, true).await?;
+    let winners = usize::try_from(call.winners).map_err(|e| {
+        ApiError::Unexpected(anyhow::anyhow!("stored winners of call {}: {e}", call.id))
+    })?;
+    let ranked: Vec<i32> = ranking
+        .bids
+        .iter()
+        .filter(|b| b.rank.is_some())
+        .map(|b| b.bid_id)
+        .collect();
+    let mut errors = Vec::new();
+    if note.trim().is_empty() {
+        errors.push(FieldError::new("note", "must not be blank"));
+    }
+    let top = match check_award(winners, &ranked, bid_ids) {
+        Ok(top) => top,
+        Err(m) => {
+            errors.push(FieldError::new("bid_ids", m));
+            Vec::new()
+        }
+    };
+    ApiError::check(errors)?;
+    let now = state.clock.now();
+    let days = u32::try_from(call.notice_days).map_err(|e| {
+        ApiError::Unexpected(anyhow::anyhow!(
+            "stored notice days of call {}: {e}",
+            call.id
+        ))
+    })?;
+    let award = Award {
+        bid_ids: top,
+        note: note.trim().to_owned(),
+    };
+    let reason = Some(award.note.clone());
+    let change = CallChange {
+        award: Some(Some(award)),
+        notice_started_at: Some(Some(now)),
+        notice_ends_at: Some(Some(notice_ends(now, days))),
+        ..Default::default()
+    };
+    let mut uow = Uow::begin(state, caller).await?;
+    calls::act(&mut uow, &call, CallAction::Award, change, reason).await?;
+    uow.commit().await?;
+    calls::get(state, call_id).await
+}
+
+/// A call under notice or awarded, with its objections counted.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub call: CallInfo,
+    pub objections: usize,
+    pub unanswered: usize,
+}
+
+/// Public notices (公示): every call under notice or awarded (anyone).
+///
+/// # Errors
+/// Database failures and stored data that does not read back.
+#[tracing::instrument(skip_all)]
+pub async fn notices(state: &AppState) -> Result<Vec<Notice>> {
+    let now = state.clock.now();
+    let mut out = Vec::new();
+    for c in store::calls::calls(&state.db).await? {
+        if matches!(c.status_at(now), CallStatus::Notice | CallStatus::Awarded) {
+            let objections = store::objections::of_call(&state.db, c.id).await?;
+            out.push(Notice {
+                objections: objections.len(),
+                unanswered: objections.iter().filter(|o| o.upheld.is_none()).count(),
+                call: calls::info(state, c).await?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Objects in writing during the notice (any identified caller).
+///
+/// # Errors
+/// 404 for an unknown call, 409 outside the notice period, 422 for blank grounds or contact.
+#[tracing::instrument(skip_all, fields(call_id = %call_id))]
+pub async fn object(
+    state: &AppState,
+    caller: &Caller,
+    call_id: i32,
+    grounds: &str,
+    contact: &str,
+) -> Result<Objection> {
+    let call = calls::find(state, call_id).await?;
+    let now = state.clock.now();
+    let status = call.status_at(now);
+    if !objection_open(status, call.notice_ends_at, now) {
+        return Err(
+            ApiError::conflict("objections are taken only during the notice period")
+                .with("current_state", status)
+                .with("notice_ends_at", call.notice_ends_at),
+        );
+    }
+    let mut errors = Vec::new();
+    if grounds.trim().is_empty() {
+        errors.push(FieldError::new("grounds", "must not be blank"));
+    }
+    if contact.trim().is_empty() {
+        errors.push(FieldError::new("contact", "must not be blank"));
+    }
+    ApiError::check(errors)?;
+    let mut uow = Uow::begin(state, caller).await?;
+    let o = store::objections::add(
+        uow.db(),
+        call.id,
+        caller.id,
+        grounds.trim().to_owned(),
+        contact.trim().to_owned(),
+        uow.now(),
+    )
+    .await?;
+    let ops = vec![
+        PatchOp::add("/id", o.id),
+        PatchOp::add("/grounds", o.grounds.clone()),
+        PatchOp::add("/contact", o.contact.clone()),
+    ];
+    uow.record(
+        NewEvent::new(
+            AggregateType::Objection,
+            o.id,
+            "objection",
+            Visibility::Party,
+        )
+        .parent(AggregateType::Call, call.id)
+        .reason(Some(o.grounds.clone()))
+        .payload(ops),
+    );
+    uow.commit().await?;
+    Ok(o)
+}
+
+/// A call's objections and answers: all for the commission, an objector's own for others.
+///
+/// # Errors
+/// 404 for an unknown call.
+#[tracing::instrument(skip_all, fields(call_id = %call_id))]
+pub async fn objections(state: &AppState, caller: &Caller, call_id: i32) -> Result<Vec<Objection>> {
+    let call = calls::find(state, call_id).await?;
+    Ok(store::objections::of_call(&state.db, call.id)
+        .await?
+        .into_iter()
+        .filter(|o| caller.is(Role::Commission) || o.submitted_by == caller.id)
+        .collect())
+}
+
+/// Answers an objection (commission). Upheld: in the same unit, the call goes back under review
+/// and the award is withdrawn.
+///
+/// # Errors
+/// 403 for another role, 404 for an unknown objection, 422 for a blank answer, 409 for an
+/// objection answered already or (upheld) a call no longer in notice.
+#[tracing::instrument(skip_all, fields(objection_id = %objection_id))]
+pub async fn answer(
+    state: &AppState,
+    caller: &Caller,
+    objection_id: i32,
+    upheld: bool,
+    answer: &str,
+) -> Result<Objection> {
+    caller.require(&[Role::Commission])?;
+    let o = store::objections::objection(&state.db, objection_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("objection {objection_id}")))?;
+    let answer = answer.trim().to_owned();
+    if answer.is_empty() {
+        return Err(ApiError::field("answer", "must not be blank"));
+    }
+    if o.upheld.is_some() {
+        return Err(ApiError::conflict("this objection has been answered"));
+    }
+    let call = calls::find(state, o.call_id).await?;
+    let mut uow = Uow::begin(state, caller).await?;
+    if upheld {
+        let change = CallChange {
+            award: Some(None),
+            notice_started_at: Some(None),
+            notice_ends_at: Some(None),
+            ..Default::default()
+        };
+        calls::act(
+            &mut uow,
+            &call,
+            CallAction::UpholdObjection,
+            change,
+            Some(answer.clone()),
+        )
+        .await?;
+    }
+    let answered = store::objections::answer(
+        uow.db(),
+        objection_id,
+        upheld,
+        answer.clone(),
+        caller.id,
+        uow.now(),
+    )
+    .await?
+    .ok_or_else(|| ApiError::conflict("this objection has been answered"))?;
+    let ops = vec![
+        PatchOp::add("/upheld", upheld),
+        PatchOp::add("/answer", answer.clone()),
+    ];
+    uow.record(
+        NewEvent::new(
+            AggregateType::Objection,
+            objection_id,
+            "objection_answered",
+            Visibility::Party,
+        )
+        .parent(AggregateType::Call, call.id)
+        .reason(Some(answer))
+        .payload(ops),
+    );
+    uow.commit().await?;
+    Ok(answered)
+}
+
+/// Makes the award final (commission): only after the notice period ended and with every
+/// objection answered.
+///
+/// # Errors
+/// 403 for another role, 404 for an unknown call, 409 during the notice, with objections
+/// unanswered, or from a status other than notice.
+#[tracing::instrument(skip_all, fields(call_id = %call_id))]
+pub async fn finalize(state: &AppState, caller: &Caller, call_id: i32) -> Result<CallInfo> {
+    caller.require(&[Role::Commission])?;
+    let call = calls::find(state, call_id).await?;
+    let now = state.clock.now();
+    let unanswered: Vec<i32> = store::objections::of_call(&state.db, call.id)
+        .await?
+        .into_iter()
+        .filter(|o| o.upheld.is_none())
+        .map(|o| o.id)
+        .collect();
+    finalize_ready(call.notice_ends_at, now, &unanswered).map_err(|m| {
+        ApiError::conflict(m)
+            .with("notice_ends_at", call.notice_ends_at)
+            .with("unanswered", &unanswered)
+    })?;
+    let reason = calls::award_of(&call)?.map(|a| a.note.clone());
+    let change = CallChange {
+        finalized_at: Some(Some(now)),
+        ..Default::default()
+    };
+    let mut uow = Uow::begin(state, caller).await?;
+    calls::act(&mut uow, &call, CallAction::Finalize, change, reason).await?;
+    uow.commit().await?;
+    calls::get(state, call_id).await
+}

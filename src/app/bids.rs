@@ -1,1 +1,431 @@
-//! Use cases of the bids aggregate.
+//! Bids: sealed until opening, one per organisation per call, replaceable until close; each
+//! accepted submission gets a receipt (server time and the SHA-256 of its canonical content).
+//! Experts' score sheets for bids.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::{calls, panel, Uow};
+use crate::auth::Caller;
+use crate::domain::award::scoring_open;
+use crate::domain::bid::{aad, validate_content, Bid, BidContent, Receipt};
+use crate::domain::call::{bid_window_open, check_eligibility, BidderFacts, Call, CallStatus};
+use crate::domain::event::{AggregateType, NewEvent, Visibility};
+use crate::domain::json_patch::PatchOp;
+use crate::domain::money::Money;
+use crate::domain::ranking::{check_sheet, ScoreDraft, SheetLine};
+use crate::domain::role::Role;
+use crate::domain::sealing;
+use crate::domain::FieldError;
+use crate::error::{is_contention, ApiError, Result};
+use crate::state::AppState;
+use crate::store;
+
+/// Decrypts a bid's current content (for those allowed to read it).
+///
+/// # Errors
+/// A bid without a receipt, or whose content does not unseal or read back: stored data that
+/// does not hold together.
+pub async fn content_of(state: &AppState, bid: &Bid) -> Result<BidContent> {
+    let r = store::bids::current_receipt(&state.db, bid.id).await?;
+    unseal(state, bid, &r)
+}
+
+fn unseal(state: &AppState, bid: &Bid, r: &Receipt) -> Result<BidContent> {
+    let key = sealing::bid_key(&state.sealing_secret, bid.call_id);
+    let plain = sealing::unseal(&key, &aad(bid.call_id, bid.organisation_id), &r.sealed)
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("unsealing bid {}: {e:?}", bid.id)))?;
+    serde_json::from_slice(&plain)
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("bid {} content: {e}", bid.id)))
+}
+
+/// Facts about an organisation that the eligibility rules look at.
+///
+/// # Errors
+/// 404 for an unknown organisation; stored data that does not read back.
+pub async fn bidder_facts(
+    state: &AppState,
+    call: &Call,
+    organisation_id: i32,
+) -> Result<BidderFacts> {
+    let org = store::organisations::by_id(&state.db, organisation_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("organisation {organisation_id}")))?;
+    let now = state.clock.now();
+    let mut has_award = false;
+    for other in store::calls::calls_of_round(&state.db, call.round_id).await? {
+        if other.id == call.id || other.status_at(now) != CallStatus::Awarded {
+            continue;
+        }
+        for &bid_id in calls::award_of(&other)?.map_or(&[][..], |a| &a.bid_ids) {
+            if store::bids::bid(&state.db, bid_id)
+                .await?
+                .is_some_and(|b| b.organisation_id == organisation_id)
+            {
+                has_award = true;
+            }
+        }
+    }
+    let registered_capital = org
+        .registered_capital
+        .map(Money::from_hundredths)
+        .transpose()
+        .map_err(|e| {
+            ApiError::Unexpected(anyhow::anyhow!(
+                "stored registered capital of organisation {organisation_id}: {e}"
+            ))
+        })?;
+    Ok(BidderFacts {
+        district_code: Some(org.district_code),
+        registered_capital,
+        has_award_this_round: has_award,
+    })
+}
+
+/// An accepted submission's receipt.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub bid_id: i32,
+    pub receipt_id: i32,
+    pub received_at: DateTime<Utc>,
+    pub sha256: String,
+    /// The receipt this submission replaces, if it is a replacement.
+    pub replaces_receipt_id: Option<i32>,
+}
+
+/// Submits or replaces the caller's organisation's bid (applicant, inside the window).
+///
+/// # Errors
+/// 403 for another role or an account without an organisation, 404 for an unknown call, 409
+/// outside the window (with the window) or when the call is not open, 422 for bad content or an
+/// organisation failing the call's eligibility rules (naming each rule).
+#[tracing::instrument(skip_all, fields(call_id = %call_id, organisation_id = ?caller.organisation_id))]
+pub async fn submit(
+    state: &AppState,
+    caller: &Caller,
+    call_id: i32,
+    content: BidContent,
+) -> Result<Submission> {
+    caller.require(&[Role::Applicant])?;
+    let org = caller
+        .organisation_id
+        .ok_or_else(|| ApiError::Forbidden("this account has no organisation".into()))?;
+    let call = calls::find(state, call_id).await?;
+    let now = state.clock.now();
+    if !bid_window_open(call.opens_at, call.closes_at, now) {
+        return Err(ApiError::conflict(format!(
+            "bids are accepted from {} to {}; it is now {}",
+            call.opens_at.to_rfc3339(),
+            call.closes_at.to_rfc3339(),
+            now.to_rfc3339()
+        ))
+        .with("opens_at", call.opens_at)
+        .with("closes_at", call.closes_at)
+        .with("now", now));
+    }
+    let status = call.status_at(now);
+    if status != CallStatus::Open {
+        return Err(
+            ApiError::conflict(format!("the call is {status}")).with("current_state", status)
+        );
+    }
+    ApiError::check(validate_content(&content))?;
+    let failed = check_eligibility(&call.eligibility, &bidder_facts(state, &call, org).await?);
+    if !failed.is_empty() {
+        return Err(ApiError::Validation(
+            failed
+                .into_iter()
+                .map(|f| {
+                    let (rule, why) = f
+                        .split_once(':')
+                        .map_or((f.as_str(), f.as_str()), |(r, w)| (r, w.trim()));
+                    FieldError::new(format!("eligibility.{rule}"), why)
+                })
+                .collect(),
+        ));
+    }
+    let value = serde_json::to_value(&content).map_err(anyhow::Error::from)?;
+    let sha256 = sealing::content_hash(&value);
+    let canonical = sealing::canonical_json(&value);
+    let key = sealing::bid_key(&state.sealing_secret, call.id);
+    let sealed = sealing::seal(&key, &aad(call.id, org), canonical.as_bytes())
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("sealing a bid: {e}")))?;
+    // A first submission racing another from the same organisation meets the unique index; the
+    // second try then replaces.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let mut uow = Uow::begin(state, caller).await?;
+        store::calls::lock_call(uow.db(), call.id).await?;
+        let new = store::bids::NewReceipt {
+            call_id: call.id,
+            organisation_id: org,
+            submitted_by: caller.id,
+            sha256: sha256.clone(),
+            sealed: sealed.clone(),
+        };
+        match store::bids::submit(uow.db(), new, uow.now()).await {
+            Ok(s) => {
+                uow.record(
+                    NewEvent::new(
+                        AggregateType::Bid,
+                        s.bid.id,
+                        if s.replaced.is_some() {
+                            "bid_replaced"
+                        } else {
+                            "bid_received"
+                        },
+                        Visibility::Sealed,
+                    )
+                    .parent(AggregateType::Call, call.id)
+                    .payload(receipt_ops(s.replaced.as_ref(), &s.receipt)),
+                );
+                uow.commit().await?;
+                return Ok(Submission {
+                    bid_id: s.bid.id,
+                    receipt_id: s.receipt.id,
+                    received_at: s.receipt.received_at,
+                    sha256: s.receipt.sha256,
+                    replaces_receipt_id: s.replaced.map(|r| r.id),
+                });
+            }
+            // Dropping the unit rolls it back.
+            Err(e) if attempt < 3 && (e.sql_err().is_some() || is_contention(&e)) => drop(uow),
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// A bid's change of current receipt: its id and hash, with the replaced ones as old values.
+/// The hash is always stated, even when a resubmission repeats it, so that every receipt's hash
+/// is in the log.
+fn receipt_ops(replaced: Option<&Receipt>, new: &Receipt) -> Vec<PatchOp> {
+    let stated = |path: &str, old: Option<Value>, new: Value| PatchOp {
+        op: if old.is_some() { "replace" } else { "add" }.into(),
+        path: path.into(),
+        value: Some(new),
+        old,
+    };
+    vec![
+        stated(
+            "/receipt_id",
+            replaced.map(|r| Value::from(r.id)),
+            Value::from(new.id),
+        ),
+        stated(
+            "/sha256",
+            replaced.map(|r| Value::from(r.sha256.clone())),
+            Value::from(new.sha256.clone()),
+        ),
+    ]
+}
+
+/// A receipt as a reader sees it.
+#[derive(Debug, Clone)]
+pub struct ReceiptInfo {
+    pub receipt_id: i32,
+    pub received_at: DateTime<Utc>,
+    pub sha256: String,
+    pub current: bool,
+}
+
+/// A bid as one caller may see it.
+#[derive(Debug, Clone)]
+pub struct BidRead {
+    pub bid_id: i32,
+    pub call_id: i32,
+    /// The bidder, where this caller may know it.
+    pub organisation_id: Option<i32>,
+    pub current: ReceiptInfo,
+    /// True while the content is sealed to this caller.
+    pub sealed: bool,
+    pub content: Option<BidContent>,
+    /// Every receipt, where this caller may see them (the bidder, and readers once opened).
+    pub receipts: Vec<ReceiptInfo>,
+}
+
+/// Who may read what of a call's bids: `None` may not see a bid at all, `Some(readable)` sees
+/// its receipt and, if readable, its content and bidder.
+struct Reader {
+    revealed: bool,
+    role: Role,
+    organisation_id: Option<i32>,
+    /// For an expert: `None` off the panel, else the bids it is recused from.
+    recused: Option<BTreeMap<i32, Vec<String>>>,
+}
+
+impl Reader {
+    async fn new(state: &AppState, caller: &Caller, call: &Call) -> Result<Self> {
+        let revealed =
+            call.status_at(state.clock.now()).bids_revealed() && call.opened_at.is_some();
+        let recused = if caller.role == Role::Expert {
+            panel::recusals_of(state, call, caller.id).await?
+        } else {
+            None
+        };
+        Ok(Self {
+            revealed,
+            role: caller.role,
+            organisation_id: caller.organisation_id,
+            recused,
+        })
+    }
+
+    fn reading(&self, bid: &Bid) -> Option<bool> {
+        match self.role {
+            Role::Applicant => (self.organisation_id == Some(bid.organisation_id)).then_some(true),
+            Role::Commission => Some(self.revealed),
+            Role::Expert => match &self.recused {
+                None => None,
+                Some(recused) if recused.contains_key(&bid.id) => None,
+                Some(_) => Some(self.revealed),
+            },
+            _ => None,
+        }
+    }
+}
+
+async fn read(state: &AppState, bid: &Bid, readable: bool, owner: bool) -> Result<BidRead> {
+    let receipts = store::bids::receipts(&state.db, bid.id).await?;
+    let current = receipts.last().ok_or_else(|| {
+        ApiError::Unexpected(anyhow::anyhow!("receipt of bid {} missing", bid.id))
+    })?;
+    let info = |r: &Receipt| ReceiptInfo {
+        receipt_id: r.id,
+        received_at: r.received_at,
+        sha256: r.sha256.clone(),
+        current: r.id == current.id,
+    };
+    Ok(BidRead {
+        bid_id: bid.id,
+        call_id: bid.call_id,
+        organisation_id: readable.then_some(bid.organisation_id),
+        current: info(current),
+        sealed: !readable,
+        content: if readable {
+            Some(unseal(state, bid, current)?)
+        } else {
+            None
+        },
+        receipts: receipts
+            .iter()
+            .filter(|_| readable || owner)
+            .map(info)
+            .collect(),
+    })
+}
+
+/// The bids of a call the caller may see: the commission and the panel get receipts (and, once
+/// opened, contents — experts not those they are recused from); an applicant its own bid.
+///
+/// # Errors
+/// 404 for an unknown call.
+#[tracing::instrument(skip_all, fields(call_id = %call_id))]
+pub async fn list(state: &AppState, caller: &Caller, call_id: i32) -> Result<Vec<BidRead>> {
+    let call = calls::find(state, call_id).await?;
+    let reader = Reader::new(state, caller, &call).await?;
+    let mut out = Vec::new();
+    for bid in store::bids::bids(&state.db, call.id).await? {
+        if let Some(readable) = reader.reading(&bid) {
+            let owner = caller.organisation_id == Some(bid.organisation_id);
+            out.push(read(state, &bid, readable, owner).await?);
+        }
+    }
+    Ok(out)
+}
+
+/// One bid, sealed or not depending on the caller (see [`list`]).
+///
+/// # Errors
+/// 404 for an unknown bid or one the caller may not see.
+#[tracing::instrument(skip_all, fields(bid_id = %id))]
+pub async fn get(state: &AppState, caller: &Caller, id: i32) -> Result<BidRead> {
+    let bid = store::bids::bid(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("bid {id}")))?;
+    let call = calls::find(state, bid.call_id).await?;
+    let readable = Reader::new(state, caller, &call)
+        .await?
+        .reading(&bid)
+        .ok_or_else(|| ApiError::NotFound(format!("bid {id}")))?;
+    let owner = caller.organisation_id == Some(bid.organisation_id);
+    read(state, &bid, readable, owner).await
+}
+
+/// Scores a bid on every criterion of the rubric (an assigned, non-recused expert, while the call
+/// is under review), replacing the expert's earlier sheet for the bid. Returns the sheet's lines
+/// in rubric order.
+///
+/// # Errors
+/// 403 for another role, off the panel or recused; 404 for an unknown bid; 409 outside the
+/// review; 422 naming each bad score.
+#[tracing::instrument(skip_all, fields(bid_id = %bid_id, expert_id = %caller.id))]
+pub async fn put_scores(
+    state: &AppState,
+    caller: &Caller,
+    bid_id: i32,
+    drafts: Vec<ScoreDraft>,
+) -> Result<Vec<SheetLine>> {
+    caller.require(&[Role::Expert])?;
+    let bid = store::bids::bid(&state.db, bid_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("bid {bid_id}")))?;
+    let call = calls::find(state, bid.call_id).await?;
+    let recused = panel::recusals_of(state, &call, caller.id)
+        .await?
+        .ok_or_else(|| ApiError::Forbidden("you are not on this call's panel".into()))?;
+    if let Some(reasons) = recused.get(&bid.id) {
+        return Err(ApiError::Forbidden(format!(
+            "you are recused from this bid: {}",
+            reasons.join("; ")
+        )));
+    }
+    let status = call.status_at(state.clock.now());
+    scoring_open(status).map_err(|m| ApiError::conflict(m).with("current_state", status))?;
+    let lines = check_sheet(&call.rubric, drafts).map_err(ApiError::Validation)?;
+    let earlier = store::scores::sheet_of(&state.db, bid.id, caller.id).await?;
+    let new_lines = serde_json::to_value(&lines).map_err(anyhow::Error::from)?;
+    let mut uow = Uow::begin(state, caller).await?;
+    let (sheet_id, ops) = match earlier {
+        Some(s) => {
+            if !store::scores::replace(uow.db(), s.id, s.submitted_at, &lines, uow.now()).await? {
+                return Err(ApiError::conflict(
+                    "the score sheet changed at the same moment; send it again",
+                ));
+            }
+            let old = serde_json::to_value(&s.lines).map_err(anyhow::Error::from)?;
+            let ops = PatchOp::change("/scores", old, new_lines)
+                .into_iter()
+                .collect();
+            (s.id, ops)
+        }
+        None => {
+            let s = store::scores::insert(uow.db(), call.id, bid.id, caller.id, &lines, uow.now())
+                .await?;
+            let ops = [
+                ("/id", Value::from(s.id)),
+                ("/bid_id", Value::from(bid.id)),
+                ("/expert_id", Value::from(caller.id)),
+                ("/scores", new_lines),
+            ]
+            .into_iter()
+            .map(|(p, v)| PatchOp::add(p, v))
+            .collect();
+            (s.id, ops)
+        }
+    };
+    uow.record(
+        NewEvent::new(
+            AggregateType::ScoreSheet,
+            sheet_id,
+            "scored",
+            Visibility::Commission,
+        )
+        .parent(AggregateType::Call, call.id)
+        .payload(ops),
+    );
+    uow.commit().await?;
+    Ok(lines)
+}

@@ -1,1 +1,492 @@
-//! Use cases of the calls aggregate.
+//! Calls (揭榜) for list items: announcing one, reading them with the status at this moment, the
+//! opening of the sealed bids, review, ending one with reasons, and a call's history from the one
+//! log. Every move of a call goes through [`act`]: the state machine decides, the write is
+//! conditional on the version read, and one event records it.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::{bids, Uow};
+use crate::auth::Caller;
+use crate::domain::award::Award;
+use crate::domain::bid::{check_receipt, OpeningCheck, OpeningReport};
+use crate::domain::call::{
+    transition, validate_call, validate_rubric, Call, CallAction, CallChange, CallStatus,
+    Criterion, Eligibility,
+};
+use crate::domain::event::{AggregateRef, AggregateType, Event, NewEvent, Visibility};
+use crate::domain::json_patch::PatchOp;
+use crate::domain::money::Money;
+use crate::domain::role::Role;
+use crate::domain::sealing;
+use crate::domain::FieldError;
+use crate::error::{ApiError, Result};
+use crate::state::AppState;
+use crate::store;
+
+/// A call as its readers see it: the record, the status at this moment and what it refers to.
+#[derive(Debug, Clone)]
+pub struct CallInfo {
+    pub call: Call,
+    /// The status at this moment (time-driven moves applied).
+    pub status: CallStatus,
+    pub year: i32,
+    /// The direction of the list item.
+    pub direction: String,
+    pub bid_count: u64,
+    /// The proposed (during notice) or awarded winners.
+    pub winners: Vec<Winner>,
+    /// The award's note, while there are winners to show.
+    pub award_note: Option<String>,
+}
+
+/// A winner of a call under notice or awarded.
+#[derive(Debug, Clone)]
+pub struct Winner {
+    pub bid_id: i32,
+    pub organisation_id: i32,
+    pub organisation_name: String,
+    /// The winning budget, public once awarded.
+    pub budget: Option<Money>,
+}
+
+/// A rubric criterion as sent, its numbers already read as hundredths (or why they could not be).
+#[derive(Debug, Clone)]
+pub struct CriterionDraft {
+    pub criterion: String,
+    pub weight: std::result::Result<i64, FieldError>,
+    pub max_points: std::result::Result<i64, FieldError>,
+}
+
+/// A call to announce, as sent.
+#[derive(Debug, Clone)]
+pub struct NewCall {
+    pub requirements: String,
+    pub eligibility: Eligibility,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub winners: u32,
+    pub notice_days: u32,
+    pub rubric: Vec<CriterionDraft>,
+}
+
+fn unexpected(what: String) -> ApiError {
+    ApiError::Unexpected(anyhow::anyhow!(what))
+}
+
+/// The call, or 404.
+///
+/// # Errors
+/// 404 for an unknown call; database failures.
+pub async fn find(state: &AppState, id: i32) -> Result<Call> {
+    store::calls::call(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("call {id}")))
+}
+
+/// What readers see of a call (anyone: bid contents stay out, budgets only once awarded).
+///
+/// # Errors
+/// Database failures, and stored data that does not hold together (a missing round, list item,
+/// winning bid or organisation; a winning bid that does not unseal).
+pub async fn info(state: &AppState, call: Call) -> Result<CallInfo> {
+    let status = call.status_at(state.clock.now());
+    let year = store::rounds::by_id(&state.db, call.round_id)
+        .await?
+        .ok_or_else(|| unexpected(format!("call {}: round {} missing", call.id, call.round_id)))?
+        .year;
+    let direction = store::selections::item(&state.db, call.list_item_id)
+        .await?
+        .ok_or_else(|| {
+            unexpected(format!(
+                "call {}: list item {} missing",
+                call.id, call.list_item_id
+            ))
+        })?
+        .direction;
+    let mut winners = Vec::new();
+    let shown = match status {
+        CallStatus::Notice | CallStatus::Awarded => award_of(&call)?,
+        _ => None,
+    };
+    if let Some(award) = shown {
+        for &bid_id in &award.bid_ids {
+            let bid = store::bids::bid(&state.db, bid_id).await?.ok_or_else(|| {
+                unexpected(format!("call {}: winning bid {bid_id} missing", call.id))
+            })?;
+            let org = store::organisations::by_id(&state.db, bid.organisation_id)
+                .await?
+                .ok_or_else(|| {
+                    unexpected(format!(
+                        "bid {bid_id}: organisation {} missing",
+                        bid.organisation_id
+                    ))
+                })?;
+            let budget = if status == CallStatus::Awarded {
+                Some(bids::content_of(state, &bid).await?.budget)
+            } else {
+                None
+            };
+            winners.push(Winner {
+                bid_id: bid.id,
+                organisation_id: bid.organisation_id,
+                organisation_name: org.name,
+                budget,
+            });
+        }
+    }
+    let award_note = call
+        .award
+        .as_ref()
+        .filter(|a| !a.note.is_empty() && !winners.is_empty())
+        .map(|a| a.note.clone());
+    Ok(CallInfo {
+        bid_count: store::bids::bid_count(&state.db, call.id).await?,
+        status,
+        year,
+        direction,
+        winners,
+        award_note,
+        call,
+    })
+}
+
+/// Every call (anyone), oldest first.
+///
+/// # Errors
+/// Database failures and stored data that does not read back.
+#[tracing::instrument(skip_all)]
+pub async fn list(state: &AppState) -> Result<Vec<CallInfo>> {
+    let mut out = Vec::new();
+    for c in store::calls::calls(&state.db).await? {
+        out.push(info(state, c).await?);
+    }
+    Ok(out)
+}
+
+/// One call (anyone).
+///
+/// # Errors
+/// 404 for an unknown call.
+#[tracing::instrument(skip_all, fields(call_id = %id))]
+pub async fn get(state: &AppState, id: i32) -> Result<CallInfo> {
+    let call = find(state, id).await?;
+    info(state, call).await
+}
+
+/// Announces a call for a list item of the current list (commission).
+///
+/// # Errors
+/// 403 for another role, 404 for an unknown list item, 409 for an item of a superseded list,
+/// 422 naming each bad field.
+#[tracing::instrument(skip_all, fields(list_item_id = %list_item_id))]
+pub async fn announce(
+    state: &AppState,
+    caller: &Caller,
+    list_item_id: i32,
+    new: NewCall,
+) -> Result<CallInfo> {
+    caller.require(&[Role::Commission])?;
+    let item = store::selections::item(&state.db, list_item_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("list item".into()))?;
+    let version = store::selections::version(&state.db, item.list_version_id)
+        .await?
+        .ok_or_else(|| unexpected("list version missing".into()))?;
+    let current = store::selections::versions(&state.db, version.round_id).await?;
+    if current.last().map(|v| v.id) != Some(version.id) {
+        return Err(ApiError::conflict(
+            "this list item belongs to a superseded list version; use the current list",
+        ));
+    }
+    let mut errors = validate_call(
+        new.opens_at,
+        new.closes_at,
+        new.winners,
+        new.notice_days,
+        &new.requirements,
+    );
+    let mut rubric = Vec::with_capacity(new.rubric.len());
+    for c in new.rubric {
+        match (c.weight, c.max_points) {
+            (Ok(weight), Ok(max_points)) => rubric.push(Criterion {
+                criterion: c.criterion.trim().to_owned(),
+                weight,
+                max_points,
+            }),
+            (w, m) => errors.extend(w.err().into_iter().chain(m.err())),
+        }
+    }
+    if errors.is_empty() {
+        errors.extend(validate_rubric(&rubric));
+    }
+    ApiError::check(errors)?;
+    let new = store::calls::NewCall {
+        round_id: version.round_id,
+        list_item_id: item.id,
+        requirements: new.requirements.trim().to_owned(),
+        eligibility: new.eligibility,
+        opens_at: new.opens_at,
+        closes_at: new.closes_at,
+        // Both were checked above to be small.
+        winners: i32::try_from(new.winners).map_err(anyhow::Error::from)?,
+        notice_days: i32::try_from(new.notice_days).map_err(anyhow::Error::from)?,
+        rubric,
+        created_by: caller.id,
+    };
+    let mut uow = Uow::begin(state, caller).await?;
+    let call = store::calls::insert(uow.db(), new, uow.now()).await?;
+    let ops = announced(&call).map_err(anyhow::Error::from)?;
+    uow.record(
+        NewEvent::new(AggregateType::Call, call.id, "announce", Visibility::Public)
+            .version(call.version)
+            .payload(ops),
+    );
+    uow.commit().await?;
+    info(state, call).await
+}
+
+/// The announcement as patch operations: the call's status and terms, added.
+fn announced(call: &Call) -> std::result::Result<Vec<PatchOp>, serde_json::Error> {
+    let add = |path: &str, v: Value| PatchOp::change(path, Value::Null, v);
+    Ok([
+        add("/status", Value::from(call.status.as_str())),
+        add("/list_item_id", Value::from(call.list_item_id)),
+        add("/requirements", Value::from(call.requirements.clone())),
+        add("/eligibility", serde_json::to_value(&call.eligibility)?),
+        add("/opens_at", serde_json::to_value(call.opens_at)?),
+        add("/closes_at", serde_json::to_value(call.closes_at)?),
+        add("/winners", Value::from(call.winners)),
+        add("/notice_days", Value::from(call.notice_days)),
+        add("/rubric", serde_json::to_value(&call.rubric)?),
+    ]
+    .into_iter()
+    .flatten()
+    .collect())
+}
+
+/// A person's move of a call, inside `uow`: the state machine decides from the status at the
+/// unit's moment, the write is conditional on the version `call` was read at, and one public event
+/// records the status change with `change`'s fields (old values kept).
+///
+/// # Errors
+/// 409 for a move the status does not allow (with `current_state`) and when the call changed
+/// since it was read; database failures.
+pub async fn act(
+    uow: &mut Uow,
+    call: &Call,
+    action: CallAction,
+    change: CallChange,
+    reason: Option<String>,
+) -> Result<()> {
+    let from = call.status_at(uow.now());
+    let to = transition(from, action)
+        .map_err(|e| ApiError::conflict(e.to_string()).with("current_state", from))?;
+    if !store::calls::update(uow.db(), call.id, call.version, to, &change, uow.now()).await? {
+        return Err(ApiError::conflict(
+            "the call changed at the same moment; read it again",
+        ));
+    }
+    let mut ops: Vec<PatchOp> = PatchOp::change("/status", from.as_str(), to.as_str())
+        .into_iter()
+        .collect();
+    ops.extend(change.ops(call).map_err(anyhow::Error::from)?);
+    uow.record(
+        NewEvent::new(
+            AggregateType::Call,
+            call.id,
+            action.as_str(),
+            Visibility::Public,
+        )
+        .version(call.version + 1)
+        .reason(reason)
+        .payload(ops),
+    );
+    Ok(())
+}
+
+/// Opens the sealed bids (commission, only after the call closed): records who and when, and
+/// re-verifies every current receipt against the stored content.
+///
+/// # Errors
+/// 403 for another role, 404 for an unknown call, 409 before the close or from a status that
+/// does not open.
+#[tracing::instrument(skip_all, fields(call_id = %id))]
+pub async fn open_bids(state: &AppState, caller: &Caller, id: i32) -> Result<OpeningReport> {
+    caller.require(&[Role::Commission])?;
+    let call = find(state, id).await?;
+    let now = state.clock.now();
+    if now <= call.closes_at {
+        return Err(ApiError::conflict(format!(
+            "bids can be opened only after the call closes at {}",
+            call.closes_at.to_rfc3339()
+        ))
+        .with("closes_at", call.closes_at));
+    }
+    let key = sealing::bid_key(&state.sealing_secret, call.id);
+    let receipts = store::bids::current_receipts(&state.db, call.id).await?;
+    let mut checks = Vec::new();
+    for bid in store::bids::bids(&state.db, call.id).await? {
+        checks.push(match receipts.get(&bid.id) {
+            None => OpeningCheck {
+                bid_id: bid.id,
+                receipt_id: 0,
+                sha256: String::new(),
+                verified: false,
+                problem: Some("the receipt is missing".into()),
+            },
+            Some(r) => {
+                let problem = check_receipt(&key, call.id, bid.organisation_id, r);
+                OpeningCheck {
+                    bid_id: bid.id,
+                    receipt_id: r.id,
+                    sha256: r.sha256.clone(),
+                    verified: problem.is_none(),
+                    problem,
+                }
+            }
+        });
+    }
+    let report = OpeningReport::new(now, caller.id, checks);
+    let change = CallChange {
+        opened_by: Some(Some(caller.id)),
+        opened_at: Some(Some(now)),
+        opening_report: Some(report.clone()),
+        ..Default::default()
+    };
+    let mut uow = Uow::begin(state, caller).await?;
+    act(&mut uow, &call, CallAction::OpenBids, change, None).await?;
+    uow.commit().await?;
+    Ok(report)
+}
+
+/// Hands the opened bids to the panel (commission). Needs a panel.
+///
+/// # Errors
+/// 403 for another role, 404 for an unknown call, 409 without a panel or from a status other
+/// than opened.
+#[tracing::instrument(skip_all, fields(call_id = %id))]
+pub async fn start_review(state: &AppState, caller: &Caller, id: i32) -> Result<CallInfo> {
+    caller.require(&[Role::Commission])?;
+    let call = find(state, id).await?;
+    if store::panel::panel(&state.db, call.id).await?.is_empty() {
+        return Err(ApiError::conflict(
+            "appoint the expert panel first (POST /calls/{id}/panel)",
+        ));
+    }
+    let mut uow = Uow::begin(state, caller).await?;
+    act(
+        &mut uow,
+        &call,
+        CallAction::StartReview,
+        CallChange::default(),
+        None,
+    )
+    .await?;
+    uow.commit().await?;
+    get(state, id).await
+}
+
+/// Cancels a call with reasons (commission; before the notice).
+///
+/// # Errors
+/// As [`end`].
+#[tracing::instrument(skip_all, fields(call_id = %id))]
+pub async fn cancel(state: &AppState, caller: &Caller, id: i32, reasons: &str) -> Result<CallInfo> {
+    end(state, caller, id, CallAction::Cancel, reasons).await
+}
+
+/// Declares a call unsuccessful with reasons, e.g. no valid bid (commission).
+///
+/// # Errors
+/// As [`end`].
+#[tracing::instrument(skip_all, fields(call_id = %id))]
+pub async fn declare_unsuccessful(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+    reasons: &str,
+) -> Result<CallInfo> {
+    end(state, caller, id, CallAction::DeclareUnsuccessful, reasons).await
+}
+
+/// Ends a call by `action`, with reasons.
+///
+/// # Errors
+/// 403 for another role, 422 for blank reasons, 404 for an unknown call, 409 from a status that
+/// does not allow it.
+async fn end(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+    action: CallAction,
+    reasons: &str,
+) -> Result<CallInfo> {
+    caller.require(&[Role::Commission])?;
+    let reasons = reasons.trim().to_owned();
+    if reasons.is_empty() {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "reasons",
+            "must not be blank",
+        )]));
+    }
+    let call = find(state, id).await?;
+    let change = CallChange {
+        reasons: Some(Some(reasons.clone())),
+        ..Default::default()
+    };
+    let mut uow = Uow::begin(state, caller).await?;
+    act(&mut uow, &call, action, change, Some(reasons)).await?;
+    uow.commit().await?;
+    get(state, id).await
+}
+
+/// A call's history with that of everything under it (bids' receipts, panel, conflicts, score
+/// sheets, objections), oldest first, from the one log: the commission's record; an applicant
+/// sees its own bid's steps only.
+///
+/// # Errors
+/// 404 for an unknown call, 403 for other roles.
+#[tracing::instrument(skip_all, fields(call_id = %id))]
+pub async fn history(state: &AppState, caller: &Caller, id: i32) -> Result<Vec<Event>> {
+    let call = find(state, id).await?;
+    let own_bid = match (caller.role, caller.organisation_id) {
+        (Role::Commission, _) => None,
+        (Role::Applicant, Some(org)) => Some(
+            store::bids::bid_of(&state.db, call.id, org)
+                .await?
+                .map(|b| b.id),
+        ),
+        _ => {
+            return Err(ApiError::Forbidden(
+                "a call's history is the commission's record".into(),
+            ))
+        }
+    };
+    let events =
+        store::events::of_tree(&state.db, &AggregateRef::new(AggregateType::Call, call.id)).await?;
+    Ok(events
+        .into_iter()
+        .filter(|e| match &own_bid {
+            None => true,
+            Some(bid) => {
+                e.aggregate.kind == AggregateType::Bid
+                    && bid.is_some_and(|b| e.aggregate.id == b.to_string())
+            }
+        })
+        .collect())
+}
+
+/// The award a call holds: it must hold one in notice or once awarded.
+///
+/// # Errors
+/// A call in notice or awarded without an award (stored data that does not hold together).
+pub fn award_of(call: &Call) -> Result<Option<&Award>> {
+    match (&call.award, call.status) {
+        (None, CallStatus::Notice | CallStatus::Awarded) => Err(unexpected(format!(
+            "call {} is {} without an award",
+            call.id, call.status
+        ))),
+        (a, _) => Ok(a.as_ref()),
+    }
+}

@@ -1,1 +1,379 @@
-//! Use cases of the panel aggregate.
+//! The expert panel of a call: appointment (named or drawn with a recorded seed), declared
+//! conflicts, conflicts found from data, the recusals they cause, and the expert profiles the data
+//! comes from.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
+
+use super::{calls, Uow};
+use crate::auth::Caller;
+use crate::domain::award::panel_open;
+use crate::domain::call::Call;
+use crate::domain::conflict::{recusals, ConflictKind, ExpertProfile};
+use crate::domain::event::{AggregateType, NewEvent, Visibility};
+use crate::domain::json_patch::{self, PatchOp};
+use crate::domain::panel_draw::{choose, new_seed, PanelMember};
+use crate::domain::role::Role;
+use crate::domain::FieldError;
+use crate::error::{ApiError, Result};
+use crate::state::AppState;
+use crate::store;
+
+/// For each panel member, the bids it is recused from and why (declared or from data).
+///
+/// # Errors
+/// Database failures and stored data that does not read back.
+pub async fn recusal_map(
+    state: &AppState,
+    call: &Call,
+) -> Result<HashMap<i32, BTreeMap<i32, Vec<String>>>> {
+    let members = store::panel::panel(&state.db, call.id).await?;
+    let bids: Vec<(i32, i32)> = store::bids::bids(&state.db, call.id)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b.organisation_id))
+        .collect();
+    let declared = store::panel::conflicts(&state.db, call.id).await?;
+    let mut profiles = Vec::with_capacity(members.len());
+    for m in &members {
+        let profile = store::panel::profile(&state.db, m.expert_id)
+            .await?
+            .unwrap_or_default();
+        profiles.push((m.expert_id, profile));
+    }
+    Ok(recusals(
+        &profiles,
+        &bids,
+        &declared,
+        state.clock.now().date_naive(),
+    ))
+}
+
+/// Whether an expert is on the call's panel and, if so, the bids it is recused from (with
+/// reasons).
+///
+/// # Errors
+/// Database failures and stored data that does not read back.
+pub async fn recusals_of(
+    state: &AppState,
+    call: &Call,
+    expert_id: i32,
+) -> Result<Option<BTreeMap<i32, Vec<String>>>> {
+    let members = store::panel::panel(&state.db, call.id).await?;
+    if !members.iter().any(|m| m.expert_id == expert_id) {
+        return Ok(None);
+    }
+    let mut map = recusal_map(state, call).await?;
+    Ok(Some(map.remove(&expert_id).unwrap_or_default()))
+}
+
+/// A panel member as the panel's readers see it.
+#[derive(Debug, Clone)]
+pub struct PanelEntry {
+    pub member: PanelMember,
+    pub username: Option<String>,
+    /// The bids it is recused from, each with its reasons, by bid id.
+    pub recusals: Vec<(i32, Vec<String>)>,
+}
+
+async fn entries(state: &AppState, call: &Call, only: Option<i32>) -> Result<Vec<PanelEntry>> {
+    let recused = recusal_map(state, call).await?;
+    let members: Vec<PanelMember> = store::panel::panel(&state.db, call.id)
+        .await?
+        .into_iter()
+        .filter(|m| only.is_none_or(|o| o == m.expert_id))
+        .collect();
+    let ids: Vec<i32> = members.iter().map(|m| m.expert_id).collect();
+    let names = store::users::usernames(&state.db, &ids).await?;
+    Ok(members
+        .into_iter()
+        .map(|m| PanelEntry {
+            username: names.get(&m.expert_id).cloned(),
+            recusals: recused
+                .get(&m.expert_id)
+                .map(|r| r.iter().map(|(b, why)| (*b, why.clone())).collect())
+                .unwrap_or_default(),
+            member: m,
+        })
+        .collect())
+}
+
+/// The panel's members as the log records them.
+fn members_doc(members: &[PanelMember]) -> Value {
+    if members.is_empty() {
+        return Value::Null;
+    }
+    Value::Array(
+        members
+            .iter()
+            .map(|m| {
+                serde_json::json!({
+                    "expert_id": m.expert_id,
+                    "how": m.how.as_str(),
+                    "seed": m.seed.map(|s| s.to_string()),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Experts to appoint: named by user id, and/or `draw = Some((n, seed))` drawn from the pool
+/// (a fresh seed, recorded, when none is given).
+#[derive(Debug, Clone, Default)]
+pub struct Appointment {
+    pub experts: Vec<i32>,
+    pub draw: Option<(u32, Option<u64>)>,
+}
+
+/// Appoints experts to the panel, by name or by a random draw with a recorded seed
+/// (commission; before the notice). Returns the whole panel.
+///
+/// # Errors
+/// 403 for another role, 404 for an unknown call, 409 once the panel is fixed, 422 naming each
+/// bad expert or draw.
+#[tracing::instrument(skip_all, fields(call_id = %call_id))]
+pub async fn appoint(
+    state: &AppState,
+    caller: &Caller,
+    call_id: i32,
+    a: Appointment,
+) -> Result<Vec<PanelEntry>> {
+    caller.require(&[Role::Commission])?;
+    let call = calls::find(state, call_id).await?;
+    let status = call.status_at(state.clock.now());
+    if !panel_open(status) {
+        return Err(
+            ApiError::conflict(format!("the panel is fixed once the call is {status}"))
+                .with("current_state", status),
+        );
+    }
+    let before = store::panel::panel(&state.db, call.id).await?;
+    let current: Vec<i32> = before.iter().map(|m| m.expert_id).collect();
+    let pool = store::panel::expert_pool(&state.db).await?;
+    let draw = a.draw.map(|(n, seed)| (n, seed.unwrap_or_else(new_seed)));
+    let chosen = choose(&pool, &current, &a.experts, draw).map_err(ApiError::Validation)?;
+    let mut uow = Uow::begin(state, caller).await?;
+    for c in &chosen {
+        store::panel::add_member(
+            uow.db(),
+            call.id,
+            c.expert_id,
+            c.how,
+            c.seed,
+            caller.id,
+            uow.now(),
+        )
+        .await?;
+    }
+    // Read after the writes: the panel as this unit leaves it.
+    let after = store::panel::panel(uow.db(), call.id).await?;
+    let before: Vec<PanelMember> = after
+        .iter()
+        .filter(|m| !chosen.iter().any(|c| c.expert_id == m.expert_id))
+        .cloned()
+        .collect();
+    uow.record(
+        NewEvent::new(
+            AggregateType::Panel,
+            call.id,
+            "panel",
+            Visibility::Commission,
+        )
+        .parent(AggregateType::Call, call.id)
+        .payload(
+            PatchOp::change("/members", members_doc(&before), members_doc(&after))
+                .into_iter()
+                .collect(),
+        ),
+    );
+    uow.commit().await?;
+    entries(state, &call, None).await
+}
+
+/// The panel with each member's recusals and their reasons: the commission sees all, a panel
+/// expert its own entry.
+///
+/// # Errors
+/// 404 for an unknown call, 403 for other roles.
+#[tracing::instrument(skip_all, fields(call_id = %call_id))]
+pub async fn get(state: &AppState, caller: &Caller, call_id: i32) -> Result<Vec<PanelEntry>> {
+    let call = calls::find(state, call_id).await?;
+    let only = match caller.role {
+        Role::Commission => None,
+        Role::Expert => Some(caller.id),
+        _ => {
+            return Err(ApiError::Forbidden(
+                "the panel is shown to the commission and its experts".into(),
+            ))
+        }
+    };
+    entries(state, &call, only).await
+}
+
+/// A conflict as an expert declares it: a bid, an organisation (every bid of it), or neither
+/// (every bid of the call).
+#[derive(Debug, Clone)]
+pub struct Declaration {
+    pub bid_id: Option<i32>,
+    pub organisation_id: Option<i32>,
+    pub kind: ConflictKind,
+    pub note: String,
+}
+
+/// Declares a conflict of interest (a panel expert). Returns the expert's own panel entry.
+///
+/// # Errors
+/// 403 for another role or an expert off the panel, 404 for an unknown call, 422 naming each
+/// bad field.
+#[tracing::instrument(skip_all, fields(call_id = %call_id, expert_id = %caller.id))]
+pub async fn declare_conflict(
+    state: &AppState,
+    caller: &Caller,
+    call_id: i32,
+    d: Declaration,
+) -> Result<Vec<PanelEntry>> {
+    caller.require(&[Role::Expert])?;
+    let call = calls::find(state, call_id).await?;
+    if !store::panel::panel(&state.db, call.id)
+        .await?
+        .iter()
+        .any(|m| m.expert_id == caller.id)
+    {
+        return Err(ApiError::Forbidden(
+            "you are not on this call's panel".into(),
+        ));
+    }
+    let mut errors = Vec::new();
+    if d.note.trim().is_empty() {
+        errors.push(FieldError::new("note", "must not be blank"));
+    }
+    if let Some(b) = d.bid_id {
+        if store::bids::bid(&state.db, b)
+            .await?
+            .is_none_or(|x| x.call_id != call.id)
+        {
+            errors.push(FieldError::new(
+                "bid_id",
+                format!("no bid {b} in this call"),
+            ));
+        }
+    }
+    if let Some(o) = d.organisation_id {
+        if store::organisations::by_id(&state.db, o).await?.is_none() {
+            errors.push(FieldError::new(
+                "organisation",
+                format!("no organisation {o}"),
+            ));
+        }
+    }
+    ApiError::check(errors)?;
+    let note = d.note.trim().to_owned();
+    let mut uow = Uow::begin(state, caller).await?;
+    let c = store::panel::declare(
+        uow.db(),
+        store::panel::NewConflict {
+            call_id: call.id,
+            expert_id: caller.id,
+            bid_id: d.bid_id,
+            organisation_id: d.organisation_id,
+            kind: d.kind,
+            note: note.clone(),
+        },
+        uow.now(),
+    )
+    .await?;
+    let ops = [
+        ("/id", Value::from(c.id)),
+        ("/expert_id", Value::from(c.expert_id)),
+        ("/bid_id", Value::from(c.bid_id)),
+        ("/organisation_id", Value::from(c.organisation_id)),
+        ("/kind", Value::from(c.kind.as_str())),
+        ("/note", Value::from(c.note.clone())),
+    ]
+    .into_iter()
+    .filter_map(|(p, v)| PatchOp::change(p, Value::Null, v))
+    .collect();
+    uow.record(
+        NewEvent::new(
+            AggregateType::Conflict,
+            c.id,
+            "conflict_declared",
+            Visibility::Commission,
+        )
+        .parent(AggregateType::Call, call.id)
+        .reason(Some(note))
+        .payload(ops),
+    );
+    uow.commit().await?;
+    entries(state, &call, Some(caller.id)).await
+}
+
+/// Records an expert's organisation and past employers, from which conflicts are found
+/// (commission).
+///
+/// # Errors
+/// 403 for another role, 404 for an unknown user, 422 for a user who is not an expert or an
+/// unknown organisation.
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
+pub async fn put_expert_profile(
+    state: &AppState,
+    caller: &Caller,
+    user_id: i32,
+    profile: ExpertProfile,
+) -> Result<()> {
+    caller.require(&[Role::Commission])?;
+    let role = store::panel::role_of(&state.db, user_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("user {user_id}")))?;
+    if role != Role::Expert {
+        return Err(ApiError::field(
+            "id",
+            "only an expert has an expert profile",
+        ));
+    }
+    let mut errors = Vec::new();
+    if let Some(o) = profile.organisation_id {
+        if store::organisations::by_id(&state.db, o).await?.is_none() {
+            errors.push(FieldError::new(
+                "organisation_id",
+                format!("no organisation {o}"),
+            ));
+        }
+    }
+    for (i, p) in profile.past_employers.iter().enumerate() {
+        if store::organisations::by_id(&state.db, p.organisation_id)
+            .await?
+            .is_none()
+        {
+            errors.push(FieldError::new(
+                format!("past_employers[{i}].organisation_id"),
+                format!("no organisation {}", p.organisation_id),
+            ));
+        }
+    }
+    ApiError::check(errors)?;
+    let before = store::panel::profile(&state.db, user_id).await?;
+    let doc = |p: Option<&ExpertProfile>| -> Result<Value> {
+        Ok(match p {
+            Some(p) => {
+                json_patch::strip_nulls(&serde_json::to_value(p).map_err(anyhow::Error::from)?)
+            }
+            None => Value::Object(serde_json::Map::new()),
+        })
+    };
+    let ops = json_patch::diff(&doc(before.as_ref())?, &doc(Some(&profile))?);
+    let mut uow = Uow::begin(state, caller).await?;
+    store::panel::put_profile(uow.db(), user_id, &profile, uow.now()).await?;
+    uow.record(
+        NewEvent::new(
+            AggregateType::ExpertProfile,
+            user_id,
+            if before.is_some() { "update" } else { "create" },
+            Visibility::Commission,
+        )
+        .payload(ops),
+    );
+    uow.commit().await?;
+    Ok(())
+}

@@ -3,8 +3,35 @@
 //! may be made final. Kept here so the handlers only ask.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use super::call::{notice_over, CallStatus};
+
+/// The award of a call, under notice or made: the winning bids in rank order and the
+/// commission's note. Stored with the call as it is serialised here (`{bid_ids, note}`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Award {
+    pub bid_ids: Vec<i32>,
+    pub note: String,
+}
+
+/// An objection to an award under notice, and its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Objection {
+    pub id: i32,
+    pub call_id: i32,
+    pub submitted_by: i32,
+    /// The grounds, in writing.
+    pub grounds: String,
+    /// How the commission reaches the objector.
+    pub contact: String,
+    pub submitted_at: DateTime<Utc>,
+    /// `None` until answered; upheld sends the call back to review.
+    pub upheld: Option<bool>,
+    pub answer: Option<String>,
+    pub answered_by: Option<i32>,
+    pub answered_at: Option<DateTime<Utc>>,
+}
 
 /// The panel may change until the award is proposed.
 pub fn panel_open(status: CallStatus) -> bool {

@@ -21,6 +21,7 @@ use chrono::{DateTime, Days, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::json_patch::PatchOp;
 use super::money::Money;
 use super::FieldError;
 
@@ -326,6 +327,123 @@ pub fn validate_rubric(rubric: &[Criterion]) -> Vec<FieldError> {
         ));
     }
     errors
+}
+
+/// A call as stored, decoded. Its `status` is the stored one: ask [`Call::status_at`] for the
+/// status at a moment (time-driven moves applied).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub id: i32,
+    pub round_id: i32,
+    pub list_item_id: i32,
+    pub status: CallStatus,
+    pub requirements: String,
+    pub eligibility: Eligibility,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub winners: i32,
+    pub notice_days: i32,
+    pub rubric: Vec<Criterion>,
+    pub version: i32,
+    pub created_by: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub opened_by: Option<i32>,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub notice_started_at: Option<DateTime<Utc>>,
+    pub notice_ends_at: Option<DateTime<Utc>>,
+    /// The award under notice or made.
+    pub award: Option<super::award::Award>,
+    pub finalized_at: Option<DateTime<Utc>>,
+    /// Reasons for `unsuccessful` or `cancelled`.
+    pub reasons: Option<String>,
+}
+
+impl Call {
+    /// The status at `now`: see [`effective_status`].
+    pub fn status_at(&self, now: DateTime<Utc>) -> CallStatus {
+        effective_status(self.status, self.opens_at, self.closes_at, now)
+    }
+}
+
+/// The fields a person's move of a call sets besides its status: `Some(v)` sets the field to `v`
+/// (`Some(None)` clears it), `None` leaves it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallChange {
+    pub opened_by: Option<Option<i32>>,
+    pub opened_at: Option<Option<DateTime<Utc>>>,
+    /// What the opening found; written once, never cleared.
+    pub opening_report: Option<super::bid::OpeningReport>,
+    pub notice_started_at: Option<Option<DateTime<Utc>>>,
+    pub notice_ends_at: Option<Option<DateTime<Utc>>>,
+    pub award: Option<Option<super::award::Award>>,
+    pub finalized_at: Option<Option<DateTime<Utc>>>,
+    pub reasons: Option<Option<String>>,
+}
+
+impl CallChange {
+    /// The change as patch operations on `old` (a member per changed field, with its old value).
+    ///
+    /// # Errors
+    /// A value that does not serialise (none of these fail in practice).
+    pub fn ops(&self, old: &Call) -> Result<Vec<PatchOp>, serde_json::Error> {
+        fn op<T: Serialize>(
+            out: &mut Vec<PatchOp>,
+            path: &str,
+            old: &T,
+            new: Option<&T>,
+        ) -> Result<(), serde_json::Error> {
+            if let Some(new) = new {
+                out.extend(PatchOp::change(
+                    path,
+                    serde_json::to_value(old)?,
+                    serde_json::to_value(new)?,
+                ));
+            }
+            Ok(())
+        }
+        let mut out = Vec::new();
+        op(
+            &mut out,
+            "/opened_by",
+            &old.opened_by,
+            self.opened_by.as_ref(),
+        )?;
+        op(
+            &mut out,
+            "/opened_at",
+            &old.opened_at,
+            self.opened_at.as_ref(),
+        )?;
+        // The report exists only once the bids are opened, and bids are opened once.
+        op(
+            &mut out,
+            "/opening_report",
+            &None,
+            self.opening_report.as_ref().map(Some).as_ref(),
+        )?;
+        op(
+            &mut out,
+            "/notice_started_at",
+            &old.notice_started_at,
+            self.notice_started_at.as_ref(),
+        )?;
+        op(
+            &mut out,
+            "/notice_ends_at",
+            &old.notice_ends_at,
+            self.notice_ends_at.as_ref(),
+        )?;
+        op(&mut out, "/award", &old.award, self.award.as_ref())?;
+        op(
+            &mut out,
+            "/finalized_at",
+            &old.finalized_at,
+            self.finalized_at.as_ref(),
+        )?;
+        op(&mut out, "/reasons", &old.reasons, self.reasons.as_ref())?;
+        Ok(out)
+    }
 }
 
 /// A call's eligibility rules (揭榜条件). Every rule is off unless set, so `{}` means "anyone".

@@ -3,7 +3,9 @@
 //! can decide: employment now, or within the last 3 years *(ours, after procurement practice)*.
 //! Investment, family and authorship links are known only from declarations ([`ConflictKind`]).
 
-use chrono::{Months, NaiveDate};
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -105,6 +107,64 @@ pub fn data_conflict(
         })
 }
 
+/// A conflict an expert declared on a call, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclaredConflict {
+    pub id: i32,
+    pub call_id: i32,
+    pub expert_id: i32,
+    /// The one bid it concerns, if it names one.
+    pub bid_id: Option<i32>,
+    /// The organisation it concerns (every bid of it), if it names one.
+    pub organisation_id: Option<i32>,
+    pub kind: ConflictKind,
+    pub note: String,
+    pub declared_at: DateTime<Utc>,
+}
+
+impl DeclaredConflict {
+    /// Whether it recuses its expert from the bid `bid_id` of `organisation_id`: a named bid
+    /// recuses from that bid, a named organisation from its bids, neither from every bid.
+    pub fn applies_to(&self, bid_id: i32, organisation_id: i32) -> bool {
+        match (self.bid_id, self.organisation_id) {
+            (Some(bid), _) => bid == bid_id,
+            (None, Some(org)) => org == organisation_id,
+            (None, None) => true,
+        }
+    }
+}
+
+/// For each panel member (with its profile), the bids (`(bid id, bidder organisation)`) it is
+/// recused from on `today`, each with its reasons: links found from data first, then declared
+/// ones. Members recused from nothing map to an empty set.
+pub fn recusals(
+    panel: &[(i32, ExpertProfile)],
+    bids: &[(i32, i32)],
+    declared: &[DeclaredConflict],
+    today: NaiveDate,
+) -> HashMap<i32, BTreeMap<i32, Vec<String>>> {
+    let mut out: HashMap<i32, BTreeMap<i32, Vec<String>>> = HashMap::new();
+    for (expert, profile) in panel {
+        let entry = out.entry(*expert).or_default();
+        for &(bid, organisation) in bids {
+            let mut reasons = Vec::new();
+            if let Some(r) = data_conflict(profile, organisation, today) {
+                reasons.push(format!("from data: {r}"));
+            }
+            for d in declared
+                .iter()
+                .filter(|d| d.expert_id == *expert && d.applies_to(bid, organisation))
+            {
+                reasons.push(format!("declared ({}): {}", d.kind, d.note));
+            }
+            if !reasons.is_empty() {
+                entry.insert(bid, reasons);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +258,50 @@ mod tests {
                 serde_json::Value::String(k.as_str().into())
             );
         }
+    }
+
+    #[test]
+    fn recusals_from_data_and_declarations() {
+        let declared = |id, expert, bid, org| DeclaredConflict {
+            id,
+            call_id: 1,
+            expert_id: expert,
+            bid_id: bid,
+            organisation_id: org,
+            kind: ConflictKind::Family,
+            note: "亲属".into(),
+            declared_at: DateTime::<Utc>::MIN_UTC,
+        };
+        let panel = vec![
+            (
+                1,
+                ExpertProfile {
+                    organisation_id: Some(7),
+                    past_employers: vec![],
+                },
+            ),
+            (2, ExpertProfile::default()),
+            (3, ExpertProfile::default()),
+            (4, ExpertProfile::default()),
+        ];
+        // Bids 10 (organisation 7), 11 (8), 12 (9).
+        let bids = [(10, 7), (11, 8), (12, 9)];
+        let conflicts = [
+            declared(1, 2, Some(11), None),
+            declared(2, 3, None, Some(9)),
+            declared(3, 4, None, None),
+        ];
+        let r = recusals(&panel, &bids, &conflicts, d(2024, 3, 15));
+        let bids_of = |e: i32| r[&e].keys().copied().collect::<Vec<_>>();
+        assert_eq!(bids_of(1), [10]);
+        assert_eq!(r[&1][&10], ["from data: works at the bidder"]);
+        assert_eq!(bids_of(2), [11]);
+        assert_eq!(r[&2][&11], ["declared (family): 亲属"]);
+        assert_eq!(bids_of(3), [12]);
+        assert_eq!(
+            bids_of(4),
+            [10, 11, 12],
+            "neither bid nor organisation: every bid"
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod award;
+pub mod bid;
 pub mod call;
 pub mod codes;
 pub mod completeness;

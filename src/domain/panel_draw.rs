@@ -20,6 +20,116 @@
 //! Recusals are applied to the pool before the draw, so a recused expert is never drawn and no
 //! redraw is needed.
 
+use chrono::{DateTime, Utc};
+
+use super::FieldError;
+
+/// How an expert came onto a panel.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumString, strum::IntoStaticStr, strum::Display,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum Appointed {
+    /// Named by the commission.
+    Named,
+    /// Drawn from the pool with a recorded seed.
+    Drawn,
+}
+
+impl Appointed {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// A member of a call's panel, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PanelMember {
+    pub id: i32,
+    pub call_id: i32,
+    pub expert_id: i32,
+    pub how: Appointed,
+    /// The seed of the draw that chose it.
+    pub seed: Option<u64>,
+    pub added_by: i32,
+    pub added_at: DateTime<Utc>,
+}
+
+/// An expert to add to a panel, and how it was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chosen {
+    pub expert_id: i32,
+    pub how: Appointed,
+    pub seed: Option<u64>,
+}
+
+/// Who joins a panel: the experts named (each an expert of the pool, none already on the panel)
+/// and, with `draw = Some((n, seed))`, `n` drawn with `seed` from the pool's other experts. At
+/// least one of the two must be asked for. Field names are `experts[i]`, `experts` and `draw.n`.
+///
+/// # Errors
+/// Every bad field.
+pub fn choose(
+    pool: &[i32],
+    current: &[i32],
+    named: &[i32],
+    draw_of: Option<(u32, u64)>,
+) -> Result<Vec<Chosen>, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    for (i, e) in named.iter().enumerate() {
+        if !pool.contains(e) {
+            errors.push(FieldError::new(
+                format!("experts[{i}]"),
+                format!("user {e} is not an expert"),
+            ));
+        } else if current.contains(e) {
+            errors.push(FieldError::new(
+                format!("experts[{i}]"),
+                format!("expert {e} is already on the panel"),
+            ));
+        }
+    }
+    if named.is_empty() && draw_of.is_none() {
+        errors.push(FieldError::new("experts", "name experts or ask for a draw"));
+    }
+    let mut chosen: Vec<Chosen> = named
+        .iter()
+        .map(|&expert_id| Chosen {
+            expert_id,
+            how: Appointed::Named,
+            seed: None,
+        })
+        .collect();
+    if let Some((n, seed)) = draw_of {
+        let rest: Vec<i32> = pool
+            .iter()
+            .copied()
+            .filter(|e| !current.contains(e) && !named.contains(e))
+            .collect();
+        if n == 0 || n as usize > rest.len() {
+            errors.push(FieldError::new(
+                "draw.n",
+                format!("between 1 and the {} experts available", rest.len()),
+            ));
+        } else {
+            chosen.extend(
+                draw(&rest, n as usize, seed)
+                    .into_iter()
+                    .map(|expert_id| Chosen {
+                        expert_id,
+                        how: Appointed::Drawn,
+                        seed: Some(seed),
+                    }),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(chosen)
+    } else {
+        Err(errors)
+    }
+}
+
 /// The next SplitMix64 output (step 2 of the module docs), advancing `state`.
 fn splitmix64(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -116,5 +226,25 @@ mod tests {
     #[test]
     fn seeds_are_fresh() {
         assert_ne!(new_seed(), new_seed());
+    }
+
+    #[test]
+    fn choosing_named_and_drawn_experts() {
+        let pool = [1, 2, 3, 4, 5];
+        let fields = |r: Result<Vec<Chosen>, Vec<FieldError>>| -> Vec<String> {
+            r.unwrap_err().into_iter().map(|e| e.field).collect()
+        };
+        assert_eq!(fields(choose(&pool, &[], &[], None)), ["experts"]);
+        assert_eq!(
+            fields(choose(&pool, &[2], &[9, 2], Some((9, 1)))),
+            ["experts[0]", "experts[1]", "draw.n"]
+        );
+        let chosen = choose(&pool, &[1], &[2], Some((2, 42))).unwrap();
+        assert_eq!(chosen[0].how, Appointed::Named);
+        let drawn: Vec<i32> = chosen[1..].iter().map(|c| c.expert_id).collect();
+        assert_eq!(drawn, draw(&[3, 4, 5], 2, 42));
+        assert!(chosen[1..]
+            .iter()
+            .all(|c| c.how == Appointed::Drawn && c.seed == Some(42)));
     }
 }

@@ -9,7 +9,7 @@
 //! the two-decimal text beside each is for people only and never used to rank.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -27,6 +27,10 @@ pub const TIE_RULE: &str = "higher weighted total; then the higher mean on the c
 /// From this many scores on a criterion up, the single highest and lowest are dropped: with fewer,
 /// dropping two would leave too little to average.
 pub const MIN_EXPERTS_FOR_TRIM: usize = 5;
+
+/// How a criterion's score is formed, published with every ranking.
+pub const TRIMMING_RULE: &str = "per criterion: when at least 5 experts scored the bid, the highest and the lowest score \
+are dropped and the rest averaged; otherwise all scores are averaged; the total is the rubric-weighted sum";
 
 /// An exact fraction `num / den`, always in lowest terms with `den > 0`, so that equal values have
 /// equal fields and serialise identically.
@@ -304,6 +308,92 @@ pub fn validate_sheet(rubric: &[Criterion], points: &BTreeMap<String, i64>) -> V
     errors
 }
 
+/// One line of an expert's score sheet, as stored (`[{criterion, points, comment}]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetLine {
+    pub criterion: String,
+    /// Hundredths of a point.
+    pub points: i64,
+    pub comment: String,
+}
+
+/// One expert's score sheet for one bid, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScoreSheet {
+    pub id: i32,
+    pub call_id: i32,
+    pub bid_id: i32,
+    pub expert_id: i32,
+    pub lines: Vec<SheetLine>,
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// A score as sent, its points already read as hundredths (or the reason they could not be).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScoreDraft {
+    pub criterion: String,
+    pub points: Result<i64, FieldError>,
+    pub comment: String,
+}
+
+/// Reads a sheet as sent (`scores[i]`) against the rubric: each criterion once, points readable,
+/// and [`validate_sheet`]'s rules, its fields mapped back onto the request's items. Returns the
+/// lines in rubric order.
+///
+/// # Errors
+/// Every bad field, as `scores[i].criterion`, `scores[i].points` or `scores`.
+pub fn check_sheet(
+    rubric: &[Criterion],
+    drafts: Vec<ScoreDraft>,
+) -> Result<Vec<SheetLine>, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut points = BTreeMap::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut comments: HashMap<String, String> = HashMap::new();
+    for (i, s) in drafts.into_iter().enumerate() {
+        if at.insert(s.criterion.clone(), i).is_some() {
+            errors.push(FieldError::new(
+                format!("scores[{i}].criterion"),
+                "scored twice",
+            ));
+        }
+        match s.points {
+            Ok(p) => {
+                points.insert(s.criterion.clone(), p);
+                comments.insert(s.criterion, s.comment);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    for e in validate_sheet(rubric, &points) {
+        let criterion = e.field.strip_prefix("points.").unwrap_or_default();
+        let field = match at.get(criterion) {
+            Some(i) if rubric.iter().any(|c| c.criterion == criterion) => {
+                format!("scores[{i}].points")
+            }
+            Some(i) => format!("scores[{i}].criterion"),
+            None => "scores".to_owned(),
+        };
+        errors.push(FieldError::new(
+            field,
+            format!("{criterion:?} {}", e.message),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(rubric
+        .iter()
+        .filter_map(|c| {
+            Some(SheetLine {
+                criterion: c.criterion.clone(),
+                points: *points.get(&c.criterion)?,
+                comment: comments.remove(&c.criterion).unwrap_or_default(),
+            })
+        })
+        .collect())
+}
+
 /// A bid's criterion results and total, or `None` if the arithmetic overflowed (only possible
 /// with values far outside what [`validate_sheet`] and `validate_rubric` accept).
 fn score_bid(rubric: &[Criterion], bid: &BidInput) -> Option<(Vec<CriterionResult>, Ratio, bool)> {
@@ -458,6 +548,54 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    #[test]
+    fn a_sheet_as_sent_is_read_against_the_rubric() {
+        let rubric = [crit("a", 60), crit("b", 40)];
+        let draft = |c: &str, p: i64| ScoreDraft {
+            criterion: c.into(),
+            points: Ok(p),
+            comment: format!("on {c}"),
+        };
+        let lines = check_sheet(&rubric, vec![draft("b", 20), draft("a", 50)]).unwrap();
+        assert_eq!(
+            lines
+                .iter()
+                .map(|l| (l.criterion.as_str(), l.points, l.comment.as_str()))
+                .collect::<Vec<_>>(),
+            [("a", 50, "on a"), ("b", 20, "on b")],
+            "rubric order, comments kept"
+        );
+        let fields = |drafts| -> Vec<String> {
+            check_sheet(&rubric, drafts)
+                .unwrap_err()
+                .into_iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        assert_eq!(
+            fields(vec![draft("a", 10_001), draft("b", 1)]),
+            ["scores[0].points"]
+        );
+        assert_eq!(fields(vec![draft("a", 1)]), ["scores"]);
+        assert_eq!(
+            fields(vec![draft("a", 1), draft("a", 2), draft("b", 1)]),
+            ["scores[1].criterion"]
+        );
+        assert_eq!(
+            fields(vec![draft("a", 1), draft("b", 1), draft("c", 1)]),
+            ["scores[2].criterion"]
+        );
+        let bad = ScoreDraft {
+            criterion: "a".into(),
+            points: Err(FieldError::new("scores[0].points", "bad")),
+            comment: String::new(),
+        };
+        assert_eq!(
+            fields(vec![bad, draft("b", 1)]),
+            ["scores[0].points", "scores[0].points"]
+        );
     }
 
     #[test]

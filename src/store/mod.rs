@@ -1,11 +1,15 @@
 //! Persistence: functions over `&impl ConnectionTrait`, one file per kind of object.
 
+pub mod bids;
 pub mod calls;
 pub mod events;
+pub mod objections;
 pub mod organisations;
+pub mod panel;
 pub mod proposals;
 pub mod reference;
 pub mod rounds;
+pub mod scores;
 pub mod selections;
 pub mod settings;
 pub mod users;

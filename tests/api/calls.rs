@@ -3,7 +3,7 @@
 use chrono::{Duration, TimeZone, Utc};
 use jiebang::domain::role::Role;
 use reqwest::{Method, StatusCode};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 
 use crate::helpers::*;
@@ -727,4 +727,361 @@ async fn fifty_concurrent_bidders_all_get_receipts_and_survive_a_restart() {
         stored, receipts,
         "every receipted bid is there after the restart"
     );
+}
+
+/// The history of a whole call (announce → bids → panel → opening → review → scores → award →
+/// objection → finalize) is the one hash-chained log: every step is there once, in order, with
+/// its object, visibility and status change, and the chain verifies.
+#[tokio::test]
+async fn a_whole_call_is_told_by_the_one_log() {
+    let (app, call) = with_call().await;
+    let commission = app.token(Role::Commission).to_owned();
+    let (org1, b1) = bidder(&app, "示例甲科技有限公司", 1, 2000.0).await;
+    let (_, b2) = bidder(&app, "示例乙数据有限公司", 2, 800.0).await;
+    app.clock.set(opens() + Duration::hours(1));
+    let first = bid(&app, &b1, call, content("甲方案：第一版", 900.0)).await;
+    let again = bid(&app, &b1, call, content("甲方案：第二版", 950.0)).await;
+    let bid1 = again.body["bid_id"].as_i64().unwrap();
+    let bid2 = bid(&app, &b2, call, content("乙方案", 700.0)).await.body["bid_id"]
+        .as_i64()
+        .unwrap();
+    let expert = app.token(Role::Expert).to_owned();
+    let second = app.add_user("expert-2", Role::Expert, None, None).await;
+    let users = app
+        .get("/api/v1/users?role=expert", Some(Role::Commission))
+        .await;
+    let expert_ids: Vec<i64> = users
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_i64().unwrap())
+        .collect();
+    let r = app
+        .request(
+            Method::PUT,
+            &format!("/api/v1/users/{}/expert-profile", expert_ids[1]),
+            Some(&commission),
+            Some(json!({"past_employers": [{"organisation_id": org1, "until": "2020-01-31"}]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
+    let r = app
+        .post(
+            &format!("/api/v1/calls/{call}/panel"),
+            Some(Role::Commission),
+            json!({"experts": expert_ids}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/calls/{call}/conflicts"),
+            Some(&second),
+            Some(json!({"bid_id": bid2, "kind": "investment", "note": "持有乙公司股份"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    app.clock.set(closes() + Duration::seconds(1));
+    for step in ["opening", "review"] {
+        let r = app
+            .request(
+                Method::POST,
+                &format!("/api/v1/calls/{call}/{step}"),
+                Some(&commission),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{step}: {:?}", r.body);
+    }
+    for (token, bid_id, tech) in [
+        (&expert, bid1, 50.0),
+        (&expert, bid2, 40.0),
+        (&second, bid1, 54.0),
+        (&expert, bid1, 52.0),
+    ] {
+        let r = score(&app, token, bid_id, tech, 30.0).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    }
+    let r = app
+        .post(
+            &format!("/api/v1/calls/{call}/award"),
+            Some(Role::Commission),
+            json!({"bid_ids": [bid1], "note": "拟由示例甲科技有限公司挂帅"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let o = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/calls/{call}/objections"),
+            Some(&b2),
+            Some(json!({"grounds": "评分存在错误", "contact": "023-6000-0002"})),
+        )
+        .await;
+    let oid = o.body["id"].as_i64().unwrap();
+    let r = app
+        .post(
+            &format!("/api/v1/objections/{oid}/answer"),
+            Some(Role::Commission),
+            json!({"upheld": false, "answer": "经复核，评分无误"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    app.clock.advance(Duration::days(8));
+    let r = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/calls/{call}/finalize"),
+            Some(&commission),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["status"], "awarded");
+
+    // The chain verifies, to its head.
+    let report = jiebang::app::audit::verify(&app.state.db).await.unwrap();
+    assert!(report.ok(), "{report:?}");
+    assert_eq!(report.verified, report.head_seq);
+
+    // Every step, once, in order.
+    let history = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/calls/{call}/history"),
+            Some(&commission),
+            None,
+        )
+        .await;
+    assert_eq!(history.status, StatusCode::OK);
+    let steps = history.body.as_array().unwrap();
+    let actions: Vec<&str> = steps
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "announce",
+            "bid_received",
+            "bid_replaced",
+            "bid_received",
+            "panel",
+            "conflict_declared",
+            "open_bids",
+            "start_review",
+            "scored",
+            "scored",
+            "scored",
+            "scored",
+            "award",
+            "objection",
+            "objection_answered",
+            "finalize",
+        ]
+    );
+    // The call's own steps chain their statuses; only they carry one.
+    let moves: Vec<(Option<&str>, &str)> = steps
+        .iter()
+        .filter_map(|e| Some((e["from_status"].as_str(), e["to_status"].as_str()?)))
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            (None, "announced"),
+            (Some("closed"), "opened"),
+            (Some("opened"), "under_review"),
+            (Some("under_review"), "notice"),
+            (Some("notice"), "awarded"),
+        ]
+    );
+    // The receipts are in the history with their hashes, the replaced one as the old value.
+    assert_eq!(steps[1]["bid_id"], bid1);
+    assert_eq!(steps[1]["details"]["receipt_id"], first.body["receipt_id"]);
+    assert_eq!(steps[1]["details"]["sha256"], first.body["sha256"]);
+    assert_eq!(steps[2]["details"]["receipt_id"], again.body["receipt_id"]);
+    assert_eq!(steps[3]["bid_id"], bid2);
+    assert_eq!(steps[13]["note"], "评分存在错误");
+    assert_eq!(steps[14]["details"]["upheld"], false);
+
+    // The history is exactly the log's events of the call and of what hangs under it, each of
+    // its kind of object with the visibility of its kind.
+    let rows = entity::event::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(
+                    sea_orm::Condition::all()
+                        .add(entity::event::Column::AggregateType.eq("call"))
+                        .add(entity::event::Column::AggregateId.eq(call.to_string())),
+                )
+                .add(entity::event::Column::ParentId.eq(call.to_string())),
+        )
+        .order_by_asc(entity::event::Column::Seq)
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let kinds: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|e| {
+            (
+                e.kind.as_str(),
+                e.aggregate_type.as_str(),
+                e.visibility.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(kinds.len(), actions.len());
+    for (kind, aggregate, visibility) in &kinds {
+        let expected = match *kind {
+            "bid_received" | "bid_replaced" => ("bid", "sealed"),
+            "panel" => ("panel", "commission"),
+            "conflict_declared" => ("conflict", "commission"),
+            "scored" => ("score_sheet", "commission"),
+            "objection" | "objection_answered" => ("objection", "party"),
+            _ => ("call", "public"),
+        };
+        assert_eq!((*aggregate, *visibility), expected, "{kind}");
+    }
+    assert!(rows
+        .iter()
+        .filter(|e| e.aggregate_type != "call")
+        .all(|e| e.parent_type.as_deref() == Some("call")));
+    // One sheet per expert and bid: the expert's second sheet for bid 1 is version 2 of it.
+    let sheets: Vec<(&str, i32)> = rows
+        .iter()
+        .filter(|e| e.aggregate_type == "score_sheet")
+        .map(|e| (e.aggregate_id.as_str(), e.aggregate_version))
+        .collect();
+    assert_eq!(sheets[3], (sheets[0].0, 2), "{sheets:?}");
+    // The call's versions are the events' versions.
+    let versions: Vec<i32> = rows
+        .iter()
+        .filter(|e| e.aggregate_type == "call")
+        .map(|e| e.aggregate_version)
+        .collect();
+    assert_eq!(versions, [1, 2, 3, 4, 5]);
+    assert_eq!(r.body["version"], 5);
+    // The expert profile has its own history in the log.
+    let profile = entity::event::Entity::find()
+        .filter(entity::event::Column::AggregateType.eq("expert_profile"))
+        .filter(entity::event::Column::AggregateId.eq(expert_ids[1].to_string()))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(profile.len(), 1);
+    assert_eq!(
+        (profile[0].kind.as_str(), profile[0].visibility.as_str()),
+        ("create", "commission")
+    );
+
+    // A bidder sees its own bid's steps only.
+    let own = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/calls/{call}/history"),
+            Some(&b1),
+            None,
+        )
+        .await;
+    let own: Vec<(&str, i64)> = own
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["bid_id"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(own, [("bid_received", bid1), ("bid_replaced", bid1)]);
+}
+
+/// Migration 6 drops `bid.current_receipt_id` (a bid's current receipt is its latest): going
+/// down restores the column from the receipts, going up again refuses a bid whose column names
+/// another receipt, and serves the same bids once it is fixed.
+#[tokio::test]
+async fn the_current_receipt_column_goes_and_comes_back_from_the_receipts() {
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectionTrait, Statement};
+
+    let (app, call) = with_call().await;
+    let (_, b1) = bidder(&app, "示例甲科技有限公司", 1, 2000.0).await;
+    let (_, b2) = bidder(&app, "示例乙数据有限公司", 2, 800.0).await;
+    app.clock.set(opens() + Duration::hours(1));
+    bid(&app, &b1, call, content("甲方案：第一版", 900.0)).await;
+    let latest1 = bid(&app, &b1, call, content("甲方案：第二版", 950.0)).await;
+    let latest2 = bid(&app, &b2, call, content("乙方案", 700.0)).await;
+    let before = app
+        .get(
+            &format!("/api/v1/calls/{call}/bids"),
+            Some(Role::Commission),
+        )
+        .await;
+    assert_eq!(before.body.as_array().map(Vec::len), Some(2));
+
+    let db = &app.state.db;
+    let applied = Migrator::get_applied_migrations(db).await.unwrap();
+    let at = applied
+        .iter()
+        .position(|m| m.name() == "m20261202_000006_bid_receipts")
+        .expect("migration 6 applied");
+    let down = u32::try_from(applied.len() - at).unwrap();
+    Migrator::down(db, Some(down)).await.unwrap();
+    let backend = db.get_database_backend();
+    let column = |sql: &str| Statement::from_string(backend, sql.to_owned());
+    let rows = db
+        .query_all(column("SELECT id, current_receipt_id FROM bid ORDER BY id"))
+        .await
+        .unwrap();
+    let restored: Vec<(i64, i64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                i64::from(r.try_get::<i32>("", "id").unwrap()),
+                i64::from(r.try_get::<i32>("", "current_receipt_id").unwrap()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        restored,
+        [
+            (
+                latest1.body["bid_id"].as_i64().unwrap(),
+                latest1.body["receipt_id"].as_i64().unwrap()
+            ),
+            (
+                latest2.body["bid_id"].as_i64().unwrap(),
+                latest2.body["receipt_id"].as_i64().unwrap()
+            ),
+        ]
+    );
+
+    // A bid naming an older receipt is refused, by id.
+    let bid1 = restored[0].0;
+    db.execute(column(&format!(
+        "UPDATE bid SET current_receipt_id = current_receipt_id - 1 WHERE id = {bid1}"
+    )))
+    .await
+    .unwrap();
+    let refused = Migrator::up(db, None).await.unwrap_err().to_string();
+    assert!(
+        refused.contains(&format!("bid(s) {bid1} name a current receipt")),
+        "{refused}"
+    );
+    db.execute(column(&format!(
+        "UPDATE bid SET current_receipt_id = current_receipt_id + 1 WHERE id = {bid1}"
+    )))
+    .await
+    .unwrap();
+    Migrator::up(db, None).await.unwrap();
+    assert!(db
+        .query_all(column("SELECT current_receipt_id FROM bid"))
+        .await
+        .is_err());
+    let after = app
+        .get(
+            &format!("/api/v1/calls/{call}/bids"),
+            Some(Role::Commission),
+        )
+        .await;
+    assert_eq!(after.body, before.body);
 }

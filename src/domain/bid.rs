@@ -1,0 +1,234 @@
+//! A bid (揭榜方案) and its receipts (DOMAIN.md §3, "Bids are sealed"): the content a bidder sends,
+//! the rules it must meet, and what the opening of a call checks of each receipt.
+//!
+//! The content is sealed (see [`super::sealing`]); the receipt is the bidder's proof of what it
+//! sent and when. A bid is replaceable until the call closes: each submission is a new receipt, and
+//! the bid's content is that of its latest receipt.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::money::Money;
+use super::sealing;
+use super::FieldError;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TeamMember {
+    pub name: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BidMilestone {
+    pub name: String,
+    pub due: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    pub name: String,
+    /// SHA-256 of the file, 64 hex digits (the file itself is kept by the bidder).
+    pub sha256: String,
+}
+
+/// A bid's content. Sealed: stored encrypted, readable by the bidder only until the call is opened.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BidContent {
+    pub technical_plan: String,
+    #[serde(default)]
+    pub team: Vec<TeamMember>,
+    /// The budget asked for, 万元.
+    pub budget: Money,
+    #[serde(default)]
+    pub schedule: Vec<BidMilestone>,
+    #[serde(default)]
+    pub commitments: Vec<String>,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+/// Checks a bid's content; field names are those of [`BidContent`] (`team[i].name`, …).
+pub fn validate_content(c: &BidContent) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if c.technical_plan.trim().is_empty() {
+        errors.push(FieldError::new("technical_plan", "must not be blank"));
+    }
+    for (i, m) in c.team.iter().enumerate() {
+        if m.name.trim().is_empty() {
+            errors.push(FieldError::new(
+                format!("team[{i}].name"),
+                "must not be blank",
+            ));
+        }
+    }
+    for (i, a) in c.attachments.iter().enumerate() {
+        if a.name.trim().is_empty() {
+            errors.push(FieldError::new(
+                format!("attachments[{i}].name"),
+                "must not be blank",
+            ));
+        }
+        if a.sha256.len() != 64 || !a.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            errors.push(FieldError::new(
+                format!("attachments[{i}].sha256"),
+                "must be 64 hex digits",
+            ));
+        }
+    }
+    for w in c.schedule.windows(2) {
+        if w[1].due < w[0].due {
+            errors.push(FieldError::new(
+                "schedule",
+                "milestones must be in date order",
+            ));
+            break;
+        }
+    }
+    errors
+}
+
+/// Associated data binding a sealed bid to its call and organisation.
+pub fn aad(call_id: i32, organisation_id: i32) -> Vec<u8> {
+    format!("call:{call_id}/org:{organisation_id}").into_bytes()
+}
+
+/// A bid as stored: one per organisation per call. Its content is that of its latest receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bid {
+    pub id: i32,
+    pub call_id: i32,
+    pub organisation_id: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One accepted submission of a bid: its receipt and its sealed content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub id: i32,
+    pub bid_id: i32,
+    pub call_id: i32,
+    pub organisation_id: i32,
+    pub submitted_by: i32,
+    /// Server time of receipt.
+    pub received_at: DateTime<Utc>,
+    /// SHA-256 (hex) of the canonical JSON of the content.
+    pub sha256: String,
+    /// Nonce and ChaCha20-Poly1305 ciphertext of the canonical content.
+    pub sealed: Vec<u8>,
+}
+
+/// What the opening found for one bid's current receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpeningCheck {
+    pub bid_id: i32,
+    pub receipt_id: i32,
+    pub sha256: String,
+    /// The stored content decrypts and hashes to the receipt's SHA-256.
+    pub verified: bool,
+    pub problem: Option<String>,
+}
+
+/// The record of a call's opening, stored with the call as it is serialised here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpeningReport {
+    pub opened_at: DateTime<Utc>,
+    pub opened_by: i32,
+    pub bids: usize,
+    pub verified: usize,
+    /// Every receipt, with any mismatch reported (never hidden).
+    pub checks: Vec<OpeningCheck>,
+}
+
+impl OpeningReport {
+    pub fn new(opened_at: DateTime<Utc>, opened_by: i32, checks: Vec<OpeningCheck>) -> Self {
+        Self {
+            opened_at,
+            opened_by,
+            bids: checks.len(),
+            verified: checks.iter().filter(|c| c.verified).count(),
+            checks,
+        }
+    }
+}
+
+/// Re-verifies a bid's receipt at the opening: the sealed content must open with the call's key
+/// and the bid's place (`call_id`, the bid's organisation), be JSON, and hash to the receipt's
+/// SHA-256. `None` when it does; else the problem, in words.
+pub fn check_receipt(
+    key: &[u8; 32],
+    call_id: i32,
+    organisation_id: i32,
+    receipt: &Receipt,
+) -> Option<String> {
+    match sealing::unseal(key, &aad(call_id, organisation_id), &receipt.sealed) {
+        Err(_) => Some(
+            "the stored content does not decrypt (altered, or sealed under another key)".to_owned(),
+        ),
+        Ok(plain) => match serde_json::from_slice::<serde_json::Value>(&plain) {
+            Ok(v) if sealing::content_hash(&v) == receipt.sha256 => None,
+            Ok(_) => Some("the stored content does not hash to the receipt".to_owned()),
+            Err(_) => Some("the stored content is not JSON".to_owned()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content() -> BidContent {
+        serde_json::from_value(serde_json::json!({
+            "technical_plan": "方案",
+            "budget": 900,
+            "schedule": [{"name": "a", "due": "2024-06-01"}, {"name": "b", "due": "2024-12-31"}],
+            "attachments": [{"name": "x.pdf", "sha256": "a".repeat(64)}]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn content_rules_name_each_bad_field() {
+        assert!(validate_content(&content()).is_empty());
+        let mut c = content();
+        c.technical_plan = " ".into();
+        c.attachments[0].sha256 = "xyz".into();
+        c.schedule.reverse();
+        let fields: Vec<String> = validate_content(&c).into_iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            ["technical_plan", "attachments[0].sha256", "schedule"]
+        );
+    }
+
+    #[test]
+    fn a_receipt_verifies_only_as_sealed() {
+        let key = sealing::bid_key(b"a server secret of at least 32 bytes, really", 3);
+        let value = serde_json::to_value(content()).unwrap();
+        let sealed =
+            sealing::seal(&key, &aad(3, 7), sealing::canonical_json(&value).as_bytes()).unwrap();
+        let mut r = Receipt {
+            id: 1,
+            bid_id: 1,
+            call_id: 3,
+            organisation_id: 7,
+            submitted_by: 1,
+            received_at: DateTime::<Utc>::MIN_UTC,
+            sha256: sealing::content_hash(&value),
+            sealed,
+        };
+        assert_eq!(check_receipt(&key, 3, 7, &r), None);
+        r.sha256 = "0".repeat(64);
+        assert!(check_receipt(&key, 3, 7, &r)
+            .unwrap()
+            .contains("does not hash"));
+        assert!(check_receipt(&key, 3, 8, &r)
+            .unwrap()
+            .contains("does not decrypt"));
+    }
+}

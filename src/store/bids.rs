@@ -1,0 +1,221 @@
+//! Bids and their receipts. A bid's current receipt is its latest one (the highest receipt id):
+//! no column points at it, so no row ever holds a placeholder.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::{bid, bid_receipt};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
+
+use crate::domain::bid::{Bid, Receipt};
+
+fn bid_of_model(m: bid::Model) -> Bid {
+    Bid {
+        id: m.id,
+        call_id: m.call_id,
+        organisation_id: m.organisation_id,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+fn receipt_of_model(m: bid_receipt::Model) -> Receipt {
+    Receipt {
+        id: m.id,
+        bid_id: m.bid_id,
+        call_id: m.call_id,
+        organisation_id: m.organisation_id,
+        submitted_by: m.submitted_by,
+        received_at: m.received_at,
+        sha256: m.sha256,
+        sealed: m.sealed,
+    }
+}
+
+/// # Errors
+/// Database failures.
+pub async fn bid(db: &impl ConnectionTrait, id: i32) -> Result<Option<Bid>, DbErr> {
+    Ok(bid::Entity::find_by_id(id).one(db).await?.map(bid_of_model))
+}
+
+/// A call's bids, by id.
+///
+/// # Errors
+/// Database failures.
+pub async fn bids(db: &impl ConnectionTrait, call_id: i32) -> Result<Vec<Bid>, DbErr> {
+    Ok(bid::Entity::find()
+        .filter(bid::Column::CallId.eq(call_id))
+        .order_by_asc(bid::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(bid_of_model)
+        .collect())
+}
+
+/// # Errors
+/// Database failures.
+pub async fn bid_count(db: &impl ConnectionTrait, call_id: i32) -> Result<u64, DbErr> {
+    bid::Entity::find()
+        .filter(bid::Column::CallId.eq(call_id))
+        .count(db)
+        .await
+}
+
+/// The bid of an organisation in a call.
+///
+/// # Errors
+/// Database failures.
+pub async fn bid_of(
+    db: &impl ConnectionTrait,
+    call_id: i32,
+    organisation_id: i32,
+) -> Result<Option<Bid>, DbErr> {
+    Ok(bid::Entity::find()
+        .filter(bid::Column::CallId.eq(call_id))
+        .filter(bid::Column::OrganisationId.eq(organisation_id))
+        .one(db)
+        .await?
+        .map(bid_of_model))
+}
+
+/// A bid's current receipt: its latest.
+///
+/// # Errors
+/// Database failures, and a bid without a receipt (every bid is stored with its first one).
+pub async fn current_receipt(db: &impl ConnectionTrait, bid_id: i32) -> Result<Receipt, DbErr> {
+    bid_receipt::Entity::find()
+        .filter(bid_receipt::Column::BidId.eq(bid_id))
+        .order_by_desc(bid_receipt::Column::Id)
+        .one(db)
+        .await?
+        .map(receipt_of_model)
+        .ok_or_else(|| DbErr::Custom(format!("bid {bid_id} has no receipt")))
+}
+
+/// The current receipt of every bid of a call, by bid id.
+///
+/// # Errors
+/// Database failures.
+pub async fn current_receipts(
+    db: &impl ConnectionTrait,
+    call_id: i32,
+) -> Result<HashMap<i32, Receipt>, DbErr> {
+    // Through the call's bids (ux_bid_call_org) and each bid's receipts (bid_id, id): both
+    // searches by index.
+    let of_call = Query::select()
+        .column(bid::Column::Id)
+        .from(bid::Entity)
+        .and_where(bid::Column::CallId.eq(call_id))
+        .to_owned();
+    let latest = Query::select()
+        .expr(Expr::col(bid_receipt::Column::Id).max())
+        .from(bid_receipt::Entity)
+        .and_where(bid_receipt::Column::BidId.in_subquery(of_call))
+        .group_by_col(bid_receipt::Column::BidId)
+        .to_owned();
+    Ok(bid_receipt::Entity::find()
+        .filter(bid_receipt::Column::Id.in_subquery(latest))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.bid_id, receipt_of_model(r)))
+        .collect())
+}
+
+/// Every receipt of a bid, oldest first.
+///
+/// # Errors
+/// Database failures.
+pub async fn receipts(db: &impl ConnectionTrait, bid_id: i32) -> Result<Vec<Receipt>, DbErr> {
+    Ok(bid_receipt::Entity::find()
+        .filter(bid_receipt::Column::BidId.eq(bid_id))
+        .order_by_asc(bid_receipt::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(receipt_of_model)
+        .collect())
+}
+
+/// A submission to store.
+pub struct NewReceipt {
+    pub call_id: i32,
+    pub organisation_id: i32,
+    pub submitted_by: i32,
+    pub sha256: String,
+    pub sealed: Vec<u8>,
+}
+
+/// What storing a submission did.
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    pub bid: Bid,
+    pub receipt: Receipt,
+    /// The receipt it replaces, for a bid submitted before.
+    pub replaced: Option<Receipt>,
+}
+
+/// Stores a submission: creates the organisation's bid on first submission, else adds a receipt
+/// that becomes its current one (the old receipt stays). Call it after `calls::lock_call`, which
+/// takes the write lock first.
+///
+/// # Errors
+/// Database failures (a concurrent first submission by the same organisation fails on the
+/// unique index; the caller retries).
+pub async fn submit(
+    db: &impl ConnectionTrait,
+    r: NewReceipt,
+    now: DateTime<Utc>,
+) -> Result<Submitted, DbErr> {
+    let (b, replaced) = match bid_of(db, r.call_id, r.organisation_id).await? {
+        Some(b) => {
+            let replaced = current_receipt(db, b.id).await?;
+            bid::Entity::update_many()
+                .col_expr(bid::Column::UpdatedAt, Expr::value(now))
+                .filter(bid::Column::Id.eq(b.id))
+                .exec(db)
+                .await?;
+            (
+                Bid {
+                    updated_at: now,
+                    ..b
+                },
+                Some(replaced),
+            )
+        }
+        None => {
+            let m = bid::ActiveModel {
+                call_id: Set(r.call_id),
+                organisation_id: Set(r.organisation_id),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+            (bid_of_model(m), None)
+        }
+    };
+    let receipt = bid_receipt::ActiveModel {
+        bid_id: Set(b.id),
+        call_id: Set(r.call_id),
+        organisation_id: Set(r.organisation_id),
+        submitted_by: Set(r.submitted_by),
+        received_at: Set(now),
+        sha256: Set(r.sha256),
+        sealed: Set(r.sealed),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(Submitted {
+        bid: b,
+        receipt: receipt_of_model(receipt),
+        replaced,
+    })
+}
