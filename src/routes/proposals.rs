@@ -160,35 +160,3 @@ async fn proposal_history(
     let entries = proposals::history(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(history(entries)))
 }
-
-/// Transitional, for route modules not yet moved to `app::` (removed when they are).
-pub fn actor(caller: &Caller) -> crate::store::proposals::Actor {
-    crate::store::proposals::Actor {
-        id: caller.id,
-        role: caller.role.as_str().to_owned(),
-    }
-}
-
-/// Transitional (see [`actor`]).
-pub fn status_of(p: &entity::proposal::Model) -> Result<crate::domain::proposal_state::Status> {
-    p.status
-        .parse()
-        .map_err(|e| crate::error::ApiError::Unexpected(anyhow::anyhow!("{e}")))
-}
-
-/// Transitional (see [`actor`]).
-pub fn content(
-    p: &entity::proposal::Model,
-) -> Result<(
-    crate::domain::proposal::ProposalForm,
-    crate::domain::proposal::ProposalPlan,
-)> {
-    let form = serde_json::from_value(p.form.clone()).map_err(anyhow::Error::from)?;
-    let plan = serde_json::from_value(p.plan.clone()).map_err(anyhow::Error::from)?;
-    Ok((form, plan))
-}
-
-/// Transitional (see [`actor`]).
-pub fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value> {
-    Ok(crate::store::proposals::to_stored(v)?)
-}

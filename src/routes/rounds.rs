@@ -140,10 +140,3 @@ async fn round_history(
             .collect(),
     ))
 }
-
-/// Transitional, for route modules not yet moved to `app::` (removed when they are).
-pub async fn find(state: &Data, year: i32) -> Result<entity::round::Model> {
-    crate::store::rounds::by_year(&state.db, year)
-        .await?
-        .ok_or_else(|| crate::error::ApiError::NotFound(format!("no round for {year}")))
-}
