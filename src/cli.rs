@@ -7,11 +7,12 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
 
-use crate::clock::{Clock, SystemClock};
+use crate::clock::SystemClock;
 use crate::domain::role::Role;
 use crate::settings::Settings;
 use crate::startup::Application;
-use crate::{db, store, telemetry};
+use crate::state::AppState;
+use crate::{db, telemetry};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -183,37 +184,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     line.trim_end_matches(['\r', '\n']).to_owned()
                 }
             };
-            if password.chars().count() < 12 {
-                anyhow::bail!("the password must be at least 12 characters");
-            }
-            let conn = db::connect_and_migrate(&settings.database).await?;
-            let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-            let user = store::users::create(
-                &conn,
-                store::users::NewUser {
+            let state = AppState::open(settings, Arc::new(SystemClock)).await?;
+            // The same use case and the same checks as POST /users (roles, bindings, username,
+            // password), as the system's act; refusals are sentences naming each field.
+            let user = crate::app::users::create_by_system(
+                &state,
+                crate::app::users::NewAccount {
                     username,
                     password,
                     role,
                     district_code: district,
                     organisation_id: organisation,
                 },
-                clock.now(),
             )
-            .await?;
+            .await
+            .map_err(|e| anyhow::anyhow!("the account was not created: {}", e.sentence()))?;
             println!(
                 "created user {} ({}) with id {}",
                 user.username, user.role, user.id
             );
         }
         Command::DemoData { year } => {
-            let conn = db::connect_and_migrate(&settings.database).await?;
-            store::users::bootstrap_admin(
-                &conn,
-                settings.bootstrap.admin_password.as_ref(),
-                chrono::Utc::now(),
-            )
-            .await?;
-            let report = crate::demo_load::load(&conn, year).await?;
+            let state = AppState::prepare(settings, Arc::new(SystemClock)).await?;
+            let report = crate::demo_load::load(&state, year).await?;
             println!(
                 "loaded the {} demo: {} proposals ({:?}), {} organisations, {} accounts (password {:?})",
                 report.year,

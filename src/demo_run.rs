@@ -21,7 +21,7 @@ use crate::{demo_load, store};
 /// A database that already holds the round's proposals, or any failure on the way.
 pub async fn run(settings: Settings, year: i32) -> anyhow::Result<()> {
     let state = web::Data::new(AppState::prepare(settings, Arc::new(SystemClock)).await?);
-    let report = demo_load::load(&state.db, year).await?;
+    let report = demo_load::load(&state, year).await?;
     println!(
         "Loaded {} demo proposals into the {year} round ({} organisations, {} accounts, password {:?}).",
         report.proposals,

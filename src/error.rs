@@ -133,6 +133,21 @@ impl ApiError {
         }
     }
 
+    /// The error as a sentence for a person at a terminal: the detail and every bad field, never
+    /// a database's own text (that goes to the log).
+    pub fn sentence(&self) -> String {
+        if let Self::Unexpected(e) = self {
+            tracing::error!(error = ?e, "command failed");
+            return "the command failed on the database or the system; the log says why".into();
+        }
+        let p = self.problem();
+        let mut out = p.detail;
+        for e in p.errors.unwrap_or_default() {
+            out.push_str(&format!("\n  {}: {}", e.field, e.message));
+        }
+        out
+    }
+
     pub fn problem(&self) -> Problem {
         let (slug, title) = self.kind();
         let status = self.status_code();

@@ -16,11 +16,11 @@ use crate::{db, routes, store};
 pub use crate::state::AppState;
 
 impl AppState {
-    /// Prepares the database (migrations, JWT key, first admin) and the keys.
+    /// Opens the database (migrations) and the keys, without creating any account.
     ///
     /// # Errors
     /// When the database cannot be reached or prepared.
-    pub async fn prepare(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+    pub async fn open(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let db = db::connect_and_migrate(&settings.database).await?;
         let secret = match &settings.auth.secret {
             Some(s) => s.expose_secret().as_bytes().to_vec(),
@@ -34,9 +34,6 @@ impl AppState {
             &settings.auth.audience,
             settings.auth.token_ttl_secs,
         );
-        store::users::bootstrap_admin(&db, settings.bootstrap.admin_password.as_ref(), clock.now())
-            .await
-            .context("creating the first commission account")?;
         Ok(Self {
             db,
             clock,
@@ -44,6 +41,20 @@ impl AppState {
             sealing_secret: secret,
             settings,
         })
+    }
+
+    /// [`AppState::open`], then the first commission account on an empty database.
+    ///
+    /// # Errors
+    /// When the database cannot be reached or prepared.
+    pub async fn prepare(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let state = Self::open(settings, clock).await?;
+        let password = state.settings.bootstrap.admin_password.clone();
+        crate::app::users::bootstrap_admin(&state, password.as_ref())
+            .await
+            .map_err(|e| anyhow::anyhow!(e.sentence()))
+            .context("creating the first commission account")?;
+        Ok(state)
     }
 }
 

@@ -150,9 +150,44 @@ async fn register(state: &AppState, actor: Actor, new: NewAccount) -> Result<Acc
     insert(state, actor, new).await
 }
 
+/// Creates accounts that share one password, hashed once (the demo data's accounts), as the
+/// system's act, with the same checks as [`create`] for each; an existing username is left as
+/// it is and returned.
+///
+/// # Errors
+/// As [`create`].
+#[tracing::instrument(skip_all, fields(accounts = accounts.len()))]
+pub async fn ensure_with_shared_password(
+    state: &AppState,
+    password_text: &str,
+    accounts: Vec<NewAccount>,
+) -> Result<Vec<Account>> {
+    let hash = password::hash(password_text.to_owned()).await?;
+    let mut out = Vec::with_capacity(accounts.len());
+    for mut new in accounts {
+        new.password = password_text.to_owned();
+        if let Some(existing) = store::users::by_username(&state.db, &new.username).await? {
+            out.push(store::users::decode(existing)?);
+            continue;
+        }
+        ApiError::check(validate(state, &new).await?)?;
+        out.push(insert_hashed(state, Actor::System, new, hash.clone()).await?);
+    }
+    Ok(out)
+}
+
 /// Hashes (outside the transaction: it is slow), inserts and records the event.
 async fn insert(state: &AppState, actor: Actor, new: NewAccount) -> Result<Account> {
     let hash = password::hash(new.password.clone()).await?;
+    insert_hashed(state, actor, new, hash).await
+}
+
+async fn insert_hashed(
+    state: &AppState,
+    actor: Actor,
+    new: NewAccount,
+    hash: String,
+) -> Result<Account> {
     let mut uow = Uow::begin(state, actor).await?;
     let now = uow.now();
     let account = store::users::insert(

@@ -16,6 +16,7 @@ pub struct Claims {
     pub exp: i64,
 }
 
+#[derive(Clone)]
 pub struct AuthKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,

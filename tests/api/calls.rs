@@ -12,7 +12,7 @@ use crate::helpers::*;
 /// closes 2024-03-10 17:00 (Beijing time).
 async fn with_call() -> (TestApp, i64) {
     let app = spawn_app().await;
-    jiebang::demo_load::load(&app.state.db, 2024)
+    jiebang::demo_load::load(&app.state, 2024)
         .await
         .expect("demo data");
     let run = app

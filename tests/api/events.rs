@@ -202,7 +202,7 @@ async fn first_bad(app: &TestApp) -> Option<i64> {
 #[tokio::test]
 async fn any_single_row_tampering_is_detected_and_named() {
     let app = spawn_app().await;
-    jiebang::demo_load::load(&app.state.db, 2024).await.unwrap();
+    jiebang::demo_load::load(&app.state, 2024).await.unwrap();
     let report = audit::verify(&app.state.db).await.unwrap();
     assert!(report.ok(), "{report:?}");
     let last = report.head_seq;

@@ -12,7 +12,7 @@ use crate::helpers::*;
 
 async fn with_demo() -> TestApp {
     let app = spawn_app().await;
-    jiebang::demo_load::load(&app.state.db, 2024)
+    jiebang::demo_load::load(&app.state, 2024)
         .await
         .expect("demo data loads");
     app
