@@ -7,6 +7,7 @@ mod m20261129_000002_intake;
 mod m20261129_000003_selection;
 mod m20261129_000004_calls;
 mod m20261202_000005_event_log;
+mod m20261202_000007_constraints;
 mod seed;
 
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_selection::Migration),
             Box::new(m20261129_000004_calls::Migration),
             Box::new(m20261202_000005_event_log::Migration),
+            Box::new(m20261202_000007_constraints::Migration),
         ]
     }
 }

@@ -10,5 +10,6 @@ mod helpers;
 mod openapi;
 mod proposals;
 mod reference;
+mod schema;
 mod selection;
 mod users;
