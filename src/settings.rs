@@ -165,9 +165,8 @@ impl Settings {
                 Some((read_file(source, &name)?, name))
             }
             None => {
-                let source = File::with_name(DEFAULT_FILE)
-                    .format(FileFormat::Toml)
-                    .required(false);
+                // Exactly `jiebang.toml`: the name alone would also match the `jiebang` binary.
+                let source = File::new(DEFAULT_FILE, FileFormat::Toml).required(false);
                 Some((read_file(source, DEFAULT_FILE)?, DEFAULT_FILE.to_owned()))
             }
         };
