@@ -444,6 +444,31 @@ async fn states_and_ranges_out_of_bounds_are_refused() {
             "{good}"
         );
     }
+    // Every state the domain knows is one the database admits: a new state needs a migration.
+    for status in jiebang::domain::call::CallStatus::ALL {
+        let sql = format!(
+            "UPDATE call SET status = '{}' WHERE id = {call}",
+            status.as_str()
+        );
+        assert_eq!(
+            exec(db, &sql)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}")),
+            1
+        );
+    }
+    for status in jiebang::domain::proposal_state::Status::ALL {
+        let sql = format!(
+            "UPDATE proposal SET status = '{}' WHERE id = {proposal}",
+            status.as_str()
+        );
+        assert_eq!(
+            exec(db, &sql)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}")),
+            1
+        );
+    }
 }
 
 /// The names, among `names`, that the schema declares (constraints or indexes).
