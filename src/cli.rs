@@ -151,7 +151,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!("stopped");
         }
         Command::Migrate { action } => {
-            let conn = db::connect(&settings.database).await?;
+            let conn = db::connect_for_migrations(&settings.database).await?;
             match action {
                 MigrateAction::Up => Migrator::up(&conn, None).await?,
                 MigrateAction::Down { n } => Migrator::down(&conn, Some(n)).await?,

@@ -5,7 +5,9 @@ use std::time::Duration;
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, Statement,
+};
 
 use crate::settings::DatabaseSettings;
 
@@ -15,8 +17,24 @@ use crate::settings::DatabaseSettings;
 /// # Errors
 /// When the database cannot be reached.
 pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConnection> {
+    open(settings, settings.max_connections).await
+}
+
+/// A pool of exactly one connection, for running migrations: every statement of a migration then
+/// runs on the same connection, which SQLite needs for `PRAGMA foreign_keys` (per connection, and
+/// only outside a transaction) and PostgreSQL for a session advisory lock.
+///
+/// # Errors
+/// When the database cannot be reached.
+pub async fn connect_for_migrations(
+    settings: &DatabaseSettings,
+) -> anyhow::Result<DatabaseConnection> {
+    open(settings, 1).await
+}
+
+async fn open(settings: &DatabaseSettings, connections: u32) -> anyhow::Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(settings.url.clone());
-    opts.max_connections(settings.max_connections)
+    opts.max_connections(connections)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false)
@@ -31,18 +49,49 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConn
         .with_context(|| format!("connecting to the database at {}", redact(&settings.url)))
 }
 
-/// Connects and brings the schema up to date.
+/// The key of the PostgreSQL session advisory lock held while migrating ("jiebang" in ASCII), so
+/// that several instances starting together migrate once: the others wait, then find nothing
+/// pending.
+const MIGRATION_LOCK: i64 = 0x006a_6965_6261_6e67;
+
+/// Brings the schema up to date over a connection of its own (closed afterwards), then opens the
+/// pool. On PostgreSQL the migration holds a session advisory lock.
 ///
 /// # Errors
 /// When the database cannot be reached or a migration fails.
 pub async fn connect_and_migrate(
     settings: &DatabaseSettings,
 ) -> anyhow::Result<DatabaseConnection> {
-    let db = connect(settings).await?;
-    Migrator::up(&db, None)
-        .await
-        .context("running migrations")?;
-    Ok(db)
+    let single = connect_for_migrations(settings).await?;
+    let migrated = migrate_locked(&single).await;
+    let closed = single.close().await;
+    migrated?;
+    closed.context("closing the migration connection")?;
+    connect(settings).await
+}
+
+async fn migrate_locked(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let pg = db.get_database_backend() == DatabaseBackend::Postgres;
+    let lock = |f: &str| {
+        Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            format!("SELECT {f}($1)"),
+            [MIGRATION_LOCK.into()],
+        )
+    };
+    if pg {
+        db.execute(lock("pg_advisory_lock"))
+            .await
+            .context("taking the migration lock")?;
+    }
+    let migrated = Migrator::up(db, None).await.context("running migrations");
+    if pg {
+        let unlocked = db.execute(lock("pg_advisory_unlock")).await;
+        migrated?;
+        unlocked.context("releasing the migration lock")?;
+        return Ok(());
+    }
+    migrated
 }
 
 /// The URL without its password, for logs and errors.

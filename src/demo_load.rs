@@ -15,7 +15,7 @@ use crate::app::users::NewAccount;
 use crate::app::{organisations, proposals, reference, rounds, users};
 use crate::auth::Caller;
 use crate::clock::ManualClock;
-use crate::demo::{demo_set, DemoFate, DemoOwner};
+use crate::demo::{try_demo_set, DemoFate, DemoOwner};
 use crate::domain::money::Money;
 use crate::domain::proposal_state::Status;
 use crate::domain::role::Role;
@@ -64,7 +64,7 @@ fn caller_of(a: &users::Account) -> Caller {
 /// # Errors
 /// A round with proposals, no commission account, or any use case refusing a step.
 pub async fn load(state: &AppState, year: i32) -> anyhow::Result<DemoReport> {
-    let set = demo_set();
+    let set = try_demo_set()?;
     let last_of_february = chrono::NaiveDate::from_ymd_opt(year, 3, 1)
         .and_then(|d| d.pred_opt())
         .context("year out of range")?;
@@ -144,7 +144,7 @@ pub async fn load(state: &AppState, year: i32) -> anyhow::Result<DemoReport> {
                 .id
             }
         };
-        org_ids.insert(o.key.to_string(), id);
+        org_ids.insert(o.key, id);
     }
 
     // Accounts: one applicant per organisation, one officer per district that files.
@@ -155,7 +155,7 @@ pub async fn load(state: &AppState, year: i32) -> anyhow::Result<DemoReport> {
             password: String::new(),
             role: Role::Applicant,
             district_code: None,
-            organisation_id: org_ids.get(&o.key.to_string()).copied(),
+            organisation_id: org_ids.get(&o.key).copied(),
         });
     }
     let mut districts: Vec<String> = set
@@ -245,10 +245,8 @@ pub async fn load(state: &AppState, year: i32) -> anyhow::Result<DemoReport> {
         let after = match step {
             Step::Create => {
                 let mut form = p.form.clone();
-                form.builder_organisation_id = p
-                    .builder_key
-                    .as_ref()
-                    .and_then(|k| org_ids.get(&k.to_string()).copied());
+                form.builder_organisation_id =
+                    p.builder_key.as_ref().and_then(|k| org_ids.get(k).copied());
                 proposals::create(&demo, &owner, year, form, p.plan.clone()).await
             }
             Step::Submit => {

@@ -1,15 +1,27 @@
 //! Layered settings: defaults → optional config file → `JIEBANG__…` environment variables.
 //!
-//! Every value is read as text and parsed here, so that a bad value stops start-up with a message
-//! naming the environment variable that would set it.
+//! The layers deserialize straight into the typed structs below. Start-up stops with a message
+//! naming the variable (or the file key) when a value does not parse or is out of range, and when
+//! a name is not a setting at all: a misspelt `JIEBANG__SERVER__ADRR` would otherwise be ignored
+//! silently and the server would listen where nobody expects. `jiebang.example.toml` at the
+//! repository root lists every setting with its default.
 
+use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::path::Path;
 
-use secrecy::SecretString;
+use config::{Config, ConfigError, Environment, File, FileFormat};
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-#[derive(Debug, Clone)]
+const PREFIX: &str = "JIEBANG__";
+const SEPARATOR: &str = "__";
+/// The config file read from the working directory when `--config` is not given.
+const DEFAULT_FILE: &str = "jiebang.toml";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
@@ -18,23 +30,47 @@ pub struct Settings {
     pub log: LogSettings,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ServerSettings {
     pub addr: SocketAddr,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
     /// Seconds in-flight requests get to finish on SIGINT/SIGTERM.
     pub shutdown_timeout: u64,
+    /// HTTP worker threads; the CPU count when unset.
     pub workers: Option<usize>,
 }
 
-#[derive(Debug, Clone)]
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            body_limit: 1024 * 1024,
+            shutdown_timeout: 30,
+            workers: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct DatabaseSettings {
     pub url: String,
     pub max_connections: u32,
 }
 
-#[derive(Debug, Clone)]
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: "sqlite://jiebang.db?mode=rwc".into(),
+            max_connections: 10,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct AuthSettings {
     /// The JWT signing key; generated and kept in the database when unset.
     pub secret: Option<SecretString>,
@@ -43,292 +79,632 @@ pub struct AuthSettings {
     pub audience: String,
 }
 
-#[derive(Debug, Clone)]
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            secret: None,
+            token_ttl_secs: 3600,
+            issuer: "jiebang".into(),
+            audience: "jiebang-api".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct BootstrapSettings {
     pub admin_password: Option<SecretString>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
 pub enum LogFormat {
+    #[default]
     Pretty,
     Json,
 }
 
-#[derive(Debug, Clone)]
+impl TryFrom<String> for LogFormat {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        match s.trim() {
+            "pretty" => Ok(Self::Pretty),
+            "json" => Ok(Self::Json),
+            other => Err(format!("{other:?} is not one of pretty, json")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct LogSettings {
     pub format: LogFormat,
     pub level: String,
 }
 
-impl Default for Settings {
+impl Default for LogSettings {
     fn default() -> Self {
         Self {
-            server: ServerSettings {
-                addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
-                body_limit: 1024 * 1024,
-                shutdown_timeout: 30,
-                workers: None,
-            },
-            database: DatabaseSettings {
-                url: "sqlite://jiebang.db?mode=rwc".into(),
-                max_connections: 10,
-            },
-            auth: AuthSettings {
-                secret: None,
-                token_ttl_secs: 3600,
-                issuer: "jiebang".into(),
-                audience: "jiebang-api".into(),
-            },
-            bootstrap: BootstrapSettings {
-                admin_password: None,
-            },
-            log: LogSettings {
-                format: LogFormat::Pretty,
-                level: "info".into(),
-            },
+            format: LogFormat::Pretty,
+            level: "info".into(),
         }
     }
 }
 
-/// The raw, textual layer; each field is parsed by [`Settings::load`].
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Raw {
-    server: RawServer,
-    database: RawDatabase,
-    auth: RawAuth,
-    bootstrap: RawBootstrap,
-    log: RawLog,
-}
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct RawServer {
-    addr: Option<String>,
-    body_limit: Option<String>,
-    shutdown_timeout: Option<String>,
-    workers: Option<String>,
-}
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct RawDatabase {
-    url: Option<String>,
-    max_connections: Option<String>,
-}
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct RawAuth {
-    secret: Option<String>,
-    token_ttl_secs: Option<String>,
-    issuer: Option<String>,
-    audience: Option<String>,
-}
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct RawBootstrap {
-    admin_password: Option<String>,
-}
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct RawLog {
-    format: Option<String>,
-    level: Option<String>,
-}
-
-/// A setting that could not be used, named by its environment variable.
+/// Why the settings could not be used. Messages never contain a secret's value.
 #[derive(Debug, thiserror::Error)]
-#[error("setting {var}: {message}")]
-pub struct SettingsError {
-    pub var: String,
-    pub message: String,
-}
-
-fn bad(key: &str, message: impl Into<String>) -> SettingsError {
-    SettingsError {
-        var: format!("JIEBANG__{}", key.replace('.', "__").to_ascii_uppercase()),
-        message: message.into(),
-    }
-}
-
-fn parse<T: std::str::FromStr>(
-    key: &str,
-    value: Option<String>,
-    default: T,
-) -> Result<T, SettingsError>
-where
-    T::Err: std::fmt::Display,
-{
-    match value {
-        None => Ok(default),
-        Some(v) => v
-            .trim()
-            .parse()
-            .map_err(|e| bad(key, format!("{v:?} is not valid: {e}"))),
-    }
-}
-
-fn secret(
-    key: &str,
-    value: Option<String>,
-    min_len: usize,
-) -> Result<Option<SecretString>, SettingsError> {
-    match value {
-        None => Ok(None),
-        Some(v) if v.chars().count() < min_len => {
-            Err(bad(key, format!("must be at least {min_len} characters")))
-        }
-        Some(v) => Ok(Some(SecretString::from(v))),
-    }
+pub enum SettingsError {
+    /// A value that does not parse or is out of range; `var` is the environment variable that set
+    /// it, or the key and file it came from.
+    #[error("{var}: {message}")]
+    Invalid { var: String, message: String },
+    /// A name under `JIEBANG__` or a key in the config file that is not a setting.
+    #[error("unknown setting {name}{}", suggestion.as_ref().map(|s| format!(" (did you mean {s}?)")).unwrap_or_default())]
+    Unknown {
+        name: String,
+        suggestion: Option<String>,
+    },
+    /// The config file cannot be read or is not TOML.
+    #[error("config file {file}: {message}")]
+    File { file: String, message: String },
 }
 
 impl Settings {
-    /// Reads the optional config file (TOML) and then the environment.
+    /// Reads the config file (`config_file`, else `./jiebang.toml` when present) and then the
+    /// `JIEBANG__…` environment variables.
     ///
     /// # Errors
-    /// A file that cannot be read, or any value that does not parse; the message names the variable.
+    /// A file that cannot be read, an unknown setting, or a value that does not parse or is out of
+    /// range; the message names the variable or the file key.
     pub fn load(config_file: Option<&Path>) -> Result<Self, SettingsError> {
-        let mut builder = config::Config::builder();
-        if let Some(path) = config_file {
-            builder = builder.add_source(config::File::from(path).required(true));
-        } else {
-            builder = builder.add_source(config::File::with_name("jiebang").required(false));
+        let file = match config_file {
+            Some(path) => {
+                let name = path.display().to_string();
+                let source = File::from(path).format(FileFormat::Toml).required(true);
+                Some((read_file(source, &name)?, name))
+            }
+            None => {
+                // Exactly `jiebang.toml`: the name alone would also match the `jiebang` binary.
+                let source = File::new(DEFAULT_FILE, FileFormat::Toml).required(false);
+                Some((read_file(source, DEFAULT_FILE)?, DEFAULT_FILE.to_owned()))
+            }
+        };
+        let env = jiebang_vars(std::env::vars_os())?;
+        Self::from_layers(file, env)
+    }
+
+    /// The layers merged and checked; `file` is the parsed config file and its name for messages,
+    /// `env` the `JIEBANG__…` variables by their names as given.
+    fn from_layers(
+        file: Option<(Config, String)>,
+        env: BTreeMap<String, String>,
+    ) -> Result<Self, SettingsError> {
+        let names = Names {
+            env: env.keys().map(|k| (key_of_var(k), k.clone())).collect(),
+            file: file.as_ref().map(|(_, name)| name.clone()),
+        };
+        for var in env.keys() {
+            check_var(var)?;
+        }
+        let mut builder = Config::builder();
+        if let Some((config, name)) = file {
+            check_file_keys(&config, &name)?;
+            builder = builder.add_source(config);
         }
         let config = builder
             .add_source(
-                config::Environment::with_prefix("JIEBANG")
-                    .prefix_separator("__")
-                    .separator("__")
-                    .try_parsing(false),
+                Environment::with_prefix("JIEBANG")
+                    .prefix_separator(SEPARATOR)
+                    .separator(SEPARATOR)
+                    .try_parsing(false)
+                    .source(Some(env.into_iter().collect())),
             )
             .build()
-            .map_err(|e| SettingsError {
-                var: "config file".into(),
+            .map_err(|e| SettingsError::File {
+                file: names.file.clone().unwrap_or_default(),
                 message: e.to_string(),
             })?;
-        let raw: Raw = config.try_deserialize().map_err(|e| SettingsError {
-            var: "JIEBANG__…".into(),
-            message: e.to_string(),
+        let settings: Settings = serde_path_to_error::deserialize(config).map_err(|e| {
+            let key = e.path().to_string();
+            names.invalid(&key, without_key(e.inner()))
         })?;
-        Self::from_raw(raw)
+        settings.check(&names)?;
+        Ok(settings)
     }
 
-    fn from_raw(raw: Raw) -> Result<Self, SettingsError> {
-        let d = Settings::default();
-        let format = match raw.log.format.as_deref().map(str::trim) {
-            None | Some("pretty") => LogFormat::Pretty,
-            Some("json") => LogFormat::Json,
-            Some(other) => {
-                return Err(bad(
-                    "log.format",
-                    format!("{other:?} is not one of pretty, json"),
-                ))
-            }
-        };
-        let url = raw.database.url.unwrap_or(d.database.url);
+    /// The rules a value's type cannot express.
+    fn check(&self, names: &Names) -> Result<(), SettingsError> {
+        let url = &self.database.url;
         if !(url.starts_with("sqlite:")
             || url.starts_with("postgres://")
             || url.starts_with("postgresql://"))
         {
-            return Err(bad(
+            return Err(names.invalid(
                 "database.url",
                 "must start with sqlite:, postgres:// or postgresql://",
             ));
         }
-        let body_limit: usize = parse(
-            "server.body_limit",
-            raw.server.body_limit,
-            d.server.body_limit,
-        )?;
-        if body_limit < 1024 {
-            return Err(bad("server.body_limit", "must be at least 1024 bytes"));
+        if self.database.max_connections == 0 {
+            return Err(names.invalid("database.max_connections", "must be at least 1"));
         }
-        let ttl: u64 = parse(
-            "auth.token_ttl_secs",
-            raw.auth.token_ttl_secs,
-            d.auth.token_ttl_secs,
-        )?;
-        if !(60..=86_400).contains(&ttl) {
-            return Err(bad("auth.token_ttl_secs", "must be between 60 and 86400"));
+        if self.server.body_limit < 1024 {
+            return Err(names.invalid("server.body_limit", "must be at least 1024 bytes"));
         }
-        let max_connections: u32 =
-            parse("database.max_connections", raw.database.max_connections, 10)?;
-        if max_connections == 0 {
-            return Err(bad("database.max_connections", "must be at least 1"));
+        if self.server.workers == Some(0) {
+            return Err(names.invalid("server.workers", "must be at least 1"));
         }
-        Ok(Self {
-            server: ServerSettings {
-                addr: parse("server.addr", raw.server.addr, d.server.addr)?,
-                body_limit,
-                shutdown_timeout: parse(
-                    "server.shutdown_timeout",
-                    raw.server.shutdown_timeout,
-                    30,
-                )?,
-                workers: match raw.server.workers {
-                    None => None,
-                    v => Some(parse("server.workers", v, 1usize)?),
-                },
-            },
-            database: DatabaseSettings {
-                url,
-                max_connections,
-            },
-            auth: AuthSettings {
-                secret: secret("auth.secret", raw.auth.secret, 32)?,
-                token_ttl_secs: ttl,
-                issuer: raw.auth.issuer.unwrap_or(d.auth.issuer),
-                audience: raw.auth.audience.unwrap_or(d.auth.audience),
-            },
-            bootstrap: BootstrapSettings {
-                admin_password: secret(
-                    "bootstrap.admin_password",
-                    raw.bootstrap.admin_password,
-                    12,
-                )?,
-            },
-            log: LogSettings {
-                format,
-                level: raw.log.level.unwrap_or(d.log.level),
-            },
-        })
+        if !(60..=86_400).contains(&self.auth.token_ttl_secs) {
+            return Err(names.invalid("auth.token_ttl_secs", "must be between 60 and 86400"));
+        }
+        min_len(names, "auth.secret", self.auth.secret.as_ref(), 32)?;
+        min_len(
+            names,
+            "bootstrap.admin_password",
+            self.bootstrap.admin_password.as_ref(),
+            12,
+        )
     }
+}
+
+fn min_len(
+    names: &Names,
+    key: &str,
+    secret: Option<&SecretString>,
+    min: usize,
+) -> Result<(), SettingsError> {
+    match secret {
+        Some(s) if s.expose_secret().chars().count() < min => {
+            Err(names.invalid(key, format!("must be at least {min} characters")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Where each setting came from, so that a message names what the operator wrote.
+struct Names {
+    /// Dotted key (`server.addr`) → the environment variable that set it, as spelt.
+    env: BTreeMap<String, String>,
+    file: Option<String>,
+}
+
+impl Names {
+    fn invalid(&self, key: &str, message: impl Into<String>) -> SettingsError {
+        let var = match (self.env.get(key), &self.file) {
+            (Some(var), _) => var.clone(),
+            (None, Some(file)) => format!("{key} in {file} (or {})", var_of_key(key)),
+            (None, None) => var_of_key(key),
+        };
+        SettingsError::Invalid {
+            var,
+            message: message.into(),
+        }
+    }
+}
+
+/// `server.addr` → `JIEBANG__SERVER__ADDR`.
+fn var_of_key(key: &str) -> String {
+    format!(
+        "{PREFIX}{}",
+        key.replace('.', SEPARATOR).to_ascii_uppercase()
+    )
+}
+
+/// `JIEBANG__SERVER__ADDR` → `server.addr` (case-insensitive, as the `config` crate reads them).
+fn key_of_var(var: &str) -> String {
+    var.get(PREFIX.len()..)
+        .unwrap_or_default()
+        .to_lowercase()
+        .replace(SEPARATOR, ".")
+}
+
+/// The error's own text, without the key `config` appends: the caller names the variable.
+fn without_key(e: &ConfigError) -> String {
+    match e {
+        ConfigError::At { error, .. } => without_key(error),
+        ConfigError::Type {
+            unexpected,
+            expected,
+            ..
+        } => format!("invalid type: {unexpected}, expected {expected}"),
+        other => other.to_string(),
+    }
+}
+
+/// The `JIEBANG__…` variables of the process environment (any case).
+fn jiebang_vars(
+    vars: impl Iterator<Item = (OsString, OsString)>,
+) -> Result<BTreeMap<String, String>, SettingsError> {
+    let mut out = BTreeMap::new();
+    for (name, value) in vars {
+        let Some(name) = name.to_str() else { continue };
+        if !name.to_ascii_uppercase().starts_with(PREFIX) {
+            continue;
+        }
+        let value = value.into_string().map_err(|_| SettingsError::Invalid {
+            var: name.to_owned(),
+            message: "is not valid UTF-8".into(),
+        })?;
+        out.insert(name.to_owned(), value);
+    }
+    Ok(out)
+}
+
+fn read_file<T>(source: File<T, FileFormat>, name: &str) -> Result<Config, SettingsError>
+where
+    File<T, FileFormat>: config::Source + Send + Sync + 'static,
+{
+    Config::builder()
+        .add_source(source)
+        .build()
+        .map_err(|e| SettingsError::File {
+            file: name.to_owned(),
+            message: e.to_string(),
+        })
+}
+
+/// Every setting as `(section, key)`, read from the structs' derived `Deserialize`, so the list
+/// cannot drift from the fields.
+fn known() -> Vec<(&'static str, &'static str)> {
+    let sections: [(&str, &[&str]); 5] = [
+        ("server", fields_of::<ServerSettings>()),
+        ("database", fields_of::<DatabaseSettings>()),
+        ("auth", fields_of::<AuthSettings>()),
+        ("bootstrap", fields_of::<BootstrapSettings>()),
+        ("log", fields_of::<LogSettings>()),
+    ];
+    sections
+        .into_iter()
+        .flat_map(|(section, keys)| keys.iter().map(move |k| (section, *k)))
+        .collect()
+}
+
+/// Refuses a `JIEBANG__…` variable that names no setting.
+fn check_var(var: &str) -> Result<(), SettingsError> {
+    let key = key_of_var(var);
+    let known = known();
+    if known.iter().any(|(s, k)| format!("{s}.{k}") == key) {
+        return Ok(());
+    }
+    Err(SettingsError::Unknown {
+        name: var.to_owned(),
+        suggestion: nearest(&key, known.iter().map(|(s, k)| format!("{s}.{k}")))
+            .map(|k| var_of_key(&k)),
+    })
+}
+
+/// Refuses a section or key in the config file that names no setting.
+fn check_file_keys(config: &Config, file: &str) -> Result<(), SettingsError> {
+    let known = known();
+    let table = config::Source::collect(config).map_err(|e| SettingsError::File {
+        file: file.to_owned(),
+        message: e.to_string(),
+    })?;
+    for (section, value) in table {
+        if !known.iter().any(|(s, _)| *s == section) {
+            let is_table = value.into_table().is_ok();
+            let sections = known.iter().map(|(s, _)| (*s).to_owned());
+            return Err(SettingsError::Unknown {
+                name: if is_table {
+                    format!("[{section}] in {file}")
+                } else {
+                    format!("{section} in {file}")
+                },
+                suggestion: nearest(&section, sections).map(|s| format!("[{s}]")),
+            });
+        }
+        // A section that is not a table is a type error, reported by the deserialization.
+        let Ok(keys) = value.into_table() else {
+            continue;
+        };
+        for key in keys.keys() {
+            let dotted = format!("{section}.{key}");
+            if !known.iter().any(|(s, k)| *s == section && k == key) {
+                return Err(SettingsError::Unknown {
+                    name: format!("{dotted} in {file}"),
+                    suggestion: nearest(&dotted, known.iter().map(|(s, k)| format!("{s}.{k}"))),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The candidate closest to `name`, if it is close enough to be a typo.
+fn nearest(name: &str, candidates: impl IntoIterator<Item = String>) -> Option<String> {
+    candidates
+        .into_iter()
+        .map(|candidate| (edit_distance(name, &candidate), candidate))
+        .filter(|(d, _)| *d <= 3)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// The field names the derived `Deserialize` of struct `T` expects (what `deny_unknown_fields`
+/// accepts), obtained by asking it to deserialize from a probe that records them.
+fn fields_of<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{self, Visitor};
+
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> de::Deserializer<'de> for Probe<'_> {
+        type Error = de::value::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(de::Error::custom("probed"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+
+    let mut fields: &'static [&'static str] = &[];
+    let _probed = T::deserialize(Probe(&mut fields));
+    fields
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn bad_address_names_the_variable() {
-        let raw = Raw {
-            server: RawServer {
-                addr: Some("nowhere".into()),
-                ..Default::default()
-            },
-            ..Default::default()
-        };
-        let err = Settings::from_raw(raw).unwrap_err();
-        assert_eq!(err.var, "JIEBANG__SERVER__ADDR");
+    fn env(vars: &[(&str, &str)]) -> BTreeMap<String, String> {
+        vars.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
-    #[test]
-    fn short_secret_is_refused() {
-        let raw = Raw {
-            auth: RawAuth {
-                secret: Some("short".into()),
-                ..Default::default()
-            },
-            ..Default::default()
-        };
-        assert_eq!(
-            Settings::from_raw(raw).unwrap_err().var,
-            "JIEBANG__AUTH__SECRET"
-        );
+    fn toml(text: &str) -> Option<(Config, String)> {
+        let config = read_file(File::from_str(text, FileFormat::Toml), "test.toml")
+            .expect("the test's TOML parses");
+        Some((config, "test.toml".to_owned()))
+    }
+
+    fn example() -> Option<(Config, String)> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("jiebang.example.toml");
+        let source = File::from(path.as_path()).format(FileFormat::Toml);
+        let config = read_file(source, "jiebang.example.toml").expect("the example file parses");
+        Some((config, "jiebang.example.toml".to_owned()))
+    }
+
+    fn invalid_var(err: SettingsError) -> String {
+        match err {
+            SettingsError::Invalid { var, .. } => var,
+            other => panic!("expected an invalid value, got {other}"),
+        }
     }
 
     #[test]
     fn defaults_hold() {
-        let s = Settings::from_raw(Raw::default()).unwrap();
+        let s = Settings::from_layers(None, BTreeMap::new()).unwrap();
         assert_eq!(s.server.addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.server.body_limit, 1024 * 1024);
+        assert_eq!(s.server.shutdown_timeout, 30);
+        assert_eq!(s.server.workers, None);
         assert_eq!(s.database.url, "sqlite://jiebang.db?mode=rwc");
+        assert_eq!(s.database.max_connections, 10);
+        assert!(s.auth.secret.is_none());
+        assert_eq!(s.auth.token_ttl_secs, 3600);
+        assert_eq!(s.auth.issuer, "jiebang");
+        assert_eq!(s.auth.audience, "jiebang-api");
+        assert!(s.bootstrap.admin_password.is_none());
+        assert_eq!(s.log.format, LogFormat::Pretty);
+        assert_eq!(s.log.level, "info");
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let s = Settings::from_layers(
+            toml("[server]\naddr = \"0.0.0.0:9000\"\nworkers = 2\n[log]\nformat = \"json\"\n"),
+            env(&[
+                ("JIEBANG__SERVER__ADDR", "127.0.0.1:7000"),
+                ("JIEBANG__DATABASE__MAX_CONNECTIONS", "3"),
+                ("jiebang__log__level", "debug"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.server.addr.to_string(), "127.0.0.1:7000");
+        assert_eq!(s.server.workers, Some(2));
+        assert_eq!(s.database.max_connections, 3);
+        assert_eq!(s.log.format, LogFormat::Json);
+        assert_eq!(s.log.level, "debug");
+    }
+
+    #[test]
+    fn a_bad_value_names_the_variable() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("JIEBANG__SERVER__ADDR", "nowhere", "invalid socket address"),
+            ("JIEBANG__SERVER__BODY_LIMIT", "lots", "expected an integer"),
+            ("JIEBANG__SERVER__BODY_LIMIT", "100", "at least 1024"),
+            ("JIEBANG__SERVER__WORKERS", "0", "at least 1"),
+            ("JIEBANG__DATABASE__URL", "mysql://x", "must start with"),
+            ("JIEBANG__DATABASE__MAX_CONNECTIONS", "-1", "expected"),
+            ("JIEBANG__AUTH__TOKEN_TTL_SECS", "5", "between 60 and 86400"),
+            ("JIEBANG__LOG__FORMAT", "xml", "is not one of pretty, json"),
+        ];
+        for (var, value, message) in cases {
+            let err = Settings::from_layers(None, env(&[(var, value)])).unwrap_err();
+            let text = err.to_string();
+            assert!(
+                text.starts_with(&format!("{var}: ")) && text.contains(message),
+                "{var}={value}: got {text:?}"
+            );
+            assert_eq!(invalid_var(err), *var, "{var}={value}");
+        }
+    }
+
+    #[test]
+    fn a_bad_value_in_the_file_names_the_key_and_the_file() {
+        let err = Settings::from_layers(toml("[server]\naddr = \"nowhere\"\n"), BTreeMap::new())
+            .unwrap_err();
+        assert_eq!(
+            invalid_var(err),
+            "server.addr in test.toml (or JIEBANG__SERVER__ADDR)"
+        );
+    }
+
+    #[test]
+    fn secrets_are_checked_and_never_printed() {
+        let short = "tiny-secret-value";
+        let err =
+            Settings::from_layers(None, env(&[("JIEBANG__AUTH__SECRET", short)])).unwrap_err();
+        assert!(!err.to_string().contains(short), "{err}");
+        assert_eq!(invalid_var(err), "JIEBANG__AUTH__SECRET");
+        let err = Settings::from_layers(
+            None,
+            env(&[("JIEBANG__BOOTSTRAP__ADMIN_PASSWORD", "short")]),
+        )
+        .unwrap_err();
+        assert_eq!(invalid_var(err), "JIEBANG__BOOTSTRAP__ADMIN_PASSWORD");
+
+        let secret = "a-secret-of-at-least-thirty-two-characters";
+        let password = "a-long-admin-password";
+        let s = Settings::from_layers(
+            None,
+            env(&[
+                ("JIEBANG__AUTH__SECRET", secret),
+                ("JIEBANG__BOOTSTRAP__ADMIN_PASSWORD", password),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.auth.secret.as_ref().unwrap().expose_secret(), secret);
+        let printed = format!("{s:?}");
+        assert!(
+            !printed.contains(secret) && !printed.contains(password),
+            "{printed}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_variable_is_refused_by_name() {
+        let err = Settings::from_layers(None, env(&[("JIEBANG__SERVER__ADRR", "127.0.0.1:1")]))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown setting JIEBANG__SERVER__ADRR (did you mean JIEBANG__SERVER__ADDR?)"
+        );
+        for var in [
+            "JIEBANG__NOPE",
+            "JIEBANG__SERVER",
+            "JIEBANG__SERVER__ADDR__PORT",
+            "JIEBANG__X__Y",
+        ] {
+            match Settings::from_layers(None, env(&[(var, "1")])).unwrap_err() {
+                SettingsError::Unknown { name, .. } => assert_eq!(name, var),
+                other => panic!("{var}: {other}"),
+            }
+        }
+    }
+
+    #[test]
+    fn an_unknown_file_key_is_refused_by_name() {
+        let err =
+            Settings::from_layers(toml("[server]\nadrr = \"127.0.0.1:1\"\n"), BTreeMap::new())
+                .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown setting server.adrr in test.toml (did you mean server.addr?)"
+        );
+        let err = Settings::from_layers(toml("[servr]\naddr = \"127.0.0.1:1\"\n"), BTreeMap::new())
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown setting [servr] in test.toml (did you mean [server]?)"
+        );
+        let err =
+            Settings::from_layers(toml("addr = \"127.0.0.1:1\"\n"), BTreeMap::new()).unwrap_err();
+        assert!(
+            matches!(&err, SettingsError::Unknown { name, .. } if name == "addr in test.toml"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_example_file_loads_and_lists_every_setting_with_its_default() {
+        let s = Settings::from_layers(example(), BTreeMap::new()).unwrap();
+        let d = Settings::default();
+        assert_eq!(s.server.addr, d.server.addr);
+        assert_eq!(s.server.body_limit, d.server.body_limit);
+        assert_eq!(s.server.shutdown_timeout, d.server.shutdown_timeout);
+        assert_eq!(s.server.workers, d.server.workers);
+        assert_eq!(s.database.url, d.database.url);
+        assert_eq!(s.database.max_connections, d.database.max_connections);
+        assert!(s.auth.secret.is_none());
+        assert_eq!(s.auth.token_ttl_secs, d.auth.token_ttl_secs);
+        assert_eq!(s.auth.issuer, d.auth.issuer);
+        assert_eq!(s.auth.audience, d.auth.audience);
+        assert!(s.bootstrap.admin_password.is_none());
+        assert_eq!(s.log.format, d.log.format);
+        assert_eq!(s.log.level, d.log.level);
+
+        // Every setting appears, set or commented out (`# key = …`), under its section.
+        let text = include_str!("../jiebang.example.toml");
+        let mut listed = Vec::new();
+        let mut section = String::new();
+        for line in text.lines().map(str::trim) {
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                section = name.to_owned();
+            } else if let Some((key, _)) = line.trim_start_matches("# ").split_once(" = ") {
+                if !key.contains(' ') {
+                    listed.push(format!("{section}.{key}"));
+                }
+            }
+        }
+        let mut known: Vec<String> = known().iter().map(|(s, k)| format!("{s}.{k}")).collect();
+        known.sort();
+        listed.sort();
+        assert_eq!(listed, known);
+    }
+
+    #[test]
+    fn the_sections_are_the_fields_of_settings() {
+        let mut sections: Vec<&str> = known().iter().map(|(s, _)| *s).collect();
+        sections.dedup();
+        assert_eq!(sections, fields_of::<Settings>());
+        assert!(known().contains(&("server", "addr")));
+        assert_eq!(known().len(), 13);
+    }
+
+    #[test]
+    fn non_jiebang_variables_are_ignored() {
+        let vars = [
+            ("PATH", "/bin"),
+            ("JIEBANG_CONFIG", "x.toml"),
+            ("JIEBANG_NEW_PASSWORD", "x"),
+            ("JIEBANG__LOG__LEVEL", "warn"),
+        ]
+        .map(|(k, v)| (OsString::from(k), OsString::from(v)));
+        let vars = jiebang_vars(vars.into_iter()).unwrap();
+        assert_eq!(vars, env(&[("JIEBANG__LOG__LEVEL", "warn")]));
     }
 }

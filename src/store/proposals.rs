@@ -1,6 +1,6 @@
-//! Proposals and their history. Every write goes through [`create`] or [`apply`], each of which
-//! writes the proposal and its history event in one transaction; [`apply`] only succeeds against
-//! the version the caller read, so of two concurrent writers exactly one wins.
+//! Proposals: inserted by [`insert`], changed only by [`update_if_version`] (against the version
+//! the caller read, so of two concurrent writers exactly one wins), read back decoded. Their
+//! history is the event log's (the `app::proposals` use cases record it in the same unit of work).
 
 use std::collections::BTreeMap;
 
@@ -9,195 +9,12 @@ use entity::proposal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::domain::access::Scope;
-use crate::domain::event::{AggregateRef, AggregateType, Event, NewEvent, Visibility};
-use crate::domain::json_patch::PatchOp;
 use crate::domain::proposal::{Proposal, ProposalForm, ProposalPlan, Seal, Summary};
 use crate::domain::proposal_state::Status;
-
-/// Who acted, for the history.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub id: i32,
-    pub role: String,
-}
-
-impl Actor {
-    /// # Errors
-    /// An unknown role.
-    pub fn to_domain(&self) -> Result<crate::domain::event::Actor, DbErr> {
-        crate::domain::event::Actor::decode(Some(self.id), &self.role).map_err(DbErr::Custom)
-    }
-}
-
-/// An event to record with a write.
-#[derive(Debug, Clone)]
-pub struct EventNote {
-    pub action: String,
-    pub changes: Vec<PatchOp>,
-    pub note: Option<String>,
-}
-
-pub struct NewProposal {
-    pub round_id: i32,
-    pub status: Status,
-    pub district_code: String,
-    pub cluster_code: Option<String>,
-    pub owner_organisation_id: Option<i32>,
-    pub form: serde_json::Value,
-    pub plan: serde_json::Value,
-    pub sealed_at: Option<DateTime<Utc>>,
-    pub sealed_by: Option<i32>,
-    pub seal_statement: Option<String>,
-}
-
-/// Inserts a proposal with its first history event (version 1).
-///
-/// # Errors
-/// Database failures.
-pub async fn create(
-    db: &impl ConnectionTrait,
-    new: NewProposal,
-    actor: &Actor,
-    event: EventNote,
-    now: DateTime<Utc>,
-) -> Result<proposal::Model, DbErr> {
-    let model = proposal::ActiveModel {
-        round_id: Set(new.round_id),
-        status: Set(new.status.as_str().into()),
-        district_code: Set(new.district_code),
-        cluster_code: Set(new.cluster_code),
-        owner_organisation_id: Set(new.owner_organisation_id),
-        created_by: Set(actor.id),
-        form: Set(new.form),
-        plan: Set(new.plan),
-        version: Set(1),
-        submitted_at: Set(new.sealed_at),
-        sealed_at: Set(new.sealed_at),
-        sealed_by: Set(new.sealed_by),
-        seal_statement: Set(new.seal_statement),
-        reasons: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    record(db, &model, None, actor, event, now).await?;
-    Ok(model)
-}
-
-async fn record(
-    db: &impl ConnectionTrait,
-    after: &proposal::Model,
-    from: Option<&str>,
-    actor: &Actor,
-    event: EventNote,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let mut ops: Vec<PatchOp> = PatchOp::change("/status", from, after.status.as_str())
-        .into_iter()
-        .collect();
-    ops.extend(event.changes);
-    let visibility = if matches!(event.action.as_str(), "list" | "not_list") {
-        Visibility::Public
-    } else {
-        Visibility::Party
-    };
-    let e = NewEvent::new(AggregateType::Proposal, after.id, event.action, visibility)
-        .version(after.version)
-        .reason(event.note)
-        .payload(ops);
-    super::events::append(db, actor.to_domain()?, now, vec![e]).await?;
-    Ok(())
-}
-
-/// What a write changes; `None` leaves a column as it is.
-#[derive(Debug, Default)]
-pub struct Change {
-    pub status: Option<Status>,
-    pub district_code: Option<String>,
-    pub cluster_code: Option<Option<String>>,
-    pub form: Option<serde_json::Value>,
-    pub plan: Option<serde_json::Value>,
-    pub submitted_at: Option<DateTime<Utc>>,
-    pub sealed: Option<(DateTime<Utc>, i32, String)>,
-    pub reasons: Option<Option<String>>,
-}
-
-/// Outcome of a conditional write.
-pub enum Applied {
-    Done(Box<proposal::Model>),
-    /// Someone else changed the proposal since `expected_version`.
-    Stale,
-}
-
-/// Writes `change` if the proposal is still at `expected_version`, with its history event, in one
-/// transaction. The conditional UPDATE comes first, so on SQLite the transaction takes the write
-/// lock before reading anything (no stale-snapshot upgrade).
-///
-/// # Errors
-/// Database failures.
-pub async fn apply<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
-    current: &proposal::Model,
-    expected_version: i32,
-    change: Change,
-    actor: &Actor,
-    event: EventNote,
-    now: DateTime<Utc>,
-) -> Result<Applied, DbErr> {
-    let txn = db.begin().await?;
-    let mut q = proposal::Entity::update_many()
-        .col_expr(proposal::Column::Version, Expr::value(expected_version + 1))
-        .col_expr(proposal::Column::UpdatedAt, Expr::value(now));
-    if let Some(s) = change.status {
-        q = q.col_expr(proposal::Column::Status, Expr::value(s.as_str()));
-    }
-    if let Some(d) = change.district_code {
-        q = q.col_expr(proposal::Column::DistrictCode, Expr::value(d));
-    }
-    if let Some(c) = change.cluster_code {
-        q = q.col_expr(proposal::Column::ClusterCode, Expr::value(c));
-    }
-    if let Some(f) = change.form {
-        q = q.col_expr(proposal::Column::Form, Expr::value(f));
-    }
-    if let Some(p) = change.plan {
-        q = q.col_expr(proposal::Column::Plan, Expr::value(p));
-    }
-    if let Some(t) = change.submitted_at {
-        q = q.col_expr(proposal::Column::SubmittedAt, Expr::value(t));
-    }
-    if let Some((at, by, statement)) = change.sealed {
-        q = q
-            .col_expr(proposal::Column::SealedAt, Expr::value(at))
-            .col_expr(proposal::Column::SealedBy, Expr::value(by))
-            .col_expr(proposal::Column::SealStatement, Expr::value(statement));
-    }
-    if let Some(r) = change.reasons {
-        q = q.col_expr(proposal::Column::Reasons, Expr::value(r));
-    }
-    let result = q
-        .filter(proposal::Column::Id.eq(current.id))
-        .filter(proposal::Column::Version.eq(expected_version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        txn.rollback().await?;
-        return Ok(Applied::Stale);
-    }
-    let after = proposal::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("proposal {}", current.id)))?;
-    record(&txn, &after, Some(&current.status), actor, event, now).await?;
-    txn.commit().await?;
-    Ok(Applied::Done(Box::new(after)))
-}
 
 /// # Errors
 /// Database failures.
@@ -304,14 +121,6 @@ pub async fn in_states(
         .order_by_asc(proposal::Column::Id)
         .all(db)
         .await
-}
-
-/// A proposal's history, oldest first.
-///
-/// # Errors
-/// Database failures.
-pub async fn history(db: &impl ConnectionTrait, id: i32) -> Result<Vec<Event>, DbErr> {
-    super::events::of(db, &AggregateRef::new(AggregateType::Proposal, id)).await
 }
 
 /// The stored JSON of a form or plan: absent members are left out rather than stored as `null`,

@@ -128,27 +128,6 @@ pub async fn district(
     district::Entity::find_by_id(code.to_owned()).one(db).await
 }
 
-/// Replaces a district's industry map and bumps its version (for the demo loader, which writes
-/// inside its own transaction).
-///
-/// # Errors
-/// Database failures.
-pub async fn set_industry_map(
-    db: &impl ConnectionTrait,
-    current: district::Model,
-    map: &IndustryMap,
-    now: DateTime<Utc>,
-) -> Result<district::Model, DbErr> {
-    let version = current.map_version + 1;
-    let (leading, characteristic) = map_json(map)?;
-    let mut active: district::ActiveModel = current.into();
-    active.leading = Set(leading);
-    active.characteristic = Set(characteristic);
-    active.map_version = Set(version);
-    active.updated_at = Set(now);
-    active.update(db).await
-}
-
 /// Replaces a district's industry map if it is still at `expected_version`; the new version is
 /// `expected_version + 1`. False when another writer changed it first.
 ///

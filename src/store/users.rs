@@ -3,12 +3,10 @@
 use chrono::{DateTime, Utc};
 use entity::user;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
-use secrecy::{ExposeSecret, SecretString};
 
-use crate::auth::password;
 use crate::domain::role::Role;
 
 /// An account as the service sees it (the password hash stays in the store, see [`credentials`]).
@@ -123,33 +121,6 @@ pub struct NewUser {
     pub organisation_id: Option<i32>,
 }
 
-/// Creates an account (the password is hashed here).
-///
-/// # Errors
-/// Database failures, including a duplicate username (a unique violation).
-pub async fn create(
-    db: &impl ConnectionTrait,
-    new: NewUser,
-    now: DateTime<Utc>,
-) -> anyhow::Result<user::Model> {
-    let hash = password::hash(new.password.clone()).await?;
-    create_hashed(db, new, hash, now).await
-}
-
-/// Creates an account whose password is already hashed (`new.password` is ignored); the demo
-/// loader hashes its one public password once for all its accounts.
-///
-/// # Errors
-/// Database failures, including a duplicate username.
-pub async fn create_hashed(
-    db: &impl ConnectionTrait,
-    new: NewUser,
-    hash: String,
-    now: DateTime<Utc>,
-) -> anyhow::Result<user::Model> {
-    Ok(insert_model(db, new, hash, now).await?)
-}
-
 /// # Errors
 /// Database failures.
 pub async fn by_username(
@@ -164,12 +135,6 @@ pub async fn by_username(
 
 /// # Errors
 /// Database failures.
-pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> Result<Option<user::Model>, DbErr> {
-    user::Entity::find_by_id(id).one(db).await
-}
-
-/// # Errors
-/// Database failures.
 pub async fn list(
     db: &impl ConnectionTrait,
     role: Option<Role>,
@@ -179,53 +144,6 @@ pub async fn list(
         q = q.filter(user::Column::Role.eq(r.as_str()));
     }
     q.all(db).await
-}
-
-/// On an empty database, creates the commission account `admin`. Without a configured password a
-/// strong one is generated and printed once to the log.
-///
-/// # Errors
-/// Database failures.
-pub async fn bootstrap_admin(
-    db: &impl ConnectionTrait,
-    configured: Option<&SecretString>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    if user::Entity::find().count(db).await? > 0 {
-        return Ok(());
-    }
-    let (password, generated) = match configured {
-        Some(p) => (p.expose_secret().to_owned(), false),
-        None => (password::generate(), true),
-    };
-    let result = create(
-        db,
-        NewUser {
-            username: "admin".into(),
-            password: password.clone(),
-            role: Role::Commission,
-            district_code: None,
-            organisation_id: None,
-        },
-        now,
-    )
-    .await;
-    match result {
-        Ok(_) if generated => {
-            tracing::warn!(
-                username = "admin",
-                password = %password,
-                "created the first commission account with a generated password; it is shown only this once"
-            );
-        }
-        Ok(_) => tracing::info!(username = "admin", "created the first commission account"),
-        // Another instance created it at the same moment.
-        Err(e) if by_username(db, "admin").await?.is_some() => {
-            tracing::debug!(error = %e, "admin already created by another instance");
-        }
-        Err(e) => return Err(e),
-    }
-    Ok(())
 }
 
 /// The usernames of these accounts (one query), for histories.

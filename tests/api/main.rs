@@ -12,5 +12,6 @@ mod hygiene;
 mod openapi;
 mod proposals;
 mod reference;
+mod schema;
 mod selection;
 mod users;
