@@ -34,6 +34,7 @@ impl ChainReport {
 ///
 /// # Errors
 /// Database failures (a broken chain is a report, not an error).
+#[tracing::instrument(skip_all)]
 pub async fn verify(db: &impl ConnectionTrait) -> anyhow::Result<ChainReport> {
     let head = store::events::head(db)
         .await?
