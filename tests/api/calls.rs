@@ -10,7 +10,7 @@ use crate::helpers::*;
 
 /// The demo list published, and one call announced on its first item: opens 2024-03-01 09:00,
 /// closes 2024-03-10 17:00 (Beijing time).
-async fn with_call() -> (TestApp, i64) {
+pub(crate) async fn with_call() -> (TestApp, i64) {
     let app = spawn_app().await;
     jiebang::demo_load::load(&app.state.db, 2024)
         .await
@@ -54,16 +54,16 @@ async fn with_call() -> (TestApp, i64) {
     (app, call.body["id"].as_i64().unwrap())
 }
 
-fn opens() -> chrono::DateTime<Utc> {
+pub(crate) fn opens() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 3, 1, 1, 0, 0).unwrap()
 }
 
-fn closes() -> chrono::DateTime<Utc> {
+pub(crate) fn closes() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 3, 10, 9, 0, 0).unwrap()
 }
 
 /// A bidder organisation with its applicant token.
-async fn bidder(app: &TestApp, name: &str, serial: u32, capital: f64) -> (i64, String) {
+pub(crate) async fn bidder(app: &TestApp, name: &str, serial: u32, capital: f64) -> (i64, String) {
     let uscc = jiebang::domain::codes::Uscc::with_check(&format!("91500112MA{serial:07}")).unwrap();
     let r = app
         .post(
@@ -85,7 +85,7 @@ async fn bidder(app: &TestApp, name: &str, serial: u32, capital: f64) -> (i64, S
     (org, token)
 }
 
-fn content(plan: &str, budget: f64) -> Value {
+pub(crate) fn content(plan: &str, budget: f64) -> Value {
     json!({
         "technical_plan": plan,
         "team": [{"name": "示例负责人", "role": "项目经理"}],
@@ -96,7 +96,7 @@ fn content(plan: &str, budget: f64) -> Value {
     })
 }
 
-async fn bid(app: &TestApp, token: &str, call: i64, body: Value) -> Reply {
+pub(crate) async fn bid(app: &TestApp, token: &str, call: i64, body: Value) -> Reply {
     app.request(
         Method::POST,
         &format!("/api/v1/calls/{call}/bids"),
@@ -106,7 +106,7 @@ async fn bid(app: &TestApp, token: &str, call: i64, body: Value) -> Reply {
     .await
 }
 
-async fn score(app: &TestApp, token: &str, bid: i64, tech: f64, team: f64) -> Reply {
+pub(crate) async fn score(app: &TestApp, token: &str, bid: i64, tech: f64, team: f64) -> Reply {
     app.request(
         Method::PUT,
         &format!("/api/v1/bids/{bid}/scores"),
