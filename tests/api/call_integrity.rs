@@ -762,7 +762,7 @@ async fn a_conflict_declared_after_scoring_changes_the_ranking() {
     // A bidder objects; the objection is the way back to review.
     let r = call_post(
         &app,
-        &app.token(Role::Applicant).to_owned(),
+        app.token(Role::Applicant),
         &format!("/calls/{call}/objections"),
         json!({"grounds": "x", "contact": "y"}),
     )
@@ -978,7 +978,8 @@ async fn the_clocks_moves_are_logged_once_by_concurrent_observers() {
     for t in tasks {
         assert_eq!(t.await.unwrap(), StatusCode::OK);
     }
-    let moves: Vec<(String, String, Option<i32>, DateTime<Utc>, i32)> = log_of(&app, call)
+    type Move = (String, String, Option<i32>, DateTime<Utc>, i32);
+    let moves: Vec<Move> = log_of(&app, call)
         .await
         .into_iter()
         .map(|e| (e.kind, e.actor_role, e.actor_id, e.at, e.aggregate_version))
