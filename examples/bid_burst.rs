@@ -9,7 +9,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark harness fails loudly
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -333,14 +333,62 @@ async fn setup(api: &Api, admin: &str, tag: i64, close_in: i64) -> Vec<i64> {
     calls
 }
 
-/// Every receipt is in its call's history with its hash; each bid's current receipt is the last
-/// one issued; once the calls close, the opening re-verifies every stored bid.
+/// Once the calls close, the opening re-verifies every stored bid and opens exactly each bid's
+/// last receipt issued; every receipt is then in its call's history with its hash (before the
+/// opening the history shows receipts by number and time only).
 async fn verify(api: &Api, admin: &str, file: &str) {
     let data: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
     let receipts = data["receipts"].as_array().unwrap();
-    let mut recorded: HashMap<i64, String> = HashMap::new();
-    let mut current: HashMap<i64, i64> = HashMap::new();
     let mut closes = Utc::now();
+    for call in data["calls"].as_array().unwrap() {
+        let (c, _) = api
+            .ok(
+                reqwest::Method::GET,
+                &format!("/api/v1/calls/{call}"),
+                None,
+                None,
+                None,
+            )
+            .await;
+        closes = closes.max(c["closes_at"].as_str().unwrap().parse().unwrap());
+    }
+    let mut last_of_bid: HashMap<i64, i64> = HashMap::new();
+    for r in receipts {
+        let id = r["receipt_id"].as_i64().unwrap();
+        let bid = r["bid_id"].as_i64().unwrap();
+        let last = last_of_bid.entry(bid).or_insert(id);
+        *last = (*last).max(id);
+    }
+    let wait = (closes - Utc::now()).num_milliseconds();
+    if wait > 0 {
+        eprintln!(
+            "waiting {:.0} s for the calls to close before opening them…",
+            wait as f64 / 1e3
+        );
+        tokio::time::sleep(Duration::from_millis(u64::try_from(wait).unwrap() + 1500)).await;
+    }
+    let (mut bids, mut verified) = (0, 0);
+    let mut opened: HashMap<i64, i64> = HashMap::new();
+    for call in data["calls"].as_array().unwrap() {
+        let (report, _) = api
+            .ok(
+                reqwest::Method::POST,
+                &format!("/api/v1/calls/{call}/opening"),
+                Some(admin),
+                None,
+                None,
+            )
+            .await;
+        bids += report["bids"].as_i64().unwrap();
+        verified += report["verified"].as_i64().unwrap();
+        for c in report["checks"].as_array().unwrap() {
+            opened.insert(
+                c["bid_id"].as_i64().unwrap(),
+                c["receipt_id"].as_i64().unwrap_or(0),
+            );
+        }
+    }
+    let mut recorded: HashMap<i64, String> = HashMap::new();
     for call in data["calls"].as_array().unwrap() {
         let (history, _) = api
             .ok(
@@ -362,77 +410,24 @@ async fn verify(api: &Api, admin: &str, file: &str) {
                 );
             }
         }
-        let (bids, _) = api
-            .ok(
-                reqwest::Method::GET,
-                &format!("/api/v1/calls/{call}/bids"),
-                Some(admin),
-                None,
-                None,
-            )
-            .await;
-        for b in bids.as_array().unwrap() {
-            current.insert(
-                b["bid_id"].as_i64().unwrap(),
-                b["receipt_id"].as_i64().unwrap(),
-            );
-        }
-        let (c, _) = api
-            .ok(
-                reqwest::Method::GET,
-                &format!("/api/v1/calls/{call}"),
-                None,
-                None,
-                None,
-            )
-            .await;
-        closes = closes.max(c["closes_at"].as_str().unwrap().parse().unwrap());
     }
-    let mut lost = 0;
-    let mut last_of_bid: HashMap<i64, i64> = HashMap::new();
-    for r in receipts {
-        let id = r["receipt_id"].as_i64().unwrap();
-        let bid = r["bid_id"].as_i64().unwrap();
-        if recorded.get(&id).map(String::as_str) != r["sha256"].as_str() {
-            lost += 1;
-        }
-        let last = last_of_bid.entry(bid).or_insert(id);
-        *last = (*last).max(id);
-    }
-    let wrong_current = last_of_bid
+    let lost = receipts
         .iter()
-        .filter(|(bid, last)| current.get(bid) != Some(last))
+        .filter(|r| {
+            recorded
+                .get(&r["receipt_id"].as_i64().unwrap())
+                .map(String::as_str)
+                != r["sha256"].as_str()
+        })
+        .count();
+    let not_last = last_of_bid
+        .iter()
+        .filter(|(bid, last)| opened.get(bid) != Some(last))
         .count();
     println!(
-        "verify: {} receipts issued, {lost} missing or with another hash; {} bids, {wrong_current} whose current receipt is not the last issued",
+        "verify: {} receipts issued, {lost} missing from the history or with another hash; {} bids, {not_last} whose opened receipt is not the last issued",
         receipts.len(),
         last_of_bid.len()
     );
-    let wait = (closes - Utc::now()).num_milliseconds();
-    if wait > 0 {
-        eprintln!(
-            "waiting {:.0} s for the calls to close before opening them…",
-            wait as f64 / 1e3
-        );
-        tokio::time::sleep(Duration::from_millis(u64::try_from(wait).unwrap() + 1500)).await;
-    }
-    let (mut bids, mut verified) = (0, 0);
-    let mut seen = HashSet::new();
-    for call in data["calls"].as_array().unwrap() {
-        let (report, _) = api
-            .ok(
-                reqwest::Method::POST,
-                &format!("/api/v1/calls/{call}/opening"),
-                Some(admin),
-                None,
-                None,
-            )
-            .await;
-        bids += report["bids"].as_i64().unwrap();
-        verified += report["verified"].as_i64().unwrap();
-        for c in report["checks"].as_array().unwrap() {
-            seen.insert(c["bid_id"].as_i64().unwrap());
-        }
-    }
-    println!("opening: {bids} bids opened, {verified} verified against their receipts, {} of {} receipted bids present", seen.len(), last_of_bid.len());
+    println!("opening: {bids} bids opened, {verified} verified against their receipts, {} of {} receipted bids present", opened.len(), last_of_bid.len());
 }

@@ -470,3 +470,32 @@ mod hundredths_tests {
         assert!(super::hundredths("f", &n("-1")).is_err());
     }
 }
+
+/// A JSON body as [`ValidJson`] reads it, together with the body as sent, parsed but untouched by
+/// the typed reading (no defaults filled in, numbers as written): for what must be kept exactly as
+/// the client sent it, such as a bid whose receipt hashes the body's canonical form.
+#[derive(Debug)]
+pub struct JsonAsSent<T> {
+    pub value: T,
+    pub sent: serde_json::Value,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonAsSent<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let sent = ValidJson::<serde_json::Value>::from_request(req, payload);
+        Box::pin(async move {
+            let ValidJson(sent) = sent.await?;
+            // Written back out and read as `T` with the same field-naming errors; serde_json
+            // round-trips every value it parsed (floats print in their shortest exact form).
+            let bytes = serde_json::to_vec(&sent).map_err(|e| ApiError::BadRequest {
+                detail: format!("the body could not be read back: {e}"),
+                errors: vec![],
+            })?;
+            let value = parse_json::<T>(&bytes)?;
+            Ok(JsonAsSent { value, sent })
+        })
+    }
+}

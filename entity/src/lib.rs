@@ -19,6 +19,7 @@ pub mod objection;
 pub mod organisation;
 pub mod panel_member;
 pub mod proposal;
+pub mod recusal;
 pub mod round;
 pub mod selection_run;
 pub mod user;

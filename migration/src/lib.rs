@@ -9,6 +9,7 @@ mod m20261129_000004_calls;
 mod m20261202_000005_event_log;
 mod m20261202_000006_bid_receipts;
 mod m20261202_000007_constraints;
+mod m20261202_000008_call_integrity;
 mod seed;
 
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000005_event_log::Migration),
             Box::new(m20261202_000006_bid_receipts::Migration),
             Box::new(m20261202_000007_constraints::Migration),
+            Box::new(m20261202_000008_call_integrity::Migration),
         ]
     }
 }

@@ -3,16 +3,20 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
+
 use super::calls::{self, CallInfo};
-use super::{bids, Uow};
+use super::{bids, panel, Uow};
 use crate::auth::Caller;
 use crate::domain::award::{check_award, finalize_ready, objection_open, Award, Objection};
 use crate::domain::call::{
-    check_eligibility, notice_ends, transition, Call, CallAction, CallChange, CallStatus,
+    answer_due, answer_overdue, check_eligibility, notice_ends, transition, Call, CallAction,
+    CallChange, CallStatus,
 };
 use crate::domain::event::{AggregateType, NewEvent, Visibility};
 use crate::domain::json_patch::PatchOp;
-use crate::domain::ranking::{rank, BidInput, BidResult, ExpertScore};
+use crate::domain::ranking::{expert_label, label_order, rank, BidInput, BidResult, ExpertScore};
 use crate::domain::role::Role;
 use crate::domain::FieldError;
 use crate::error::{ApiError, Result};
@@ -37,22 +41,30 @@ pub struct Ranking {
     pub bids: Vec<BidResult>,
 }
 
-/// Computes the ranking from the stored score sheets; expert ids only for the commission.
+/// Computes the ranking from the stored score sheets; expert ids only for the commission. Only
+/// the sheets of experts on the panel and not recused from the bid count: a sheet whose expert
+/// was recused after scoring stays stored, and out of the ranking.
 ///
 /// # Errors
 /// Database failures and stored data that does not read back (a score sheet, a bid without a
 /// receipt): ranking without them would be wrong.
-pub async fn compute(state: &AppState, call: &Call, commission: bool) -> Result<Ranking> {
-    let panel = store::panel::panel(&state.db, call.id).await?;
+pub async fn compute(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    call: &Call,
+    commission: bool,
+) -> Result<Ranking> {
+    let panel = store::panel::panel(db, call.id).await?;
     let labels: HashMap<i32, String> = panel
         .iter()
         .enumerate()
-        .map(|(i, m)| (m.expert_id, format!("E{}", i + 1)))
+        .map(|(i, m)| (m.expert_id, expert_label(i)))
         .collect();
-    let sheets = store::scores::sheets(&state.db, call.id).await?;
-    let receipts = store::bids::current_receipts(&state.db, call.id).await?;
+    let recused = panel::recusal_map(db, call).await?;
+    let sheets = store::scores::sheets(db, call.id).await?;
+    let receipts = store::bids::current_receipts(db, call.id).await?;
     let mut inputs = Vec::new();
-    for bid in store::bids::bids(&state.db, call.id).await? {
+    for bid in store::bids::bids(db, call.id).await? {
         let received_at = receipts
             .get(&bid.id)
             .ok_or_else(|| {
@@ -60,22 +72,25 @@ pub async fn compute(state: &AppState, call: &Call, commission: bool) -> Result<
             })?
             .received_at;
         let facts = bids::bidder_facts(state, call, bid.organisation_id).await?;
-        let scores = sheets
+        let mut scores: Vec<ExpertScore> = sheets
             .iter()
             .filter(|s| s.bid_id == bid.id)
-            .map(|s| ExpertScore {
-                expert_label: labels
+            .filter_map(|s| {
+                let counted = recused
                     .get(&s.expert_id)
-                    .cloned()
-                    .unwrap_or_else(|| "E?".into()),
-                expert_id: s.expert_id,
-                points: s
-                    .lines
-                    .iter()
-                    .map(|l| (l.criterion.clone(), l.points))
-                    .collect(),
+                    .is_some_and(|r| !r.contains_key(&bid.id));
+                Some(ExpertScore {
+                    expert_label: labels.get(&s.expert_id).filter(|_| counted)?.clone(),
+                    expert_id: s.expert_id,
+                    points: s
+                        .lines
+                        .iter()
+                        .map(|l| (l.criterion.clone(), l.points))
+                        .collect(),
+                })
             })
             .collect();
+        scores.sort_by(|a, b| label_order(&a.expert_label).cmp(&label_order(&b.expert_label)));
         inputs.push(BidInput {
             bid_id: bid.id,
             received_at,
@@ -85,12 +100,13 @@ pub async fn compute(state: &AppState, call: &Call, commission: bool) -> Result<
     }
     let mut experts: Vec<ExpertLabel> = panel
         .iter()
-        .map(|m| ExpertLabel {
-            label: labels.get(&m.expert_id).cloned().unwrap_or_default(),
+        .enumerate()
+        .map(|(i, m)| ExpertLabel {
+            label: expert_label(i),
             expert_id: commission.then_some(m.expert_id),
         })
         .collect();
-    experts.sort_by_key(|e| e.label.trim_start_matches('E').parse::<u32>().unwrap_or(0));
+    experts.sort_by(|a, b| label_order(&a.label).cmp(&label_order(&b.label)));
     Ok(Ranking {
         call_id: call.id,
         experts,
@@ -121,10 +137,11 @@ pub async fn ranking(state: &AppState, caller: Option<&Caller>, call_id: i32) ->
             }
         });
     }
-    compute(state, &call, commission).await
+    compute(&state.db, state, &call, commission).await
 }
 
-/// Proposes the award and starts the public notice (commission, while under review).
+/// Proposes the award and starts the public notice (commission, while under review). The ranking
+/// is computed under the call's lock, so no score or conflict lands between it and the award.
 ///
 /// # Errors
 /// 403 for another role, 404 for an unknown call, 409 from a status other than under review,
@@ -139,11 +156,17 @@ pub async fn award(
 ) -> Result<CallInfo> {
     caller.require(&[Role::Commission])?;
     let call = calls::find(state, call_id).await?;
-    let status = call.status_at(state.clock.now());
-    // Asked of the state machine before the ranking is computed; `act` asks again when writing.
-    transition(status, CallAction::Award)
-        .map_err(|e| ApiError::conflict(e.to_string()).with("current_state", status))?;
-    let ranking = compute(state, &call, true).await?;
+    let may_award = |call: &Call, now| {
+        let status = call.status_at(now);
+        transition(status, CallAction::Award)
+            .map_err(|e| ApiError::conflict(e.to_string()).with("current_state", status))
+    };
+    // Asked of the state machine before anything is computed; `act` asks again when writing.
+    may_award(&call, state.clock.now())?;
+    let mut uow = Uow::begin(state, caller).await?;
+    let call = calls::locked(&uow, call_id).await?;
+    may_award(&call, uow.now())?;
+    let ranking = compute(uow.db(), state, &call, true).await?;
     let winners = usize::try_from(call.winners).map_err(|e| {
         ApiError::Unexpected(anyhow::anyhow!("stored winners of call {}: {e}", call.id))
     })?;
@@ -165,7 +188,7 @@ pub async fn award(
         }
     };
     ApiError::check(errors)?;
-    let now = state.clock.now();
+    let now = uow.now();
     let days = u32::try_from(call.notice_days).map_err(|e| {
         ApiError::Unexpected(anyhow::anyhow!(
             "stored notice days of call {}: {e}",
@@ -183,18 +206,69 @@ pub async fn award(
         notice_ends_at: Some(Some(notice_ends(now, days))),
         ..Default::default()
     };
-    let mut uow = Uow::begin(state, caller).await?;
     calls::act(&mut uow, &call, CallAction::Award, change, reason).await?;
     uow.commit().await?;
     calls::get(state, call_id).await
 }
 
-/// A call under notice or awarded, with its objections counted.
+/// An objection as the public notice shows it once answered: the grounds and the answer, never
+/// who objected or how to reach them.
+#[derive(Debug, Clone)]
+pub struct PublicObjection {
+    pub id: i32,
+    pub grounds: String,
+    pub submitted_at: DateTime<Utc>,
+    pub answer_due_at: DateTime<Utc>,
+    pub upheld: bool,
+    pub answer: String,
+    pub answered_at: DateTime<Utc>,
+    /// Answered after the 3 natural days.
+    pub overdue: bool,
+}
+
+/// What the objections of a call come to at `now`: how many, how many unanswered, how many
+/// answered late or still unanswered past their due day, and the answered ones for the public.
+#[derive(Debug, Clone, Default)]
+pub struct ObjectionSummary {
+    pub total: usize,
+    pub unanswered: usize,
+    pub overdue: usize,
+    pub answered: Vec<PublicObjection>,
+}
+
+/// Summarises a call's objections at `now`.
+pub fn summarise(objections: &[Objection], now: DateTime<Utc>) -> ObjectionSummary {
+    ObjectionSummary {
+        total: objections.len(),
+        unanswered: objections.iter().filter(|o| o.upheld.is_none()).count(),
+        overdue: objections
+            .iter()
+            .filter(|o| answer_overdue(o.submitted_at, o.answered_at, now))
+            .count(),
+        answered: objections
+            .iter()
+            .filter_map(|o| {
+                Some(PublicObjection {
+                    id: o.id,
+                    grounds: o.grounds.clone(),
+                    submitted_at: o.submitted_at,
+                    answer_due_at: answer_due(o.submitted_at),
+                    upheld: o.upheld?,
+                    answer: o.answer.clone()?,
+                    answered_at: o.answered_at?,
+                    overdue: answer_overdue(o.submitted_at, o.answered_at, now),
+                })
+            })
+            .collect(),
+    }
+}
+
+/// A call under notice or awarded, with its objections: counted, flagged when answered late
+/// (or not answered by their due day), and the answered ones in full, without their objectors.
 #[derive(Debug, Clone)]
 pub struct Notice {
     pub call: CallInfo,
-    pub objections: usize,
-    pub unanswered: usize,
+    pub objections: ObjectionSummary,
 }
 
 /// Public notices (公示): every call under notice or awarded (anyone).
@@ -203,14 +277,13 @@ pub struct Notice {
 /// Database failures and stored data that does not read back.
 #[tracing::instrument(skip_all)]
 pub async fn notices(state: &AppState) -> Result<Vec<Notice>> {
-    let now = state.clock.now();
+    let now = super::now(state);
     let mut out = Vec::new();
     for c in store::calls::calls(&state.db).await? {
         if matches!(c.status_at(now), CallStatus::Notice | CallStatus::Awarded) {
             let objections = store::objections::of_call(&state.db, c.id).await?;
             out.push(Notice {
-                objections: objections.len(),
-                unanswered: objections.iter().filter(|o| o.upheld.is_none()).count(),
+                objections: summarise(&objections, now),
                 call: calls::info(state, c).await?,
             });
         }
@@ -218,10 +291,33 @@ pub async fn notices(state: &AppState) -> Result<Vec<Notice>> {
     Ok(out)
 }
 
-/// Objects in writing during the notice (any identified caller).
+/// An objection as one reader may see it: the contact for the commission only.
+#[derive(Debug, Clone)]
+pub struct ObjectionRead {
+    pub objection: Objection,
+    pub contact_shown: bool,
+    pub answer_due_at: DateTime<Utc>,
+    /// Answered after its due moment, or not answered by now though it passed.
+    pub overdue: bool,
+}
+
+fn read_objection(o: Objection, commission: bool, now: DateTime<Utc>) -> ObjectionRead {
+    ObjectionRead {
+        answer_due_at: answer_due(o.submitted_at),
+        overdue: answer_overdue(o.submitted_at, o.answered_at, now),
+        contact_shown: commission,
+        objection: o,
+    }
+}
+
+/// Objects in writing during the notice. Only a bidder may object (招标投标法实施条例 Art. 54:
+/// 投标人或者其他利害关系人), and only one whose bid is not proposed for the award: an applicant
+/// account of an organisation that bid on the call and lost. Under the call's lock.
 ///
 /// # Errors
-/// 404 for an unknown call, 409 outside the notice period, 422 for blank grounds or contact.
+/// 403 for another role, an applicant whose organisation did not bid on the call or is among
+/// the proposed winners; 404 for an unknown call, 409 outside the notice period, 422 for blank
+/// grounds or contact.
 #[tracing::instrument(skip_all, fields(call_id = %call_id))]
 pub async fn object(
     state: &AppState,
@@ -229,16 +325,36 @@ pub async fn object(
     call_id: i32,
     grounds: &str,
     contact: &str,
-) -> Result<Objection> {
+) -> Result<ObjectionRead> {
+    caller.require(&[Role::Applicant])?;
     let call = calls::find(state, call_id).await?;
-    let now = state.clock.now();
-    let status = call.status_at(now);
-    if !objection_open(status, call.notice_ends_at, now) {
-        return Err(
-            ApiError::conflict("objections are taken only during the notice period")
-                .with("current_state", status)
-                .with("notice_ends_at", call.notice_ends_at),
-        );
+    let not_open = |call: &Call, now| {
+        let status = call.status_at(now);
+        if objection_open(status, call.notice_ends_at, now) {
+            Ok(())
+        } else {
+            Err(
+                ApiError::conflict("objections are taken only during the notice period")
+                    .with("current_state", status)
+                    .with("notice_ends_at", call.notice_ends_at),
+            )
+        }
+    };
+    not_open(&call, super::now(state))?;
+    let bid = match caller.organisation_id {
+        Some(org) => store::bids::bid_of(&state.db, call.id, org).await?,
+        None => None,
+    }
+    .ok_or_else(|| {
+        ApiError::Forbidden(
+            "only a bidder on this call may object to its award (a losing bidder)".into(),
+        )
+    })?;
+    if calls::award_of(&call)?.is_some_and(|a| a.bid_ids.contains(&bid.id)) {
+        return Err(ApiError::Forbidden(
+            "your bid is proposed for the award; objections are for the bidders it passed over"
+                .into(),
+        ));
     }
     let mut errors = Vec::new();
     if grounds.trim().is_empty() {
@@ -249,6 +365,8 @@ pub async fn object(
     }
     ApiError::check(errors)?;
     let mut uow = Uow::begin(state, caller).await?;
+    let locked = calls::locked(&uow, call.id).await?;
+    not_open(&locked, uow.now())?;
     let o = store::objections::add(
         uow.db(),
         call.id,
@@ -258,10 +376,11 @@ pub async fn object(
         uow.now(),
     )
     .await?;
+    // The contact is personal data for the commission: kept in the objection, not in the log,
+    // whose objection events other parties may read.
     let ops = vec![
         PatchOp::add("/id", o.id),
         PatchOp::add("/grounds", o.grounds.clone()),
-        PatchOp::add("/contact", o.contact.clone()),
     ];
     uow.record(
         NewEvent::new(
@@ -274,21 +393,30 @@ pub async fn object(
         .reason(Some(o.grounds.clone()))
         .payload(ops),
     );
+    let now = uow.now();
     uow.commit().await?;
-    Ok(o)
+    Ok(read_objection(o, caller.is(Role::Commission), now))
 }
 
-/// A call's objections and answers: all for the commission, an objector's own for others.
+/// A call's objections and answers: all for the commission (with the objectors' contacts), an
+/// objector's own for others (without).
 ///
 /// # Errors
 /// 404 for an unknown call.
 #[tracing::instrument(skip_all, fields(call_id = %call_id))]
-pub async fn objections(state: &AppState, caller: &Caller, call_id: i32) -> Result<Vec<Objection>> {
+pub async fn objections(
+    state: &AppState,
+    caller: &Caller,
+    call_id: i32,
+) -> Result<Vec<ObjectionRead>> {
     let call = calls::find(state, call_id).await?;
+    let commission = caller.is(Role::Commission);
+    let now = super::now(state);
     Ok(store::objections::of_call(&state.db, call.id)
         .await?
         .into_iter()
-        .filter(|o| caller.is(Role::Commission) || o.submitted_by == caller.id)
+        .filter(|o| commission || o.submitted_by == caller.id)
+        .map(|o| read_objection(o, commission, now))
         .collect())
 }
 
@@ -305,7 +433,7 @@ pub async fn answer(
     objection_id: i32,
     upheld: bool,
     answer: &str,
-) -> Result<Objection> {
+) -> Result<ObjectionRead> {
     caller.require(&[Role::Commission])?;
     let o = store::objections::objection(&state.db, objection_id)
         .await?
@@ -317,8 +445,10 @@ pub async fn answer(
     if o.upheld.is_some() {
         return Err(ApiError::conflict("this objection has been answered"));
     }
-    let call = calls::find(state, o.call_id).await?;
+    calls::find(state, o.call_id).await?;
     let mut uow = Uow::begin(state, caller).await?;
+    // Under the call's lock: an upheld objection moves the call from the state read here.
+    let call = calls::locked(&uow, o.call_id).await?;
     if upheld {
         let change = CallChange {
             award: Some(None),
@@ -360,12 +490,13 @@ pub async fn answer(
         .reason(Some(answer))
         .payload(ops),
     );
+    let now = uow.now();
     uow.commit().await?;
-    Ok(answered)
+    Ok(read_objection(answered, true, now))
 }
 
 /// Makes the award final (commission): only after the notice period ended and with every
-/// objection answered.
+/// objection answered, both checked under the call's lock.
 ///
 /// # Errors
 /// 403 for another role, 404 for an unknown call, 409 during the notice, with objections
@@ -373,9 +504,11 @@ pub async fn answer(
 #[tracing::instrument(skip_all, fields(call_id = %call_id))]
 pub async fn finalize(state: &AppState, caller: &Caller, call_id: i32) -> Result<CallInfo> {
     caller.require(&[Role::Commission])?;
-    let call = calls::find(state, call_id).await?;
-    let now = state.clock.now();
-    let unanswered: Vec<i32> = store::objections::of_call(&state.db, call.id)
+    calls::find(state, call_id).await?;
+    let mut uow = Uow::begin(state, caller).await?;
+    let call = calls::locked(&uow, call_id).await?;
+    let now = uow.now();
+    let unanswered: Vec<i32> = store::objections::of_call(uow.db(), call.id)
         .await?
         .into_iter()
         .filter(|o| o.upheld.is_none())
@@ -391,7 +524,6 @@ pub async fn finalize(state: &AppState, caller: &Caller, call_id: i32) -> Result
         finalized_at: Some(Some(now)),
         ..Default::default()
     };
-    let mut uow = Uow::begin(state, caller).await?;
     calls::act(&mut uow, &call, CallAction::Finalize, change, reason).await?;
     uow.commit().await?;
     calls::get(state, call_id).await

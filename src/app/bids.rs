@@ -95,25 +95,8 @@ pub struct Submission {
     pub replaces_receipt_id: Option<i32>,
 }
 
-/// Submits or replaces the caller's organisation's bid (applicant, inside the window).
-///
-/// # Errors
-/// 403 for another role or an account without an organisation, 404 for an unknown call, 409
-/// outside the window (with the window) or when the call is not open, 422 for bad content or an
-/// organisation failing the call's eligibility rules (naming each rule).
-#[tracing::instrument(skip_all, fields(call_id = %call_id, organisation_id = ?caller.organisation_id))]
-pub async fn submit(
-    state: &AppState,
-    caller: &Caller,
-    call_id: i32,
-    content: BidContent,
-) -> Result<Submission> {
-    caller.require(&[Role::Applicant])?;
-    let org = caller
-        .organisation_id
-        .ok_or_else(|| ApiError::Forbidden("this account has no organisation".into()))?;
-    let call = calls::find(state, call_id).await?;
-    let now = state.clock.now();
+/// Refuses a bid arriving at `now` outside the window or on a call that is not open.
+fn check_open(call: &Call, now: DateTime<Utc>) -> Result<()> {
     if !bid_window_open(call.opens_at, call.closes_at, now) {
         return Err(ApiError::conflict(format!(
             "bids are accepted from {} to {}; it is now {}",
@@ -131,6 +114,38 @@ pub async fn submit(
             ApiError::conflict(format!("the call is {status}")).with("current_state", status)
         );
     }
+    Ok(())
+}
+
+/// Submits or replaces the caller's organisation's bid (applicant, inside the window).
+///
+/// `sent` is the body exactly as sent: its RFC 8785 canonical form is what the receipt hashes and
+/// what is sealed and stored (`content` is its typed reading, for the rules). The receipt time is
+/// taken, and the window checked, under the call's lock, which the opening takes too: a receipt
+/// dated before the close has committed before the opening reads the bids, and none is dated
+/// after it.
+///
+/// # Errors
+/// 403 for another role or an account without an organisation, 404 for an unknown call, 409
+/// outside the window (with the window) or when the call is not open, 422 for bad content or an
+/// organisation failing the call's eligibility rules (naming each rule).
+// No organisation or account in the span: who bid is sealed until the opening, logs included.
+#[tracing::instrument(skip_all, fields(call_id = %call_id))]
+pub async fn submit(
+    state: &AppState,
+    caller: &Caller,
+    call_id: i32,
+    content: BidContent,
+    sent: &Value,
+) -> Result<Submission> {
+    caller.require(&[Role::Applicant])?;
+    let org = caller
+        .organisation_id
+        .ok_or_else(|| ApiError::Forbidden("this account has no organisation".into()))?;
+    let call = calls::find(state, call_id).await?;
+    // A first answer without the lock, so that late or bad bids cost nothing; the window is asked
+    // again under the lock.
+    check_open(&call, super::now(state))?;
     ApiError::check(validate_content(&content))?;
     let failed = check_eligibility(&call.eligibility, &bidder_facts(state, &call, org).await?);
     if !failed.is_empty() {
@@ -146,11 +161,10 @@ pub async fn submit(
                 .collect(),
         ));
     }
-    let value = serde_json::to_value(&content).map_err(anyhow::Error::from)?;
-    let sha256 = sealing::content_hash(&value);
-    let canonical = sealing::canonical_json(&value);
+    let canonical = sealing::jcs(sent).map_err(anyhow::Error::from)?;
+    let sha256 = sealing::receipt_hash(&canonical);
     let key = sealing::bid_key(&state.sealing_secret, call.id);
-    let sealed = sealing::seal(&key, &aad(call.id, org), canonical.as_bytes())
+    let sealed = sealing::seal(&key, &aad(call.id, org), &canonical)
         .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("sealing a bid: {e}")))?;
     // A first submission racing another from the same organisation meets the unique index; the
     // second try then replaces.
@@ -159,6 +173,11 @@ pub async fn submit(
         attempt += 1;
         let mut uow = Uow::begin(state, caller).await?;
         store::calls::lock_call(uow.db(), call.id).await?;
+        uow.restamp(state);
+        let locked = store::calls::call(uow.db(), call.id)
+            .await?
+            .ok_or_else(|| ApiError::NotFound(format!("call {call_id}")))?;
+        check_open(&locked, uow.now())?;
         let new = store::bids::NewReceipt {
             call_id: call.id,
             organisation_id: org,
@@ -261,7 +280,7 @@ impl Reader {
         let revealed =
             call.status_at(state.clock.now()).bids_revealed() && call.opened_at.is_some();
         let recused = if caller.role == Role::Expert {
-            panel::recusals_of(state, call, caller.id).await?
+            panel::recusals_of(&state.db, call, caller.id).await?
         } else {
             None
         };
@@ -355,8 +374,9 @@ pub async fn get(state: &AppState, caller: &Caller, id: i32) -> Result<BidRead> 
 }
 
 /// Scores a bid on every criterion of the rubric (an assigned, non-recused expert, while the call
-/// is under review), replacing the expert's earlier sheet for the bid. Returns the sheet's lines
-/// in rubric order.
+/// is under review), replacing the expert's earlier sheet for the bid. Under the call's lock, so
+/// that a score never lands on a call that left the review or from an expert whose conflict was
+/// declared meanwhile. Returns the sheet's lines in rubric order.
 ///
 /// # Errors
 /// 403 for another role, off the panel or recused; 404 for an unknown bid; 409 outside the
@@ -373,21 +393,30 @@ pub async fn put_scores(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("bid {bid_id}")))?;
     let call = calls::find(state, bid.call_id).await?;
-    let recused = panel::recusals_of(state, &call, caller.id)
-        .await?
-        .ok_or_else(|| ApiError::Forbidden("you are not on this call's panel".into()))?;
-    if let Some(reasons) = recused.get(&bid.id) {
-        return Err(ApiError::Forbidden(format!(
-            "you are recused from this bid: {}",
-            reasons.join("; ")
-        )));
-    }
-    let status = call.status_at(state.clock.now());
-    scoring_open(status).map_err(|m| ApiError::conflict(m).with("current_state", status))?;
+    let may_score = |recused: Option<BTreeMap<i32, Vec<String>>>, status: CallStatus| {
+        let recused = recused
+            .ok_or_else(|| ApiError::Forbidden("you are not on this call's panel".into()))?;
+        if let Some(reasons) = recused.get(&bid.id) {
+            return Err(ApiError::Forbidden(format!(
+                "you are recused from this bid: {}",
+                reasons.join("; ")
+            )));
+        }
+        scoring_open(status).map_err(|m| ApiError::conflict(m).with("current_state", status))
+    };
+    may_score(
+        panel::recusals_of(&state.db, &call, caller.id).await?,
+        call.status_at(state.clock.now()),
+    )?;
     let lines = check_sheet(&call.rubric, drafts).map_err(ApiError::Validation)?;
-    let earlier = store::scores::sheet_of(&state.db, bid.id, caller.id).await?;
     let new_lines = serde_json::to_value(&lines).map_err(anyhow::Error::from)?;
     let mut uow = Uow::begin(state, caller).await?;
+    let call = calls::locked(&uow, call.id).await?;
+    may_score(
+        panel::recusals_of(uow.db(), &call, caller.id).await?,
+        call.status_at(uow.now()),
+    )?;
+    let earlier = store::scores::sheet_of(uow.db(), bid.id, caller.id).await?;
     let (sheet_id, ops) = match earlier {
         Some(s) => {
             if !store::scores::replace(uow.db(), s.id, s.submitted_at, &lines, uow.now()).await? {

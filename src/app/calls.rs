@@ -6,15 +6,15 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::{bids, Uow};
+use super::{bids, panel, Uow};
 use crate::auth::Caller;
 use crate::domain::award::Award;
 use crate::domain::bid::{check_receipt, OpeningCheck, OpeningReport};
 use crate::domain::call::{
-    transition, validate_call, validate_rubric, Call, CallAction, CallChange, CallStatus,
-    Criterion, Eligibility,
+    answer_overdue, due_clock_moves, transition, validate_call, validate_rubric, Call, CallAction,
+    CallChange, CallStatus, Criterion, Eligibility,
 };
-use crate::domain::event::{AggregateRef, AggregateType, Event, NewEvent, Visibility};
+use crate::domain::event::{Actor, AggregateRef, AggregateType, Event, NewEvent, Visibility};
 use crate::domain::json_patch::PatchOp;
 use crate::domain::money::Money;
 use crate::domain::role::Role;
@@ -38,6 +38,8 @@ pub struct CallInfo {
     pub winners: Vec<Winner>,
     /// The award's note, while there are winners to show.
     pub award_note: Option<String>,
+    /// Objections answered later than 3 natural days after receipt, or unanswered past that.
+    pub overdue_objections: usize,
 }
 
 /// A winner of a call under notice or awarded.
@@ -74,12 +76,86 @@ fn unexpected(what: String) -> ApiError {
     ApiError::Unexpected(anyhow::anyhow!(what))
 }
 
-/// The call, or 404.
+/// The call, or 404, with the moves time has made on it written to the log first
+/// ([`catch_up`]): every use case reads a call through here, so the stored status is the status
+/// at this moment.
 ///
 /// # Errors
 /// 404 for an unknown call; database failures.
 pub async fn find(state: &AppState, id: i32) -> Result<Call> {
-    store::calls::call(&state.db, id)
+    let call = store::calls::call(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("call {id}")))?;
+    catch_up(state, call).await
+}
+
+/// Writes the moves time has made on `call` (announced → open at `opens_at`, → closed at
+/// `closes_at`) that its stored status does not show yet: each one event by the clock, dated its
+/// scheduled instant, the first time any request observes it. Idempotent under concurrent
+/// observers: the write is conditional on the version and status read, so a second observer
+/// writes nothing and reads the first one's result (a duplicate version in the log, should one
+/// slip through, is taken the same way).
+///
+/// # Errors
+/// Database failures.
+pub async fn catch_up(state: &AppState, mut call: Call) -> Result<Call> {
+    // Each round writes one move or re-reads after another observer's; two moves at most.
+    for _ in 0..8 {
+        let now = super::now(state);
+        let Some(m) = due_clock_moves(call.status, call.opens_at, call.closes_at, now)
+            .into_iter()
+            .next()
+        else {
+            return Ok(call);
+        };
+        let mut uow = Uow::begin_at(state, Actor::Clock, m.at).await?;
+        let written =
+            store::calls::clock_move(uow.db(), call.id, call.version, m.from, m.to, uow.now())
+                .await?;
+        if written {
+            uow.record(
+                NewEvent::new(AggregateType::Call, call.id, m.kind(), Visibility::Public)
+                    .version(call.version + 1)
+                    .payload(
+                        PatchOp::change("/status", m.from.as_str(), m.to.as_str())
+                            .into_iter()
+                            .collect(),
+                    ),
+            );
+            match uow.commit().await {
+                Ok(_) => {
+                    call.status = m.to;
+                    call.version += 1;
+                    call.updated_at = m.at;
+                    continue;
+                }
+                Err(ApiError::Conflict { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        } else {
+            drop(uow);
+        }
+        // Another observer (or a person's move) got there first: read what it left.
+        call = store::calls::call(&state.db, call.id)
+            .await?
+            .ok_or_else(|| ApiError::NotFound(format!("call {}", call.id)))?;
+    }
+    Err(unexpected(format!(
+        "call {}: the clock's moves did not settle",
+        call.id
+    )))
+}
+
+/// Takes the call's lock inside `uow` (a write that changes nothing, so it comes first) and reads
+/// the call as it is now: use cases that must not act on a call whose state changed under them
+/// (scores, conflicts, panel changes, objections and answers, the opening) check their rule
+/// against this read.
+///
+/// # Errors
+/// 404 for a call gone; database failures.
+pub async fn locked(uow: &Uow, id: i32) -> Result<Call> {
+    store::calls::lock_call(uow.db(), id).await?;
+    store::calls::call(uow.db(), id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("call {id}")))
 }
@@ -140,7 +216,14 @@ pub async fn info(state: &AppState, call: Call) -> Result<CallInfo> {
         .as_ref()
         .filter(|a| !a.note.is_empty() && !winners.is_empty())
         .map(|a| a.note.clone());
+    let now = super::now(state);
+    let overdue_objections = store::objections::of_call(&state.db, call.id)
+        .await?
+        .iter()
+        .filter(|o| answer_overdue(o.submitted_at, o.answered_at, now))
+        .count();
     Ok(CallInfo {
+        overdue_objections,
         bid_count: store::bids::bid_count(&state.db, call.id).await?,
         status,
         year,
@@ -159,6 +242,7 @@ pub async fn info(state: &AppState, call: Call) -> Result<CallInfo> {
 pub async fn list(state: &AppState) -> Result<Vec<CallInfo>> {
     let mut out = Vec::new();
     for c in store::calls::calls(&state.db).await? {
+        let c = catch_up(state, c).await?;
         out.push(info(state, c).await?);
     }
     Ok(out)
@@ -282,6 +366,13 @@ pub async fn act(
     let from = call.status_at(uow.now());
     let to = transition(from, action)
         .map_err(|e| ApiError::conflict(e.to_string()).with("current_state", from))?;
+    if from != call.status {
+        // Time moved the call after it was read and before this unit: the clock's move is not
+        // in the log yet, and this move must follow it there.
+        return Err(ApiError::conflict(
+            "the call changed at the same moment; read it again",
+        ));
+    }
     if !store::calls::update(uow.db(), call.id, call.version, to, &change, uow.now()).await? {
         return Err(ApiError::conflict(
             "the call changed at the same moment; read it again",
@@ -306,7 +397,8 @@ pub async fn act(
 }
 
 /// Opens the sealed bids (commission, only after the call closed): records who and when, and
-/// re-verifies every current receipt against the stored content.
+/// re-verifies every current receipt against the stored content. Under the call's lock, which
+/// every bid takes too: every receipt committed before is read, none can commit after.
 ///
 /// # Errors
 /// 403 for another role, 404 for an unknown call, 409 before the close or from a status that
@@ -314,33 +406,43 @@ pub async fn act(
 #[tracing::instrument(skip_all, fields(call_id = %id))]
 pub async fn open_bids(state: &AppState, caller: &Caller, id: i32) -> Result<OpeningReport> {
     caller.require(&[Role::Commission])?;
-    let call = find(state, id).await?;
-    let now = state.clock.now();
-    if now <= call.closes_at {
-        return Err(ApiError::conflict(format!(
+    let too_early = |closes_at: DateTime<Utc>| {
+        ApiError::conflict(format!(
             "bids can be opened only after the call closes at {}",
-            call.closes_at.to_rfc3339()
+            closes_at.to_rfc3339()
         ))
-        .with("closes_at", call.closes_at));
+        .with("closes_at", closes_at)
+    };
+    let call = find(state, id).await?;
+    if super::now(state) <= call.closes_at {
+        return Err(too_early(call.closes_at));
+    }
+    let mut uow = Uow::begin(state, caller).await?;
+    let call = locked(&uow, id).await?;
+    uow.restamp(state);
+    let now = uow.now();
+    if now <= call.closes_at {
+        return Err(too_early(call.closes_at));
     }
     let key = sealing::bid_key(&state.sealing_secret, call.id);
-    let receipts = store::bids::current_receipts(&state.db, call.id).await?;
+    let receipts = store::bids::current_receipts(uow.db(), call.id).await?;
+    let bids = store::bids::bids(uow.db(), call.id).await?;
     let mut checks = Vec::new();
-    for bid in store::bids::bids(&state.db, call.id).await? {
+    for bid in &bids {
         checks.push(match receipts.get(&bid.id) {
             None => OpeningCheck {
                 bid_id: bid.id,
-                receipt_id: 0,
-                sha256: String::new(),
+                receipt_id: None,
+                sha256: None,
                 verified: false,
-                problem: Some("the receipt is missing".into()),
+                problem: Some("the bid has no receipt".into()),
             },
             Some(r) => {
                 let problem = check_receipt(&key, call.id, bid.organisation_id, r);
                 OpeningCheck {
                     bid_id: bid.id,
-                    receipt_id: r.id,
-                    sha256: r.sha256.clone(),
+                    receipt_id: Some(r.id),
+                    sha256: Some(r.sha256.clone()),
                     verified: problem.is_none(),
                     problem,
                 }
@@ -354,8 +456,8 @@ pub async fn open_bids(state: &AppState, caller: &Caller, id: i32) -> Result<Ope
         opening_report: Some(report.clone()),
         ..Default::default()
     };
-    let mut uow = Uow::begin(state, caller).await?;
     act(&mut uow, &call, CallAction::OpenBids, change, None).await?;
+    panel::freeze_recusals(&mut uow, &call, &bids).await?;
     uow.commit().await?;
     Ok(report)
 }
@@ -441,14 +543,27 @@ async fn end(
     get(state, id).await
 }
 
+/// One event of a call's history as its reader may see it.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    pub event: Event,
+    /// Who acted is sealed: a bid's receipt before the opening, shown to others than its bidder
+    /// as its receipt number and time only.
+    pub actor_sealed: bool,
+}
+
 /// A call's history with that of everything under it (bids' receipts, panel, conflicts, score
 /// sheets, objections), oldest first, from the one log: the commission's record; an applicant
-/// sees its own bid's steps only.
+/// sees its own bid's steps only; other roles none (they never see accounts in it).
+///
+/// The log keeps who bid; this read decides from the call what a reader sees of it: until the
+/// bids are opened, a receipt shows the commission its receipt number and time only (no actor,
+/// no hash), so nothing in it can be joined to an account or an organisation.
 ///
 /// # Errors
 /// 404 for an unknown call, 403 for other roles.
 #[tracing::instrument(skip_all, fields(call_id = %id))]
-pub async fn history(state: &AppState, caller: &Caller, id: i32) -> Result<Vec<Event>> {
+pub async fn history(state: &AppState, caller: &Caller, id: i32) -> Result<Vec<HistoryEntry>> {
     let call = find(state, id).await?;
     let own_bid = match (caller.role, caller.organisation_id) {
         (Role::Commission, _) => None,
@@ -463,6 +578,7 @@ pub async fn history(state: &AppState, caller: &Caller, id: i32) -> Result<Vec<E
             ))
         }
     };
+    let sealed = call.opened_at.is_none();
     let events =
         store::events::of_tree(&state.db, &AggregateRef::new(AggregateType::Call, call.id)).await?;
     Ok(events
@@ -472,6 +588,17 @@ pub async fn history(state: &AppState, caller: &Caller, id: i32) -> Result<Vec<E
             Some(bid) => {
                 e.aggregate.kind == AggregateType::Bid
                     && bid.is_some_and(|b| e.aggregate.id == b.to_string())
+            }
+        })
+        .map(|mut event| {
+            let actor_sealed =
+                sealed && own_bid.is_none() && event.aggregate.kind == AggregateType::Bid;
+            if actor_sealed {
+                event.payload.retain(|o| o.path == "/receipt_id");
+            }
+            HistoryEntry {
+                event,
+                actor_sealed,
             }
         })
         .collect())

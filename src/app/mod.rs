@@ -94,3 +94,31 @@ impl Uow {
 pub fn now(state: &AppState) -> DateTime<Utc> {
     state.clock.now().trunc_subsecs(6)
 }
+
+impl Uow {
+    /// Begins a unit of work dated `at` rather than now: for a move that happened at a scheduled
+    /// instant (a call opening or closing at its time, by the clock), written when a request
+    /// first observes it. The log's `at` need not grow with `seq`.
+    ///
+    /// # Errors
+    /// When no transaction can be begun.
+    pub async fn begin_at(
+        state: &AppState,
+        actor: impl Into<Actor>,
+        at: DateTime<Utc>,
+    ) -> Result<Self> {
+        Ok(Self {
+            txn: state.db.begin().await?,
+            actor: actor.into(),
+            now: at.trunc_subsecs(6),
+            events: Vec::new(),
+        })
+    }
+
+    /// Takes the clock's moment again: for work that must be timed after a lock it waited for
+    /// (a bid's receipt time is taken under the call's lock, so that no receipt dated before the
+    /// close can commit after the opening read the bids).
+    pub fn restamp(&mut self, state: &AppState) {
+        self.now = now(state);
+    }
+}

@@ -4,13 +4,17 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use sea_orm::ConnectionTrait;
 use serde_json::Value;
 
 use super::{calls, Uow};
 use crate::auth::Caller;
-use crate::domain::award::panel_open;
-use crate::domain::call::Call;
-use crate::domain::conflict::{recusals, ConflictKind, ExpertProfile};
+use crate::domain::award::{conflicts_open, panel_open};
+use crate::domain::bid::Bid;
+use crate::domain::call::{beijing_date, Call, CallStatus};
+use crate::domain::conflict::{
+    data_recusals, recusals, ConflictKind, ExpertProfile, FrozenRecusal,
+};
 use crate::domain::event::{AggregateType, NewEvent, Visibility};
 use crate::domain::json_patch::{self, PatchOp};
 use crate::domain::panel_draw::{choose, new_seed, PanelMember};
@@ -20,52 +24,94 @@ use crate::error::{ApiError, Result};
 use crate::state::AppState;
 use crate::store;
 
-/// For each panel member, the bids it is recused from and why (declared or from data).
+/// For each panel member, the bids it is recused from and why: the recusals found from data and
+/// frozen at the opening (or when the expert joined the panel after it), and the declared ones.
+/// Before the opening nobody may know who bid, so no recusal names a bid yet: every member maps
+/// to nothing.
 ///
 /// # Errors
 /// Database failures and stored data that does not read back.
 pub async fn recusal_map(
-    state: &AppState,
+    db: &impl ConnectionTrait,
     call: &Call,
 ) -> Result<HashMap<i32, BTreeMap<i32, Vec<String>>>> {
-    let members = store::panel::panel(&state.db, call.id).await?;
-    let bids: Vec<(i32, i32)> = store::bids::bids(&state.db, call.id)
+    let members: Vec<i32> = store::panel::panel(db, call.id)
+        .await?
+        .into_iter()
+        .map(|m| m.expert_id)
+        .collect();
+    if call.opened_at.is_none() {
+        return Ok(members.into_iter().map(|m| (m, BTreeMap::new())).collect());
+    }
+    let bids: Vec<(i32, i32)> = store::bids::bids(db, call.id)
         .await?
         .into_iter()
         .map(|b| (b.id, b.organisation_id))
         .collect();
-    let declared = store::panel::conflicts(&state.db, call.id).await?;
-    let mut profiles = Vec::with_capacity(members.len());
-    for m in &members {
-        let profile = store::panel::profile(&state.db, m.expert_id)
-            .await?
-            .unwrap_or_default();
-        profiles.push((m.expert_id, profile));
-    }
-    Ok(recusals(
-        &profiles,
-        &bids,
-        &declared,
-        state.clock.now().date_naive(),
-    ))
+    let frozen = store::panel::frozen_recusals(db, call.id).await?;
+    let declared = store::panel::conflicts(db, call.id).await?;
+    Ok(recusals(&members, &bids, &frozen, &declared))
 }
 
 /// Whether an expert is on the call's panel and, if so, the bids it is recused from (with
-/// reasons).
+/// reasons; none before the opening).
 ///
 /// # Errors
 /// Database failures and stored data that does not read back.
 pub async fn recusals_of(
-    state: &AppState,
+    db: &impl ConnectionTrait,
     call: &Call,
     expert_id: i32,
 ) -> Result<Option<BTreeMap<i32, Vec<String>>>> {
-    let members = store::panel::panel(&state.db, call.id).await?;
-    if !members.iter().any(|m| m.expert_id == expert_id) {
-        return Ok(None);
+    let mut map = recusal_map(db, call).await?;
+    Ok(map.remove(&expert_id))
+}
+
+/// The recusals the data shows now for `experts` and `bids`, from their profiles, on today's
+/// date in Beijing.
+async fn found_from_data(uow: &Uow, experts: &[i32], bids: &[Bid]) -> Result<Vec<FrozenRecusal>> {
+    let mut profiles = Vec::with_capacity(experts.len());
+    for &e in experts {
+        let profile = store::panel::profile(uow.db(), e)
+            .await?
+            .unwrap_or_default();
+        profiles.push((e, profile));
     }
-    let mut map = recusal_map(state, call).await?;
-    Ok(Some(map.remove(&expert_id).unwrap_or_default()))
+    let bids: Vec<(i32, i32)> = bids.iter().map(|b| (b.id, b.organisation_id)).collect();
+    Ok(data_recusals(&profiles, &bids, beijing_date(uow.now())))
+}
+
+fn recusals_doc(frozen: &[FrozenRecusal]) -> Result<Value> {
+    Ok(serde_json::to_value(frozen).map_err(anyhow::Error::from)?)
+}
+
+/// Freezes the recusals the data shows for the whole panel, inside the opening's unit (which
+/// holds the call's lock), with one panel event listing them.
+///
+/// # Errors
+/// Database failures.
+pub async fn freeze_recusals(uow: &mut Uow, call: &Call, bids: &[Bid]) -> Result<()> {
+    let members: Vec<i32> = store::panel::panel(uow.db(), call.id)
+        .await?
+        .into_iter()
+        .map(|m| m.expert_id)
+        .collect();
+    if members.is_empty() {
+        return Ok(());
+    }
+    let frozen = found_from_data(uow, &members, bids).await?;
+    store::panel::freeze(uow.db(), call.id, &frozen, uow.now()).await?;
+    uow.record(
+        NewEvent::new(
+            AggregateType::Panel,
+            call.id,
+            "recusals_frozen",
+            Visibility::Commission,
+        )
+        .parent(AggregateType::Call, call.id)
+        .op(PatchOp::add("/recusals", recusals_doc(&frozen)?)),
+    );
+    Ok(())
 }
 
 /// A panel member as the panel's readers see it.
@@ -78,7 +124,7 @@ pub struct PanelEntry {
 }
 
 async fn entries(state: &AppState, call: &Call, only: Option<i32>) -> Result<Vec<PanelEntry>> {
-    let recused = recusal_map(state, call).await?;
+    let recused = recusal_map(&state.db, call).await?;
     let members: Vec<PanelMember> = store::panel::panel(&state.db, call.id)
         .await?
         .into_iter()
@@ -127,7 +173,8 @@ pub struct Appointment {
 }
 
 /// Appoints experts to the panel, by name or by a random draw with a recorded seed
-/// (commission; before the notice). Returns the whole panel.
+/// (commission; before the notice). Returns the whole panel. Under the call's lock; an expert
+/// joining an opened call has its recusals found from data frozen at once.
 ///
 /// # Errors
 /// 403 for another role, 404 for an unknown call, 409 once the panel is fixed, 422 naming each
@@ -141,19 +188,28 @@ pub async fn appoint(
 ) -> Result<Vec<PanelEntry>> {
     caller.require(&[Role::Commission])?;
     let call = calls::find(state, call_id).await?;
+    let fixed = |status: CallStatus| {
+        ApiError::conflict(format!("the panel is fixed once the call is {status}"))
+            .with("current_state", status)
+    };
     let status = call.status_at(state.clock.now());
     if !panel_open(status) {
-        return Err(
-            ApiError::conflict(format!("the panel is fixed once the call is {status}"))
-                .with("current_state", status),
-        );
+        return Err(fixed(status));
     }
-    let before = store::panel::panel(&state.db, call.id).await?;
-    let current: Vec<i32> = before.iter().map(|m| m.expert_id).collect();
     let pool = store::panel::expert_pool(&state.db).await?;
     let draw = a.draw.map(|(n, seed)| (n, seed.unwrap_or_else(new_seed)));
-    let chosen = choose(&pool, &current, &a.experts, draw).map_err(ApiError::Validation)?;
     let mut uow = Uow::begin(state, caller).await?;
+    let call = calls::locked(&uow, call_id).await?;
+    let status = call.status_at(uow.now());
+    if !panel_open(status) {
+        return Err(fixed(status));
+    }
+    let current: Vec<i32> = store::panel::panel(uow.db(), call.id)
+        .await?
+        .iter()
+        .map(|m| m.expert_id)
+        .collect();
+    let chosen = choose(&pool, &current, &a.experts, draw).map_err(ApiError::Validation)?;
     for c in &chosen {
         store::panel::add_member(
             uow.db(),
@@ -166,13 +222,23 @@ pub async fn appoint(
         )
         .await?;
     }
-    // Read after the writes: the panel as this unit leaves it.
     let after = store::panel::panel(uow.db(), call.id).await?;
     let before: Vec<PanelMember> = after
         .iter()
         .filter(|m| !chosen.iter().any(|c| c.expert_id == m.expert_id))
         .cloned()
         .collect();
+    let mut ops: Vec<PatchOp> =
+        PatchOp::change("/members", members_doc(&before), members_doc(&after))
+            .into_iter()
+            .collect();
+    if call.opened_at.is_some() {
+        let joined: Vec<i32> = chosen.iter().map(|c| c.expert_id).collect();
+        let bids = store::bids::bids(uow.db(), call.id).await?;
+        let frozen = found_from_data(&uow, &joined, &bids).await?;
+        store::panel::freeze(uow.db(), call.id, &frozen, uow.now()).await?;
+        ops.push(PatchOp::add("/recusals", recusals_doc(&frozen)?));
+    }
     uow.record(
         NewEvent::new(
             AggregateType::Panel,
@@ -181,11 +247,7 @@ pub async fn appoint(
             Visibility::Commission,
         )
         .parent(AggregateType::Call, call.id)
-        .payload(
-            PatchOp::change("/members", members_doc(&before), members_doc(&after))
-                .into_iter()
-                .collect(),
-        ),
+        .payload(ops),
     );
     uow.commit().await?;
     entries(state, &call, None).await
@@ -221,10 +283,14 @@ pub struct Declaration {
     pub note: String,
 }
 
-/// Declares a conflict of interest (a panel expert). Returns the expert's own panel entry.
+/// Declares a conflict of interest (a panel expert), until the award is proposed. Under the
+/// call's lock. A declaration that recuses the expert from a bid it has scored sets that sheet
+/// aside: the ranking no longer counts it, and the log says so with the reason. Returns the
+/// expert's own panel entry.
 ///
 /// # Errors
-/// 403 for another role or an expert off the panel, 404 for an unknown call, 422 naming each
+/// 403 for another role or an expert off the panel, 404 for an unknown call, 409 once the notice
+/// started (a conflict found then is grounds for an objection) or the call ended, 422 naming each
 /// bad field.
 #[tracing::instrument(skip_all, fields(call_id = %call_id, expert_id = %caller.id))]
 pub async fn declare_conflict(
@@ -235,15 +301,18 @@ pub async fn declare_conflict(
 ) -> Result<Vec<PanelEntry>> {
     caller.require(&[Role::Expert])?;
     let call = calls::find(state, call_id).await?;
+    let off_panel = || ApiError::Forbidden("you are not on this call's panel".into());
     if !store::panel::panel(&state.db, call.id)
         .await?
         .iter()
         .any(|m| m.expert_id == caller.id)
     {
-        return Err(ApiError::Forbidden(
-            "you are not on this call's panel".into(),
-        ));
+        return Err(off_panel());
     }
+    let closed = |status: CallStatus| {
+        conflicts_open(status).map_err(|m| ApiError::conflict(m).with("current_state", status))
+    };
+    closed(call.status_at(state.clock.now()))?;
     let mut errors = Vec::new();
     if d.note.trim().is_empty() {
         errors.push(FieldError::new("note", "must not be blank"));
@@ -270,6 +339,11 @@ pub async fn declare_conflict(
     ApiError::check(errors)?;
     let note = d.note.trim().to_owned();
     let mut uow = Uow::begin(state, caller).await?;
+    let call = calls::locked(&uow, call_id).await?;
+    closed(call.status_at(uow.now()))?;
+    let before = recusals_of(uow.db(), &call, caller.id)
+        .await?
+        .ok_or_else(off_panel)?;
     let c = store::panel::declare(
         uow.db(),
         store::panel::NewConflict {
@@ -283,6 +357,31 @@ pub async fn declare_conflict(
         uow.now(),
     )
     .await?;
+    let after = recusals_of(uow.db(), &call, caller.id)
+        .await?
+        .unwrap_or_default();
+    // The expert's sheets for bids it is newly recused from leave the ranking.
+    for sheet in store::scores::sheets(uow.db(), call.id).await? {
+        if sheet.expert_id == caller.id
+            && after.contains_key(&sheet.bid_id)
+            && !before.contains_key(&sheet.bid_id)
+        {
+            uow.record(
+                NewEvent::new(
+                    AggregateType::ScoreSheet,
+                    sheet.id,
+                    "set_aside",
+                    Visibility::Commission,
+                )
+                .parent(AggregateType::Call, call.id)
+                .reason(Some(format!(
+                    "the expert is recused from bid {}: declared ({}): {note}",
+                    sheet.bid_id, c.kind
+                )))
+                .op(PatchOp::add("/set_aside_by_conflict", c.id)),
+            );
+        }
+    }
     let ops = [
         ("/id", Value::from(c.id)),
         ("/expert_id", Value::from(c.expert_id)),
@@ -307,6 +406,62 @@ pub async fn declare_conflict(
     );
     uow.commit().await?;
     entries(state, &call, Some(caller.id)).await
+}
+
+/// An organisation that bid on a call, as the call's experts may look it up (to declare
+/// conflicts): its id and name, nothing more.
+#[derive(Debug, Clone)]
+pub struct Bidder {
+    pub bid_id: i32,
+    pub organisation_id: i32,
+    pub name: String,
+}
+
+/// The organisations that bid on a call, once its bids are opened: for the commission and the
+/// call's panel experts (recused ones included: they declare conflicts from this list). Before
+/// the opening who bid is sealed, for everyone.
+///
+/// # Errors
+/// 403 for other roles and experts off the panel, 404 for an unknown call, 409 before the
+/// opening.
+#[tracing::instrument(skip_all, fields(call_id = %call_id))]
+pub async fn bidders(state: &AppState, caller: &Caller, call_id: i32) -> Result<Vec<Bidder>> {
+    caller.require(&[Role::Commission, Role::Expert])?;
+    let call = calls::find(state, call_id).await?;
+    if caller.is(Role::Expert)
+        && !store::panel::panel(&state.db, call.id)
+            .await?
+            .iter()
+            .any(|m| m.expert_id == caller.id)
+    {
+        return Err(ApiError::Forbidden(
+            "you are not on this call's panel".into(),
+        ));
+    }
+    if call.opened_at.is_none() {
+        return Err(
+            ApiError::conflict("who bid is sealed until the bids are opened")
+                .with("current_state", call.status_at(state.clock.now())),
+        );
+    }
+    let mut out = Vec::new();
+    for b in store::bids::bids(&state.db, call.id).await? {
+        let org = store::organisations::by_id(&state.db, b.organisation_id)
+            .await?
+            .ok_or_else(|| {
+                ApiError::Unexpected(anyhow::anyhow!(
+                    "bid {}: organisation {} missing",
+                    b.id,
+                    b.organisation_id
+                ))
+            })?;
+        out.push(Bidder {
+            bid_id: b.id,
+            organisation_id: b.organisation_id,
+            name: org.name,
+        });
+    }
+    Ok(out)
 }
 
 /// Records an expert's organisation and past employers, from which conflicts are found

@@ -45,6 +45,28 @@ pub fn panel_open(status: CallStatus) -> bool {
     )
 }
 
+/// Conflicts are declared until the award is proposed. Once the notice started, a conflict found
+/// is grounds for an objection, which can return the call to review.
+///
+/// # Errors
+/// A sentence naming the current status and the way left.
+pub fn conflicts_open(status: CallStatus) -> Result<(), String> {
+    if panel_open(status) {
+        Ok(())
+    } else if status == CallStatus::Notice {
+        Err(
+            "conflicts are declared until the award is proposed; the call is in its public \
+             notice: a conflict found now is grounds for an objection (POST \
+             /calls/{id}/objections), which can return the call to review"
+                .to_owned(),
+        )
+    } else {
+        Err(format!(
+            "conflicts are declared until the award is proposed; the call is {status}"
+        ))
+    }
+}
+
 /// Experts score only while the call is under review.
 ///
 /// # Errors
@@ -150,5 +172,10 @@ mod tests {
         assert!(scoring_open(CallStatus::UnderReview).is_ok());
         assert!(scoring_open(CallStatus::Opened).is_err());
         assert!(panel_open(CallStatus::UnderReview) && !panel_open(CallStatus::Notice));
+        assert!(conflicts_open(CallStatus::UnderReview).is_ok());
+        assert!(conflicts_open(CallStatus::Notice)
+            .unwrap_err()
+            .contains("grounds for an objection"));
+        assert!(conflicts_open(CallStatus::Awarded).is_err());
     }
 }

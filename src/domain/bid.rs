@@ -117,9 +117,10 @@ pub struct Receipt {
     pub submitted_by: i32,
     /// Server time of receipt.
     pub received_at: DateTime<Utc>,
-    /// SHA-256 (hex) of the canonical JSON of the content.
+    /// SHA-256 (hex) of the canonical form of the content as sent ([`sealing::jcs`]; receipts
+    /// issued before RFC 8785: [`sealing::legacy_canonical_json`]).
     pub sha256: String,
-    /// Nonce and ChaCha20-Poly1305 ciphertext of the canonical content.
+    /// Nonce and ChaCha20-Poly1305 ciphertext of those canonical bytes.
     pub sealed: Vec<u8>,
 }
 
@@ -127,8 +128,9 @@ pub struct Receipt {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpeningCheck {
     pub bid_id: i32,
-    pub receipt_id: i32,
-    pub sha256: String,
+    /// `None` when the bid has no receipt (reported as a problem, never as a receipt 0).
+    pub receipt_id: Option<i32>,
+    pub sha256: Option<String>,
     /// The stored content decrypts and hashes to the receipt's SHA-256.
     pub verified: bool,
     pub problem: Option<String>,
@@ -158,8 +160,10 @@ impl OpeningReport {
 }
 
 /// Re-verifies a bid's receipt at the opening: the sealed content must open with the call's key
-/// and the bid's place (`call_id`, the bid's organisation), be JSON, and hash to the receipt's
-/// SHA-256. `None` when it does; else the problem, in words.
+/// and the bid's place (`call_id`, the bid's organisation), its bytes must hash to the receipt's
+/// SHA-256, and they must be a canonical form of JSON (RFC 8785, or the form of receipts issued
+/// before it), so that the bidder can recompute the hash from its body. `None` when it holds;
+/// else the problem, in words.
 pub fn check_receipt(
     key: &[u8; 32],
     call_id: i32,
@@ -170,10 +174,12 @@ pub fn check_receipt(
         Err(_) => Some(
             "the stored content does not decrypt (altered, or sealed under another key)".to_owned(),
         ),
-        Ok(plain) => match serde_json::from_slice::<serde_json::Value>(&plain) {
-            Ok(v) if sealing::content_hash(&v) == receipt.sha256 => None,
-            Ok(_) => Some("the stored content does not hash to the receipt".to_owned()),
-            Err(_) => Some("the stored content is not JSON".to_owned()),
+        Ok(plain) if sealing::receipt_hash(&plain) != receipt.sha256 => {
+            Some("the stored content does not hash to the receipt".to_owned())
+        }
+        Ok(plain) => match sealing::canonical_form(&plain) {
+            Some(_) => None,
+            None => Some("the stored content is not canonical JSON".to_owned()),
         },
     }
 }
@@ -209,9 +215,14 @@ mod tests {
     #[test]
     fn a_receipt_verifies_only_as_sealed() {
         let key = sealing::bid_key(b"a server secret of at least 32 bytes, really", 3);
-        let value = serde_json::to_value(content()).unwrap();
-        let sealed =
-            sealing::seal(&key, &aad(3, 7), sealing::canonical_json(&value).as_bytes()).unwrap();
+        let value: serde_json::Value =
+            serde_json::from_str(r#"{"technical_plan":"方案","budget":1200.0}"#).unwrap();
+        let canonical = sealing::jcs(&value).unwrap();
+        assert_eq!(
+            canonical,
+            r#"{"budget":1200,"technical_plan":"方案"}"#.as_bytes()
+        );
+        let sealed = sealing::seal(&key, &aad(3, 7), &canonical).unwrap();
         let mut r = Receipt {
             id: 1,
             bid_id: 1,
@@ -219,10 +230,33 @@ mod tests {
             organisation_id: 7,
             submitted_by: 1,
             received_at: DateTime::<Utc>::MIN_UTC,
-            sha256: sealing::content_hash(&value),
+            sha256: sealing::receipt_hash(&canonical),
             sealed,
         };
         assert_eq!(check_receipt(&key, 3, 7, &r), None);
+        // A receipt issued before RFC 8785: the legacy form of the content with defaults filled.
+        let legacy = serde_json::to_value(content()).unwrap();
+        let old = Receipt {
+            sha256: sealing::legacy_content_hash(&legacy),
+            sealed: sealing::seal(
+                &key,
+                &aad(3, 7),
+                sealing::legacy_canonical_json(&legacy).as_bytes(),
+            )
+            .unwrap(),
+            ..r.clone()
+        };
+        assert_eq!(check_receipt(&key, 3, 7, &old), None);
+        // Bytes that hash right but are not canonical are reported.
+        let loose = r#"{ "technical_plan": "方案", "budget": 1200.0 }"#.as_bytes();
+        let odd = Receipt {
+            sha256: sealing::receipt_hash(loose),
+            sealed: sealing::seal(&key, &aad(3, 7), loose).unwrap(),
+            ..r.clone()
+        };
+        assert!(check_receipt(&key, 3, 7, &odd)
+            .unwrap()
+            .contains("not canonical"));
         r.sha256 = "0".repeat(64);
         assert!(check_receipt(&key, 3, 7, &r)
             .unwrap()

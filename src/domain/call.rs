@@ -17,7 +17,7 @@
 //! [`transition`] is asked about the effective status. That keeps bid acceptance exact to the second
 //! without a scheduler, and makes the rules testable with any clock.
 
-use chrono::{DateTime, Days, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -31,6 +31,12 @@ pub const DEFAULT_WINNERS: u32 = 1;
 pub const MAX_WINNERS: u32 = 10;
 /// Length of the award notice (公示) in natural days *(ours)*.
 pub const DEFAULT_NOTICE_DAYS: u32 = 7;
+/// Shortest notice: 招标投标法实施条例 Art. 54 has the winning candidates published for at least
+/// 3 days.
+pub const MIN_NOTICE_DAYS: u32 = 3;
+/// Days within which an objection must be answered, from the day of receipt (Art. 54: 自收到异议
+/// 之日起3日内作出答复), counted as [`end_of_natural_days`] does.
+pub const OBJECTION_ANSWER_DAYS: u32 = 3;
 /// Longest notice period accepted; longer would stall the round's construction year.
 pub const MAX_NOTICE_DAYS: u32 = 60;
 /// Largest `max_points` of one criterion, in hundredths (1000 points): beyond that it is a typo.
@@ -127,6 +133,55 @@ pub fn effective_status(
         CallStatus::Announced if now >= opens_at => CallStatus::Open,
         other => other,
     }
+}
+
+/// A move time makes on a call, at its scheduled instant: the window opens at `opens_at` and
+/// closes at `closes_at` (the deadline second itself still takes bids; the call is closed after
+/// it). Written to the log by the clock when a request first observes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockMove {
+    pub from: CallStatus,
+    pub to: CallStatus,
+    /// The scheduled instant, the event's `at` (not the moment it was observed).
+    pub at: DateTime<Utc>,
+}
+
+impl ClockMove {
+    /// The event kind: `window_opened` or `window_closed`.
+    pub fn kind(self) -> &'static str {
+        match self.to {
+            CallStatus::Open => "window_opened",
+            _ => "window_closed",
+        }
+    }
+}
+
+/// The moves time has made on a call stored as `stored` by `now` that the stored status does not
+/// show yet, in order: what [`effective_status`] applies, step by step, each at its instant.
+pub fn due_clock_moves(
+    stored: CallStatus,
+    opens_at: DateTime<Utc>,
+    closes_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<ClockMove> {
+    let mut out = Vec::new();
+    let mut at = stored;
+    if at == CallStatus::Announced && now >= opens_at && opens_at <= closes_at {
+        out.push(ClockMove {
+            from: at,
+            to: CallStatus::Open,
+            at: opens_at,
+        });
+        at = CallStatus::Open;
+    }
+    if matches!(at, CallStatus::Announced | CallStatus::Open) && now > closes_at {
+        out.push(ClockMove {
+            from: at,
+            to: CallStatus::Closed,
+            at: closes_at,
+        });
+    }
+    out
 }
 
 /// Whether a bid arriving at `now` (server time) is on time: inclusive at both ends, to the second
@@ -244,15 +299,50 @@ pub fn transition(from: CallStatus, action: CallAction) -> Result<CallStatus, Il
     Ok(to)
 }
 
-/// When a notice started at `started` ends: `notice_days` natural days later, to the second.
-///
-/// Natural days (自然日), not working days, as public notices in procurement are counted. Beijing
-/// time has no daylight saving, so a natural day is always 24 hours in UTC as well.
-pub fn notice_ends(started: DateTime<Utc>, notice_days: u32) -> DateTime<Utc> {
-    started
-        .checked_add_days(Days::new(u64::from(notice_days)))
-        // Only reachable near year 262143; saturating keeps the notice "not over", the safe side.
+/// Hours east of UTC of Beijing time (Asia/Shanghai): UTC+8 all year, no daylight saving since
+/// 1991.
+const BEIJING_OFFSET_HOURS: i64 = 8;
+
+/// The natural day (自然日) in Beijing that `at` falls on.
+pub fn beijing_date(at: DateTime<Utc>) -> NaiveDate {
+    at.naive_utc()
+        .checked_add_signed(Duration::hours(BEIJING_OFFSET_HOURS))
+        // Only the last hours chrono can represent: they are that day's end.
+        .map_or(NaiveDate::MAX, |t| t.date())
+}
+
+/// The end of a period of `days` natural days begun at `start`, as Chinese law counts periods
+/// (民法典 Art. 201 and 203): the day it begins is not counted, the period runs from the next day
+/// in Beijing time, and it ends at 24:00 of its last day. A notice begun on Monday 10:00 with 7
+/// days ends when the next Monday ends (Tuesday 00:00 Beijing time). Holidays do not extend it:
+/// natural days, not working days.
+pub fn end_of_natural_days(start: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+    beijing_date(start)
+        .checked_add_days(Days::new(u64::from(days) + 1))
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|midnight| midnight.and_utc() - Duration::hours(BEIJING_OFFSET_HOURS))
+        // Only reachable near year 262143; saturating keeps the period running, the safe side.
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// When a notice started at `started` ends: [`end_of_natural_days`].
+pub fn notice_ends(started: DateTime<Utc>, notice_days: u32) -> DateTime<Utc> {
+    end_of_natural_days(started, notice_days)
+}
+
+/// When an objection received at `received` must be answered by: [`OBJECTION_ANSWER_DAYS`]
+/// natural days, counted as [`end_of_natural_days`] does.
+pub fn answer_due(received: DateTime<Utc>) -> DateTime<Utc> {
+    end_of_natural_days(received, OBJECTION_ANSWER_DAYS)
+}
+
+/// An answer is overdue when given after its due moment, or not given by `now` once it passed.
+pub fn answer_overdue(
+    received: DateTime<Utc>,
+    answered: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    answered.unwrap_or(now) >= answer_due(received)
 }
 
 /// The notice period is over at `ends` itself: a notice of 7 days started Monday 10:00 may be
@@ -527,10 +617,12 @@ pub fn validate_call(
             format!("must be from 1 to {MAX_WINNERS}"),
         ));
     }
-    if !(1..=MAX_NOTICE_DAYS).contains(&notice_days) {
+    if !(MIN_NOTICE_DAYS..=MAX_NOTICE_DAYS).contains(&notice_days) {
         errors.push(FieldError::new(
             "notice_days",
-            format!("must be from 1 to {MAX_NOTICE_DAYS} natural days"),
+            format!(
+                "must be from {MIN_NOTICE_DAYS} (招标投标法实施条例 Art. 54) to {MAX_NOTICE_DAYS} natural days"
+            ),
         ));
     }
     if requirements.trim().is_empty() {
@@ -648,6 +740,43 @@ mod tests {
     }
 
     #[test]
+    fn clock_moves_at_their_instants_and_end_where_time_does() {
+        let opens = at(8, 0, 0);
+        let closes = at(17, 0, 0);
+        let one = Duration::seconds(1);
+        let moves = |stored, now| due_clock_moves(stored, opens, closes, now);
+        assert_eq!(moves(CallStatus::Announced, opens - one), vec![]);
+        let opened = ClockMove {
+            from: CallStatus::Announced,
+            to: CallStatus::Open,
+            at: opens,
+        };
+        assert_eq!(moves(CallStatus::Announced, opens), vec![opened]);
+        assert_eq!(moves(CallStatus::Announced, closes), vec![opened]);
+        let closed = ClockMove {
+            from: CallStatus::Open,
+            to: CallStatus::Closed,
+            at: closes,
+        };
+        assert_eq!(
+            moves(CallStatus::Announced, closes + one),
+            vec![opened, closed]
+        );
+        assert_eq!(moves(CallStatus::Open, closes), vec![]);
+        assert_eq!(moves(CallStatus::Open, closes + one), vec![closed]);
+        assert_eq!(
+            (opened.kind(), closed.kind()),
+            ("window_opened", "window_closed")
+        );
+        for stored in CallStatus::ALL {
+            let last = moves(stored, closes + one).last().map_or(stored, |m| m.to);
+            assert_eq!(last, effective_status(stored, opens, closes, closes + one));
+            let last = moves(stored, opens).last().map_or(stored, |m| m.to);
+            assert_eq!(last, effective_status(stored, opens, closes, opens));
+        }
+    }
+
+    #[test]
     fn open_bids_needs_the_deadline_passed() {
         let opens = at(8, 0, 0);
         let closes = at(17, 0, 0);
@@ -677,17 +806,46 @@ mod tests {
     }
 
     #[test]
-    fn notice_counts_natural_days() {
+    fn notice_counts_natural_days_in_beijing() {
+        // Monday 2024-02-26 10:00 Beijing: the day itself is not counted; 7 days run 27 February
+        // to 4 March (across the leap day) and end at 24:00 Beijing, 16:00 UTC.
         let started = Utc.with_ymd_and_hms(2024, 2, 26, 2, 0, 0).unwrap();
         let ends = notice_ends(started, 7);
-        // Across 29 February of the leap year.
-        assert_eq!(ends, Utc.with_ymd_and_hms(2024, 3, 4, 2, 0, 0).unwrap());
+        assert_eq!(ends, Utc.with_ymd_and_hms(2024, 3, 4, 16, 0, 0).unwrap());
         assert!(!notice_over(ends, ends - Duration::seconds(1)));
         assert!(notice_over(ends, ends));
+        // 23:30 UTC is already the next day in Beijing: that day is the uncounted first one.
+        let late = Utc.with_ymd_and_hms(2024, 2, 26, 23, 30, 0).unwrap();
+        assert_eq!(
+            beijing_date(late),
+            NaiveDate::from_ymd_opt(2024, 2, 27).unwrap()
+        );
+        assert_eq!(
+            notice_ends(late, 3),
+            Utc.with_ymd_and_hms(2024, 3, 1, 16, 0, 0).unwrap()
+        );
+        // 15:59:59 UTC is the last second of a Beijing day.
+        let edge = Utc.with_ymd_and_hms(2024, 2, 26, 15, 59, 59).unwrap();
+        assert_eq!(
+            notice_ends(edge, 3),
+            Utc.with_ymd_and_hms(2024, 2, 29, 16, 0, 0).unwrap()
+        );
         assert_eq!(
             notice_ends(DateTime::<Utc>::MAX_UTC, 1),
             DateTime::<Utc>::MAX_UTC
         );
+    }
+
+    #[test]
+    fn objections_are_answered_within_three_natural_days() {
+        let received = Utc.with_ymd_and_hms(2024, 3, 12, 3, 0, 0).unwrap();
+        let due = answer_due(received);
+        assert_eq!(due, Utc.with_ymd_and_hms(2024, 3, 15, 16, 0, 0).unwrap());
+        let second = Duration::seconds(1);
+        assert!(!answer_overdue(received, None, due - second));
+        assert!(answer_overdue(received, None, due));
+        assert!(!answer_overdue(received, Some(due - second), due + second));
+        assert!(answer_overdue(received, Some(due), due - second));
     }
 
     fn crit(name: &str, weight: i64, max_points: i64) -> Criterion {
@@ -809,6 +967,17 @@ mod tests {
             fields(&validate_call(opens, opens, 0, 0, "  ")),
             ["closes_at", "winners", "notice_days", "requirements"]
         );
+        assert_eq!(
+            fields(&validate_call(
+                opens,
+                at(17, 0, 0),
+                1,
+                MIN_NOTICE_DAYS - 1,
+                "x"
+            )),
+            ["notice_days"]
+        );
+        assert!(validate_call(opens, at(17, 0, 0), 1, MIN_NOTICE_DAYS, "x").is_empty());
         assert_eq!(
             fields(&validate_call(opens, at(7, 0, 0), 11, 61, "x")),
             ["closes_at", "winners", "notice_days"]

@@ -134,23 +134,57 @@ impl DeclaredConflict {
     }
 }
 
-/// For each panel member (with its profile), the bids (`(bid id, bidder organisation)`) it is
-/// recused from on `today`, each with its reasons: links found from data first, then declared
-/// ones. Members recused from nothing map to an empty set.
-pub fn recusals(
+/// A recusal the data showed (a current or recent employer bid), frozen when the call's bids
+/// were opened, or when the expert joined the panel of an opened call: later profile edits and
+/// the passing of time do not change it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrozenRecusal {
+    pub expert_id: i32,
+    pub bid_id: i32,
+    /// The link, e.g. "works at the bidder".
+    pub reason: String,
+}
+
+/// The recusals the data shows on `today` for panel members (with their profiles) and bids
+/// (`(bid id, bidder organisation)`): what is frozen at the opening.
+pub fn data_recusals(
     panel: &[(i32, ExpertProfile)],
     bids: &[(i32, i32)],
-    declared: &[DeclaredConflict],
     today: NaiveDate,
+) -> Vec<FrozenRecusal> {
+    let mut out = Vec::new();
+    for (expert, profile) in panel {
+        for &(bid, organisation) in bids {
+            if let Some(reason) = data_conflict(profile, organisation, today) {
+                out.push(FrozenRecusal {
+                    expert_id: *expert,
+                    bid_id: bid,
+                    reason,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// For each panel member, the bids (`(bid id, bidder organisation)`) it is recused from, each
+/// with its reasons: the frozen links found from data first, then declared ones. Members recused
+/// from nothing map to an empty set.
+pub fn recusals(
+    panel: &[i32],
+    bids: &[(i32, i32)],
+    frozen: &[FrozenRecusal],
+    declared: &[DeclaredConflict],
 ) -> HashMap<i32, BTreeMap<i32, Vec<String>>> {
     let mut out: HashMap<i32, BTreeMap<i32, Vec<String>>> = HashMap::new();
-    for (expert, profile) in panel {
+    for expert in panel {
         let entry = out.entry(*expert).or_default();
         for &(bid, organisation) in bids {
-            let mut reasons = Vec::new();
-            if let Some(r) = data_conflict(profile, organisation, today) {
-                reasons.push(format!("from data: {r}"));
-            }
+            let mut reasons: Vec<String> = frozen
+                .iter()
+                .filter(|f| f.expert_id == *expert && f.bid_id == bid)
+                .map(|f| format!("from data: {}", f.reason))
+                .collect();
             for d in declared
                 .iter()
                 .filter(|d| d.expert_id == *expert && d.applies_to(bid, organisation))
@@ -291,7 +325,17 @@ mod tests {
             declared(2, 3, None, Some(9)),
             declared(3, 4, None, None),
         ];
-        let r = recusals(&panel, &bids, &conflicts, d(2024, 3, 15));
+        let frozen = data_recusals(&panel, &bids, d(2024, 3, 15));
+        assert_eq!(
+            frozen,
+            [FrozenRecusal {
+                expert_id: 1,
+                bid_id: 10,
+                reason: "works at the bidder".into()
+            }]
+        );
+        let members: Vec<i32> = panel.iter().map(|p| p.0).collect();
+        let r = recusals(&members, &bids, &frozen, &conflicts);
         let bids_of = |e: i32| r[&e].keys().copied().collect::<Vec<_>>();
         assert_eq!(bids_of(1), [10]);
         assert_eq!(r[&1][&10], ["from data: works at the bidder"]);

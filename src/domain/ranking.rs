@@ -187,6 +187,20 @@ impl PartialOrd for Ratio {
     }
 }
 
+/// The anonymous label of the `i`-th expert of a panel (0-based): `E1`, `E2`, …
+pub fn expert_label(i: usize) -> String {
+    format!("E{}", i.saturating_add(1))
+}
+
+/// The order of expert labels: by their number (E2 before E10), labels without one last, by text.
+pub fn label_order(label: &str) -> (u64, &str) {
+    let n = label
+        .strip_prefix('E')
+        .and_then(|d| d.parse::<u64>().ok())
+        .unwrap_or(u64::MAX);
+    (n, label)
+}
+
 /// One expert's sheet for one bid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ExpertScore {
@@ -216,7 +230,8 @@ pub struct CriterionResult {
     pub criterion: String,
     /// Weight in percent, from the rubric.
     pub weight: i64,
-    /// `(expert label, points in hundredths)` for every expert who scored this criterion.
+    /// `(expert label, points in hundredths)` for every expert who scored this criterion, in the
+    /// labels' order (E1, E2, …, E10).
     pub values: Vec<(String, i64)>,
     /// The highest value, dropped because at least 5 experts scored; `None` otherwise.
     pub dropped_high: Option<i64>,
@@ -401,7 +416,7 @@ fn score_bid(rubric: &[Criterion], bid: &BidInput) -> Option<(Vec<CriterionResul
     let mut weighted = Ratio::ZERO;
     let mut every_criterion_scored = true;
     for c in rubric {
-        let values: Vec<(String, i64)> = bid
+        let mut values: Vec<(String, i64)> = bid
             .scores
             .iter()
             .filter_map(|s| {
@@ -410,6 +425,7 @@ fn score_bid(rubric: &[Criterion], bid: &BidInput) -> Option<(Vec<CriterionResul
                     .map(|&p| (s.expert_label.clone(), p))
             })
             .collect();
+        values.sort_by(|a, b| label_order(&a.0).cmp(&label_order(&b.0)));
         let points: Vec<i64> = values.iter().map(|v| v.1).collect();
         let trimmed = match trimmed_mean(&points) {
             Some(t) => t,
@@ -811,6 +827,27 @@ mod tests {
         let out = rank(&rubric, &[early, late]);
         assert_eq!(out[0].bid_id, 3, "same second: lower id wins");
         assert_eq!((out[0].rank, out[1].rank), (Some(1), Some(2)));
+    }
+
+    /// Values are shown in the labels' numeric order whatever order the sheets came in.
+    #[test]
+    fn values_follow_the_labels_numerically() {
+        let rubric = [crit("a", 100)];
+        let mut b = bid(1, &rubric, &[&[10], &[20], &[30]]);
+        for (s, label) in b.scores.iter_mut().zip(["E10", "E2", "E1"]) {
+            s.expert_label = label.into();
+        }
+        let r = rank(&rubric, &[b]);
+        let labels: Vec<&str> = r[0].per_criterion[0]
+            .values
+            .iter()
+            .map(|v| v.0.as_str())
+            .collect();
+        assert_eq!(labels, ["E1", "E2", "E10"]);
+        let mut all = vec!["E10", "x", "E2", "E1"];
+        all.sort_by_key(|l| label_order(l));
+        assert_eq!(all, ["E1", "E2", "E10", "x"]);
+        assert_eq!(expert_label(9), "E10");
     }
 
     #[test]

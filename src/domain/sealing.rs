@@ -2,9 +2,16 @@
 //! content — the commission included") and their receipts.
 //!
 //! # Receipt
-//! Each accepted bid gets [`content_hash`]: hex SHA-256 of the bid's canonical JSON (object keys
-//! sorted at every level), so the bidder can later prove that the opened bid is the one it sent,
-//! whatever key order its client produced.
+//! Each accepted bid gets [`receipt_hash`]: hex SHA-256 of the body exactly as the bidder sent it,
+//! in the JSON Canonicalization Scheme of RFC 8785 ([`jcs`]: keys sorted by UTF-16 code units,
+//! numbers as ECMAScript prints them, minimal string escapes). Those canonical bytes are what is
+//! sealed and stored, so the opening re-hashes exactly what the receipt was given for, and a bidder
+//! recomputes the hash from its own body with any standard JCS tool, whatever key order or number
+//! spelling (`1200.0`, `1.2e3`) its client produced.
+//!
+//! Receipts issued before RFC 8785 hashed [`legacy_canonical_json`] (keys sorted by UTF-8 bytes,
+//! numbers as serde_json prints them, of the content after defaults were filled in); their sealed
+//! bytes are in that form, and the opening still verifies them ([`canonical_form`]).
 //!
 //! # Sealing scheme
 //! - Per call key: `key = HKDF-SHA256(ikm = server secret, salt = "jiebang/bid-sealing/v1",
@@ -29,7 +36,8 @@ use chacha20poly1305::{ChaCha20Poly1305, Nonce};
 use hkdf::Hkdf;
 use sha2::{Digest, Sha256};
 
-pub use super::selection_run::canonical_json;
+/// The canonical form of receipts issued before RFC 8785, kept to verify them at the opening.
+pub use super::selection_run::canonical_json as legacy_canonical_json;
 
 /// HKDF salt: names the purpose and version, so keys derived from the same secret for anything
 /// else (tokens, other schemes) can never coincide with bid keys.
@@ -41,9 +49,46 @@ pub const NONCE_LEN: usize = 12;
 /// Bytes of authentication tag at the end of a sealed bid.
 pub const TAG_LEN: usize = 16;
 
-/// The receipt hash of a bid: hex SHA-256 of [`canonical_json`].
-pub fn content_hash(v: &serde_json::Value) -> String {
-    hex::encode(Sha256::digest(canonical_json(v).as_bytes()))
+/// The RFC 8785 (JCS) canonical bytes of a JSON value.
+///
+/// # Errors
+/// None for values parsed from JSON text (every number in them is finite); a non-finite number
+/// built in code is refused.
+pub fn jcs(v: &serde_json::Value) -> Result<Vec<u8>, serde_json::Error> {
+    serde_jcs::to_vec(v)
+}
+
+/// The receipt hash of canonical bytes: hex SHA-256.
+pub fn receipt_hash(canonical: &[u8]) -> String {
+    hex::encode(Sha256::digest(canonical))
+}
+
+/// The hash of a legacy receipt: hex SHA-256 of [`legacy_canonical_json`].
+pub fn legacy_content_hash(v: &serde_json::Value) -> String {
+    receipt_hash(legacy_canonical_json(v).as_bytes())
+}
+
+/// Which canonical form stored bytes are in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CanonicalForm {
+    /// RFC 8785 (JCS), every receipt since it was adopted.
+    Jcs,
+    /// Keys sorted by UTF-8 bytes, numbers as serde_json prints them: receipts issued before.
+    Legacy,
+}
+
+/// The canonical form `bytes` are in, or `None` when they are in neither (not JSON, or JSON
+/// that a canonicaliser would write differently). Bytes that both forms write alike (no floats,
+/// no keys outside the Basic Multilingual Plane) are reported as JCS.
+pub fn canonical_form(bytes: &[u8]) -> Option<CanonicalForm> {
+    let v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    if jcs(&v).is_ok_and(|c| c == bytes) {
+        Some(CanonicalForm::Jcs)
+    } else if legacy_canonical_json(&v).as_bytes() == bytes {
+        Some(CanonicalForm::Legacy)
+    } else {
+        None
+    }
 }
 
 /// The sealing key of one call, derived from the server secret (see the module docs).
@@ -233,17 +278,48 @@ mod tests {
     }
 
     #[test]
-    fn receipt_hash_ignores_key_order() {
+    fn legacy_receipt_hash_ignores_key_order() {
         let a = serde_json::json!({"b": 1, "a": {"y": [1, {"d": 2, "c": 3}], "x": "两江"}});
         let b: serde_json::Value =
             serde_json::from_str(r#"{"a":{"x":"两江","y":[1,{"c":3,"d":2}]},"b":1}"#).unwrap();
-        assert_eq!(content_hash(&a), content_hash(&b));
-        assert_eq!(content_hash(&a).len(), 64);
-        assert_ne!(content_hash(&a), content_hash(&serde_json::json!({"b": 2})));
+        assert_eq!(legacy_content_hash(&a), legacy_content_hash(&b));
+        assert_eq!(legacy_content_hash(&a).len(), 64);
+        assert_ne!(
+            legacy_content_hash(&a),
+            legacy_content_hash(&serde_json::json!({"b": 2}))
+        );
         // SHA-256 of "{}".
         assert_eq!(
-            content_hash(&serde_json::json!({})),
+            legacy_content_hash(&serde_json::json!({})),
             "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+        );
+    }
+
+    /// RFC 8785 §3.2.2.3 and §3.2.3: numbers as ECMAScript prints them, keys by UTF-16 code
+    /// units (U+1F600 sorts before U+FB01, unlike by UTF-8 bytes).
+    #[test]
+    fn jcs_numbers_and_key_order() {
+        let v: serde_json::Value = serde_json::from_str(
+            r#"{"\ufb01":1,"\ud83d\ude00":2,"n":[1200.0,1.2e3,0.10,-0.0,1e21,1e-7,333333333.33333329]}"#,
+        )
+        .unwrap();
+        let c = String::from_utf8(jcs(&v).unwrap()).unwrap();
+        assert_eq!(
+            c,
+            "{\"n\":[1200,1200,0.1,0,1e+21,1e-7,333333333.3333333],\"\u{1f600}\":2,\"\u{fb01}\":1}"
+        );
+        assert_eq!(canonical_form(c.as_bytes()), Some(CanonicalForm::Jcs));
+        let legacy = legacy_canonical_json(&v);
+        assert_ne!(legacy, c);
+        assert_eq!(
+            canonical_form(legacy.as_bytes()),
+            Some(CanonicalForm::Legacy)
+        );
+        assert_eq!(canonical_form(b"{\"b\":1, \"a\":2}"), None);
+        assert_eq!(canonical_form(b"not json"), None);
+        assert_eq!(
+            receipt_hash(b"{}"),
+            legacy_content_hash(&serde_json::json!({}))
         );
     }
 }

@@ -8,7 +8,7 @@ use super::Data;
 use crate::app;
 use crate::auth::Caller;
 use crate::error::Result;
-use crate::extract::ValidJson;
+use crate::extract::{JsonAsSent, ValidJson};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(submit_bid)
@@ -42,9 +42,10 @@ async fn submit_bid(
     state: Data,
     caller: Caller,
     id: web::Path<i32>,
-    body: ValidJson<BidContent>,
+    body: JsonAsSent<BidContent>,
 ) -> Result<HttpResponse> {
-    let receipt = app::bids::submit(&state, &caller, id.into_inner(), body.0).await?;
+    let receipt =
+        app::bids::submit(&state, &caller, id.into_inner(), body.value, &body.sent).await?;
     Ok(HttpResponse::Created().json(Receipt::from(receipt)))
 }
 

@@ -75,7 +75,8 @@ async fn award_call(
     Ok(web::Json(call.into()))
 }
 
-/// Public notices (公示): every call under notice or awarded (anyone).
+/// Public notices (公示): every call under notice or awarded (anyone), with its objections counted,
+/// late answers flagged, and the answered objections shown without their objectors.
 #[utoipa::path(tag = "award", operation_id = "list_notices", responses((status = 200, body = Vec<Notice>)))]
 #[get("/notices")]
 async fn list_notices(state: Data) -> Result<web::Json<Vec<Notice>>> {
@@ -83,7 +84,9 @@ async fn list_notices(state: Data) -> Result<web::Json<Vec<Notice>>> {
     Ok(web::Json(notices.into_iter().map(Notice::from).collect()))
 }
 
-/// Object in writing during the notice (any identified caller).
+/// Object in writing during the notice: an applicant of an organisation that bid on the call and
+/// is not proposed for the award (a losing bidder; 招标投标法实施条例 Art. 54). The contact is for
+/// the commission only; the objection must be answered within 3 natural days.
 #[utoipa::path(
     tag = "award",
     operation_id = "create_objection",
@@ -94,6 +97,7 @@ async fn list_notices(state: Data) -> Result<web::Json<Vec<Notice>>> {
         (status = 201, body = ObjectionDto),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
+        (status = 403, response = crate::error::responses::Forbidden),
         (status = 404, response = crate::error::responses::NotFound),
         (status = 409, response = crate::error::responses::Conflict),
         (status = 422, response = crate::error::responses::Unprocessable)
@@ -117,7 +121,7 @@ async fn create_objection(
     Ok(HttpResponse::Created().json(ObjectionDto::from(o)))
 }
 
-/// A call's objections and answers (commission; an objector sees its own).
+/// A call's objections and answers (commission, with contacts; an objector sees its own, without).
 #[utoipa::path(
     tag = "award",
     operation_id = "list_objections",

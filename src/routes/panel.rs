@@ -3,7 +3,7 @@
 
 use actix_web::{get, post, put, web, HttpResponse};
 
-use super::views::panel::{AppointPanel, DeclareConflict, ExpertProfileBody, PanelMember};
+use super::views::panel::{AppointPanel, Bidder, DeclareConflict, ExpertProfileBody, PanelMember};
 use super::Data;
 use crate::app;
 use crate::auth::Caller;
@@ -14,6 +14,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(appoint_panel)
         .service(get_panel)
         .service(declare_conflict)
+        .service(list_bidders)
         .service(put_expert_profile);
 }
 
@@ -75,8 +76,10 @@ async fn get_panel(
     ))
 }
 
-/// Declare a conflict of interest (a panel expert). With neither `bid_id` nor `organisation` the
-/// expert is recused from every bid of the call.
+/// Declare a conflict of interest (a panel expert), until the award is proposed. With neither
+/// `bid_id` nor `organisation` the expert is recused from every bid of the call. A sheet the
+/// expert already gave for a bid it is now recused from leaves the ranking (recorded with the
+/// reason). Once the notice started → 409: a conflict found then is grounds for an objection.
 #[utoipa::path(
     tag = "panel",
     operation_id = "declare_conflict",
@@ -89,6 +92,7 @@ async fn get_panel(
         (status = 401, response = crate::error::responses::Unauthorized),
         (status = 403, response = crate::error::responses::Forbidden),
         (status = 404, response = crate::error::responses::NotFound),
+        (status = 409, response = crate::error::responses::Conflict),
         (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
@@ -101,6 +105,33 @@ async fn declare_conflict(
 ) -> Result<HttpResponse> {
     let own = app::panel::declare_conflict(&state, &caller, id.into_inner(), body.0.into()).await?;
     Ok(HttpResponse::Created().json(own.into_iter().map(PanelMember::from).collect::<Vec<_>>()))
+}
+
+/// The organisations that bid on a call, once its bids are opened (the commission and the call's
+/// panel experts, to declare conflicts): id and name only. Before the opening → 409: who bid is
+/// sealed.
+#[utoipa::path(
+    tag = "panel",
+    operation_id = "list_bidders",
+    security(("bearer_auth" = [])),
+    params(("id" = i32, Path, description = "Call id")),
+    responses(
+        (status = 200, body = Vec<Bidder>),
+        (status = 400, response = crate::error::responses::BadRequest),
+        (status = 401, response = crate::error::responses::Unauthorized),
+        (status = 403, response = crate::error::responses::Forbidden),
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 409, response = crate::error::responses::Conflict)
+    )
+)]
+#[get("/calls/{id}/bidders")]
+async fn list_bidders(
+    state: Data,
+    caller: Caller,
+    id: web::Path<i32>,
+) -> Result<web::Json<Vec<Bidder>>> {
+    let bidders = app::panel::bidders(&state, &caller, id.into_inner()).await?;
+    Ok(web::Json(bidders.into_iter().map(Bidder::from).collect()))
 }
 
 /// Record an expert's organisation and past employers, from which conflicts are found (commission).

@@ -194,10 +194,11 @@ pub async fn update(
     Ok(result.rows_affected == 1)
 }
 
-/// Takes the call's row lock as the transaction's first statement (a write), so that on SQLite the
-/// transaction holds the write lock before it reads anything — concurrent bidders then wait their
-/// turn (busy timeout) instead of failing on a stale read snapshot — and on PostgreSQL bids into
-/// one call are serialised.
+/// Takes the call's row lock as the transaction's first statement (a write that changes nothing,
+/// the version included), so that on SQLite the transaction holds the write lock before it reads
+/// anything — concurrent bidders then wait their turn (busy timeout) instead of failing on a stale
+/// read snapshot — and on PostgreSQL everything that takes it on one call (bids, the opening,
+/// conflicts, scores, panel changes, objections) is serialised.
 ///
 /// # Errors
 /// Database failures.
@@ -208,4 +209,30 @@ pub async fn lock_call(db: &impl ConnectionTrait, call_id: i32) -> Result<(), Db
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Records a move time made (`from` → `to`, dated `at`) if the call is still at `version` and
+/// `from`, bumping the version. `false` if another observer wrote it first or the call moved
+/// otherwise (nothing is written then).
+///
+/// # Errors
+/// Database failures.
+pub async fn clock_move(
+    db: &impl ConnectionTrait,
+    id: i32,
+    version: i32,
+    from: CallStatus,
+    to: CallStatus,
+    at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = call::Entity::update_many()
+        .col_expr(call::Column::Status, Expr::value(to.as_str()))
+        .col_expr(call::Column::Version, Expr::value(version + 1))
+        .col_expr(call::Column::UpdatedAt, Expr::value(at))
+        .filter(call::Column::Id.eq(id))
+        .filter(call::Column::Version.eq(version))
+        .filter(call::Column::Status.eq(from.as_str()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
 }

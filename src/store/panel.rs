@@ -1,13 +1,15 @@
 //! Panels, the expert pool, declared conflicts and expert profiles, decoded.
 
 use chrono::{DateTime, Utc};
-use entity::{conflict, expert_profile, panel_member, user};
+use entity::{conflict, expert_profile, panel_member, recusal, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
 
-use crate::domain::conflict::{ConflictKind, DeclaredConflict, ExpertProfile, PastEmployer};
+use crate::domain::conflict::{
+    ConflictKind, DeclaredConflict, ExpertProfile, FrozenRecusal, PastEmployer,
+};
 use crate::domain::panel_draw::{Appointed, PanelMember};
 use crate::domain::role::Role;
 
@@ -222,6 +224,54 @@ pub async fn put_profile(
         expert_profile::Entity::insert(model)
             .exec_without_returning(db)
             .await?;
+    }
+    Ok(())
+}
+
+/// The recusals found from data and frozen on a call, by expert and bid.
+///
+/// # Errors
+/// Database failures.
+pub async fn frozen_recusals(
+    db: &impl ConnectionTrait,
+    call_id: i32,
+) -> Result<Vec<FrozenRecusal>, DbErr> {
+    Ok(recusal::Entity::find()
+        .filter(recusal::Column::CallId.eq(call_id))
+        .order_by_asc(recusal::Column::ExpertId)
+        .order_by_asc(recusal::Column::BidId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| FrozenRecusal {
+            expert_id: r.expert_id,
+            bid_id: r.bid_id,
+            reason: r.reason,
+        })
+        .collect())
+}
+
+/// Freezes recusals found from data (once per expert and bid: the unique index refuses a second).
+///
+/// # Errors
+/// Database failures.
+pub async fn freeze(
+    db: &impl ConnectionTrait,
+    call_id: i32,
+    recusals: &[FrozenRecusal],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    for r in recusals {
+        recusal::Entity::insert(recusal::ActiveModel {
+            call_id: Set(call_id),
+            expert_id: Set(r.expert_id),
+            bid_id: Set(r.bid_id),
+            reason: Set(r.reason.clone()),
+            frozen_at: Set(now),
+            ..Default::default()
+        })
+        .exec_without_returning(db)
+        .await?;
     }
     Ok(())
 }

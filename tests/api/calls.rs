@@ -10,7 +10,7 @@ use crate::helpers::*;
 
 /// The demo list published, and one call announced on its first item: opens 2024-03-01 09:00,
 /// closes 2024-03-10 17:00 (Beijing time).
-async fn with_call() -> (TestApp, i64) {
+pub(crate) async fn with_call() -> (TestApp, i64) {
     let app = spawn_app().await;
     jiebang::demo_load::load(&app.state, 2024)
         .await
@@ -54,16 +54,16 @@ async fn with_call() -> (TestApp, i64) {
     (app, call.body["id"].as_i64().unwrap())
 }
 
-fn opens() -> chrono::DateTime<Utc> {
+pub(crate) fn opens() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 3, 1, 1, 0, 0).unwrap()
 }
 
-fn closes() -> chrono::DateTime<Utc> {
+pub(crate) fn closes() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 3, 10, 9, 0, 0).unwrap()
 }
 
 /// A bidder organisation with its applicant token.
-async fn bidder(app: &TestApp, name: &str, serial: u32, capital: f64) -> (i64, String) {
+pub(crate) async fn bidder(app: &TestApp, name: &str, serial: u32, capital: f64) -> (i64, String) {
     let uscc = jiebang::domain::codes::Uscc::with_check(&format!("91500112MA{serial:07}")).unwrap();
     let r = app
         .post(
@@ -85,7 +85,7 @@ async fn bidder(app: &TestApp, name: &str, serial: u32, capital: f64) -> (i64, S
     (org, token)
 }
 
-fn content(plan: &str, budget: f64) -> Value {
+pub(crate) fn content(plan: &str, budget: f64) -> Value {
     json!({
         "technical_plan": plan,
         "team": [{"name": "示例负责人", "role": "项目经理"}],
@@ -96,7 +96,7 @@ fn content(plan: &str, budget: f64) -> Value {
     })
 }
 
-async fn bid(app: &TestApp, token: &str, call: i64, body: Value) -> Reply {
+pub(crate) async fn bid(app: &TestApp, token: &str, call: i64, body: Value) -> Reply {
     app.request(
         Method::POST,
         &format!("/api/v1/calls/{call}/bids"),
@@ -106,7 +106,7 @@ async fn bid(app: &TestApp, token: &str, call: i64, body: Value) -> Reply {
     .await
 }
 
-async fn score(app: &TestApp, token: &str, bid: i64, tech: f64, team: f64) -> Reply {
+pub(crate) async fn score(app: &TestApp, token: &str, bid: i64, tech: f64, team: f64) -> Reply {
     app.request(
         Method::PUT,
         &format!("/api/v1/bids/{bid}/scores"),
@@ -286,35 +286,23 @@ async fn a_whole_call_from_bids_to_award() {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    // Before the opening nobody may know who bid: no recusal names a bid yet.
     let panel = app
         .get(
             &format!("/api/v1/calls/{call}/panel"),
             Some(Role::Commission),
         )
         .await;
-    let recusals: Vec<(i64, Vec<i64>)> = panel
-        .body
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            (
-                m["expert_id"].as_i64().unwrap(),
-                m["recusals"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|r| r["bid_id"].as_i64().unwrap())
-                    .collect(),
-            )
-        })
-        .collect();
-    assert_eq!(recusals[0], (expert_ids[0], vec![bid1]));
-    assert_eq!(recusals[1], (expert_ids[1], vec![bid2]));
-    assert!(panel.body[0]["recusals"][0]["reasons"][0]
-        .as_str()
-        .unwrap()
-        .contains("works at the bidder"));
+    assert!(
+        panel
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["recusals"] == json!([])),
+        "{:?}",
+        panel.body
+    );
 
     // A bid one second after the close is refused; opening is refused before the close.
     let r = app
@@ -352,6 +340,37 @@ async fn a_whole_call_from_bids_to_award() {
         )
         .await;
     assert_eq!(opened.body["content"]["budget"], 950.0);
+    // Opened: the recusals, found from data (frozen now) and declared.
+    let panel = app
+        .get(
+            &format!("/api/v1/calls/{call}/panel"),
+            Some(Role::Commission),
+        )
+        .await;
+    let recusals: Vec<(i64, Vec<i64>)> = panel
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["expert_id"].as_i64().unwrap(),
+                m["recusals"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r["bid_id"].as_i64().unwrap())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(recusals[0], (expert_ids[0], vec![bid1]));
+    assert_eq!(recusals[1], (expert_ids[1], vec![bid2]));
+    assert!(panel.body[0]["recusals"][0]["reasons"][0]
+        .as_str()
+        .unwrap()
+        .contains("works at the bidder"));
+
     let r = app
         .request(
             Method::POST,
@@ -587,10 +606,15 @@ async fn a_whole_call_from_bids_to_award() {
 async fn an_upheld_objection_returns_the_call_to_review() {
     let (app, call) = with_call().await;
     let (_, b1) = bidder(&app, "示例甲科技有限公司", 1, 2000.0).await;
+    let (_, b2) = bidder(&app, "示例乙数据有限公司", 2, 800.0).await;
     app.clock.set(opens() + Duration::hours(1));
     let bid1 = bid(&app, &b1, call, content("甲方案", 900.0)).await.body["bid_id"]
         .as_i64()
         .unwrap();
+    assert_eq!(
+        bid(&app, &b2, call, content("乙方案", 700.0)).await.status,
+        StatusCode::CREATED
+    );
     let expert = app.token(Role::Expert).to_owned();
     let users = app
         .get("/api/v1/users?role=expert", Some(Role::Commission))
@@ -634,10 +658,11 @@ async fn an_upheld_objection_returns_the_call_to_review() {
         .request(
             Method::POST,
             &format!("/api/v1/calls/{call}/objections"),
-            Some(app.token(Role::Platform)),
-            Some(json!({"grounds": "专家回避不当", "contact": "平台联系人"})),
+            Some(&b2),
+            Some(json!({"grounds": "专家回避不当", "contact": "乙公司联系人"})),
         )
         .await;
+    assert_eq!(o.status, StatusCode::CREATED, "{:?}", o.body);
     let oid = o.body["id"].as_i64().unwrap();
     let r = app
         .post(
@@ -865,12 +890,15 @@ async fn a_whole_call_is_told_by_the_one_log() {
         actions,
         [
             "announce",
+            "window_opened",
             "bid_received",
             "bid_replaced",
             "bid_received",
             "panel",
             "conflict_declared",
+            "window_closed",
             "open_bids",
+            "recusals_frozen",
             "start_review",
             "scored",
             "scored",
@@ -891,20 +919,35 @@ async fn a_whole_call_is_told_by_the_one_log() {
         moves,
         [
             (None, "announced"),
+            (Some("announced"), "open"),
+            (Some("open"), "closed"),
             (Some("closed"), "opened"),
             (Some("opened"), "under_review"),
             (Some("under_review"), "notice"),
             (Some("notice"), "awarded"),
         ]
     );
+    // The clock's moves by the clock, at their scheduled instants.
+    for (step, at) in [(1, opens()), (7, closes())] {
+        assert_eq!(steps[step]["actor_role"], "clock", "{:?}", steps[step]);
+        assert!(steps[step]["actor_id"].is_null());
+        assert_eq!(
+            steps[step]["at"]
+                .as_str()
+                .unwrap()
+                .parse::<chrono::DateTime<Utc>>()
+                .unwrap(),
+            at
+        );
+    }
     // The receipts are in the history with their hashes, the replaced one as the old value.
-    assert_eq!(steps[1]["bid_id"], bid1);
-    assert_eq!(steps[1]["details"]["receipt_id"], first.body["receipt_id"]);
-    assert_eq!(steps[1]["details"]["sha256"], first.body["sha256"]);
-    assert_eq!(steps[2]["details"]["receipt_id"], again.body["receipt_id"]);
-    assert_eq!(steps[3]["bid_id"], bid2);
-    assert_eq!(steps[13]["note"], "评分存在错误");
-    assert_eq!(steps[14]["details"]["upheld"], false);
+    assert_eq!(steps[2]["bid_id"], bid1);
+    assert_eq!(steps[2]["details"]["receipt_id"], first.body["receipt_id"]);
+    assert_eq!(steps[2]["details"]["sha256"], first.body["sha256"]);
+    assert_eq!(steps[3]["details"]["receipt_id"], again.body["receipt_id"]);
+    assert_eq!(steps[4]["bid_id"], bid2);
+    assert_eq!(steps[16]["note"], "评分存在错误");
+    assert_eq!(steps[17]["details"]["upheld"], false);
 
     // The history is exactly the log's events of the call and of what hangs under it, each of
     // its kind of object with the visibility of its kind.
@@ -936,7 +979,7 @@ async fn a_whole_call_is_told_by_the_one_log() {
     for (kind, aggregate, visibility) in &kinds {
         let expected = match *kind {
             "bid_received" | "bid_replaced" => ("bid", "sealed"),
-            "panel" => ("panel", "commission"),
+            "panel" | "recusals_frozen" => ("panel", "commission"),
             "conflict_declared" => ("conflict", "commission"),
             "scored" => ("score_sheet", "commission"),
             "objection" | "objection_answered" => ("objection", "party"),
@@ -961,8 +1004,8 @@ async fn a_whole_call_is_told_by_the_one_log() {
         .filter(|e| e.aggregate_type == "call")
         .map(|e| e.aggregate_version)
         .collect();
-    assert_eq!(versions, [1, 2, 3, 4, 5]);
-    assert_eq!(r.body["version"], 5);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(r.body["version"], 7);
     // The expert profile has its own history in the log.
     let profile = entity::event::Entity::find()
         .filter(entity::event::Column::AggregateType.eq("expert_profile"))

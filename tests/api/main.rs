@@ -4,6 +4,7 @@
 //! (SQLite by default; PostgreSQL when `TEST_DATABASE_URL` is set).
 
 mod auth;
+mod call_integrity;
 mod calls;
 mod errors;
 mod events;

@@ -6,7 +6,6 @@ use utoipa::ToSchema;
 
 use super::calls::CallDto;
 use crate::app::award;
-use crate::domain::award::Objection;
 use crate::domain::ranking::{BidResult, TIE_RULE, TRIMMING_RULE};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -61,14 +60,58 @@ pub struct Notice {
     pub call: CallDto,
     pub objections: usize,
     pub unanswered: usize,
+    /// Objections answered later than 3 natural days after their receipt (Beijing time; the day
+    /// of receipt not counted, the last day ending at 24:00), or still unanswered past that.
+    pub overdue: usize,
+    /// The answered objections, public once answered: grounds and answer, never the objector or
+    /// its contact.
+    pub answered: Vec<PublicObjection>,
+}
+
+/// An answered objection as the public notice shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicObjection {
+    pub id: i32,
+    pub grounds: String,
+    pub submitted_at: DateTime<Utc>,
+    /// The end of the third natural day after the day of receipt.
+    pub answer_due_at: DateTime<Utc>,
+    /// An upheld objection sent the call back to review.
+    pub upheld: bool,
+    pub answer: String,
+    pub answered_at: DateTime<Utc>,
+    /// Answered after `answer_due_at`.
+    pub overdue: bool,
+}
+
+impl From<award::PublicObjection> for PublicObjection {
+    fn from(o: award::PublicObjection) -> Self {
+        Self {
+            id: o.id,
+            grounds: o.grounds,
+            submitted_at: o.submitted_at,
+            answer_due_at: o.answer_due_at,
+            upheld: o.upheld,
+            answer: o.answer,
+            answered_at: o.answered_at,
+            overdue: o.overdue,
+        }
+    }
 }
 
 impl From<award::Notice> for Notice {
     fn from(n: award::Notice) -> Self {
         Self {
             call: n.call.into(),
-            objections: n.objections,
-            unanswered: n.unanswered,
+            objections: n.objections.total,
+            unanswered: n.objections.unanswered,
+            overdue: n.objections.overdue,
+            answered: n
+                .objections
+                .answered
+                .into_iter()
+                .map(PublicObjection::from)
+                .collect(),
         }
     }
 }
@@ -88,22 +131,30 @@ pub struct ObjectionDto {
     pub call_id: i32,
     pub submitted_by: i32,
     pub grounds: String,
-    pub contact: String,
+    /// How the commission reaches the objector: shown to the commission only.
+    pub contact: Option<String>,
     pub submitted_at: DateTime<Utc>,
+    /// The end of the third natural day after the day of receipt (Beijing time).
+    pub answer_due_at: DateTime<Utc>,
+    /// Answered after `answer_due_at`, or still unanswered past it.
+    pub overdue: bool,
     pub upheld: Option<bool>,
     pub answer: Option<String>,
     pub answered_at: Option<DateTime<Utc>>,
 }
 
-impl From<Objection> for ObjectionDto {
-    fn from(o: Objection) -> Self {
+impl From<award::ObjectionRead> for ObjectionDto {
+    fn from(r: award::ObjectionRead) -> Self {
+        let o = r.objection;
         Self {
             id: o.id,
             call_id: o.call_id,
             submitted_by: o.submitted_by,
             grounds: o.grounds,
-            contact: o.contact,
+            contact: r.contact_shown.then_some(o.contact),
             submitted_at: o.submitted_at,
+            answer_due_at: r.answer_due_at,
+            overdue: r.overdue,
             upheld: o.upheld,
             answer: o.answer,
             answered_at: o.answered_at,

@@ -16,7 +16,9 @@ pub struct Receipt {
     pub receipt_id: i32,
     /// Server time of receipt.
     pub received_at: DateTime<Utc>,
-    /// SHA-256 of the canonical JSON of the content (keys sorted at every level).
+    /// SHA-256 (hex) of the body exactly as sent, in the RFC 8785 JSON Canonicalization Scheme
+    /// (JCS): recompute it from your own body with any JCS tool. These canonical bytes are what is
+    /// sealed and what the opening re-hashes.
     pub sha256: String,
     /// The receipt this submission replaces, if it is a replacement.
     pub replaces_receipt_id: Option<i32>,

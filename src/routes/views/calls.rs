@@ -4,10 +4,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::app::calls::{CallInfo, CriterionDraft, NewCall};
+use crate::app::calls::{CallInfo, CriterionDraft, HistoryEntry, NewCall};
 use crate::domain::bid;
 use crate::domain::call::{CallStatus, Criterion, Eligibility};
-use crate::domain::event::{AggregateType, Event};
+use crate::domain::event::AggregateType;
 use crate::extract::hundredths;
 
 /// A rubric criterion as sent: weights are fractions summing to 1 (e.g. 0.4), points are numbers
@@ -67,7 +67,9 @@ pub struct CreateCall {
     /// How many winners (default 1; more is a "horse race" 赛马).
     #[serde(default = "default_winners")]
     pub winners: u32,
-    /// Length of the public notice (公示) in natural days (default 7).
+    /// Length of the public notice (公示) in natural days: at least 3 (招标投标法实施条例 Art. 54),
+    /// at most 60, default 7. Counted in Beijing time as Chinese law counts periods: the day the
+    /// notice starts is not counted, and it ends at 24:00 of its last day.
     #[serde(default = "default_notice_days")]
     pub notice_days: u32,
     pub rubric: Vec<CriterionInput>,
@@ -134,6 +136,9 @@ pub struct CallDto {
     pub award_note: Option<String>,
     pub finalized_at: Option<DateTime<Utc>>,
     pub reasons: Option<String>,
+    /// Objections whose answer came later than 3 natural days after receipt, or is still missing
+    /// past that (招标投标法实施条例 Art. 54).
+    pub overdue_objections: usize,
     pub version: i32,
 }
 
@@ -171,6 +176,7 @@ impl From<CallInfo> for CallDto {
             award_note: i.award_note,
             finalized_at: c.finalized_at,
             reasons: c.reasons,
+            overdue_objections: i.overdue_objections,
             version: c.version,
         }
     }
@@ -179,8 +185,9 @@ impl From<CallInfo> for CallDto {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct OpeningCheck {
     pub bid_id: i32,
-    pub receipt_id: i32,
-    pub sha256: String,
+    /// The current receipt; null when the bid has none (then `problem` says so).
+    pub receipt_id: Option<i32>,
+    pub sha256: Option<String>,
     /// The stored content decrypts and hashes to the receipt's SHA-256.
     pub verified: bool,
     pub problem: Option<String>,
@@ -226,8 +233,13 @@ pub struct ReasonsBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CallEvent {
+    /// When it happened; for the clock's moves (`window_opened`, `window_closed`) the scheduled
+    /// instant, whenever it was first observed.
     pub at: DateTime<Utc>,
-    pub actor_id: i32,
+    /// The account; none for the clock and while who bid is sealed.
+    pub actor_id: Option<i32>,
+    /// The account's role, `clock`, or `sealed` for a bid's receipt before the opening (shown
+    /// then as its receipt number and time only).
     pub actor_role: String,
     pub action: String,
     pub bid_id: Option<i32>,
@@ -238,10 +250,11 @@ pub struct CallEvent {
     pub details: serde_json::Value,
 }
 
-impl From<Event> for CallEvent {
+impl From<HistoryEntry> for CallEvent {
     /// The event as a call's history shows it: the status it moved from and to, and the other
     /// members of its change as `details` (the new values).
-    fn from(e: Event) -> Self {
+    fn from(h: HistoryEntry) -> Self {
+        let e = h.event;
         let (from, to) = e.status_change();
         let (from, to) = (from.map(str::to_owned), to.map(str::to_owned));
         let details: serde_json::Map<String, serde_json::Value> = e
@@ -257,8 +270,12 @@ impl From<Event> for CallEvent {
             .collect();
         CallEvent {
             at: e.at,
-            actor_id: e.actor.id().unwrap_or(0),
-            actor_role: e.actor.role_text().to_owned(),
+            actor_id: e.actor.id().filter(|_| !h.actor_sealed),
+            actor_role: if h.actor_sealed {
+                "sealed".to_owned()
+            } else {
+                e.actor.role_text().to_owned()
+            },
             bid_id: (e.aggregate.kind == AggregateType::Bid)
                 .then(|| e.aggregate.id.parse().ok())
                 .flatten(),

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::app::panel::{Appointment, Declaration, PanelEntry};
+use crate::app::panel::{Appointment, Bidder as BidderInfo, Declaration, PanelEntry};
 use crate::domain::conflict::{ConflictKind, ExpertProfile, PastEmployer};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -50,6 +50,9 @@ pub struct PanelMember {
     /// The seed of the draw that chose it.
     pub seed: Option<String>,
     pub added_at: DateTime<Utc>,
+    /// The bids it is recused from, with reasons: links found from data, frozen when the bids
+    /// were opened (or when it joined the panel after that), and declared conflicts. Empty until
+    /// the opening: before it nobody may know who bid.
     pub recusals: Vec<Recusal>,
 }
 
@@ -107,6 +110,24 @@ impl From<ExpertProfileBody> for ExpertProfile {
         Self {
             organisation_id: b.organisation_id,
             past_employers: b.past_employers,
+        }
+    }
+}
+
+/// An organisation that bid on a call: what the call's experts may look up to declare conflicts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Bidder {
+    pub bid_id: i32,
+    pub organisation_id: i32,
+    pub name: String,
+}
+
+impl From<BidderInfo> for Bidder {
+    fn from(b: BidderInfo) -> Self {
+        Self {
+            bid_id: b.bid_id,
+            organisation_id: b.organisation_id,
+            name: b.name,
         }
     }
 }
