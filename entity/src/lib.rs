@@ -1,6 +1,11 @@
 //! sea-orm entities: the database's shape, nothing more. Models never cross the HTTP boundary;
 //! `src/routes/` maps them to response types of their own.
 
+pub mod acceptance;
+pub mod acceptance_conflict;
+pub mod acceptance_panel;
+pub mod acceptance_score;
+pub mod agreement;
 pub mod app_setting;
 pub mod bid;
 pub mod bid_receipt;
@@ -8,18 +13,24 @@ pub mod call;
 pub mod cluster;
 pub mod conflict;
 pub mod district;
+pub mod evaluation;
 pub mod event;
 pub mod event_head;
 pub mod expert_profile;
 pub mod expert_score;
+pub mod follow_up;
 pub mod industry_class;
 pub mod list_item;
 pub mod list_version;
 pub mod objection;
 pub mod organisation;
 pub mod panel_member;
+pub mod plaque;
+pub mod progress_report;
+pub mod project;
 pub mod proposal;
 pub mod recusal;
 pub mod round;
 pub mod selection_run;
+pub mod supervision;
 pub mod user;

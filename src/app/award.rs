@@ -524,7 +524,13 @@ pub async fn finalize(state: &AppState, caller: &Caller, call_id: i32) -> Result
         finalized_at: Some(Some(now)),
         ..Default::default()
     };
+    let award = calls::award_of(&call)?.cloned();
     calls::act(&mut uow, &call, CallAction::Finalize, change, reason).await?;
+    // The award stands: each winning bid becomes a construction project (建设项目) with a first
+    // draft of its task agreement, in the same unit of work.
+    if let Some(award) = award {
+        super::projects::create_for_award(state, &mut uow, &call, &award).await?;
+    }
     uow.commit().await?;
     calls::get(state, call_id).await
 }

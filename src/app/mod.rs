@@ -5,6 +5,7 @@
 //!
 //! Nothing here knows about HTTP beyond the `ApiError` it returns.
 
+pub mod acceptance;
 pub mod audit;
 pub mod award;
 pub mod bids;
@@ -14,6 +15,7 @@ pub mod history;
 pub mod lists;
 pub mod organisations;
 pub mod panel;
+pub mod projects;
 pub mod proposals;
 pub mod reference;
 pub mod rounds;

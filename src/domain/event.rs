@@ -54,6 +54,20 @@ pub enum AggregateType {
     Cluster,
     /// An industry class (identified by its code).
     IndustryClass,
+    /// A construction project (建设项目).
+    Project,
+    /// A task agreement (任务书) or an amendment of it.
+    Agreement,
+    /// A quarterly progress report.
+    ProgressReport,
+    /// A district's supervision record (with its follow-ups).
+    Supervision,
+    /// One acceptance (验收) of a project.
+    Acceptance,
+    /// A plaque (授牌) in the register.
+    Plaque,
+    /// An annual evaluation (年度常态化评价).
+    Evaluation,
 }
 
 impl AggregateType {

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod award;
 pub mod bid;
+pub mod calendar;
 pub mod call;
 pub mod codes;
 pub mod completeness;
@@ -15,6 +16,7 @@ pub mod layout;
 pub mod money;
 pub mod panel_draw;
 pub mod pool;
+pub mod project;
 pub mod proposal;
 pub mod proposal_state;
 pub mod ranking;

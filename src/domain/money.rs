@@ -209,6 +209,77 @@ impl utoipa::PartialSchema for Money {
 
 impl utoipa::ToSchema for Money {}
 
+/// A measured or targeted quantity (a KPI's baseline, target or measurement, in the KPI's own
+/// unit): non-negative, at most two decimals, read exactly like [`Money`] (never through a float).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Quantity(i64);
+
+impl Quantity {
+    /// # Errors
+    /// As [`Money::from_hundredths`].
+    pub const fn from_hundredths(hundredths: i64) -> Result<Self, MoneyError> {
+        match Money::from_hundredths(hundredths) {
+            Ok(m) => Ok(Self(m.hundredths())),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub const fn hundredths(self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 % 100 == 0 {
+            write!(f, "{}", self.0 / 100)
+        } else {
+            write!(f, "{}.{:02}", self.0 / 100, self.0 % 100)
+        }
+    }
+}
+
+impl Serialize for Quantity {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Money(self.0).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Quantity {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let number = serde_json::Number::deserialize(deserializer).map_err(|_| {
+            de::Error::custom("must be a non-negative number with at most 2 decimals")
+        })?;
+        parse_hundredths(&number.to_string())
+            .and_then(Self::from_hundredths)
+            .map_err(|e| match e {
+                MoneyError::Negative => de::Error::custom("must not be negative"),
+                MoneyError::TooManyDecimals => {
+                    de::Error::custom("must have at most 2 decimal places")
+                }
+                MoneyError::TooLarge => de::Error::custom("is too large"),
+                MoneyError::NotANumber => de::Error::custom("must be a number"),
+            })
+    }
+}
+
+impl utoipa::PartialSchema for Quantity {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::Number)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Double)))
+            .description(Some(
+                "A quantity in its indicator's own unit: non-negative, at most 2 decimals.",
+            ))
+            .minimum(Some(0))
+            .examples([serde_json::json!(95.5)])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Quantity {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

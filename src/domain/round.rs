@@ -92,6 +92,10 @@ pub struct RoundSettings {
     pub constraints: ConstraintDefaults,
     #[serde(default)]
     pub scoring: ScoringParams,
+    /// After the award: the acceptance threshold, the annual evaluation's grades, the time given
+    /// to rectify.
+    #[serde(default)]
+    pub lifecycle: super::project::LifecycleParams,
 }
 
 impl RoundSettings {
@@ -107,6 +111,7 @@ impl RoundSettings {
                 .into_iter()
                 .map(|e| FieldError::new(format!("scoring.{}", e.field), e.message)),
         );
+        errors.extend(self.lifecycle.validate("lifecycle"));
         errors
     }
 }

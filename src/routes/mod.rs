@@ -27,6 +27,7 @@ pub mod lists;
 pub mod notices;
 mod organisations;
 pub mod panel;
+mod projects;
 mod proposal_actions;
 mod proposal_import;
 pub mod proposals;
@@ -72,7 +73,8 @@ pub type Data = web::Data<AppState>;
         (name = "calls", description = "Calls (揭榜) for list items: window, opening of sealed bids, review."),
         (name = "bids", description = "Sealed bids with receipts; expert scores."),
         (name = "panel", description = "Expert panels, conflicts of interest and recusals."),
-        (name = "award", description = "Ranking, public notice (公示), objections and the award (挂帅).")
+        (name = "award", description = "Ranking, public notice (公示), objections and the award (挂帅)."),
+        (name = "projects", description = "After the award: construction projects (建设项目), task agreements (任务书), progress reports, district supervision (督导), completion (建成) and the request for acceptance (验收).")
     )
 )]
 struct ApiDoc;
@@ -119,7 +121,8 @@ fn api() -> utoipa_actix_web::UtoipaApp<
                 .configure(calls::configure)
                 .configure(bids::configure)
                 .configure(panel::configure)
-                .configure(notices::configure),
+                .configure(notices::configure)
+                .configure(projects::configure),
         )
 }
 

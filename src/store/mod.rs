@@ -1,11 +1,13 @@
 //! Persistence: functions over `&impl ConnectionTrait`, one file per kind of object.
 
+pub mod acceptance;
 pub mod bids;
 pub mod calls;
 pub mod events;
 pub mod objections;
 pub mod organisations;
 pub mod panel;
+pub mod projects;
 pub mod proposals;
 pub mod reference;
 pub mod rounds;

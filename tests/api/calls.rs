@@ -959,7 +959,11 @@ async fn a_whole_call_is_told_by_the_one_log() {
                         .add(entity::event::Column::AggregateType.eq("call"))
                         .add(entity::event::Column::AggregateId.eq(call.to_string())),
                 )
-                .add(entity::event::Column::ParentId.eq(call.to_string())),
+                .add(
+                    sea_orm::Condition::all()
+                        .add(entity::event::Column::ParentType.eq("call"))
+                        .add(entity::event::Column::ParentId.eq(call.to_string())),
+                ),
         )
         .order_by_asc(entity::event::Column::Seq)
         .all(&app.state.db)

@@ -11,6 +11,7 @@ mod events;
 mod helpers;
 mod hygiene;
 mod openapi;
+mod projects;
 mod proposals;
 mod reference;
 mod schema;

@@ -8,6 +8,7 @@ pub mod history;
 pub mod lists;
 pub mod organisations;
 pub mod panel;
+pub mod projects;
 pub mod proposals;
 pub mod reference;
 pub mod rounds;
