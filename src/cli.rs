@@ -48,12 +48,16 @@ pub enum Command {
     },
     /// Load the demo data set (about 40 proposals, invented names) into a round.
     DemoData {
+        /// The round's year; the round must have no proposals yet.
         #[arg(long, default_value_t = 2024)]
         year: i32,
     },
     /// From an empty database to a published list: load the demo data, run the selection,
     /// publish version 1 and print the list with its reasons.
     Demo {
+        /// The round's year; the round must have no proposals yet (run the demo again with
+        /// another year, or on a fresh database: the event log keeps every demo step, so a demo
+        /// round is never emptied in place).
         #[arg(long, default_value_t = 2024)]
         year: i32,
     },
@@ -95,6 +99,7 @@ pub enum MigrateAction {
     Up,
     /// Roll back the last migration (or `-n N`).
     Down {
+        /// How many migrations to roll back, newest first.
         #[arg(short, default_value_t = 1)]
         n: u32,
     },
@@ -106,11 +111,16 @@ pub enum MigrateAction {
 pub enum UserAction {
     /// Create an account. The password is read from `JIEBANG_NEW_PASSWORD` or the first line of stdin.
     Add {
+        /// 3–64 characters: letters, digits, '.', '_' or '-'.
         username: String,
+        /// One of: commission, district, applicant, expert, evaluator, platform.
         #[arg(long, value_parser = parse_role)]
         role: Role,
+        /// The district or zone a `district` officer is bound to: a GB/T 2260 code such as
+        /// 500105, or CQLJ (两江新区), CQGX (西部科学城重庆高新区), CQWS (万盛经开区).
         #[arg(long)]
         district: Option<String>,
+        /// The organisation id an `applicant` account is bound to (see GET /api/v1/organisations).
         #[arg(long)]
         organisation: Option<i32>,
     },

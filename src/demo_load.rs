@@ -111,7 +111,8 @@ pub async fn load(state: &AppState, year: i32) -> anyhow::Result<DemoReport> {
         .is_empty()
     {
         anyhow::bail!(
-            "the {year} round already has proposals; load the demo data into an empty round"
+            "the {year} round already has proposals: load the demo into another year (--year {}) or a fresh database (JIEBANG__DATABASE__URL='sqlite://demo.db?mode=rwc'); a demo round is never emptied in place, since the event log keeps every step",
+            year + 1
         );
     }
     let deadline_utc = round.intake_deadline;

@@ -412,7 +412,7 @@ pub fn etag(kind: &str, id: i32, version: i32) -> String {
 }
 
 impl IfMatch {
-    /// Requires the header to name exactly the current version.
+    /// Requires the header to name exactly the current version (strong comparison), or `*`.
     ///
     /// # Errors
     /// 428 when the header is missing, 412 when it names another version.
@@ -421,6 +421,8 @@ impl IfMatch {
             None => Err(ApiError::PreconditionRequired(format!(
                 "send If-Match with the ETag you read (current: {current}) so that no one's change is lost"
             ))),
+            // RFC 9110 §13.1.1: `*` matches any current representation.
+            Some(v) if v.trim() == "*" => Ok(()),
             Some(v) if v.split(',').any(|t| t.trim() == current) => Ok(()),
             Some(v) => Err(ApiError::PreconditionFailed(format!(
                 "the object changed since you read it: If-Match {v} but the current ETag is {current}; read it again and redo your change"

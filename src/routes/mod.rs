@@ -158,9 +158,12 @@ pub fn app(
                 .config(
                     Config::default()
                         .validator_url("none")
-                        .try_it_out_enabled(true),
+                        .try_it_out_enabled(true)
+                        .persist_authorization(true),
                 ),
         )
+        .route("/", web::get().to(to_swagger_ui))
+        .route("/swagger-ui", web::get().to(to_swagger_ui))
         .default_service(web::to(fallback))
         .wrap(from_fn(crate::headers::security_headers))
         .wrap(from_fn(telemetry::request_span))
@@ -208,6 +211,13 @@ impl RouteTable {
             matches.then(|| methods.iter().map(|m| (*m).to_owned()).collect())
         })
     }
+}
+
+/// `/` and `/swagger-ui` lead to the Swagger UI (its own paths need the trailing slash).
+async fn to_swagger_ui() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect()
+        .insert_header((actix_web::http::header::LOCATION, "/swagger-ui/"))
+        .finish()
 }
 
 async fn fallback(req: HttpRequest, table: web::Data<RouteTable>) -> ApiError {

@@ -164,3 +164,51 @@ async fn security_headers_on_every_answer() {
         "{csp}"
     );
 }
+
+#[tokio::test]
+async fn if_match_star_matches_any_current_version_and_swagger_ui_is_found_without_the_slash() {
+    let app = spawn_app().await;
+    create_round(&app).await;
+    let officer = app.token(Role::District).to_owned();
+    let r = file(&app, &officer, sample(HOME_DISTRICT, "light_textile")).await;
+    let id = r.body["id"].as_i64().unwrap();
+    let r = app
+        .request_with(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/proposals/{id}"),
+            Some(&officer),
+            Some(json!({"form": {"brain_name": "示例改名大脑"}})),
+            &[("if-match", "*")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["version"], 2);
+    let r = app
+        .request_with(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/proposals/{id}"),
+            Some(&officer),
+            Some(json!({"form": {"brain_name": "示例再改"}})),
+            &[("if-match", "W/\"proposal-1-v2\"")],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::PRECONDITION_FAILED,
+        "a weak tag never matches"
+    );
+
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for path in ["/", "/swagger-ui"] {
+        let r = client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::PERMANENT_REDIRECT, "{path}");
+        assert_eq!(r.headers()["location"], "/swagger-ui/");
+    }
+}
