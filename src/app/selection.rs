@@ -252,22 +252,24 @@ async fn solve_blocking(inputs: RunInputs) -> Result<(RunInputs, RunResult)> {
     }
 }
 
-/// A 422 for constraints no list satisfies: what conflicts and which single relaxation helps.
+/// A 422 for constraints no list satisfies: what conflicts, and each single change that allows a
+/// list, in words and as a change a client can apply (`relaxations`).
 fn infeasible(e: &Infeasible) -> ApiError {
     let mut extensions = serde_json::Map::new();
     extensions.insert("conflicts".into(), json!(e.conflicts));
-    extensions.insert("relaxations".into(), json!(e.relaxations));
+    extensions.insert(
+        "relaxations".into(),
+        serde_json::to_value(&e.relaxations).unwrap_or_default(),
+    );
+    let texts = e.relaxation_texts();
     ApiError::Unprocessable {
         detail: format!(
             "no list satisfies these constraints: {}; {}",
             e.conflicts.join("; "),
-            if e.relaxations.is_empty() {
+            if texts.is_empty() {
                 "no single relaxation helps".to_owned()
             } else {
-                format!(
-                    "any one of these would allow a list: {}",
-                    e.relaxations.join("; ")
-                )
+                format!("any one of these would allow a list: {}", texts.join("; "))
             }
         ),
         errors: e

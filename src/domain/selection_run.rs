@@ -145,14 +145,7 @@ pub fn is_internal(e: &Infeasible) -> bool {
 }
 
 /// Writes units of 1e-4 point as points with two decimals ("82.15"), rounding half up.
-pub fn points(units: i64) -> String {
-    let hundredths = (units + 50).div_euclid(100);
-    format!(
-        "{}.{:02}",
-        hundredths.div_euclid(100),
-        hundredths.rem_euclid(100)
-    )
-}
+pub use super::score::units_rounded_text as points;
 
 #[cfg(test)]
 mod tests {
@@ -169,14 +162,6 @@ mod tests {
         let b: serde_json::Value =
             serde_json::from_str(r#"{"a":{"c":null,"d":[{"x":2,"y":1}]},"b":1}"#).unwrap();
         assert_eq!(hash(&a), hash(&b));
-    }
-
-    #[test]
-    fn points_rounds_half_up() {
-        assert_eq!(points(821_550), "82.16");
-        assert_eq!(points(821_549), "82.15");
-        assert_eq!(points(1_000_000), "100.00");
-        assert_eq!(points(0), "0.00");
     }
 
     #[test]

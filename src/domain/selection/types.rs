@@ -12,7 +12,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
+
+use super::model::pid;
+use crate::domain::score::hundredths_text;
 
 /// Integer units of a weighted total per point (1 unit = 1e-4 point).
 pub const UNITS_PER_POINT: i64 = 10_000;
@@ -251,14 +255,229 @@ impl Solution {
     }
 }
 
+/// Smallest list size a round (and so a relaxation) may set.
+pub const MIN_LIST_SIZE: u32 = 1;
+
+/// Largest list size a round (and so a relaxation) may set.
+pub const MAX_LIST_SIZE: u32 = 50;
+
+/// One change to a selection's inputs, the kind a [`Relaxation`] proposes. Every value is one the
+/// API accepts: list sizes in [`MIN_LIST_SIZE`]..=[`MAX_LIST_SIZE`], caps of at least 1 (or none),
+/// floors in hundredths of a point 0..=[`MAX_SCORE`] (or none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Set the round's list size.
+    ListSize(u32),
+    /// Set the district cap (`None` lifts it).
+    MaxPerDistrict(Option<u32>),
+    /// Set the cluster cap (`None` lifts it).
+    MaxPerCluster(Option<u32>),
+    /// Turn the region rule on or off.
+    EachRegion(bool),
+    /// Set the completeness floor, hundredths of a point (`None` drops it).
+    MinCompleteness(Option<i64>),
+    /// Set one construction model's minimum (0 drops it).
+    MinPerModel(String, u32),
+    /// Drop every model minimum.
+    NoMinPerModel,
+    /// Take these proposals out of the pins.
+    Unpin(Vec<i32>),
+    /// Take these proposals out of the exclusions.
+    LiftExclusions(Vec<i32>),
+}
+
+impl Change {
+    /// The constraints with this change made.
+    pub fn apply(&self, c: &Constraints) -> Constraints {
+        let mut t = c.clone();
+        match self {
+            Change::ListSize(v) => t.list_size = *v,
+            Change::MaxPerDistrict(v) => t.max_per_district = *v,
+            Change::MaxPerCluster(v) => t.max_per_cluster = *v,
+            Change::EachRegion(v) => t.each_region = *v,
+            Change::MinCompleteness(v) => t.min_completeness = *v,
+            Change::MinPerModel(model, 0) => {
+                t.min_per_model.remove(model);
+            }
+            Change::MinPerModel(model, v) => {
+                t.min_per_model.insert(model.clone(), *v);
+            }
+            Change::NoMinPerModel => t.min_per_model.clear(),
+            Change::Unpin(ids) => t.pins.retain(|p| !ids.contains(p)),
+            Change::LiftExclusions(ids) => t.exclusions.retain(|p| !ids.contains(p)),
+        }
+        t
+    }
+}
+
+/// Which request a [`Relaxation`] edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RelaxationTarget {
+    /// The body of `POST /rounds/{year}/selections`; resend it with the change.
+    Selection,
+    /// The round itself (`PATCH /rounds/{year}`): the list size is the round's.
+    Round,
+}
+
+/// How a [`Relaxation`] edits its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RelaxationOp {
+    /// Set the field to `value` (`null` turns a cap or floor off).
+    Set,
+    /// Remove from the list in `field` the entries whose `proposal_id` is in `value`.
+    Remove,
+}
+
+/// A single change that, applied alone, makes a list possible: each one offered was checked by
+/// solving with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Relaxation {
+    /// The change itself, for callers in this crate.
+    #[serde(skip)]
+    pub edit: Change,
+    /// Which request it edits.
+    pub target: RelaxationTarget,
+    /// How it edits the field.
+    pub change: RelaxationOp,
+    /// The member it edits, as a dotted path in the target's body (e.g.
+    /// `constraints.max_per_district`, `pins`, `list_size`).
+    pub field: String,
+    /// The new value, in the unit the target takes (hundredths of a point for
+    /// `constraints.min_completeness`; the whole map for `constraints.min_per_model`; proposal ids
+    /// for `pins` and `exclusions`).
+    #[schema(value_type = Object)]
+    pub value: serde_json::Value,
+    /// The same change in words.
+    pub text: String,
+}
+
+impl Relaxation {
+    /// Describes `edit` as a change of `before`.
+    pub fn new(edit: Change, before: &Constraints) -> Relaxation {
+        let after = edit.apply(before);
+        let pids = |ids: &[i32]| ids.iter().map(|&id| pid(id)).collect::<Vec<_>>().join(", ");
+        let raise = |from: Option<u32>, to: u32| {
+            if from.is_some_and(|f| f > to) {
+                "lower"
+            } else {
+                "raise"
+            }
+        };
+        let (target, op, field, value, text) = match &edit {
+            Change::ListSize(v) => (
+                RelaxationTarget::Round,
+                RelaxationOp::Set,
+                "list_size".to_string(),
+                json!(v),
+                format!("{} list_size to {v}", raise(Some(before.list_size), *v)),
+            ),
+            Change::MaxPerDistrict(v) | Change::MaxPerCluster(v) => {
+                let (name, from) = match &edit {
+                    Change::MaxPerDistrict(_) => ("max_per_district", before.max_per_district),
+                    _ => ("max_per_cluster", before.max_per_cluster),
+                };
+                let text = match v {
+                    Some(v) => format!("{} {name} to {v}", raise(from, *v)),
+                    None => format!("lift {name} (no cap)"),
+                };
+                (
+                    RelaxationTarget::Selection,
+                    RelaxationOp::Set,
+                    format!("constraints.{name}"),
+                    json!(v),
+                    text,
+                )
+            }
+            Change::EachRegion(v) => (
+                RelaxationTarget::Selection,
+                RelaxationOp::Set,
+                "constraints.each_region".to_string(),
+                json!(v),
+                format!("turn {} each_region", if *v { "on" } else { "off" }),
+            ),
+            Change::MinCompleteness(v) => (
+                RelaxationTarget::Selection,
+                RelaxationOp::Set,
+                "constraints.min_completeness".to_string(),
+                json!(v),
+                match v {
+                    Some(v) => format!(
+                        "lower min_completeness to {v} ({} points)",
+                        hundredths_text(*v)
+                    ),
+                    None => "drop min_completeness".to_string(),
+                },
+            ),
+            Change::MinPerModel(model, v) => (
+                RelaxationTarget::Selection,
+                RelaxationOp::Set,
+                "constraints.min_per_model".to_string(),
+                json!(after.min_per_model),
+                if *v == 0 {
+                    format!("drop the min_per_model minimum for {model}")
+                } else {
+                    format!("lower min_per_model for {model} to {v}")
+                },
+            ),
+            Change::NoMinPerModel => (
+                RelaxationTarget::Selection,
+                RelaxationOp::Set,
+                "constraints.min_per_model".to_string(),
+                json!(after.min_per_model),
+                "drop min_per_model".to_string(),
+            ),
+            Change::Unpin(ids) => (
+                RelaxationTarget::Selection,
+                RelaxationOp::Remove,
+                "pins".to_string(),
+                json!(ids),
+                format!("unpin {}", pids(ids)),
+            ),
+            Change::LiftExclusions(ids) => (
+                RelaxationTarget::Selection,
+                RelaxationOp::Remove,
+                "exclusions".to_string(),
+                json!(ids),
+                format!(
+                    "lift the {} of {}",
+                    if ids.len() == 1 {
+                        "exclusion"
+                    } else {
+                        "exclusions"
+                    },
+                    pids(ids)
+                ),
+            ),
+        };
+        Relaxation {
+            edit,
+            target,
+            change: op,
+            field,
+            value,
+            text,
+        }
+    }
+}
+
 /// No list satisfies the constraints (or the inputs are invalid): what
 /// conflicts, and which single changes would make a list possible.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, ToSchema)]
 pub struct Infeasible {
     /// Plain-English statements of what cannot hold together.
     pub conflicts: Vec<String>,
-    /// Plain-English changes, each of which removes a stated conflict.
-    pub relaxations: Vec<String>,
+    /// Single changes, each of which, applied alone, makes a list possible (each was checked by
+    /// solving with it).
+    pub relaxations: Vec<Relaxation>,
+}
+
+impl Infeasible {
+    /// The relaxations in words.
+    pub fn relaxation_texts(&self) -> Vec<&str> {
+        self.relaxations.iter().map(|r| r.text.as_str()).collect()
+    }
 }
 
 impl fmt::Display for Infeasible {
@@ -268,7 +487,7 @@ impl fmt::Display for Infeasible {
             write!(
                 f,
                 " (possible relaxations: {})",
-                self.relaxations.join("; ")
+                self.relaxation_texts().join("; ")
             )?;
         }
         Ok(())
