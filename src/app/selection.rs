@@ -3,7 +3,7 @@
 //! commission-only event, and replay a run from its frozen inputs. Commission only; callable from
 //! the CLI with the commission's [`Caller`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -13,6 +13,7 @@ use crate::auth::Caller;
 use crate::domain::industry_map::IndustryMap;
 use crate::domain::json_patch;
 use crate::domain::pool::{score_pool, PoolEntry, ScoreCard};
+use crate::domain::proposal::ConstructionModel;
 use crate::domain::proposal_state::Status;
 use crate::domain::representativeness::Tier;
 use crate::domain::role::Role;
@@ -58,13 +59,42 @@ pub struct Scores {
     pub proposals: Vec<Scored>,
 }
 
+/// Constraints a run sets for itself; each member left `None` takes the round's setting.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConstraintOverrides {
+    /// `Some(None)` lifts the cap.
+    pub max_per_district: Option<Option<u32>>,
+    /// `Some(None)` lifts the cap.
+    pub max_per_cluster: Option<Option<u32>>,
+    pub each_region: Option<bool>,
+    /// Hundredths of a point; `Some(None)` drops the floor.
+    pub min_completeness: Option<Option<i64>>,
+    /// Replaces the round's minimums as a whole.
+    pub min_per_model: Option<BTreeMap<ConstructionModel, u32>>,
+}
+
+impl ConstraintOverrides {
+    /// The round's constraints with these members replaced.
+    pub fn over(self, round: &ConstraintDefaults) -> ConstraintDefaults {
+        ConstraintDefaults {
+            max_per_district: self.max_per_district.unwrap_or(round.max_per_district),
+            max_per_cluster: self.max_per_cluster.unwrap_or(round.max_per_cluster),
+            each_region: self.each_region.unwrap_or(round.each_region),
+            min_completeness: self.min_completeness.unwrap_or(round.min_completeness),
+            min_per_model: self
+                .min_per_model
+                .unwrap_or_else(|| round.min_per_model.clone()),
+        }
+    }
+}
+
 /// A selection request; omitted members take the round's settings.
 #[derive(Debug, Clone, Default)]
 pub struct Request {
     /// Weights for this run; default the round's.
     pub weights: Option<Weights>,
-    /// Constraints for this run, replacing the round's defaults as a whole.
-    pub constraints: Option<ConstraintDefaults>,
+    /// Constraints for this run, member by member over the round's (`settings.constraints`).
+    pub constraints: ConstraintOverrides,
     /// Proposals the panel puts in, each with its justification.
     pub pins: Vec<PanelDecision>,
     /// Proposals the panel keeps out, each with its justification.
@@ -299,10 +329,8 @@ pub async fn run(state: &AppState, caller: &Caller, year: i32, req: Request) -> 
         }
         settings.weights = w;
     }
-    if let Some(c) = req.constraints {
-        errors.extend(c.validate("constraints"));
-        settings.constraints = c;
-    }
+    settings.constraints = req.constraints.over(&round.settings.constraints);
+    errors.extend(settings.constraints.validate("constraints"));
     ApiError::check(errors)?;
     let loaded = load_pool(state, &round).await?;
     let (cards, candidates) = score(&loaded, &settings);

@@ -574,3 +574,68 @@ async fn runs_and_publications_are_in_the_log_with_each_proposals_move() {
         "the whole pool moved at the first publication"
     );
 }
+
+/// Changes the round's settings through `PATCH /rounds/2024` (If-Match, with a reason).
+async fn patch_round(app: &TestApp, body: Value) -> Reply {
+    let round = app.get("/api/v1/rounds/2024", None).await;
+    let etag = round.headers["etag"].to_str().unwrap().to_owned();
+    app.request_with(
+        Method::PATCH,
+        "/api/v1/rounds/2024",
+        Some(app.token(Role::Commission)),
+        Some(body),
+        &[("if-match", &etag)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn omitted_constraint_members_take_the_rounds_settings() {
+    let app = with_demo().await;
+    let r = patch_round(
+        &app,
+        json!({"settings": {"constraints": {"max_per_district": 2, "each_region": false,
+                                            "min_completeness": 1000,
+                                            "min_per_model": {"third_party": 1}}},
+               "reason": "专家组建议放宽区县限制（测试）"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let round = json!({"max_per_district": 2, "max_per_cluster": 1, "each_region": false,
+                       "min_completeness": 1000});
+    let cases = [
+        ("no constraints member", json!({}), json!({})),
+        (
+            "an empty constraints member",
+            json!({"constraints": {}}),
+            json!({}),
+        ),
+        (
+            "one member given",
+            json!({"constraints": {"max_per_cluster": null}}),
+            json!({"max_per_cluster": null}),
+        ),
+        (
+            "a floor turned off and the region rule on",
+            json!({"constraints": {"min_completeness": null, "each_region": true}}),
+            json!({"min_completeness": null, "each_region": true}),
+        ),
+    ];
+    for (case, body, overrides) in cases {
+        let run = select(&app, body).await;
+        assert_eq!(run.status, StatusCode::CREATED, "{case}: {:?}", run.body);
+        let mut want = round.clone();
+        for (k, v) in overrides.as_object().unwrap() {
+            want[k] = v.clone();
+        }
+        let got = &run.body["constraints"];
+        for (k, v) in want.as_object().unwrap() {
+            assert_eq!(&got[k], v, "{case}: constraints.{k}");
+        }
+        assert_eq!(got["min_per_model"], json!({"third_party": 1}), "{case}");
+        assert_eq!(got["list_size"], 5, "{case}");
+    }
+    // A member given still has to be valid.
+    let r = select(&app, json!({"constraints": {"max_per_district": 0}})).await;
+    assert_eq!(r.error_fields(), vec!["constraints.max_per_district"]);
+}

@@ -1,15 +1,18 @@
 //! Scores, selection runs and replays.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::selection::{
-    ChosenEntry, Replay as ReplayOutcome, Request, Run, RunSummary, Scored, Scores,
+    ChosenEntry, ConstraintOverrides, Replay as ReplayOutcome, Request, Run, RunSummary, Scored,
+    Scores,
 };
 use crate::domain::pool::ScoreCard;
+use crate::domain::proposal::ConstructionModel;
 use crate::domain::proposal_state::Status;
-use crate::domain::round::ConstraintDefaults;
 use crate::domain::selection::{Constraints, Explanation, Region, Weights};
 use crate::domain::selection_run::{points, PanelDecision};
 
@@ -68,15 +71,59 @@ impl From<Scores> for RoundScores {
     }
 }
 
+/// Deserialises a member that is present, as a value or `null`, to `Some(..)`; with
+/// `#[serde(default)]` an absent member stays `None`.
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+/// Constraints for one run. Each member omitted takes the round's setting
+/// (`settings.constraints` of `GET /rounds/{year}`); `null` turns a cap or the floor off.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SelectionConstraints {
+    /// At most this many per district (at least 1; null = no cap).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<u32>)]
+    pub max_per_district: Option<Option<u32>>,
+    /// At most this many per cluster, "one brain per industry" (at least 1; null = no cap).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<u32>)]
+    pub max_per_cluster: Option<Option<u32>>,
+    /// At least one from each region of 一区两群 that has an admissible proposal.
+    pub each_region: Option<bool>,
+    /// Completeness floor in hundredths of a point, 0..=10000 (null = no floor).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub min_completeness: Option<Option<i64>>,
+    /// Minimum chosen per construction model; replaces the round's minimums as a whole.
+    pub min_per_model: Option<BTreeMap<ConstructionModel, u32>>,
+}
+
+impl From<SelectionConstraints> for ConstraintOverrides {
+    fn from(c: SelectionConstraints) -> Self {
+        Self {
+            max_per_district: c.max_per_district,
+            max_per_cluster: c.max_per_cluster,
+            each_region: c.each_region,
+            min_completeness: c.min_completeness,
+            min_per_model: c.min_per_model,
+        }
+    }
+}
+
 /// A selection request. Omitted members take the round's settings.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SelectionRequest {
     /// Weights for this run (hundredths summing to 100); default the round's.
     pub weights: Option<Weights>,
-    /// Constraints for this run, replacing the round's defaults as a whole; omitted members take
-    /// the built-in defaults (1 per district, 1 per cluster, every region, no floor).
-    pub constraints: Option<ConstraintDefaults>,
+    /// Constraints for this run; each member omitted takes the round's setting.
+    pub constraints: Option<SelectionConstraints>,
     /// Proposals the panel puts in, each with a justification of at least 20 characters.
     #[serde(default)]
     pub pins: Vec<PanelDecision>,
@@ -89,7 +136,7 @@ impl From<SelectionRequest> for Request {
     fn from(r: SelectionRequest) -> Self {
         Self {
             weights: r.weights,
-            constraints: r.constraints,
+            constraints: r.constraints.map(Into::into).unwrap_or_default(),
             pins: r.pins,
             exclusions: r.exclusions,
         }
