@@ -639,3 +639,178 @@ async fn omitted_constraint_members_take_the_rounds_settings() {
     let r = select(&app, json!({"constraints": {"max_per_district": 0}})).await;
     assert_eq!(r.error_fields(), vec!["constraints.max_per_district"]);
 }
+
+/// Arrange: moves a proposal into another cluster in the database (no API edits an eligible
+/// proposal), in its column and its form.
+async fn move_to_cluster(app: &TestApp, id: i64, cluster: &str) {
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let id = i32::try_from(id).unwrap();
+    let row = entity::proposal::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut form = row.form.clone();
+    form["cluster_code"] = json!(cluster);
+    let mut row: entity::proposal::ActiveModel = row.into();
+    row.cluster_code = Set(Some(cluster.to_owned()));
+    row.form = Set(form);
+    row.update(&app.state.db).await.unwrap();
+}
+
+/// Applies one relaxation from a 422 to the request (or, for the list size, to the round) and
+/// runs the selection again.
+async fn select_relaxed(app: &TestApp, body: &Value, relaxation: &Value) -> Reply {
+    let field = relaxation["field"].as_str().unwrap();
+    let value = relaxation["value"].clone();
+    match (
+        relaxation["target"].as_str().unwrap(),
+        relaxation["change"].as_str().unwrap(),
+    ) {
+        ("selection", "set") => {
+            let mut body = body.clone();
+            let mut at = &mut body;
+            let path: Vec<&str> = field.split('.').collect();
+            for key in &path[..path.len() - 1] {
+                if at.get(*key).is_none() {
+                    at[*key] = json!({});
+                }
+                at = &mut at[*key];
+            }
+            at[path[path.len() - 1]] = value;
+            select(app, body).await
+        }
+        ("selection", "remove") => {
+            let mut body = body.clone();
+            let ids = value.as_array().unwrap();
+            body[field]
+                .as_array_mut()
+                .unwrap()
+                .retain(|d| !ids.contains(&d["proposal_id"]));
+            select(app, body).await
+        }
+        ("round", "set") => {
+            let before = app.get("/api/v1/rounds/2024", None).await.body[field].clone();
+            let r = patch_round(
+                app,
+                json!({field: value, "reason": "按诊断建议调整（测试）"}),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+            let run = select(app, body.clone()).await;
+            let r = patch_round(app, json!({field: before, "reason": "恢复原设置（测试）"})).await;
+            assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+            run
+        }
+        other => panic!("unknown relaxation {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn every_relaxation_offered_allows_a_list_when_applied_alone() {
+    let app = with_demo().await;
+    let scores = app
+        .get("/api/v1/rounds/2024/scores", Some(Role::Commission))
+        .await;
+    let pool = scores.body["proposals"].as_array().unwrap().clone();
+    let why = "专家组一致认为该方向必须列入榜单以体现布局";
+    // Two proposals in one district (the demo's two strongest) put into one cluster: raising
+    // one cap alone cannot help.
+    let (a, b) = (
+        pool[0]["proposal_id"].as_i64().unwrap(),
+        pool[1]["proposal_id"].as_i64().unwrap(),
+    );
+    assert_eq!(pool[0]["district_code"], pool[1]["district_code"]);
+    let cluster = pool[0]["cluster_code"].clone();
+    move_to_cluster(&app, b, cluster.as_str().unwrap()).await;
+    let scores = app
+        .get("/api/v1/rounds/2024/scores", Some(Role::Commission))
+        .await;
+    let pool = scores.body["proposals"].as_array().unwrap().clone();
+    let of = |id: i64| pool.iter().find(|p| p["proposal_id"] == id).unwrap();
+    assert_eq!(of(b)["cluster_code"], cluster);
+    assert_eq!(of(a)["district_code"], of(b)["district_code"]);
+    let best = pool
+        .iter()
+        .map(|p| p["card"]["completeness"]["total"].as_i64().unwrap())
+        .max()
+        .unwrap();
+    // The floor can be at most 100.00, so the proposals at 100.00 are excluded: the floor is then
+    // above everyone admissible.
+    let full: Vec<Value> = pool
+        .iter()
+        .filter(|p| p["card"]["completeness"]["total"] == 10_000)
+        .map(|p| json!({"proposal_id": p["proposal_id"], "justification": why}))
+        .collect();
+    let floor = if full.is_empty() { best + 1 } else { 10_000 };
+    let cases = [
+        (
+            "two pins in one district and one cluster",
+            json!({"pins": [{"proposal_id": a, "justification": why},
+                            {"proposal_id": b, "justification": why}]}),
+        ),
+        (
+            "a floor above everyone",
+            json!({"constraints": {"min_completeness": floor}, "exclusions": full}),
+        ),
+        (
+            "more third_party proposals than places",
+            json!({"constraints": {"min_per_model": {"third_party": 6}}}),
+        ),
+    ];
+    for (case, body) in cases {
+        let r = select(&app, body.clone()).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{case}: {:?}",
+            r.body
+        );
+        let relaxations = r.body["relaxations"].as_array().unwrap().clone();
+        assert!(!relaxations.is_empty(), "{case}: {:?}", r.body);
+        for relaxation in &relaxations {
+            let text = relaxation["text"].as_str().unwrap();
+            assert!(
+                r.body["detail"].as_str().unwrap().contains(text),
+                "{case}: the detail names {text}"
+            );
+            if relaxation["field"] == "list_size" {
+                let v = relaxation["value"].as_i64().unwrap();
+                assert!((1..=50).contains(&v), "{case}: {relaxation:?}");
+            }
+            let run = select_relaxed(&app, &body, relaxation).await;
+            assert_eq!(
+                run.status,
+                StatusCode::CREATED,
+                "{case}: {text} applied alone: {:?}",
+                run.body
+            );
+        }
+        if case.starts_with("two pins") {
+            let texts: Vec<&str> = relaxations
+                .iter()
+                .map(|r| r["text"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                texts,
+                vec![format!("unpin P-{a}"), format!("unpin P-{b}")],
+                "{case}"
+            );
+        }
+        if case.starts_with("a floor") {
+            let lowered = relaxations
+                .iter()
+                .find(|r| r["field"] == "constraints.min_completeness")
+                .unwrap_or_else(|| panic!("{case}: {relaxations:?}"));
+            // In the request's unit: hundredths of a point, below the floor asked.
+            let value = lowered["value"].as_i64().unwrap();
+            assert!(value < floor, "{lowered:?}");
+            assert!(
+                relaxations
+                    .iter()
+                    .all(|r| r["field"] != "list_size" || r["value"] != 0),
+                "{relaxations:?}"
+            );
+        }
+    }
+}
