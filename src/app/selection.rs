@@ -12,6 +12,7 @@ use super::{AggregateType, NewEvent, Uow, Visibility};
 use crate::auth::Caller;
 use crate::domain::industry_map::IndustryMap;
 use crate::domain::json_patch;
+use crate::domain::layout::{no_map_warnings, ScoreWarning};
 use crate::domain::pool::{score_pool, PoolEntry, ScoreCard};
 use crate::domain::proposal::ConstructionModel;
 use crate::domain::proposal_state::Status;
@@ -57,6 +58,8 @@ pub struct Scores {
     pub year: i32,
     pub weights: Weights,
     pub proposals: Vec<Scored>,
+    /// E.g. districts without an industry map.
+    pub warnings: Vec<ScoreWarning>,
 }
 
 /// Constraints a run sets for itself; each member left `None` takes the round's setting.
@@ -139,6 +142,8 @@ pub struct Run {
     /// The list in rank order.
     pub chosen: Vec<ChosenEntry>,
     pub explanation: Explanation,
+    /// E.g. districts without an industry map, read from the frozen inputs.
+    pub warnings: Vec<ScoreWarning>,
 }
 
 /// A run re-solved from its stored inputs, compared with what was stored.
@@ -257,10 +262,16 @@ pub async fn scores(state: &AppState, caller: &Caller, year: i32) -> Result<Scor
             .cmp(&a.card.weighted_total)
             .then(a.proposal_id.cmp(&b.proposal_id))
     });
+    let warnings = no_map_warnings(
+        proposals
+            .iter()
+            .map(|p| (p.proposal_id, p.district_code.as_str(), &p.card.layout)),
+    );
     Ok(Scores {
         year: round.year,
         weights: round.settings.weights,
         proposals,
+        warnings,
     })
 }
 
@@ -443,6 +454,7 @@ fn present(run: StoredRun, year: i32, names: &HashMap<i32, String>) -> Result<Ru
             })
         })
         .collect::<Result<_>>()?;
+    let warnings = selection_run::warnings(&run.inputs);
     Ok(Run {
         id,
         year,
@@ -459,6 +471,7 @@ fn present(run: StoredRun, year: i32, names: &HashMap<i32, String>) -> Result<Ru
         exclusions: run.inputs.exclusions,
         chosen,
         explanation: run.result.explanation,
+        warnings,
     })
 }
 

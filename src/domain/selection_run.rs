@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
+use std::collections::HashMap;
+
+use super::layout::{no_map_warnings, ScoreWarning};
 use super::pool::ScoreCard;
 use super::selection::{
     explain, solve, Candidate, Constraints, Explanation, Infeasible, Solution, Weights,
@@ -137,6 +140,21 @@ pub fn run(inputs: &RunInputs) -> Result<RunResult, Infeasible> {
         solution,
         explanation,
     })
+}
+
+/// What the panel should know about the run's scores (e.g. a district without an industry map),
+/// read from the frozen inputs.
+pub fn warnings(inputs: &RunInputs) -> Vec<ScoreWarning> {
+    let districts: HashMap<i32, &str> = inputs
+        .candidates
+        .iter()
+        .map(|c| (c.id, c.district.as_str()))
+        .collect();
+    no_map_warnings(inputs.scores.iter().filter_map(|card| {
+        districts
+            .get(&card.id)
+            .map(|&district| (card.id, district, &card.layout))
+    }))
 }
 
 /// A solver failure reported through `Infeasible` (not the user's constraints).

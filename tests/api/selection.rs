@@ -814,3 +814,85 @@ async fn every_relaxation_offered_allows_a_list_when_applied_alone() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_district_without_an_industry_map_is_warned_about_in_scores_and_runs() {
+    let app = with_demo().await;
+    let scores = app
+        .get("/api/v1/rounds/2024/scores", Some(Role::Commission))
+        .await;
+    let district = scores.body["proposals"][0]["district_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let names = |body: &Value| -> Vec<String> {
+        body["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["district_code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(
+        !names(&scores.body).contains(&district),
+        "{:?}",
+        scores.body["warnings"]
+    );
+
+    let r = app
+        .request(
+            Method::PUT,
+            &format!("/api/v1/districts/{district}/industry-map"),
+            Some(app.token(Role::Commission)),
+            Some(json!({"leading": [], "characteristic": []})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+
+    let scores = app
+        .get("/api/v1/rounds/2024/scores", Some(Role::Commission))
+        .await;
+    let in_district: Vec<Value> = scores.body["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["district_code"] == district.as_str())
+        .cloned()
+        .collect();
+    assert!(!in_district.is_empty());
+    for p in &in_district {
+        let part = &p["card"]["layout"]["parts"][0];
+        assert_eq!(part["key"], "industry_match");
+        assert_eq!(part["points"], 0);
+        assert_eq!(part["reason"], "no industry map for this district", "{p:?}");
+    }
+    let warning = |body: &Value| -> Value {
+        body["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["district_code"] == district.as_str())
+            .cloned()
+            .unwrap_or_else(|| panic!("no warning for {district}: {:?}", body["warnings"]))
+    };
+    let w = warning(&scores.body);
+    assert_eq!(w["kind"], "no_industry_map");
+    let mut ids: Vec<Value> = in_district
+        .iter()
+        .map(|p| p["proposal_id"].clone())
+        .collect();
+    ids.sort_by_key(|v| v.as_i64());
+    assert_eq!(w["proposal_ids"], json!(ids));
+    assert!(w["message"].as_str().unwrap().contains(&district), "{w:?}");
+
+    let run = select(&app, json!({})).await;
+    assert_eq!(run.status, StatusCode::CREATED, "{:?}", run.body);
+    assert_eq!(warning(&run.body), w);
+    let stored = app
+        .get(
+            &format!("/api/v1/selections/{}", run.body["id"]),
+            Some(Role::Commission),
+        )
+        .await;
+    assert_eq!(warning(&stored.body), w);
+}

@@ -10,6 +10,7 @@ use crate::app::selection::{
     ChosenEntry, ConstraintOverrides, Replay as ReplayOutcome, Request, Run, RunSummary, Scored,
     Scores,
 };
+use crate::domain::layout::ScoreWarning;
 use crate::domain::pool::ScoreCard;
 use crate::domain::proposal::ConstructionModel;
 use crate::domain::proposal_state::Status;
@@ -53,6 +54,9 @@ pub struct RoundScores {
     pub normalisation: String,
     /// Strongest first.
     pub proposals: Vec<ScoredProposal>,
+    /// What to know before relying on these scores, e.g. a district without an industry map
+    /// (its proposals' industry match scores 0 for want of data).
+    pub warnings: Vec<ScoreWarning>,
 }
 
 pub const NORMALISATION: &str =
@@ -67,6 +71,7 @@ impl From<Scores> for RoundScores {
             weights: s.weights,
             normalisation: NORMALISATION.into(),
             proposals: s.proposals.into_iter().map(Into::into).collect(),
+            warnings: s.warnings,
         }
     }
 }
@@ -203,6 +208,8 @@ pub struct SelectionRun {
     /// Margins, the reason each left-out proposal is out (with the cost of forcing it in for the
     /// strongest), and how far each weight can move before the list changes.
     pub explanation: Explanation,
+    /// What to know before relying on the run's scores, e.g. a district without an industry map.
+    pub warnings: Vec<ScoreWarning>,
 }
 
 impl From<Run> for SelectionRun {
@@ -224,6 +231,7 @@ impl From<Run> for SelectionRun {
             exclusions: r.exclusions,
             chosen: r.chosen.into_iter().map(Into::into).collect(),
             explanation: r.explanation,
+            warnings: r.warnings,
         }
     }
 }
