@@ -1,12 +1,16 @@
 //! Public, serialisable types of the selection: inputs (candidates, weights,
 //! constraints) and outputs (solution, infeasibility report, explanation).
 //!
-//! Every score and total is an exact integer. Scores are in hundredths of a
-//! point (0..=10000 for 0.00..=100.00) and weights in hundredths (summing to
-//! 100), so a weighted total `Σ w_k · s_k` is in units of 1e-4 point and
-//! 100.00 points is [`UNITS_PER_POINT`]` * 100` = 1_000_000 units. Floats never
-//! decide anything: the solver's f64 answers are rounded and re-checked in
-//! integers before they are used.
+//! Every score and total is an exact integer, in one unit per kind across the
+//! API. Scores (criteria, their parts, floors) are in hundredths of a point
+//! (0..=10000 for 0.00..=100.00) and weights in percent (summing to 100), so a
+//! weighted total `Σ w_k · s_k` — and the objective, margins and forcing costs
+//! built from totals — is in ten-thousandths of a point, exactly: 100.00
+//! points is [`UNITS_PER_POINT`]` * 100` = 1_000_000. (Rounding totals to
+//! hundredths would make distinct totals tie and small margins vanish.) Texts
+//! write points with `domain::score::{hundredths_text, units_text}`. Floats
+//! never decide anything: the solver's f64 answers are rounded and re-checked
+//! in integers before they are used.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -18,7 +22,7 @@ use utoipa::ToSchema;
 use super::model::pid;
 use crate::domain::score::hundredths_text;
 
-/// Integer units of a weighted total per point (1 unit = 1e-4 point).
+/// Integer units of a weighted total per point: totals are in ten-thousandths of a point.
 pub const UNITS_PER_POINT: i64 = 10_000;
 
 /// Highest score, in hundredths of a point (100.00).
@@ -108,7 +112,8 @@ pub struct Candidate {
     pub sealed_at: i64,
 }
 
-/// Weights of the three criteria, in hundredths; each 0..=100, summing to 100.
+/// Weights of the three criteria, in percent (hundredths of the whole); each 0..=100, summing
+/// to 100.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Weights {
@@ -182,7 +187,8 @@ pub struct Constraints {
     /// At least one chosen from each region that has an admissible proposal (default true).
     #[serde(default = "default_true")]
     pub each_region: bool,
-    /// Completeness floor in hundredths; proposals below it are not admissible.
+    /// Completeness floor in hundredths of a point (0..=10000); proposals below it are not
+    /// admissible.
     #[serde(default)]
     pub min_completeness: Option<i64>,
     /// Minimum number chosen per construction model.
@@ -218,7 +224,7 @@ pub struct Chosen {
     pub rank: u32,
     /// Proposal id.
     pub id: i32,
-    /// Weighted total in units of 1e-4 point.
+    /// Weighted total, in ten-thousandths of a point (1,000,000 = 100.00).
     pub total: i64,
 }
 
@@ -240,7 +246,7 @@ pub struct SolveStats {
 pub struct Solution {
     /// The list in rank order.
     pub chosen: Vec<Chosen>,
-    /// Sum of the chosen totals, units of 1e-4 point.
+    /// Sum of the chosen totals, in ten-thousandths of a point (1,000,000 = 100.00).
     pub objective: i64,
     /// The tie rule that was applied ([`TIE_RULE`]).
     pub tie_rule: String,
@@ -532,11 +538,11 @@ impl WeightName {
 pub struct WeightInterval {
     /// The weight that moves.
     pub weight: WeightName,
-    /// Its current value (hundredths).
+    /// Its current value (percent).
     pub current: i64,
-    /// Lowest value (hundredths, 0..=100) with the same chosen set.
+    /// Lowest value (percent, 0..=100) with the same chosen set.
     pub low: i64,
-    /// Highest value (hundredths, 0..=100) with the same chosen set.
+    /// Highest value (percent, 0..=100) with the same chosen set.
     pub high: i64,
     /// Human sentence.
     pub message: String,
@@ -549,11 +555,11 @@ pub struct ChosenExplanation {
     pub rank: u32,
     /// Proposal id.
     pub id: i32,
-    /// Weighted total, units.
+    /// Weighted total, in ten-thousandths of a point (1,000,000 = 100.00).
     pub total: i64,
-    /// The three scores (hundredths) it was built from.
+    /// The three scores it was built from, in hundredths of a point.
     pub scores: [i64; 3],
-    /// How much its total could drop (units) before it leaves the list:
+    /// How much its total could drop (ten-thousandths of a point) before it leaves the list:
     /// the optimum minus the best list without it. A drop of exactly the
     /// margin ties and the tie rule decides. `None` if it cannot leave (pinned,
     /// or no list is possible without it).
@@ -568,7 +574,7 @@ pub struct ChosenExplanation {
 pub enum LeftOutReason {
     /// Excluded by the panel.
     Excluded,
-    /// Completeness below the floor (both in hundredths).
+    /// Completeness below the floor (both in hundredths of a point).
     BelowFloor {
         /// Its completeness.
         completeness: i64,
@@ -579,21 +585,21 @@ pub enum LeftOutReason {
     SameDistrict {
         /// That chosen proposal.
         as_id: i32,
-        /// Its total (units).
+        /// Its total, in ten-thousandths of a point.
         as_total: i64,
     },
     /// Its cluster is full, with a chosen proposal whose total is at least as high.
     SameCluster {
         /// That chosen proposal.
         as_id: i32,
-        /// Its total (units).
+        /// Its total, in ten-thousandths of a point.
         as_total: i64,
     },
     /// Its total is below the lowest chosen total.
     Outranked {
         /// The lowest-ranked chosen proposal.
         lowest_chosen_id: i32,
-        /// Its total (units).
+        /// Its total, in ten-thousandths of a point.
         lowest_chosen_total: i64,
     },
     /// It outscores a chosen proposal, but a constraint keeps that one in
@@ -614,9 +620,9 @@ pub enum LeftOutReason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ForcingCost {
-    /// The optimum minus the best list that contains it (units; 0 = a tie).
+    /// The optimum minus the best list that contains it (0 = a tie).
     Cost {
-        /// Units of 1e-4 point.
+        /// In ten-thousandths of a point (1,000,000 = 100.00).
         units: i64,
     },
     /// No list satisfying the constraints contains it.
@@ -628,7 +634,7 @@ pub enum ForcingCost {
 pub struct LeftOut {
     /// Proposal id.
     pub id: i32,
-    /// Weighted total, units.
+    /// Weighted total, in ten-thousandths of a point (1,000,000 = 100.00).
     pub total: i64,
     /// Why it is out.
     pub reason: LeftOutReason,
@@ -642,7 +648,7 @@ pub struct LeftOut {
 /// Why the list is what it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Explanation {
-    /// The optimum (units).
+    /// The optimum, in ten-thousandths of a point (1,000,000 = 100.00).
     pub objective: i64,
     /// The chosen proposals, in rank order.
     pub chosen: Vec<ChosenExplanation>,

@@ -14,8 +14,9 @@ use crate::domain::layout::ScoreWarning;
 use crate::domain::pool::ScoreCard;
 use crate::domain::proposal::ConstructionModel;
 use crate::domain::proposal_state::Status;
+use crate::domain::score::units_rounded_text as points;
 use crate::domain::selection::{Constraints, Explanation, Region, Weights};
-use crate::domain::selection_run::{points, PanelDecision};
+use crate::domain::selection_run::PanelDecision;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ScoredProposal {
@@ -27,7 +28,7 @@ pub struct ScoredProposal {
     pub status: Status,
     /// The three scores with their parts (hundredths of a point) and the weighted total.
     pub card: ScoreCard,
-    /// The weighted total in points, two decimals.
+    /// The weighted total in points, rounded half up to two decimals.
     pub total_points: String,
 }
 
@@ -125,7 +126,7 @@ impl From<SelectionConstraints> for ConstraintOverrides {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SelectionRequest {
-    /// Weights for this run (hundredths summing to 100); default the round's.
+    /// Weights for this run (percent, summing to 100); default the round's.
     pub weights: Option<Weights>,
     /// Constraints for this run; each member omitted takes the round's setting.
     pub constraints: Option<SelectionConstraints>,
@@ -156,10 +157,12 @@ pub struct ChosenProposal {
     pub district_code: String,
     pub region: Region,
     pub cluster_code: String,
-    /// Weighted total, units of 1e-4 point.
+    /// Weighted total, in ten-thousandths of a point (1,000,000 = 100.00).
     pub total: i64,
+    /// The weighted total in points, rounded half up to two decimals.
     pub total_points: String,
-    /// How much its total could drop (units) before it leaves the list; none if it cannot leave.
+    /// How much its total could drop (ten-thousandths of a point) before it leaves the list;
+    /// none if it cannot leave.
     pub margin: Option<i64>,
     /// Its three scores with their parts.
     pub card: ScoreCard,
@@ -194,8 +197,9 @@ pub struct SelectionRun {
     pub inputs_hash: String,
     pub solver: String,
     pub solver_version: String,
-    /// Sum of the chosen weighted totals, units of 1e-4 point.
+    /// Sum of the chosen weighted totals, in ten-thousandths of a point (1,000,000 = 100.00).
     pub objective: i64,
+    /// The objective in points, rounded half up to two decimals.
     pub objective_points: String,
     /// The stated tie rule, applied exactly.
     pub tie_rule: String,
@@ -242,6 +246,7 @@ pub struct SelectionSummary {
     pub created_at: DateTime<Utc>,
     pub created_by: i32,
     pub inputs_hash: String,
+    /// Sum of the chosen weighted totals, in ten-thousandths of a point (1,000,000 = 100.00).
     pub objective: Option<i64>,
     /// Chosen proposal ids in rank order.
     pub chosen: Vec<i32>,
@@ -267,7 +272,9 @@ pub struct Replay {
     /// The stored inputs still hash to the stored hash (nothing altered them).
     pub inputs_intact: bool,
     pub inputs_hash: String,
+    /// The stored objective, in ten-thousandths of a point.
     pub stored_objective: i64,
+    /// The re-solved objective, in ten-thousandths of a point.
     pub replayed_objective: i64,
     pub stored_chosen: Vec<i32>,
     pub replayed_chosen: Vec<i32>,
