@@ -3,7 +3,7 @@
 //! commission-only event, and replay a run from its frozen inputs. Commission only; callable from
 //! the CLI with the commission's [`Caller`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -12,7 +12,9 @@ use super::{AggregateType, NewEvent, Uow, Visibility};
 use crate::auth::Caller;
 use crate::domain::industry_map::IndustryMap;
 use crate::domain::json_patch;
+use crate::domain::layout::{no_map_warnings, ScoreWarning};
 use crate::domain::pool::{score_pool, PoolEntry, ScoreCard};
+use crate::domain::proposal::ConstructionModel;
 use crate::domain::proposal_state::Status;
 use crate::domain::representativeness::Tier;
 use crate::domain::role::Role;
@@ -56,6 +58,37 @@ pub struct Scores {
     pub year: i32,
     pub weights: Weights,
     pub proposals: Vec<Scored>,
+    /// E.g. districts without an industry map.
+    pub warnings: Vec<ScoreWarning>,
+}
+
+/// Constraints a run sets for itself; each member left `None` takes the round's setting.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConstraintOverrides {
+    /// `Some(None)` lifts the cap.
+    pub max_per_district: Option<Option<u32>>,
+    /// `Some(None)` lifts the cap.
+    pub max_per_cluster: Option<Option<u32>>,
+    pub each_region: Option<bool>,
+    /// Hundredths of a point; `Some(None)` drops the floor.
+    pub min_completeness: Option<Option<i64>>,
+    /// Replaces the round's minimums as a whole.
+    pub min_per_model: Option<BTreeMap<ConstructionModel, u32>>,
+}
+
+impl ConstraintOverrides {
+    /// The round's constraints with these members replaced.
+    pub fn over(self, round: &ConstraintDefaults) -> ConstraintDefaults {
+        ConstraintDefaults {
+            max_per_district: self.max_per_district.unwrap_or(round.max_per_district),
+            max_per_cluster: self.max_per_cluster.unwrap_or(round.max_per_cluster),
+            each_region: self.each_region.unwrap_or(round.each_region),
+            min_completeness: self.min_completeness.unwrap_or(round.min_completeness),
+            min_per_model: self
+                .min_per_model
+                .unwrap_or_else(|| round.min_per_model.clone()),
+        }
+    }
 }
 
 /// A selection request; omitted members take the round's settings.
@@ -63,8 +96,8 @@ pub struct Scores {
 pub struct Request {
     /// Weights for this run; default the round's.
     pub weights: Option<Weights>,
-    /// Constraints for this run, replacing the round's defaults as a whole.
-    pub constraints: Option<ConstraintDefaults>,
+    /// Constraints for this run, member by member over the round's (`settings.constraints`).
+    pub constraints: ConstraintOverrides,
     /// Proposals the panel puts in, each with its justification.
     pub pins: Vec<PanelDecision>,
     /// Proposals the panel keeps out, each with its justification.
@@ -109,6 +142,8 @@ pub struct Run {
     /// The list in rank order.
     pub chosen: Vec<ChosenEntry>,
     pub explanation: Explanation,
+    /// E.g. districts without an industry map, read from the frozen inputs.
+    pub warnings: Vec<ScoreWarning>,
 }
 
 /// A run re-solved from its stored inputs, compared with what was stored.
@@ -227,10 +262,16 @@ pub async fn scores(state: &AppState, caller: &Caller, year: i32) -> Result<Scor
             .cmp(&a.card.weighted_total)
             .then(a.proposal_id.cmp(&b.proposal_id))
     });
+    let warnings = no_map_warnings(
+        proposals
+            .iter()
+            .map(|p| (p.proposal_id, p.district_code.as_str(), &p.card.layout)),
+    );
     Ok(Scores {
         year: round.year,
         weights: round.settings.weights,
         proposals,
+        warnings,
     })
 }
 
@@ -252,22 +293,24 @@ async fn solve_blocking(inputs: RunInputs) -> Result<(RunInputs, RunResult)> {
     }
 }
 
-/// A 422 for constraints no list satisfies: what conflicts and which single relaxation helps.
+/// A 422 for constraints no list satisfies: what conflicts, and each single change that allows a
+/// list, in words and as a change a client can apply (`relaxations`).
 fn infeasible(e: &Infeasible) -> ApiError {
     let mut extensions = serde_json::Map::new();
     extensions.insert("conflicts".into(), json!(e.conflicts));
-    extensions.insert("relaxations".into(), json!(e.relaxations));
+    extensions.insert(
+        "relaxations".into(),
+        serde_json::to_value(&e.relaxations).unwrap_or_default(),
+    );
+    let texts = e.relaxation_texts();
     ApiError::Unprocessable {
         detail: format!(
             "no list satisfies these constraints: {}; {}",
             e.conflicts.join("; "),
-            if e.relaxations.is_empty() {
+            if texts.is_empty() {
                 "no single relaxation helps".to_owned()
             } else {
-                format!(
-                    "any one of these would allow a list: {}",
-                    e.relaxations.join("; ")
-                )
+                format!("any one of these would allow a list: {}", texts.join("; "))
             }
         ),
         errors: e
@@ -297,10 +340,8 @@ pub async fn run(state: &AppState, caller: &Caller, year: i32, req: Request) -> 
         }
         settings.weights = w;
     }
-    if let Some(c) = req.constraints {
-        errors.extend(c.validate("constraints"));
-        settings.constraints = c;
-    }
+    settings.constraints = req.constraints.over(&round.settings.constraints);
+    errors.extend(settings.constraints.validate("constraints"));
     ApiError::check(errors)?;
     let loaded = load_pool(state, &round).await?;
     let (cards, candidates) = score(&loaded, &settings);
@@ -413,6 +454,7 @@ fn present(run: StoredRun, year: i32, names: &HashMap<i32, String>) -> Result<Ru
             })
         })
         .collect::<Result<_>>()?;
+    let warnings = selection_run::warnings(&run.inputs);
     Ok(Run {
         id,
         year,
@@ -429,6 +471,7 @@ fn present(run: StoredRun, year: i32, names: &HashMap<i32, String>) -> Result<Ru
         exclusions: run.inputs.exclusions,
         chosen,
         explanation: run.result.explanation,
+        warnings,
     })
 }
 

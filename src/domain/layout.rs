@@ -137,7 +137,20 @@ pub fn layout(
             }
     };
     const MATCH_LABEL: &str = "Fit with the district's industry map (区县产业布局)";
-    let industry_match = if map.leading.iter().any(|e| matches(&e)) {
+    let has_map = map
+        .leading
+        .iter()
+        .chain(&map.characteristic)
+        .any(|e| !e.code.trim().is_empty());
+    let industry_match = if !has_map {
+        ScorePart::with_points(
+            "industry_match",
+            MATCH_LABEL,
+            0,
+            params.match_max,
+            NO_MAP_REASON,
+        )
+    } else if map.leading.iter().any(|e| matches(&e)) {
         ScorePart::with_points(
             "industry_match",
             MATCH_LABEL,
@@ -192,6 +205,68 @@ pub fn layout(
         }
     };
     Score::from_parts(vec![industry_match, region])
+}
+
+/// The industry-match reason when the district's map names no industry: the part scores 0 for
+/// want of data, not because the map left the industry out.
+pub const NO_MAP_REASON: &str = "no industry map for this district";
+
+/// What a warning is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScoreWarningKind {
+    /// The district has no industry map: its proposals' industry match scores 0 for want of data.
+    NoIndustryMap,
+}
+
+/// Something about the scores the panel should know before relying on them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ScoreWarning {
+    pub kind: ScoreWarningKind,
+    /// The district concerned.
+    pub district_code: String,
+    /// The pool proposals it affects.
+    pub proposal_ids: Vec<i32>,
+    /// The same in words.
+    pub message: String,
+}
+
+/// One warning per district whose proposals' layout scores say the district has no industry map,
+/// in district-code order. `scored` gives each proposal's id, district and layout score.
+pub fn no_map_warnings<'a>(
+    scored: impl IntoIterator<Item = (i32, &'a str, &'a Score)>,
+) -> Vec<ScoreWarning> {
+    let mut by_district: std::collections::BTreeMap<&str, Vec<i32>> = Default::default();
+    for (id, district, score) in scored {
+        let no_map = score
+            .parts
+            .iter()
+            .any(|p| p.key == "industry_match" && p.reason == NO_MAP_REASON);
+        if no_map {
+            by_district.entry(district).or_default().push(id);
+        }
+    }
+    by_district
+        .into_iter()
+        .map(|(district, mut ids)| {
+            ids.sort_unstable();
+            let list = ids
+                .iter()
+                .map(|id| format!("P-{id}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            ScoreWarning {
+                kind: ScoreWarningKind::NoIndustryMap,
+                district_code: district.to_owned(),
+                message: format!(
+                    "district {district} has no industry map: the industry match of the layout \
+                     score is 0 for {list}; set the map (PUT /districts/{district}/industry-map) \
+                     before relying on these scores"
+                ),
+                proposal_ids: ids,
+            }
+        })
+        .collect()
 }
 
 fn kind_text(kind: MapEntryKind) -> &'static str {
@@ -320,6 +395,46 @@ mod tests {
         };
         let score = layout(Some("auto"), &class("26", "", ""), &blank, None, &params);
         assert_eq!(score.total, 0);
+        assert_eq!(score.parts[0].reason, NO_MAP_REASON);
+    }
+
+    #[test]
+    fn a_district_without_a_map_says_so_and_is_warned_about() {
+        let params = LayoutParams::default();
+        let none = IndustryMap::default();
+        let missing = layout(
+            Some("auto"),
+            &class("39", "", ""),
+            &none,
+            Some(Region::MainUrban),
+            &params,
+        );
+        assert_eq!(missing.parts[0].points, 0);
+        assert_eq!(missing.parts[0].reason, "no industry map for this district");
+        let given = layout(
+            Some("food"),
+            &class("13", "", ""),
+            &map(),
+            Some(Region::MainUrban),
+            &params,
+        );
+        assert!(given.parts[0].reason.starts_with("neither"));
+        let warnings = no_map_warnings([
+            (7, "500102", &missing),
+            (3, "500102", &missing),
+            (4, "500101", &given),
+        ]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].kind, ScoreWarningKind::NoIndustryMap);
+        assert_eq!(warnings[0].district_code, "500102");
+        assert_eq!(warnings[0].proposal_ids, vec![3, 7]);
+        assert!(
+            warnings[0]
+                .message
+                .starts_with("district 500102 has no industry map: "),
+            "{}",
+            warnings[0].message
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::completeness::completeness;
 use super::industry_map::IndustryMap;
 use super::layout::layout;
 use super::proposal::{ProposalForm, ProposalPlan};
-use super::representativeness::{representativeness, RepresentativenessInput, Tier};
+use super::representativeness::{RankedPool, RepresentativenessInput, Tier};
 use super::round::RoundSettings;
 use super::score::Score;
 use super::selection::{Candidate, Region};
@@ -54,12 +54,14 @@ pub fn score_pool(
         .iter()
         .map(|e| RepresentativenessInput::from_form(e.form, e.cluster_tier))
         .collect();
+    // Sorted once: each proposal's percentile ranks are then binary searches.
+    let ranked = RankedPool::new(&inputs);
     let w = settings.weights.as_array();
     let mut cards = Vec::with_capacity(entries.len());
     let mut candidates = Vec::with_capacity(entries.len());
     for (e, input) in entries.iter().zip(&inputs) {
         let c = completeness(e.form, e.plan, &settings.scoring.completeness);
-        let r = representativeness(input, &inputs, &settings.scoring.representativeness);
+        let r = ranked.score(input, &settings.scoring.representativeness);
         let l = layout(
             e.form.cluster_code.as_deref(),
             &e.form.industry_class,

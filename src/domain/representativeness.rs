@@ -201,87 +201,124 @@ impl RepresentativenessParams {
 /// Scores one proposal against the round's eligible pool (which should include it); see the module
 /// doc for the normalisation. Parts: `cluster_tier`, `cluster_scale`, `cluster_enterprises`,
 /// `chain_leader_scale`, `suppliers`.
+///
+/// This sorts the pool's values, O(n log n), for one proposal; to score a whole pool, build its
+/// [`RankedPool`] once and call [`RankedPool::score`] for each proposal.
 pub fn representativeness(
     input: &RepresentativenessInput,
     pool: &[RepresentativenessInput],
     params: &RepresentativenessParams,
 ) -> Score {
-    let tier = match input.cluster_tier {
-        None => ScorePart::with_points(
-            "cluster_tier",
-            TIER_LABEL,
-            0,
-            params.tier_max,
-            "cluster tier unknown",
-        ),
-        Some(tier) => {
-            let points = params.tier_points.of(tier);
-            ScorePart::with_points(
+    RankedPool::new(pool).score(input, params)
+}
+
+/// A pool's values of each numeric part, sorted once (missing values left out), so that a
+/// proposal's percentile rank is a binary search: scoring a pool of n proposals is O(n log n).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RankedPool {
+    cluster_scale: Vec<i64>,
+    cluster_enterprises: Vec<i64>,
+    chain_leader_scale: Vec<i64>,
+    suppliers: Vec<i64>,
+}
+
+impl RankedPool {
+    pub fn new(pool: &[RepresentativenessInput]) -> Self {
+        let sorted = |values: &mut dyn Iterator<Item = Option<i64>>| {
+            let mut v: Vec<i64> = values.flatten().collect();
+            v.sort_unstable();
+            v
+        };
+        let widen = |v: Option<u32>| v.map(i64::from);
+        Self {
+            cluster_scale: sorted(&mut pool.iter().map(|p| p.cluster_scale)),
+            cluster_enterprises: sorted(&mut pool.iter().map(|p| widen(p.cluster_enterprises))),
+            chain_leader_scale: sorted(&mut pool.iter().map(|p| p.chain_leader_scale)),
+            suppliers: sorted(&mut pool.iter().map(|p| widen(p.suppliers))),
+        }
+    }
+
+    /// Scores one proposal against this pool (which should include it); see
+    /// [`representativeness`].
+    pub fn score(
+        &self,
+        input: &RepresentativenessInput,
+        params: &RepresentativenessParams,
+    ) -> Score {
+        let tier = match input.cluster_tier {
+            None => ScorePart::with_points(
                 "cluster_tier",
                 TIER_LABEL,
-                points,
+                0,
                 params.tier_max,
-                format!("{} cluster", tier.label()),
-            )
-        }
-    };
-    let widen = |v: Option<u32>| v.map(i64::from);
-    Score::from_parts(vec![
-        tier,
-        percentile_part(
-            "cluster_scale",
-            "Cluster scale (产业集群规模)",
-            params.cluster_scale_max,
-            input.cluster_scale,
-            pool.iter().map(|p| p.cluster_scale),
-        ),
-        percentile_part(
-            "cluster_enterprises",
-            "Cluster enterprise count (产业集群企业数量)",
-            params.cluster_enterprises_max,
-            widen(input.cluster_enterprises),
-            pool.iter().map(|p| widen(p.cluster_enterprises)),
-        ),
-        percentile_part(
-            "chain_leader_scale",
-            "Chain-leader scale (链主企业规模)",
-            params.chain_leader_scale_max,
-            input.chain_leader_scale,
-            pool.iter().map(|p| p.chain_leader_scale),
-        ),
-        percentile_part(
-            "suppliers",
-            "Chain-leader in-city suppliers (链主企业市内供应商数量)",
-            params.suppliers_max,
-            widen(input.suppliers),
-            pool.iter().map(|p| widen(p.suppliers)),
-        ),
-    ])
+                "cluster tier unknown",
+            ),
+            Some(tier) => {
+                let points = params.tier_points.of(tier);
+                ScorePart::with_points(
+                    "cluster_tier",
+                    TIER_LABEL,
+                    points,
+                    params.tier_max,
+                    format!("{} cluster", tier.label()),
+                )
+            }
+        };
+        let widen = |v: Option<u32>| v.map(i64::from);
+        Score::from_parts(vec![
+            tier,
+            percentile_part(
+                "cluster_scale",
+                "Cluster scale (产业集群规模)",
+                params.cluster_scale_max,
+                input.cluster_scale,
+                &self.cluster_scale,
+            ),
+            percentile_part(
+                "cluster_enterprises",
+                "Cluster enterprise count (产业集群企业数量)",
+                params.cluster_enterprises_max,
+                widen(input.cluster_enterprises),
+                &self.cluster_enterprises,
+            ),
+            percentile_part(
+                "chain_leader_scale",
+                "Chain-leader scale (链主企业规模)",
+                params.chain_leader_scale_max,
+                input.chain_leader_scale,
+                &self.chain_leader_scale,
+            ),
+            percentile_part(
+                "suppliers",
+                "Chain-leader in-city suppliers (链主企业市内供应商数量)",
+                params.suppliers_max,
+                widen(input.suppliers),
+                &self.suppliers,
+            ),
+        ])
+    }
 }
 
 const TIER_LABEL: &str = "Cluster tier (\"33618\" 集群层级)";
 
-/// `max × #{pool values ≤ value} / #{pool values}`, rounded half up; see the module doc.
+/// `max × #{pool values ≤ value} / #{pool values}`, rounded half up; see the module doc. `sorted`
+/// holds the pool's present values in ascending order, so the count is a binary search.
 fn percentile_part(
     key: &str,
     label: &str,
     max: i64,
     value: Option<i64>,
-    pool: impl Iterator<Item = Option<i64>>,
+    sorted: &[i64],
 ) -> ScorePart {
     let Some(value) = value else {
         return ScorePart::with_points(key, label, 0, max, "value missing");
     };
-    let (mut at_or_below, mut count) = (0_i64, 0_i64);
-    for other in pool.flatten() {
-        count += 1;
-        if other <= value {
-            at_or_below += 1;
-        }
-    }
-    if count == 0 {
+    if sorted.is_empty() {
         return ScorePart::with_points(key, label, max, max, "");
     }
+    let count = i64::try_from(sorted.len()).unwrap_or(i64::MAX);
+    let at_or_below =
+        i64::try_from(sorted.partition_point(|&other| other <= value)).unwrap_or(i64::MAX);
     let percent = round_half_up(i128::from(at_or_below) * 10_000, i128::from(count));
     ScorePart::fraction(
         key,
@@ -477,6 +514,55 @@ mod tests {
         })
     }
 
+    /// The normalisation by its definition, counted directly over the pool (the quadratic way):
+    /// `max × #{present pool values ≤ v} / #{present pool values}` rounded half up; 0 for a
+    /// missing value; full marks when the pool has no value.
+    fn points_by_definition(value: Option<i64>, column: &[Option<i64>], max: i64) -> i64 {
+        let Some(v) = value else { return 0 };
+        let present: Vec<i64> = column.iter().flatten().copied().collect();
+        if present.is_empty() {
+            return max;
+        }
+        let below = present.iter().filter(|&&x| x <= v).count() as i128;
+        let count = present.len() as i128;
+        let max = i128::from(max);
+        i64::try_from((2 * max * below + count) / (2 * count)).unwrap()
+    }
+
+    proptest! {
+        /// Sorting once and binary search give exactly the ranks of the definition, ties and
+        /// missing values included, for pool members and for proposals outside the pool.
+        #[test]
+        fn ranks_from_the_sorted_pool_equal_the_definition(
+            pool in prop::collection::vec(arb_input(), 0..40),
+            outsiders in prop::collection::vec(arb_input(), 0..4),
+            params in prop_oneof![Just(RepresentativenessParams::default()), arb_params()],
+        ) {
+            let ranked = RankedPool::new(&pool);
+            type Column = fn(&RepresentativenessInput) -> Option<i64>;
+            let columns: [(&str, i64, Column); 4] = [
+                ("cluster_scale", params.cluster_scale_max, |p| p.cluster_scale),
+                ("cluster_enterprises", params.cluster_enterprises_max, |p| {
+                    p.cluster_enterprises.map(i64::from)
+                }),
+                ("chain_leader_scale", params.chain_leader_scale_max, |p| p.chain_leader_scale),
+                ("suppliers", params.suppliers_max, |p| p.suppliers.map(i64::from)),
+            ];
+            for input in pool.iter().chain(&outsiders) {
+                let score = ranked.score(input, &params);
+                prop_assert_eq!(&score, &representativeness(input, &pool, &params));
+                for (key, max, of) in columns {
+                    let column: Vec<Option<i64>> = pool.iter().map(of).collect();
+                    prop_assert_eq!(
+                        points(&score, key),
+                        points_by_definition(of(input), &column, max),
+                        "part {}", key
+                    );
+                }
+            }
+        }
+    }
+
     proptest! {
         #[test]
         fn totals_stay_in_range_and_equal_the_sum_of_parts(
@@ -510,5 +596,58 @@ mod tests {
             let high = representativeness(&with(high), &pool, &params);
             prop_assert!(low.total <= high.total);
         }
+    }
+
+    /// Scoring as `GET /rounds/{year}/scores` does it, over 50,000 proposals made from the demo's
+    /// forms with random figures. A benchmark, not a test: run by hand in release mode with
+    /// `cargo test --release --lib score_pool_50k -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "benchmark: run by hand in release mode"]
+    fn score_pool_50k() {
+        use crate::domain::money::Money;
+        use crate::domain::pool::{score_pool, PoolEntry};
+        use crate::domain::round::RoundSettings;
+        use crate::domain::selection::bench::SplitMix64;
+        use crate::domain::selection::Region;
+
+        const N: usize = 50_000;
+        let demo = crate::demo::demo_set();
+        let mut rng = SplitMix64::new(13);
+        let forms: Vec<_> = (0..N)
+            .map(|k| {
+                let p = &demo.proposals[k % demo.proposals.len()];
+                let mut form = p.form.clone();
+                let money = |r: &mut SplitMix64| Money::from_hundredths(r.range(0, 1 << 40)).ok();
+                form.cluster_stats.scale = money(&mut rng);
+                form.chain_leader.scale = money(&mut rng);
+                form.cluster_stats.enterprise_count = u32::try_from(rng.range(0, 5_000)).ok();
+                form.chain_leader.in_city_suppliers = u32::try_from(rng.range(0, 800)).ok();
+                (form, &p.plan)
+            })
+            .collect();
+        let map = demo.industry_maps[0].1.clone();
+        let entries: Vec<PoolEntry<'_>> = forms
+            .iter()
+            .enumerate()
+            .map(|(k, (form, plan))| PoolEntry {
+                id: i32::try_from(k).unwrap_or(i32::MAX),
+                form,
+                plan,
+                district: "500105",
+                region: Region::MainUrban,
+                map: &map,
+                cluster_tier: Some(Tier::HundredBillion),
+                sealed_at: i64::try_from(k).unwrap_or(0),
+            })
+            .collect();
+        let settings = RoundSettings::default();
+        let started = std::time::Instant::now();
+        let (cards, _) = score_pool(&entries, &settings);
+        let elapsed = started.elapsed();
+        assert_eq!(cards.len(), N);
+        println!(
+            "score_pool over {N} proposals: {:.3} s",
+            elapsed.as_secs_f64()
+        );
     }
 }

@@ -119,11 +119,34 @@ pub fn round_half_up(num: i128, den: i128) -> i64 {
     i64::try_from(rounded).unwrap_or(i64::MAX)
 }
 
-/// Formats hundredths of a point or of a percent as `12.34`.
+/// Formats hundredths of a point or of a percent as `12.34`. This (with [`units_text`] and
+/// [`units_rounded_text`], built on the same digits) is the one way points are written in texts.
 pub fn hundredths_text(value: i64) -> String {
+    fixed_text(value, 100, 2)
+}
+
+/// Formats a weighted total — a weight in percent times a score in hundredths, so ten-thousandths
+/// of a point — as points, exactly: two decimals when it is a whole number of hundredths
+/// (`821_500` → `82.15`), else four (`821_550` → `82.1550`).
+pub fn units_text(units: i64) -> String {
+    if units % 100 == 0 {
+        hundredths_text(units / 100)
+    } else {
+        fixed_text(units, 10_000, 4)
+    }
+}
+
+/// A weighted total (ten-thousandths of a point) as points rounded half up to two decimals
+/// (`821_550` → `82.16`), for display beside the exact integer.
+pub fn units_rounded_text(units: i64) -> String {
+    hundredths_text((units + 50).div_euclid(100))
+}
+
+/// `value / per` with `decimals` digits after the point, sign first.
+fn fixed_text(value: i64, per: u64, decimals: usize) -> String {
     let sign = if value < 0 { "-" } else { "" };
     let value = value.unsigned_abs();
-    format!("{sign}{}.{:02}", value / 100, value % 100)
+    format!("{sign}{}.{:0decimals$}", value / per, value % per)
 }
 
 /// Every constant of the three criteria, per round: a user changes them through the API.
@@ -274,6 +297,19 @@ pub(super) mod tests {
         assert_eq!(hundredths_text(6667), "66.67");
         assert_eq!(hundredths_text(5), "0.05");
         assert_eq!(hundredths_text(-150), "-1.50");
+    }
+
+    #[test]
+    fn weighted_totals_are_printed_exactly_or_rounded() {
+        assert_eq!(units_text(821_500), "82.15");
+        assert_eq!(units_text(821_550), "82.1550");
+        assert_eq!(units_text(5), "0.0005");
+        assert_eq!(units_text(-10_000), "-1.00");
+        assert_eq!(units_text(1_000_000), "100.00");
+        assert_eq!(units_rounded_text(821_550), "82.16");
+        assert_eq!(units_rounded_text(821_549), "82.15");
+        assert_eq!(units_rounded_text(1_000_000), "100.00");
+        assert_eq!(units_rounded_text(0), "0.00");
     }
 
     proptest! {

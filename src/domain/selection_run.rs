@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
+use std::collections::HashMap;
+
+use super::layout::{no_map_warnings, ScoreWarning};
 use super::pool::ScoreCard;
 use super::selection::{
     explain, solve, Candidate, Constraints, Explanation, Infeasible, Solution, Weights,
@@ -139,20 +142,28 @@ pub fn run(inputs: &RunInputs) -> Result<RunResult, Infeasible> {
     })
 }
 
+/// What the panel should know about the run's scores (e.g. a district without an industry map),
+/// read from the frozen inputs.
+pub fn warnings(inputs: &RunInputs) -> Vec<ScoreWarning> {
+    let districts: HashMap<i32, &str> = inputs
+        .candidates
+        .iter()
+        .map(|c| (c.id, c.district.as_str()))
+        .collect();
+    no_map_warnings(inputs.scores.iter().filter_map(|card| {
+        districts
+            .get(&card.id)
+            .map(|&district| (card.id, district, &card.layout))
+    }))
+}
+
 /// A solver failure reported through `Infeasible` (not the user's constraints).
 pub fn is_internal(e: &Infeasible) -> bool {
     e.conflicts.iter().any(|c| c.starts_with("internal:"))
 }
 
 /// Writes units of 1e-4 point as points with two decimals ("82.15"), rounding half up.
-pub fn points(units: i64) -> String {
-    let hundredths = (units + 50).div_euclid(100);
-    format!(
-        "{}.{:02}",
-        hundredths.div_euclid(100),
-        hundredths.rem_euclid(100)
-    )
-}
+pub use super::score::units_rounded_text as points;
 
 #[cfg(test)]
 mod tests {
@@ -169,14 +180,6 @@ mod tests {
         let b: serde_json::Value =
             serde_json::from_str(r#"{"a":{"c":null,"d":[{"x":2,"y":1}]},"b":1}"#).unwrap();
         assert_eq!(hash(&a), hash(&b));
-    }
-
-    #[test]
-    fn points_rounds_half_up() {
-        assert_eq!(points(821_550), "82.16");
-        assert_eq!(points(821_549), "82.15");
-        assert_eq!(points(1_000_000), "100.00");
-        assert_eq!(points(0), "0.00");
     }
 
     #[test]

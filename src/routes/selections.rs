@@ -45,8 +45,15 @@ async fn round_scores(
 }
 
 /// Run the selection (commission only): an exact integer program over the round's eligible pool.
-/// Returns the run with its inputs hash, solver, objective, the chosen list in rank order and the
-/// explanation. Infeasible constraints → 422 naming the conflict and a single relaxation.
+/// Omitted members of the body, and of its `constraints`, take the round's settings. Returns the
+/// run with its inputs hash, solver, objective, the chosen list in rank order and the
+/// explanation. Infeasible constraints → 422 with `conflicts` (what cannot hold together) and
+/// `relaxations`: each `{target, change, field, value, text}` is one change that, applied alone,
+/// allows a list (each was checked by solving with it). `target` `selection` edits this body
+/// (`change` `set`: put `value` at `field`, e.g. `constraints.max_per_district`; `remove`: drop
+/// the proposal ids in `value` from `pins` or `exclusions`); `round` edits the round
+/// (`PATCH /rounds/{year}`, e.g. `list_size`). Values are in the unit the target takes
+/// (`min_completeness` in hundredths of a point).
 #[utoipa::path(
     tag = "selection",
     operation_id = "create_selection",

@@ -574,3 +574,325 @@ async fn runs_and_publications_are_in_the_log_with_each_proposals_move() {
         "the whole pool moved at the first publication"
     );
 }
+
+/// Changes the round's settings through `PATCH /rounds/2024` (If-Match, with a reason).
+async fn patch_round(app: &TestApp, body: Value) -> Reply {
+    let round = app.get("/api/v1/rounds/2024", None).await;
+    let etag = round.headers["etag"].to_str().unwrap().to_owned();
+    app.request_with(
+        Method::PATCH,
+        "/api/v1/rounds/2024",
+        Some(app.token(Role::Commission)),
+        Some(body),
+        &[("if-match", &etag)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn omitted_constraint_members_take_the_rounds_settings() {
+    let app = with_demo().await;
+    let r = patch_round(
+        &app,
+        json!({"settings": {"constraints": {"max_per_district": 2, "each_region": false,
+                                            "min_completeness": 1000,
+                                            "min_per_model": {"third_party": 1}}},
+               "reason": "专家组建议放宽区县限制（测试）"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let round = json!({"max_per_district": 2, "max_per_cluster": 1, "each_region": false,
+                       "min_completeness": 1000});
+    let cases = [
+        ("no constraints member", json!({}), json!({})),
+        (
+            "an empty constraints member",
+            json!({"constraints": {}}),
+            json!({}),
+        ),
+        (
+            "one member given",
+            json!({"constraints": {"max_per_cluster": null}}),
+            json!({"max_per_cluster": null}),
+        ),
+        (
+            "a floor turned off and the region rule on",
+            json!({"constraints": {"min_completeness": null, "each_region": true}}),
+            json!({"min_completeness": null, "each_region": true}),
+        ),
+    ];
+    for (case, body, overrides) in cases {
+        let run = select(&app, body).await;
+        assert_eq!(run.status, StatusCode::CREATED, "{case}: {:?}", run.body);
+        let mut want = round.clone();
+        for (k, v) in overrides.as_object().unwrap() {
+            want[k] = v.clone();
+        }
+        let got = &run.body["constraints"];
+        for (k, v) in want.as_object().unwrap() {
+            assert_eq!(&got[k], v, "{case}: constraints.{k}");
+        }
+        assert_eq!(got["min_per_model"], json!({"third_party": 1}), "{case}");
+        assert_eq!(got["list_size"], 5, "{case}");
+    }
+    // A member given still has to be valid.
+    let r = select(&app, json!({"constraints": {"max_per_district": 0}})).await;
+    assert_eq!(r.error_fields(), vec!["constraints.max_per_district"]);
+}
+
+/// Arrange: moves a proposal into another cluster in the database (no API edits an eligible
+/// proposal), in its column and its form.
+async fn move_to_cluster(app: &TestApp, id: i64, cluster: &str) {
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let id = i32::try_from(id).unwrap();
+    let row = entity::proposal::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut form = row.form.clone();
+    form["cluster_code"] = json!(cluster);
+    let mut row: entity::proposal::ActiveModel = row.into();
+    row.cluster_code = Set(Some(cluster.to_owned()));
+    row.form = Set(form);
+    row.update(&app.state.db).await.unwrap();
+}
+
+/// Applies one relaxation from a 422 to the request (or, for the list size, to the round) and
+/// runs the selection again.
+async fn select_relaxed(app: &TestApp, body: &Value, relaxation: &Value) -> Reply {
+    let field = relaxation["field"].as_str().unwrap();
+    let value = relaxation["value"].clone();
+    match (
+        relaxation["target"].as_str().unwrap(),
+        relaxation["change"].as_str().unwrap(),
+    ) {
+        ("selection", "set") => {
+            let mut body = body.clone();
+            let mut at = &mut body;
+            let path: Vec<&str> = field.split('.').collect();
+            for key in &path[..path.len() - 1] {
+                if at.get(*key).is_none() {
+                    at[*key] = json!({});
+                }
+                at = &mut at[*key];
+            }
+            at[path[path.len() - 1]] = value;
+            select(app, body).await
+        }
+        ("selection", "remove") => {
+            let mut body = body.clone();
+            let ids = value.as_array().unwrap();
+            body[field]
+                .as_array_mut()
+                .unwrap()
+                .retain(|d| !ids.contains(&d["proposal_id"]));
+            select(app, body).await
+        }
+        ("round", "set") => {
+            let before = app.get("/api/v1/rounds/2024", None).await.body[field].clone();
+            let r = patch_round(
+                app,
+                json!({field: value, "reason": "按诊断建议调整（测试）"}),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+            let run = select(app, body.clone()).await;
+            let r = patch_round(app, json!({field: before, "reason": "恢复原设置（测试）"})).await;
+            assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+            run
+        }
+        other => panic!("unknown relaxation {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn every_relaxation_offered_allows_a_list_when_applied_alone() {
+    let app = with_demo().await;
+    let scores = app
+        .get("/api/v1/rounds/2024/scores", Some(Role::Commission))
+        .await;
+    let pool = scores.body["proposals"].as_array().unwrap().clone();
+    let why = "专家组一致认为该方向必须列入榜单以体现布局";
+    // Two proposals in one district (the demo's two strongest) put into one cluster: raising
+    // one cap alone cannot help.
+    let (a, b) = (
+        pool[0]["proposal_id"].as_i64().unwrap(),
+        pool[1]["proposal_id"].as_i64().unwrap(),
+    );
+    assert_eq!(pool[0]["district_code"], pool[1]["district_code"]);
+    let cluster = pool[0]["cluster_code"].clone();
+    move_to_cluster(&app, b, cluster.as_str().unwrap()).await;
+    let scores = app
+        .get("/api/v1/rounds/2024/scores", Some(Role::Commission))
+        .await;
+    let pool = scores.body["proposals"].as_array().unwrap().clone();
+    let of = |id: i64| pool.iter().find(|p| p["proposal_id"] == id).unwrap();
+    assert_eq!(of(b)["cluster_code"], cluster);
+    assert_eq!(of(a)["district_code"], of(b)["district_code"]);
+    let best = pool
+        .iter()
+        .map(|p| p["card"]["completeness"]["total"].as_i64().unwrap())
+        .max()
+        .unwrap();
+    // The floor can be at most 100.00, so the proposals at 100.00 are excluded: the floor is then
+    // above everyone admissible.
+    let full: Vec<Value> = pool
+        .iter()
+        .filter(|p| p["card"]["completeness"]["total"] == 10_000)
+        .map(|p| json!({"proposal_id": p["proposal_id"], "justification": why}))
+        .collect();
+    let floor = if full.is_empty() { best + 1 } else { 10_000 };
+    let cases = [
+        (
+            "two pins in one district and one cluster",
+            json!({"pins": [{"proposal_id": a, "justification": why},
+                            {"proposal_id": b, "justification": why}]}),
+        ),
+        (
+            "a floor above everyone",
+            json!({"constraints": {"min_completeness": floor}, "exclusions": full}),
+        ),
+        (
+            "more third_party proposals than places",
+            json!({"constraints": {"min_per_model": {"third_party": 6}}}),
+        ),
+    ];
+    for (case, body) in cases {
+        let r = select(&app, body.clone()).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{case}: {:?}",
+            r.body
+        );
+        let relaxations = r.body["relaxations"].as_array().unwrap().clone();
+        assert!(!relaxations.is_empty(), "{case}: {:?}", r.body);
+        for relaxation in &relaxations {
+            let text = relaxation["text"].as_str().unwrap();
+            assert!(
+                r.body["detail"].as_str().unwrap().contains(text),
+                "{case}: the detail names {text}"
+            );
+            if relaxation["field"] == "list_size" {
+                let v = relaxation["value"].as_i64().unwrap();
+                assert!((1..=50).contains(&v), "{case}: {relaxation:?}");
+            }
+            let run = select_relaxed(&app, &body, relaxation).await;
+            assert_eq!(
+                run.status,
+                StatusCode::CREATED,
+                "{case}: {text} applied alone: {:?}",
+                run.body
+            );
+        }
+        if case.starts_with("two pins") {
+            let texts: Vec<&str> = relaxations
+                .iter()
+                .map(|r| r["text"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                texts,
+                vec![format!("unpin P-{a}"), format!("unpin P-{b}")],
+                "{case}"
+            );
+        }
+        if case.starts_with("a floor") {
+            let lowered = relaxations
+                .iter()
+                .find(|r| r["field"] == "constraints.min_completeness")
+                .unwrap_or_else(|| panic!("{case}: {relaxations:?}"));
+            // In the request's unit: hundredths of a point, below the floor asked.
+            let value = lowered["value"].as_i64().unwrap();
+            assert!(value < floor, "{lowered:?}");
+            assert!(
+                relaxations
+                    .iter()
+                    .all(|r| r["field"] != "list_size" || r["value"] != 0),
+                "{relaxations:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_district_without_an_industry_map_is_warned_about_in_scores_and_runs() {
+    let app = with_demo().await;
+    let scores = app
+        .get("/api/v1/rounds/2024/scores", Some(Role::Commission))
+        .await;
+    let district = scores.body["proposals"][0]["district_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let names = |body: &Value| -> Vec<String> {
+        body["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["district_code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(
+        !names(&scores.body).contains(&district),
+        "{:?}",
+        scores.body["warnings"]
+    );
+
+    let r = app
+        .request(
+            Method::PUT,
+            &format!("/api/v1/districts/{district}/industry-map"),
+            Some(app.token(Role::Commission)),
+            Some(json!({"leading": [], "characteristic": []})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+
+    let scores = app
+        .get("/api/v1/rounds/2024/scores", Some(Role::Commission))
+        .await;
+    let in_district: Vec<Value> = scores.body["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["district_code"] == district.as_str())
+        .cloned()
+        .collect();
+    assert!(!in_district.is_empty());
+    for p in &in_district {
+        let part = &p["card"]["layout"]["parts"][0];
+        assert_eq!(part["key"], "industry_match");
+        assert_eq!(part["points"], 0);
+        assert_eq!(part["reason"], "no industry map for this district", "{p:?}");
+    }
+    let warning = |body: &Value| -> Value {
+        body["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["district_code"] == district.as_str())
+            .cloned()
+            .unwrap_or_else(|| panic!("no warning for {district}: {:?}", body["warnings"]))
+    };
+    let w = warning(&scores.body);
+    assert_eq!(w["kind"], "no_industry_map");
+    let mut ids: Vec<Value> = in_district
+        .iter()
+        .map(|p| p["proposal_id"].clone())
+        .collect();
+    ids.sort_by_key(|v| v.as_i64());
+    assert_eq!(w["proposal_ids"], json!(ids));
+    assert!(w["message"].as_str().unwrap().contains(&district), "{w:?}");
+
+    let run = select(&app, json!({})).await;
+    assert_eq!(run.status, StatusCode::CREATED, "{:?}", run.body);
+    assert_eq!(warning(&run.body), w);
+    let stored = app
+        .get(
+            &format!("/api/v1/selections/{}", run.body["id"]),
+            Some(Role::Commission),
+        )
+        .await;
+    assert_eq!(warning(&stored.body), w);
+}

@@ -4,9 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use super::model::{hundredths, pid, Idx, Model, Restriction};
+use super::model::{pid, Idx, Model, Restriction};
 use super::solve::Engine;
-use super::types::{Candidate, Constraints, Infeasible, Region, Weights};
+use super::types::{
+    Candidate, Change, Constraints, Infeasible, Region, Relaxation, Weights, MAX_LIST_SIZE,
+    MAX_SCORE, MIN_LIST_SIZE,
+};
+use crate::domain::score::hundredths_text;
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
@@ -28,11 +32,6 @@ fn capacity(sizes: &[usize], cap: usize) -> usize {
     sizes.iter().map(|&s| s.min(cap)).sum()
 }
 
-/// Smallest cap (above `cap`, at most `l`) under which `l` can be chosen.
-fn cap_needed(sizes: &[usize], cap: usize, l: usize) -> Option<usize> {
-    (cap + 1..=l).find(|&c| capacity(sizes, c) >= l)
-}
-
 /// Group sizes of the admissible candidates by a key.
 fn sizes_by(
     m: &Model<'_>,
@@ -46,69 +45,38 @@ fn sizes_by(
     counts.into_values().collect()
 }
 
-struct Report {
-    conflicts: Vec<String>,
-    relaxations: Vec<String>,
-}
-
-impl Report {
-    fn conflict(&mut self, text: String, relax: impl IntoIterator<Item = String>) {
-        self.conflicts.push(text);
-        for r in relax {
-            if !self.relaxations.contains(&r) {
-                self.relaxations.push(r);
-            }
-        }
-    }
-}
-
-/// Counting arguments that show infeasibility without solving. `None` if
-/// none applies (the problem may still be infeasible).
-pub(super) fn precheck(m: &Model<'_>) -> Option<Infeasible> {
-    let mut rep = Report {
-        conflicts: Vec::new(),
-        relaxations: Vec::new(),
-    };
+/// Counting arguments that show infeasibility without solving: each a
+/// plain-English conflict. Empty if none applies (the problem may still be
+/// infeasible).
+pub(super) fn precheck(m: &Model<'_>) -> Vec<String> {
+    let mut rep: Vec<String> = Vec::new();
     let l = m.list_size;
     for &id in &m.duplicate_ids {
-        rep.conflict(
-            format!("proposal id {id} appears more than once in the pool"),
-            ["remove the duplicate proposals from the pool".to_string()],
-        );
+        rep.push(format!(
+            "proposal id {id} appears more than once in the pool"
+        ));
     }
     for &id in &m.bad_scores {
-        rep.conflict(
-            format!("{} has a score outside 0.00..=100.00", pid(id)),
-            ["correct the scores of the pool".to_string()],
-        );
+        rep.push(format!("{} has a score outside 0.00..=100.00", pid(id)));
     }
     if l == 0 {
-        rep.conflict(
-            "list_size is 0: a list needs at least one proposal".into(),
-            ["set list_size to at least 1".to_string()],
-        );
+        rep.push("list_size is 0: a list needs at least one proposal".into());
     }
     for (name, cap) in [
         ("max_per_district", m.max_district),
         ("max_per_cluster", m.max_cluster),
     ] {
         if cap == Some(0) && l > 0 {
-            rep.conflict(
-                format!("{name} is 0, so no proposal can be chosen"),
-                [format!("raise {name} to 1")],
-            );
+            rep.push(format!("{name} is 0, so no proposal can be chosen"));
         }
     }
 
     // Pins.
     for &id in &m.unknown_pins {
-        rep.conflict(
-            format!(
-                "pinned proposal {} is not in the pool of eligible proposals",
-                pid(id)
-            ),
-            [format!("unpin {}", pid(id))],
-        );
+        rep.push(format!(
+            "pinned proposal {} is not in the pool of eligible proposals",
+            pid(id)
+        ));
     }
     let mut pins_ok = m.unknown_pins.is_empty();
     for &i in &m.pins {
@@ -116,40 +84,23 @@ pub(super) fn precheck(m: &Model<'_>) -> Option<Infeasible> {
         let p = pid(m.id(i));
         if m.excluded[iu] {
             pins_ok = false;
-            rep.conflict(
-                format!("{p} is both pinned and excluded"),
-                [format!("unpin {p} or lift its exclusion")],
-            );
+            rep.push(format!("{p} is both pinned and excluded"));
         } else if m.below_floor[iu] {
             pins_ok = false;
-            let completeness = m.cands[iu].scores[0];
-            let floor = m.floor.unwrap_or(0);
-            rep.conflict(
-                format!(
-                    "pinned {p} has completeness {}, below the floor {}",
-                    hundredths(completeness),
-                    hundredths(floor)
-                ),
-                [format!(
-                    "unpin {p} or lower min_completeness to {}",
-                    hundredths(completeness)
-                )],
-            );
+            rep.push(format!(
+                "pinned {p} has completeness {}, below the floor {}",
+                hundredths_text(m.cands[iu].scores[0]),
+                hundredths_text(m.floor.unwrap_or(0))
+            ));
         }
     }
     let n_pins = m.pins.len() + m.unknown_pins.len();
     if n_pins > l {
         pins_ok = false;
-        rep.conflict(
-            format!(
-                "{} pinned but list_size is {l}",
-                plural(n_pins, "proposal is", "proposals are")
-            ),
-            [format!(
-                "unpin {} or raise list_size to {n_pins}",
-                plural(n_pins - l, "proposal", "proposals")
-            )],
-        );
+        rep.push(format!(
+            "{} pinned but list_size is {l}",
+            plural(n_pins, "proposal is", "proposals are")
+        ));
     }
     for (what, cap, key, names) in [
         ("district", m.max_district, &m.district, &m.district_names),
@@ -164,20 +115,10 @@ pub(super) fn precheck(m: &Model<'_>) -> Option<Infeasible> {
             if members.len() > cap as usize {
                 pins_ok = false;
                 let name = names.get(g as usize).copied().unwrap_or("?");
-                rep.conflict(
-                    format!(
-                        "pinned {} are all in {what} {name}, but max_per_{what} is {cap}",
-                        ids(m, &members)
-                    ),
-                    [
-                        format!("raise max_per_{what} to {}", members.len()),
-                        format!(
-                            "unpin {} of {}",
-                            members.len() - cap as usize,
-                            ids(m, &members)
-                        ),
-                    ],
-                );
+                rep.push(format!(
+                    "pinned {} are all in {what} {name}, but max_per_{what} is {cap}",
+                    ids(m, &members)
+                ));
             }
         }
     }
@@ -189,28 +130,10 @@ pub(super) fn precheck(m: &Model<'_>) -> Option<Infeasible> {
         let below = (0..m.len())
             .filter(|&i| !m.excluded[i] && m.below_floor[i])
             .count();
-        let mut relax = vec![format!("lower list_size to {admissible}")];
-        if below > 0 {
-            let mut comp: Vec<i64> = (0..m.len())
-                .filter(|&i| !m.excluded[i] && !m.bad_scores.contains(&m.cands[i].id))
-                .map(|i| m.cands[i].scores[0])
-                .collect();
-            comp.sort_unstable_by(|a, b| b.cmp(a));
-            match comp.get(l - 1) {
-                Some(&c) => relax.push(format!("lower min_completeness to {}", hundredths(c))),
-                None => relax.push("drop min_completeness".into()),
-            }
-        }
-        if excluded > 0 {
-            relax.push("lift some exclusions".into());
-        }
-        rep.conflict(
-            format!(
-                "only {} admissible ({excluded} excluded, {below} below the completeness floor); list_size {l} is impossible",
-                plural(admissible, "proposal is", "proposals are")
-            ),
-            relax,
-        );
+        rep.push(format!(
+            "only {} admissible ({excluded} excluded, {below} below the completeness floor); list_size {l} is impossible",
+            plural(admissible, "proposal is", "proposals are")
+        ));
     } else if l > 0 {
         for (what, cap, key) in [
             ("district", m.max_district, &m.district),
@@ -224,7 +147,7 @@ pub(super) fn precheck(m: &Model<'_>) -> Option<Infeasible> {
             if most >= l {
                 continue;
             }
-            let text = if cap == 1 {
+            rep.push(if cap == 1 {
                 format!(
                     "only {} admissible proposals; list_size {l} with max_per_{what} 1 is impossible",
                     plural(sizes.len(), &format!("{what} has"), &format!("{what}s have"))
@@ -234,26 +157,14 @@ pub(super) fn precheck(m: &Model<'_>) -> Option<Infeasible> {
                     "with max_per_{what} {cap}, at most {most} proposals can be chosen from the {} with admissible proposals; list_size {l} is impossible",
                     plural(sizes.len(), what, &format!("{what}s"))
                 )
-            };
-            let mut relax = Vec::new();
-            if let Some(c) = cap_needed(&sizes, cap as usize, l) {
-                relax.push(format!("raise max_per_{what} to {c}"));
-            }
-            relax.push(format!("lower list_size to {most}"));
-            rep.conflict(text, relax);
+            });
         }
 
         let n_req = m.required.iter().filter(|&&r| r).count();
         if n_req > l {
-            rep.conflict(
-                format!(
-                    "each_region requires one proposal from each of the {n_req} regions with admissible proposals, but list_size is {l}"
-                ),
-                [
-                    format!("raise list_size to {n_req}"),
-                    "turn off each_region".to_string(),
-                ],
-            );
+            rep.push(format!(
+                "each_region requires one proposal from each of the {n_req} regions with admissible proposals, but list_size is {l}"
+            ));
         }
 
         let wanted: Vec<(usize, u32)> = m
@@ -269,16 +180,10 @@ pub(super) fn precheck(m: &Model<'_>) -> Option<Infeasible> {
                 .iter()
                 .map(|&(k, x)| format!("{} {x}", m.model_names[k]))
                 .collect();
-            rep.conflict(
-                format!(
-                    "min_per_model asks for {sum_min} proposals in total ({}) but list_size is {l}",
-                    parts.join(", ")
-                ),
-                [
-                    format!("raise list_size to {sum_min}"),
-                    "lower the min_per_model minimums".to_string(),
-                ],
-            );
+            rep.push(format!(
+                "min_per_model asks for {sum_min} proposals in total ({}) but list_size is {l}",
+                parts.join(", ")
+            ));
         }
         for &(k, min) in &wanted {
             let of_model = |i: usize| m.model[i] as usize == k;
@@ -302,7 +207,7 @@ pub(super) fn precheck(m: &Model<'_>) -> Option<Infeasible> {
                 continue;
             }
             let name = m.model_names[k];
-            let text = if count < min as usize {
+            rep.push(if count < min as usize {
                 format!(
                     "min_per_model requires {min} {name} proposals but only {} admissible",
                     plural(count, "is", "are")
@@ -311,8 +216,7 @@ pub(super) fn precheck(m: &Model<'_>) -> Option<Infeasible> {
                 format!(
                     "min_per_model requires {min} {name} proposals but the district and cluster caps allow at most {most} of the {count} admissible ones"
                 )
-            };
-            rep.conflict(text, [format!("lower min_per_model for {name} to {most}")]);
+            });
         }
 
         // What the pins leave over for the region and model requirements.
@@ -328,19 +232,12 @@ pub(super) fn precheck(m: &Model<'_>) -> Option<Infeasible> {
                 .map(|k| Region::ALL[k].as_str())
                 .collect();
             if missing.len() > free {
-                rep.conflict(
-                    format!(
-                        "with {} pinned, {}, but region(s) {} still need one each",
-                        plural(m.pins.len(), "proposal", "proposals"),
-                        plural(free, "place remains", "places remain"),
-                        missing.join(", ")
-                    ),
-                    [
-                        format!("raise list_size to {}", m.pins.len() + missing.len()),
-                        "unpin a proposal".to_string(),
-                        "turn off each_region".to_string(),
-                    ],
-                );
+                rep.push(format!(
+                    "with {} pinned, {}, but region(s) {} still need one each",
+                    plural(m.pins.len(), "proposal", "proposals"),
+                    plural(free, "place remains", "places remain"),
+                    missing.join(", ")
+                ));
             }
             let needed: usize = wanted
                 .iter()
@@ -354,35 +251,21 @@ pub(super) fn precheck(m: &Model<'_>) -> Option<Infeasible> {
                 })
                 .sum();
             if needed > free && sum_min <= l {
-                rep.conflict(
-                    format!(
-                        "with {} pinned, {}, but min_per_model still needs {needed}",
-                        plural(m.pins.len(), "proposal", "proposals"),
-                        plural(free, "place remains", "places remain"),
-                    ),
-                    [
-                        "unpin a proposal".to_string(),
-                        "lower the min_per_model minimums".to_string(),
-                    ],
-                );
+                rep.push(format!(
+                    "with {} pinned, {}, but min_per_model still needs {needed}",
+                    plural(m.pins.len(), "proposal", "proposals"),
+                    plural(free, "place remains", "places remain"),
+                ));
             }
         }
     }
-
-    if rep.conflicts.is_empty() {
-        None
-    } else {
-        Some(Infeasible {
-            conflicts: rep.conflicts,
-            relaxations: rep.relaxations,
-        })
-    }
+    rep
 }
 
 /// Whether any list satisfies the constraints (used for relaxation trials).
 fn feasible(cands: &[Candidate], weights: &Weights, c: &Constraints) -> bool {
     let m = Model::new(cands, c);
-    if precheck(&m).is_some() {
+    if !precheck(&m).is_empty() {
         return false;
     }
     let mut engine = Engine::new(&m, weights.as_array());
@@ -401,7 +284,10 @@ fn summary(c: &Constraints) -> String {
         parts.push("each_region".into());
     }
     if let Some(f) = c.min_completeness {
-        parts.push(format!("min_completeness {}", hundredths(f)));
+        parts.push(format!(
+            "min_completeness {f} ({} points)",
+            hundredths_text(f)
+        ));
     }
     let mins: Vec<String> = c
         .min_per_model
@@ -421,6 +307,168 @@ fn summary(c: &Constraints) -> String {
     parts.join(", ")
 }
 
+/// Most single-proposal trials (unpin one, lift one exclusion) made before
+/// trying them all at once.
+const MAX_SINGLE_TRIALS: usize = 20;
+
+/// Most completeness floors tried below the current one before dropping it.
+const MAX_FLOOR_TRIALS: usize = 24;
+
+/// The first change that works.
+fn first_working(
+    changes: impl Iterator<Item = Change>,
+    works: impl Fn(&Change) -> bool,
+) -> Option<Change> {
+    let mut changes = changes;
+    changes.find(|change| works(change))
+}
+
+/// Every single change that makes a list possible, each checked by solving
+/// with it alone, in a fixed order: caps, region rule, model minimums, floor,
+/// pins, exclusions, list size. Numeric changes are the smallest that work
+/// (the lowest cap, the highest floor, the nearest list size in each
+/// direction); values are always ones the API accepts.
+pub(super) fn relaxations(
+    cands: &[Candidate],
+    weights: &Weights,
+    c: &Constraints,
+) -> Vec<Relaxation> {
+    let works = |change: &Change| feasible(cands, weights, &change.apply(c));
+    let first = |changes: &mut dyn Iterator<Item = Change>| first_working(changes, works);
+    let mut found: Vec<Change> = Vec::new();
+    let l = c.list_size;
+
+    // Caps: the lowest higher cap that works (a cap of list_size is no cap).
+    for (cap, make) in [
+        (
+            c.max_per_district,
+            Change::MaxPerDistrict as fn(Option<u32>) -> Change,
+        ),
+        (c.max_per_cluster, Change::MaxPerCluster),
+    ] {
+        if let Some(cap) = cap {
+            found.extend(first(&mut (cap + 1..=l).map(|v| make(Some(v)))));
+        }
+    }
+
+    if c.each_region {
+        found.extend(first(&mut std::iter::once(Change::EachRegion(false))));
+    }
+
+    // Model minimums: the highest lower minimum that works, per model.
+    let minimums: Vec<(&String, u32)> = c
+        .min_per_model
+        .iter()
+        .filter(|(_, &v)| v > 0)
+        .map(|(k, &v)| (k, v))
+        .collect();
+    let before = found.len();
+    for &(model, min) in &minimums {
+        found.extend(first(
+            &mut (0..min)
+                .rev()
+                .map(|v| Change::MinPerModel(model.clone(), v)),
+        ));
+    }
+    if found.len() == before && minimums.len() > 1 {
+        found.extend(first(&mut std::iter::once(Change::NoMinPerModel)));
+    }
+
+    // The floor: the highest lower floor that works, else none.
+    if let Some(floor) = c.min_completeness {
+        let mut values: Vec<i64> = cands
+            .iter()
+            .filter(|x| !c.exclusions.contains(&x.id))
+            .map(|x| x.scores[0])
+            .filter(|v| (0..=MAX_SCORE).contains(v))
+            .collect();
+        values.sort_unstable_by(|a, b| b.cmp(a));
+        // No floor above the list_size-th best completeness, or above a
+        // pinned proposal's, can work.
+        let mut top = floor.saturating_sub(1);
+        if let Some(&v) = values.get((l as usize).saturating_sub(1)) {
+            top = top.min(v);
+        }
+        for x in cands.iter().filter(|x| c.pins.contains(&x.id)) {
+            top = top.min(x.scores[0]);
+        }
+        values.dedup();
+        let mut floors = values
+            .into_iter()
+            .filter(|&v| v <= top)
+            .take(MAX_FLOOR_TRIALS)
+            .map(|v| Change::MinCompleteness(Some(v)))
+            .chain(std::iter::once(Change::MinCompleteness(None)));
+        found.extend(first(&mut floors));
+    }
+
+    // Pins and exclusions: each alone, else all at once.
+    for (list, make) in [
+        (&c.pins, Change::Unpin as fn(Vec<i32>) -> Change),
+        (&c.exclusions, Change::LiftExclusions),
+    ] {
+        let mut ids: Vec<i32> = Vec::new();
+        for &id in list.iter() {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        let singles: Vec<Change> = ids
+            .iter()
+            .take(MAX_SINGLE_TRIALS)
+            .map(|&id| make(vec![id]))
+            .filter(|ch| works(ch))
+            .collect();
+        if singles.is_empty() && ids.len() > 1 {
+            found.extend(first(&mut std::iter::once(make(ids))));
+        }
+        found.extend(singles);
+    }
+
+    // The list size: the nearest that works below, and above (no more than
+    // the proposals that could be admissible).
+    let possible = cands
+        .iter()
+        .filter(|x| !c.exclusions.contains(&x.id))
+        .filter(|x| c.min_completeness.is_none_or(|f| x.scores[0] >= f))
+        .count();
+    let possible = u32::try_from(possible).unwrap_or(u32::MAX);
+    found.extend(first(
+        &mut (MIN_LIST_SIZE..l.min(MAX_LIST_SIZE.saturating_add(1)))
+            .rev()
+            .map(Change::ListSize),
+    ));
+    found.extend(first(
+        &mut (l.saturating_add(1).max(MIN_LIST_SIZE)..=MAX_LIST_SIZE.min(possible))
+            .map(Change::ListSize),
+    ));
+
+    found
+        .into_iter()
+        .map(|change| Relaxation::new(change, c))
+        .collect()
+}
+
+/// The report for an infeasible problem: the conflicts found, and every
+/// single relaxation that makes a list possible.
+pub(super) fn infeasible(
+    cands: &[Candidate],
+    weights: &Weights,
+    c: &Constraints,
+    conflicts: Vec<String>,
+) -> Infeasible {
+    let mut report = Infeasible {
+        conflicts,
+        relaxations: relaxations(cands, weights, c),
+    };
+    if report.relaxations.is_empty() {
+        report.conflicts.push(
+            "no single change (of a cap, the region rule, a model minimum, the completeness floor, a pin, an exclusion or the list size) makes a list possible; more than one must change".into(),
+        );
+    }
+    report
+}
+
 /// The counting arguments found nothing but the integer program is
 /// infeasible: report the constraints together and every single relaxation
 /// that makes a list possible (each tried by an actual solve).
@@ -429,57 +477,13 @@ pub(super) fn after_infeasible(
     weights: &Weights,
     c: &Constraints,
 ) -> Infeasible {
-    let mut trials: Vec<(&str, Constraints)> = Vec::new();
-    let mut push = |text: &'static str, applies: bool, change: &dyn Fn(&mut Constraints)| {
-        if applies {
-            let mut t = c.clone();
-            change(&mut t);
-            trials.push((text, t));
-        }
-    };
-    push("turn off each_region", c.each_region, &|t| {
-        t.each_region = false
-    });
-    push(
-        "turn off max_per_district",
-        c.max_per_district.is_some(),
-        &|t| t.max_per_district = None,
-    );
-    push(
-        "turn off max_per_cluster",
-        c.max_per_cluster.is_some(),
-        &|t| t.max_per_cluster = None,
-    );
-    push(
-        "drop min_per_model",
-        c.min_per_model.values().any(|&v| v > 0),
-        &|t| t.min_per_model.clear(),
-    );
-    push(
-        "drop min_completeness",
-        c.min_completeness.is_some(),
-        &|t| t.min_completeness = None,
-    );
-    push("unpin all pinned proposals", !c.pins.is_empty(), &|t| {
-        t.pins.clear()
-    });
-
-    let relaxations: Vec<String> = trials
-        .iter()
-        .filter(|(_, t)| feasible(cands, weights, t))
-        .map(|(text, _)| (*text).to_string())
-        .collect();
-    let mut conflicts = vec![format!(
-        "no list satisfies all the constraints together ({})",
-        summary(c)
-    )];
-    if relaxations.is_empty() {
-        conflicts.push(
-            "no single relaxation (region rule, district cap, cluster cap, model minimums, completeness floor, pins) makes a list possible; more than one must change".into(),
-        );
-    }
-    Infeasible {
-        conflicts,
-        relaxations,
-    }
+    infeasible(
+        cands,
+        weights,
+        c,
+        vec![format!(
+            "no list satisfies all the constraints together ({})",
+            summary(c)
+        )],
+    )
 }

@@ -4,12 +4,13 @@
 use std::collections::HashMap;
 
 use super::diagnose;
-use super::model::{check_set, hundredths, pid, points, Idx, Model, Restriction};
+use super::model::{check_set, pid, Idx, Model, Restriction};
 use super::solve::{rank_order, Engine};
 use super::types::{
     Candidate, ChosenExplanation, Constraints, Explanation, ForcingCost, LeftOut, LeftOutReason,
     Solution, WeightInterval, WeightName, Weights,
 };
+use crate::domain::score::{hundredths_text, units_text};
 
 /// Forcing costs are computed for at least this many of the strongest
 /// admissible proposals left out (each costs one integer program).
@@ -28,7 +29,7 @@ pub fn explain(
     let w = weights.as_array();
     let mut engine = Engine::new(&m, w);
     // Inputs that `solve` would reject get reasons but no solves.
-    let solvable = weights.validate().is_ok() && diagnose::precheck(&m).is_none();
+    let solvable = weights.validate().is_ok() && diagnose::precheck(&m).is_empty();
     let index: HashMap<i32, Idx> = (0..m.len()).map(|i| (m.id(i as Idx), i as Idx)).collect();
     let given: Vec<Idx> = solution
         .chosen
@@ -69,7 +70,7 @@ pub fn explain(
     }
     for (k, (&i, margin)) in chosen.iter().zip(margins).enumerate() {
         let total = ctx.totals[i as usize];
-        let head = format!("rank {}, total {}", k + 1, points(total));
+        let head = format!("rank {}, total {}", k + 1, units_text(total));
         let message = match margin {
             _ if !solvable => format!("{head}; no margin: the inputs do not admit a list"),
             _ if m.pinned[i as usize] => {
@@ -81,7 +82,7 @@ pub fn explain(
             }
             Some(g) => format!(
                 "{head}; its total could drop by {} points before a list without it is as good",
-                points(g)
+                units_text(g)
             ),
         };
         chosen_out.push(ChosenExplanation {
@@ -120,7 +121,7 @@ pub fn explain(
             match &forcing_cost {
                 Some(ForcingCost::Cost { units }) => message.push_str(&format!(
                     "; forcing it in would cost {} points",
-                    points(*units)
+                    units_text(*units)
                 )),
                 Some(ForcingCost::Impossible) => {
                     message.push_str("; no list satisfying the constraints can include it")
@@ -292,9 +293,9 @@ impl Ctx<'_, '_> {
     fn versus(&self, d: Idx, c: Idx) -> String {
         let (td, tc) = (self.total(d), self.total(c));
         if td > tc {
-            format!("higher ({} vs {})", points(td), points(tc))
+            format!("higher ({} vs {})", units_text(td), units_text(tc))
         } else {
-            format!("equal ({})", points(td))
+            format!("equal ({})", units_text(td))
         }
     }
 
@@ -320,8 +321,8 @@ impl Ctx<'_, '_> {
             let floor = m.floor.unwrap_or(0);
             let msg = format!(
                 "completeness {} is below the floor {}",
-                hundredths(completeness),
-                hundredths(floor)
+                hundredths_text(completeness),
+                hundredths_text(floor)
             );
             return (
                 LeftOutReason::BelowFloor {
@@ -352,7 +353,7 @@ impl Ctx<'_, '_> {
                 let msg = format!(
                     "ties with {} (both {}); an equally good list has it instead, and the tie rule prefers {} ({how})",
                     pid(m.id(d)),
-                    points(tc),
+                    units_text(tc),
                     pid(m.id(d))
                 );
                 return (
@@ -400,9 +401,9 @@ impl Ctx<'_, '_> {
         if tc < low_total {
             let msg = format!(
                 "total {} is below the lowest chosen total ({}, {})",
-                points(tc),
+                units_text(tc),
                 pid(m.id(lowest)),
-                points(low_total)
+                units_text(low_total)
             );
             return (
                 LeftOutReason::Outranked {
@@ -471,15 +472,15 @@ impl Ctx<'_, '_> {
             (
                 "combination",
                 "no swap keeps every constraint and the objective (optimum ".to_string()
-                    + &points(self.opt)
+                    + &units_text(self.opt)
                     + ")",
             )
         };
         let msg = format!(
             "total {} is not below {}'s {}, but it cannot take its place: {why}",
-            points(tc),
+            units_text(tc),
             pid(m.id(d)),
-            points(self.total(d))
+            units_text(self.total(d))
         );
         (
             LeftOutReason::DisplacedByConstraint {

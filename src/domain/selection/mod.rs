@@ -27,7 +27,8 @@ mod tests;
 pub use explain::{explain, FORCING_COST_COUNT};
 pub use solve::solve;
 pub use types::{
-    Candidate, Chosen, ChosenExplanation, Constraints, Explanation, ForcingCost, Infeasible,
-    LeftOut, LeftOutReason, Region, Solution, SolveStats, WeightInterval, WeightName, Weights,
-    MAX_SCORE, TIE_RULE, UNITS_PER_POINT,
+    Candidate, Change, Chosen, ChosenExplanation, Constraints, Explanation, ForcingCost,
+    Infeasible, LeftOut, LeftOutReason, Region, Relaxation, RelaxationOp, RelaxationTarget,
+    Solution, SolveStats, WeightInterval, WeightName, Weights, MAX_LIST_SIZE, MAX_SCORE,
+    MIN_LIST_SIZE, TIE_RULE, UNITS_PER_POINT,
 };

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::types::{Candidate, Constraints, Region, MAX_SCORE, UNITS_PER_POINT};
+use super::types::{Candidate, Constraints, Region, MAX_SCORE};
 
 /// Candidate index (position in the caller's slice).
 pub(super) type Idx = u32;
@@ -528,24 +528,4 @@ pub(super) fn check_set(
 /// `P-<id>`, the way messages name a proposal.
 pub(super) fn pid(id: i32) -> String {
     format!("P-{id}")
-}
-
-/// Units (1e-4 point) as points: two decimals when exact, else four.
-pub(super) fn points(units: i64) -> String {
-    let sign = if units < 0 { "-" } else { "" };
-    let a = units.unsigned_abs();
-    let per = UNITS_PER_POINT.unsigned_abs();
-    let (whole, frac) = (a / per, a % per);
-    if frac % 100 == 0 {
-        format!("{sign}{whole}.{:02}", frac / 100)
-    } else {
-        format!("{sign}{whole}.{frac:04}")
-    }
-}
-
-/// Hundredths of a point as points, e.g. 5500 → "55.00".
-pub(super) fn hundredths(h: i64) -> String {
-    let sign = if h < 0 { "-" } else { "" };
-    let a = h.unsigned_abs();
-    format!("{sign}{}.{:02}", a / 100, a % 100)
 }

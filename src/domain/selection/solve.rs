@@ -409,12 +409,18 @@ pub fn solve(
     if let Err(e) = weights.validate() {
         return Err(Infeasible {
             conflicts: vec![e],
-            relaxations: vec!["set weights that are each 0..=100 and sum to 100".into()],
+            relaxations: Vec::new(),
         });
     }
     let model = Model::new(candidates, constraints);
-    if let Some(infeasible) = diagnose::precheck(&model) {
-        return Err(infeasible);
+    let conflicts = diagnose::precheck(&model);
+    if !conflicts.is_empty() {
+        return Err(diagnose::infeasible(
+            candidates,
+            weights,
+            constraints,
+            conflicts,
+        ));
     }
     let mut engine = Engine::new(&model, weights.as_array());
     match engine.select(&Restriction::default()) {

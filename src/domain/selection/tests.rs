@@ -372,6 +372,61 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Every relaxation offered for an infeasible instance makes it feasible when applied alone
+    /// (checked by brute force), carries a value the API accepts, and the obvious single changes
+    /// that work are offered: the region rule, each pin, the lowest working cap and the nearest
+    /// working list size below.
+    #[test]
+    fn every_offered_relaxation_works_alone(case in arb_case(10, 4)) {
+        let w = case.weights.as_array();
+        let c = &case.constraints;
+        if brute(&case.cands, w, c, &[], &[]).is_some() {
+            return Ok(());
+        }
+        let err = solve(&case.cands, &case.weights, c).unwrap_err();
+        let works = |t: &Constraints| brute(&case.cands, w, t, &[], &[]).is_some();
+        for r in &err.relaxations {
+            let t = r.edit.apply(c);
+            prop_assert!(works(&t), "{:?} does not allow a list", r.text);
+            match &r.edit {
+                Change::ListSize(v) => {
+                    prop_assert!((MIN_LIST_SIZE..=MAX_LIST_SIZE).contains(v));
+                    prop_assert_eq!(r.target, RelaxationTarget::Round);
+                }
+                Change::MaxPerDistrict(v) | Change::MaxPerCluster(v) => {
+                    prop_assert!(v.is_none_or(|v| v >= 1));
+                }
+                Change::MinCompleteness(v) => {
+                    prop_assert!(v.is_none_or(|v| (0..=MAX_SCORE).contains(&v)));
+                    prop_assert_eq!(&r.value, &serde_json::json!(v));
+                }
+                _ => {}
+            }
+        }
+        let offered = |ch: &Change| err.relaxations.iter().any(|r| &r.edit == ch);
+        if c.each_region && works(&Change::EachRegion(false).apply(c)) {
+            prop_assert!(offered(&Change::EachRegion(false)));
+        }
+        for &id in &c.pins {
+            let ch = Change::Unpin(vec![id]);
+            if works(&ch.apply(c)) {
+                prop_assert!(offered(&ch), "unpin {} works", id);
+            }
+        }
+        if let Some(p) = c.max_per_district {
+            if let Some(v) = (p + 1..=c.list_size).find(|&v| works(&Change::MaxPerDistrict(Some(v)).apply(c))) {
+                prop_assert!(offered(&Change::MaxPerDistrict(Some(v))), "district cap {}", v);
+            }
+        }
+        if let Some(v) = (1..c.list_size).rev().find(|&v| works(&Change::ListSize(v).apply(c))) {
+            prop_assert!(offered(&Change::ListSize(v)), "list size {}", v);
+        }
+    }
+}
+
 /// The trial weights of the brief, computed independently.
 fn trial_weights(w: [i64; 3], j: usize, v: i64) -> [i64; 3] {
     let mut out = [0; 3];
@@ -558,11 +613,8 @@ fn four_districts_cannot_fill_five_places() {
         vec!["only 4 districts have admissible proposals; list_size 5 with max_per_district 1 is impossible".to_string()]
     );
     assert_eq!(
-        err.relaxations,
-        vec![
-            "raise max_per_district to 2".to_string(),
-            "lower list_size to 4".to_string()
-        ]
+        err.relaxation_texts(),
+        vec!["raise max_per_district to 2", "lower list_size to 4"]
     );
 }
 
@@ -624,12 +676,33 @@ fn infeasible_combination_lists_single_relaxations() {
         err.conflicts,
         vec!["no list satisfies all the constraints together (list_size 2, max_per_district 1, max_per_cluster 1, each_region, min_per_model third_party 2)".to_string()]
     );
+    // Each single change, checked by a solve: no region rule; one third_party beside the
+    // northeast proposal; or a third place for the northeast proposal.
     assert_eq!(
-        err.relaxations,
+        err.relaxation_texts(),
         vec![
-            "turn off each_region".to_string(),
-            "drop min_per_model".to_string()
+            "turn off each_region",
+            "lower min_per_model for third_party to 1",
+            "raise list_size to 3"
         ]
+    );
+    assert_eq!(
+        wire(&err.relaxations[1]),
+        (
+            RelaxationTarget::Selection,
+            RelaxationOp::Set,
+            "constraints.min_per_model",
+            serde_json::json!({"third_party": 1})
+        )
+    );
+    assert_eq!(
+        wire(&err.relaxations[2]),
+        (
+            RelaxationTarget::Round,
+            RelaxationOp::Set,
+            "list_size",
+            serde_json::json!(3)
+        )
     );
 }
 
@@ -640,10 +713,8 @@ fn zero_list_size_is_a_conflict() {
         ..Constraints::default()
     };
     let err = solve(&bench::random_pool(10, 1), &Weights::default(), &c).unwrap_err();
-    assert_eq!(
-        err.relaxations,
-        vec!["set list_size to at least 1".to_string()]
-    );
+    // The smallest list size that works, never 0 (which the API refuses).
+    assert_eq!(err.relaxation_texts(), vec!["raise list_size to 2"]);
 }
 
 #[test]
@@ -765,4 +836,84 @@ fn openapi_schemas_build() {
     }
     let json = serde_json::to_string(&Constraints::schema()).unwrap();
     assert!(json.contains("max_per_district"), "{json}");
+}
+
+/// What a relaxation changes, as a comparable tuple.
+fn wire(r: &Relaxation) -> (RelaxationTarget, RelaxationOp, &str, serde_json::Value) {
+    (r.target, r.change, r.field.as_str(), r.value.clone())
+}
+
+#[test]
+fn two_pins_in_one_district_and_one_cluster_are_not_fixed_by_one_cap() {
+    use Region::*;
+    // Raising max_per_district alone leaves the cluster cap blocking, and the other way round:
+    // only unpinning one of the two allows a list.
+    let pool = vec![
+        cand(1, "500101", "C1", MainUrban, [9000, 9000, 9000], 1),
+        cand(2, "500101", "C1", MainUrban, [8000, 8000, 8000], 2),
+        cand(3, "500102", "C2", MainUrban, [7000, 7000, 7000], 3),
+    ];
+    let c = Constraints {
+        list_size: 2,
+        pins: vec![1, 2],
+        ..Constraints::default()
+    };
+    let err = solve(&pool, &Weights::default(), &c).unwrap_err();
+    assert_eq!(err.relaxation_texts(), vec!["unpin P-1", "unpin P-2"]);
+    assert_eq!(
+        wire(&err.relaxations[0]),
+        (
+            RelaxationTarget::Selection,
+            RelaxationOp::Remove,
+            "pins",
+            serde_json::json!([1])
+        )
+    );
+    for r in &err.relaxations {
+        assert!(
+            solve(&pool, &Weights::default(), &r.edit.apply(&c)).is_ok(),
+            "{r:?}"
+        );
+    }
+}
+
+#[test]
+fn a_floor_above_everyone_is_lowered_never_the_list_size_to_zero() {
+    use Region::*;
+    let pool = vec![
+        cand(1, "500101", "C1", MainUrban, [7000, 9000, 9000], 1),
+        cand(2, "500102", "C2", MainUrban, [6000, 8000, 8000], 2),
+        cand(3, "500103", "C3", MainUrban, [5000, 7000, 7000], 3),
+    ];
+    let c = Constraints {
+        list_size: 2,
+        min_completeness: Some(9000),
+        ..Constraints::default()
+    };
+    let err = solve(&pool, &Weights::default(), &c).unwrap_err();
+    // The highest floor that admits two proposals is P-2's 60.00, in the request's unit.
+    assert_eq!(
+        err.relaxation_texts(),
+        vec!["lower min_completeness to 6000 (60.00 points)"]
+    );
+    assert_eq!(
+        wire(&err.relaxations[0]),
+        (
+            RelaxationTarget::Selection,
+            RelaxationOp::Set,
+            "constraints.min_completeness",
+            serde_json::json!(6000)
+        )
+    );
+    let json = serde_json::to_value(&err).unwrap();
+    assert_eq!(
+        json["relaxations"][0],
+        serde_json::json!({
+            "target": "selection",
+            "change": "set",
+            "field": "constraints.min_completeness",
+            "value": 6000,
+            "text": "lower min_completeness to 6000 (60.00 points)"
+        })
+    );
 }

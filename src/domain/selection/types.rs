@@ -1,20 +1,28 @@
 //! Public, serialisable types of the selection: inputs (candidates, weights,
 //! constraints) and outputs (solution, infeasibility report, explanation).
 //!
-//! Every score and total is an exact integer. Scores are in hundredths of a
-//! point (0..=10000 for 0.00..=100.00) and weights in hundredths (summing to
-//! 100), so a weighted total `Σ w_k · s_k` is in units of 1e-4 point and
-//! 100.00 points is [`UNITS_PER_POINT`]` * 100` = 1_000_000 units. Floats never
-//! decide anything: the solver's f64 answers are rounded and re-checked in
-//! integers before they are used.
+//! Every score and total is an exact integer, in one unit per kind across the
+//! API. Scores (criteria, their parts, floors) are in hundredths of a point
+//! (0..=10000 for 0.00..=100.00) and weights in percent (summing to 100), so a
+//! weighted total `Σ w_k · s_k` — and the objective, margins and forcing costs
+//! built from totals — is in ten-thousandths of a point, exactly: 100.00
+//! points is [`UNITS_PER_POINT`]` * 100` = 1_000_000. (Rounding totals to
+//! hundredths would make distinct totals tie and small margins vanish.) Texts
+//! write points with `domain::score::{hundredths_text, units_text}`. Floats
+//! never decide anything: the solver's f64 answers are rounded and re-checked
+//! in integers before they are used.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
-/// Integer units of a weighted total per point (1 unit = 1e-4 point).
+use super::model::pid;
+use crate::domain::score::hundredths_text;
+
+/// Integer units of a weighted total per point: totals are in ten-thousandths of a point.
 pub const UNITS_PER_POINT: i64 = 10_000;
 
 /// Highest score, in hundredths of a point (100.00).
@@ -104,7 +112,8 @@ pub struct Candidate {
     pub sealed_at: i64,
 }
 
-/// Weights of the three criteria, in hundredths; each 0..=100, summing to 100.
+/// Weights of the three criteria, in percent (hundredths of the whole); each 0..=100, summing
+/// to 100.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Weights {
@@ -178,7 +187,8 @@ pub struct Constraints {
     /// At least one chosen from each region that has an admissible proposal (default true).
     #[serde(default = "default_true")]
     pub each_region: bool,
-    /// Completeness floor in hundredths; proposals below it are not admissible.
+    /// Completeness floor in hundredths of a point (0..=10000); proposals below it are not
+    /// admissible.
     #[serde(default)]
     pub min_completeness: Option<i64>,
     /// Minimum number chosen per construction model.
@@ -214,7 +224,7 @@ pub struct Chosen {
     pub rank: u32,
     /// Proposal id.
     pub id: i32,
-    /// Weighted total in units of 1e-4 point.
+    /// Weighted total, in ten-thousandths of a point (1,000,000 = 100.00).
     pub total: i64,
 }
 
@@ -236,7 +246,7 @@ pub struct SolveStats {
 pub struct Solution {
     /// The list in rank order.
     pub chosen: Vec<Chosen>,
-    /// Sum of the chosen totals, units of 1e-4 point.
+    /// Sum of the chosen totals, in ten-thousandths of a point (1,000,000 = 100.00).
     pub objective: i64,
     /// The tie rule that was applied ([`TIE_RULE`]).
     pub tie_rule: String,
@@ -251,14 +261,229 @@ impl Solution {
     }
 }
 
+/// Smallest list size a round (and so a relaxation) may set.
+pub const MIN_LIST_SIZE: u32 = 1;
+
+/// Largest list size a round (and so a relaxation) may set.
+pub const MAX_LIST_SIZE: u32 = 50;
+
+/// One change to a selection's inputs, the kind a [`Relaxation`] proposes. Every value is one the
+/// API accepts: list sizes in [`MIN_LIST_SIZE`]..=[`MAX_LIST_SIZE`], caps of at least 1 (or none),
+/// floors in hundredths of a point 0..=[`MAX_SCORE`] (or none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Set the round's list size.
+    ListSize(u32),
+    /// Set the district cap (`None` lifts it).
+    MaxPerDistrict(Option<u32>),
+    /// Set the cluster cap (`None` lifts it).
+    MaxPerCluster(Option<u32>),
+    /// Turn the region rule on or off.
+    EachRegion(bool),
+    /// Set the completeness floor, hundredths of a point (`None` drops it).
+    MinCompleteness(Option<i64>),
+    /// Set one construction model's minimum (0 drops it).
+    MinPerModel(String, u32),
+    /// Drop every model minimum.
+    NoMinPerModel,
+    /// Take these proposals out of the pins.
+    Unpin(Vec<i32>),
+    /// Take these proposals out of the exclusions.
+    LiftExclusions(Vec<i32>),
+}
+
+impl Change {
+    /// The constraints with this change made.
+    pub fn apply(&self, c: &Constraints) -> Constraints {
+        let mut t = c.clone();
+        match self {
+            Change::ListSize(v) => t.list_size = *v,
+            Change::MaxPerDistrict(v) => t.max_per_district = *v,
+            Change::MaxPerCluster(v) => t.max_per_cluster = *v,
+            Change::EachRegion(v) => t.each_region = *v,
+            Change::MinCompleteness(v) => t.min_completeness = *v,
+            Change::MinPerModel(model, 0) => {
+                t.min_per_model.remove(model);
+            }
+            Change::MinPerModel(model, v) => {
+                t.min_per_model.insert(model.clone(), *v);
+            }
+            Change::NoMinPerModel => t.min_per_model.clear(),
+            Change::Unpin(ids) => t.pins.retain(|p| !ids.contains(p)),
+            Change::LiftExclusions(ids) => t.exclusions.retain(|p| !ids.contains(p)),
+        }
+        t
+    }
+}
+
+/// Which request a [`Relaxation`] edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RelaxationTarget {
+    /// The body of `POST /rounds/{year}/selections`; resend it with the change.
+    Selection,
+    /// The round itself (`PATCH /rounds/{year}`): the list size is the round's.
+    Round,
+}
+
+/// How a [`Relaxation`] edits its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RelaxationOp {
+    /// Set the field to `value` (`null` turns a cap or floor off).
+    Set,
+    /// Remove from the list in `field` the entries whose `proposal_id` is in `value`.
+    Remove,
+}
+
+/// A single change that, applied alone, makes a list possible: each one offered was checked by
+/// solving with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Relaxation {
+    /// The change itself, for callers in this crate.
+    #[serde(skip)]
+    pub edit: Change,
+    /// Which request it edits.
+    pub target: RelaxationTarget,
+    /// How it edits the field.
+    pub change: RelaxationOp,
+    /// The member it edits, as a dotted path in the target's body (e.g.
+    /// `constraints.max_per_district`, `pins`, `list_size`).
+    pub field: String,
+    /// The new value, in the unit the target takes (hundredths of a point for
+    /// `constraints.min_completeness`; the whole map for `constraints.min_per_model`; proposal ids
+    /// for `pins` and `exclusions`).
+    #[schema(value_type = Object)]
+    pub value: serde_json::Value,
+    /// The same change in words.
+    pub text: String,
+}
+
+impl Relaxation {
+    /// Describes `edit` as a change of `before`.
+    pub fn new(edit: Change, before: &Constraints) -> Relaxation {
+        let after = edit.apply(before);
+        let pids = |ids: &[i32]| ids.iter().map(|&id| pid(id)).collect::<Vec<_>>().join(", ");
+        let raise = |from: Option<u32>, to: u32| {
+            if from.is_some_and(|f| f > to) {
+                "lower"
+            } else {
+                "raise"
+            }
+        };
+        let (target, op, field, value, text) = match &edit {
+            Change::ListSize(v) => (
+                RelaxationTarget::Round,
+                RelaxationOp::Set,
+                "list_size".to_string(),
+                json!(v),
+                format!("{} list_size to {v}", raise(Some(before.list_size), *v)),
+            ),
+            Change::MaxPerDistrict(v) | Change::MaxPerCluster(v) => {
+                let (name, from) = match &edit {
+                    Change::MaxPerDistrict(_) => ("max_per_district", before.max_per_district),
+                    _ => ("max_per_cluster", before.max_per_cluster),
+                };
+                let text = match v {
+                    Some(v) => format!("{} {name} to {v}", raise(from, *v)),
+                    None => format!("lift {name} (no cap)"),
+                };
+                (
+                    RelaxationTarget::Selection,
+                    RelaxationOp::Set,
+                    format!("constraints.{name}"),
+                    json!(v),
+                    text,
+                )
+            }
+            Change::EachRegion(v) => (
+                RelaxationTarget::Selection,
+                RelaxationOp::Set,
+                "constraints.each_region".to_string(),
+                json!(v),
+                format!("turn {} each_region", if *v { "on" } else { "off" }),
+            ),
+            Change::MinCompleteness(v) => (
+                RelaxationTarget::Selection,
+                RelaxationOp::Set,
+                "constraints.min_completeness".to_string(),
+                json!(v),
+                match v {
+                    Some(v) => format!(
+                        "lower min_completeness to {v} ({} points)",
+                        hundredths_text(*v)
+                    ),
+                    None => "drop min_completeness".to_string(),
+                },
+            ),
+            Change::MinPerModel(model, v) => (
+                RelaxationTarget::Selection,
+                RelaxationOp::Set,
+                "constraints.min_per_model".to_string(),
+                json!(after.min_per_model),
+                if *v == 0 {
+                    format!("drop the min_per_model minimum for {model}")
+                } else {
+                    format!("lower min_per_model for {model} to {v}")
+                },
+            ),
+            Change::NoMinPerModel => (
+                RelaxationTarget::Selection,
+                RelaxationOp::Set,
+                "constraints.min_per_model".to_string(),
+                json!(after.min_per_model),
+                "drop min_per_model".to_string(),
+            ),
+            Change::Unpin(ids) => (
+                RelaxationTarget::Selection,
+                RelaxationOp::Remove,
+                "pins".to_string(),
+                json!(ids),
+                format!("unpin {}", pids(ids)),
+            ),
+            Change::LiftExclusions(ids) => (
+                RelaxationTarget::Selection,
+                RelaxationOp::Remove,
+                "exclusions".to_string(),
+                json!(ids),
+                format!(
+                    "lift the {} of {}",
+                    if ids.len() == 1 {
+                        "exclusion"
+                    } else {
+                        "exclusions"
+                    },
+                    pids(ids)
+                ),
+            ),
+        };
+        Relaxation {
+            edit,
+            target,
+            change: op,
+            field,
+            value,
+            text,
+        }
+    }
+}
+
 /// No list satisfies the constraints (or the inputs are invalid): what
 /// conflicts, and which single changes would make a list possible.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, ToSchema)]
 pub struct Infeasible {
     /// Plain-English statements of what cannot hold together.
     pub conflicts: Vec<String>,
-    /// Plain-English changes, each of which removes a stated conflict.
-    pub relaxations: Vec<String>,
+    /// Single changes, each of which, applied alone, makes a list possible (each was checked by
+    /// solving with it).
+    pub relaxations: Vec<Relaxation>,
+}
+
+impl Infeasible {
+    /// The relaxations in words.
+    pub fn relaxation_texts(&self) -> Vec<&str> {
+        self.relaxations.iter().map(|r| r.text.as_str()).collect()
+    }
 }
 
 impl fmt::Display for Infeasible {
@@ -268,7 +493,7 @@ impl fmt::Display for Infeasible {
             write!(
                 f,
                 " (possible relaxations: {})",
-                self.relaxations.join("; ")
+                self.relaxation_texts().join("; ")
             )?;
         }
         Ok(())
@@ -313,11 +538,11 @@ impl WeightName {
 pub struct WeightInterval {
     /// The weight that moves.
     pub weight: WeightName,
-    /// Its current value (hundredths).
+    /// Its current value (percent).
     pub current: i64,
-    /// Lowest value (hundredths, 0..=100) with the same chosen set.
+    /// Lowest value (percent, 0..=100) with the same chosen set.
     pub low: i64,
-    /// Highest value (hundredths, 0..=100) with the same chosen set.
+    /// Highest value (percent, 0..=100) with the same chosen set.
     pub high: i64,
     /// Human sentence.
     pub message: String,
@@ -330,11 +555,11 @@ pub struct ChosenExplanation {
     pub rank: u32,
     /// Proposal id.
     pub id: i32,
-    /// Weighted total, units.
+    /// Weighted total, in ten-thousandths of a point (1,000,000 = 100.00).
     pub total: i64,
-    /// The three scores (hundredths) it was built from.
+    /// The three scores it was built from, in hundredths of a point.
     pub scores: [i64; 3],
-    /// How much its total could drop (units) before it leaves the list:
+    /// How much its total could drop (ten-thousandths of a point) before it leaves the list:
     /// the optimum minus the best list without it. A drop of exactly the
     /// margin ties and the tie rule decides. `None` if it cannot leave (pinned,
     /// or no list is possible without it).
@@ -349,7 +574,7 @@ pub struct ChosenExplanation {
 pub enum LeftOutReason {
     /// Excluded by the panel.
     Excluded,
-    /// Completeness below the floor (both in hundredths).
+    /// Completeness below the floor (both in hundredths of a point).
     BelowFloor {
         /// Its completeness.
         completeness: i64,
@@ -360,21 +585,21 @@ pub enum LeftOutReason {
     SameDistrict {
         /// That chosen proposal.
         as_id: i32,
-        /// Its total (units).
+        /// Its total, in ten-thousandths of a point.
         as_total: i64,
     },
     /// Its cluster is full, with a chosen proposal whose total is at least as high.
     SameCluster {
         /// That chosen proposal.
         as_id: i32,
-        /// Its total (units).
+        /// Its total, in ten-thousandths of a point.
         as_total: i64,
     },
     /// Its total is below the lowest chosen total.
     Outranked {
         /// The lowest-ranked chosen proposal.
         lowest_chosen_id: i32,
-        /// Its total (units).
+        /// Its total, in ten-thousandths of a point.
         lowest_chosen_total: i64,
     },
     /// It outscores a chosen proposal, but a constraint keeps that one in
@@ -395,9 +620,9 @@ pub enum LeftOutReason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ForcingCost {
-    /// The optimum minus the best list that contains it (units; 0 = a tie).
+    /// The optimum minus the best list that contains it (0 = a tie).
     Cost {
-        /// Units of 1e-4 point.
+        /// In ten-thousandths of a point (1,000,000 = 100.00).
         units: i64,
     },
     /// No list satisfying the constraints contains it.
@@ -409,7 +634,7 @@ pub enum ForcingCost {
 pub struct LeftOut {
     /// Proposal id.
     pub id: i32,
-    /// Weighted total, units.
+    /// Weighted total, in ten-thousandths of a point (1,000,000 = 100.00).
     pub total: i64,
     /// Why it is out.
     pub reason: LeftOutReason,
@@ -423,7 +648,7 @@ pub struct LeftOut {
 /// Why the list is what it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Explanation {
-    /// The optimum (units).
+    /// The optimum, in ten-thousandths of a point (1,000,000 = 100.00).
     pub objective: i64,
     /// The chosen proposals, in rank order.
     pub chosen: Vec<ChosenExplanation>,

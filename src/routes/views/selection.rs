@@ -1,17 +1,22 @@
 //! Scores, selection runs and replays.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::selection::{
-    ChosenEntry, Replay as ReplayOutcome, Request, Run, RunSummary, Scored, Scores,
+    ChosenEntry, ConstraintOverrides, Replay as ReplayOutcome, Request, Run, RunSummary, Scored,
+    Scores,
 };
+use crate::domain::layout::ScoreWarning;
 use crate::domain::pool::ScoreCard;
+use crate::domain::proposal::ConstructionModel;
 use crate::domain::proposal_state::Status;
-use crate::domain::round::ConstraintDefaults;
+use crate::domain::score::units_rounded_text as points;
 use crate::domain::selection::{Constraints, Explanation, Region, Weights};
-use crate::domain::selection_run::{points, PanelDecision};
+use crate::domain::selection_run::PanelDecision;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ScoredProposal {
@@ -23,7 +28,7 @@ pub struct ScoredProposal {
     pub status: Status,
     /// The three scores with their parts (hundredths of a point) and the weighted total.
     pub card: ScoreCard,
-    /// The weighted total in points, two decimals.
+    /// The weighted total in points, rounded half up to two decimals.
     pub total_points: String,
 }
 
@@ -50,6 +55,9 @@ pub struct RoundScores {
     pub normalisation: String,
     /// Strongest first.
     pub proposals: Vec<ScoredProposal>,
+    /// What to know before relying on these scores, e.g. a district without an industry map
+    /// (its proposals' industry match scores 0 for want of data).
+    pub warnings: Vec<ScoreWarning>,
 }
 
 pub const NORMALISATION: &str =
@@ -64,6 +72,52 @@ impl From<Scores> for RoundScores {
             weights: s.weights,
             normalisation: NORMALISATION.into(),
             proposals: s.proposals.into_iter().map(Into::into).collect(),
+            warnings: s.warnings,
+        }
+    }
+}
+
+/// Deserialises a member that is present, as a value or `null`, to `Some(..)`; with
+/// `#[serde(default)]` an absent member stays `None`.
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+/// Constraints for one run. Each member omitted takes the round's setting
+/// (`settings.constraints` of `GET /rounds/{year}`); `null` turns a cap or the floor off.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SelectionConstraints {
+    /// At most this many per district (at least 1; null = no cap).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<u32>)]
+    pub max_per_district: Option<Option<u32>>,
+    /// At most this many per cluster, "one brain per industry" (at least 1; null = no cap).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<u32>)]
+    pub max_per_cluster: Option<Option<u32>>,
+    /// At least one from each region of 一区两群 that has an admissible proposal.
+    pub each_region: Option<bool>,
+    /// Completeness floor in hundredths of a point, 0..=10000 (null = no floor).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub min_completeness: Option<Option<i64>>,
+    /// Minimum chosen per construction model; replaces the round's minimums as a whole.
+    pub min_per_model: Option<BTreeMap<ConstructionModel, u32>>,
+}
+
+impl From<SelectionConstraints> for ConstraintOverrides {
+    fn from(c: SelectionConstraints) -> Self {
+        Self {
+            max_per_district: c.max_per_district,
+            max_per_cluster: c.max_per_cluster,
+            each_region: c.each_region,
+            min_completeness: c.min_completeness,
+            min_per_model: c.min_per_model,
         }
     }
 }
@@ -72,11 +126,10 @@ impl From<Scores> for RoundScores {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SelectionRequest {
-    /// Weights for this run (hundredths summing to 100); default the round's.
+    /// Weights for this run (percent, summing to 100); default the round's.
     pub weights: Option<Weights>,
-    /// Constraints for this run, replacing the round's defaults as a whole; omitted members take
-    /// the built-in defaults (1 per district, 1 per cluster, every region, no floor).
-    pub constraints: Option<ConstraintDefaults>,
+    /// Constraints for this run; each member omitted takes the round's setting.
+    pub constraints: Option<SelectionConstraints>,
     /// Proposals the panel puts in, each with a justification of at least 20 characters.
     #[serde(default)]
     pub pins: Vec<PanelDecision>,
@@ -89,7 +142,7 @@ impl From<SelectionRequest> for Request {
     fn from(r: SelectionRequest) -> Self {
         Self {
             weights: r.weights,
-            constraints: r.constraints,
+            constraints: r.constraints.map(Into::into).unwrap_or_default(),
             pins: r.pins,
             exclusions: r.exclusions,
         }
@@ -104,10 +157,12 @@ pub struct ChosenProposal {
     pub district_code: String,
     pub region: Region,
     pub cluster_code: String,
-    /// Weighted total, units of 1e-4 point.
+    /// Weighted total, in ten-thousandths of a point (1,000,000 = 100.00).
     pub total: i64,
+    /// The weighted total in points, rounded half up to two decimals.
     pub total_points: String,
-    /// How much its total could drop (units) before it leaves the list; none if it cannot leave.
+    /// How much its total could drop (ten-thousandths of a point) before it leaves the list;
+    /// none if it cannot leave.
     pub margin: Option<i64>,
     /// Its three scores with their parts.
     pub card: ScoreCard,
@@ -142,8 +197,9 @@ pub struct SelectionRun {
     pub inputs_hash: String,
     pub solver: String,
     pub solver_version: String,
-    /// Sum of the chosen weighted totals, units of 1e-4 point.
+    /// Sum of the chosen weighted totals, in ten-thousandths of a point (1,000,000 = 100.00).
     pub objective: i64,
+    /// The objective in points, rounded half up to two decimals.
     pub objective_points: String,
     /// The stated tie rule, applied exactly.
     pub tie_rule: String,
@@ -156,6 +212,8 @@ pub struct SelectionRun {
     /// Margins, the reason each left-out proposal is out (with the cost of forcing it in for the
     /// strongest), and how far each weight can move before the list changes.
     pub explanation: Explanation,
+    /// What to know before relying on the run's scores, e.g. a district without an industry map.
+    pub warnings: Vec<ScoreWarning>,
 }
 
 impl From<Run> for SelectionRun {
@@ -177,6 +235,7 @@ impl From<Run> for SelectionRun {
             exclusions: r.exclusions,
             chosen: r.chosen.into_iter().map(Into::into).collect(),
             explanation: r.explanation,
+            warnings: r.warnings,
         }
     }
 }
@@ -187,6 +246,7 @@ pub struct SelectionSummary {
     pub created_at: DateTime<Utc>,
     pub created_by: i32,
     pub inputs_hash: String,
+    /// Sum of the chosen weighted totals, in ten-thousandths of a point (1,000,000 = 100.00).
     pub objective: Option<i64>,
     /// Chosen proposal ids in rank order.
     pub chosen: Vec<i32>,
@@ -212,7 +272,9 @@ pub struct Replay {
     /// The stored inputs still hash to the stored hash (nothing altered them).
     pub inputs_intact: bool,
     pub inputs_hash: String,
+    /// The stored objective, in ten-thousandths of a point.
     pub stored_objective: i64,
+    /// The re-solved objective, in ten-thousandths of a point.
     pub replayed_objective: i64,
     pub stored_chosen: Vec<i32>,
     pub replayed_chosen: Vec<i32>,
