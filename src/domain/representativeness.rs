@@ -611,7 +611,7 @@ mod tests {
         use crate::domain::selection::Region;
 
         const N: usize = 50_000;
-        let demo = crate::demo::demo_set();
+        let demo = crate::demo::try_demo_set().unwrap();
         let mut rng = SplitMix64::new(13);
         let forms: Vec<_> = (0..N)
             .map(|k| {
