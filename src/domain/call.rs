@@ -42,25 +42,7 @@ pub const MAX_NOTICE_DAYS: u32 = 60;
 /// Largest `max_points` of one criterion, in hundredths (1000 points): beyond that it is a typo.
 pub const MAX_CRITERION_POINTS: i64 = 100_000;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::Display,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum CallStatus {
+text_enum!(CallStatus {
     /// Published with its requirements; bids are not yet accepted.
     Announced,
     /// Accepting bids (`opens_at <= now <= closes_at`).
@@ -79,7 +61,7 @@ pub enum CallStatus {
     Unsuccessful,
     /// Withdrawn by the commission (with reasons).
     Cancelled,
-}
+});
 
 impl CallStatus {
     pub const ALL: [CallStatus; 9] = [
@@ -93,10 +75,6 @@ impl CallStatus {
         CallStatus::Unsuccessful,
         CallStatus::Cancelled,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 
     /// Bid contents may be shown to people other than their bidder: the call has been opened.
     /// A call cancelled or declared unsuccessful before opening keeps its bids sealed, which the

@@ -12,37 +12,21 @@ use utoipa::ToSchema;
 /// How far back a past employment still recuses, in calendar months (3 years).
 pub const EMPLOYMENT_LOOKBACK_MONTHS: u32 = 36;
 
-/// The kind of a declared (or data-found) link between an expert and a bidder.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::Display,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum ConflictKind {
-    /// Works, or worked within 3 years, at the bidder.
-    Employment,
-    /// Holds shares in, or a control relation with, the bidder.
-    Investment,
-    /// A close relative works at or controls the bidder.
-    Family,
-    /// Helped write the call's requirements, so could have written them for one bidder.
-    DraftedRequirements,
-    /// Any other link the expert declares; the declaration says which.
-    Other,
-}
+text_enum!(
+    /// The kind of a declared (or data-found) link between an expert and a bidder.
+    ConflictKind {
+        /// Works, or worked within 3 years, at the bidder.
+        Employment,
+        /// Holds shares in, or a control relation with, the bidder.
+        Investment,
+        /// A close relative works at or controls the bidder.
+        Family,
+        /// Helped write the call's requirements, so could have written them for one bidder.
+        DraftedRequirements,
+        /// Any other link the expert declares; the declaration says which.
+        Other,
+    }
+);
 
 impl ConflictKind {
     pub const ALL: [ConflictKind; 5] = [
@@ -52,10 +36,6 @@ impl ConflictKind {
         ConflictKind::DraftedRequirements,
         ConflictKind::Other,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 }
 
 /// An organisation the expert worked at, and the last day there.

@@ -3,112 +3,68 @@
 //! later, the change feed.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::json_patch::PatchOp;
 use super::role::Role;
 
-/// The kinds of object the log records changes of.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::Display,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum AggregateType {
-    /// A yearly round and its settings (weights, deadline, constraints).
-    Round,
-    Proposal,
-    SelectionRun,
-    /// A round's published list (its versions).
-    List,
-    Call,
-    /// A bid: its receipts.
-    Bid,
-    /// A call's expert panel.
-    Panel,
-    /// A declared conflict of interest.
-    Conflict,
-    /// One expert's scores for one bid.
-    ScoreSheet,
-    Objection,
-    User,
-    ExpertProfile,
-    Organisation,
-    /// A district's industry map (identified by the district code).
-    IndustryMap,
-    /// A cluster (identified by its code).
-    Cluster,
-    /// An industry class (identified by its code).
-    IndustryClass,
-    /// A construction project (建设项目).
-    Project,
-    /// A task agreement (任务书) or an amendment of it.
-    Agreement,
-    /// A quarterly progress report.
-    ProgressReport,
-    /// A district's supervision record (with its follow-ups).
-    Supervision,
-    /// One acceptance (验收) of a project.
-    Acceptance,
-    /// A plaque (授牌) in the register.
-    Plaque,
-    /// An annual evaluation (年度常态化评价).
-    Evaluation,
-}
-
-impl AggregateType {
-    pub fn as_str(self) -> &'static str {
-        self.into()
+text_enum!(
+    /// The kinds of object the log records changes of.
+    AggregateType {
+        /// A yearly round and its settings (weights, deadline, constraints).
+        Round,
+        Proposal,
+        SelectionRun,
+        /// A round's published list (its versions).
+        List,
+        Call,
+        /// A bid: its receipts.
+        Bid,
+        /// A call's expert panel.
+        Panel,
+        /// A declared conflict of interest.
+        Conflict,
+        /// One expert's scores for one bid.
+        ScoreSheet,
+        Objection,
+        User,
+        ExpertProfile,
+        Organisation,
+        /// A district's industry map (identified by the district code).
+        IndustryMap,
+        /// A cluster (identified by its code).
+        Cluster,
+        /// An industry class (identified by its code).
+        IndustryClass,
+        /// A construction project (建设项目).
+        Project,
+        /// A task agreement (任务书) or an amendment of it.
+        Agreement,
+        /// A quarterly progress report.
+        ProgressReport,
+        /// A district's supervision record (with its follow-ups).
+        Supervision,
+        /// One acceptance (验收) of a project.
+        Acceptance,
+        /// A plaque (授牌) in the register.
+        Plaque,
+        /// An annual evaluation (年度常态化评价).
+        Evaluation,
     }
-}
+);
 
-/// Who may read an event.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::Display,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Visibility {
-    /// Anyone, the public and data platforms included.
-    Public,
-    /// The commission only.
-    Commission,
-    /// The parties of the object (its owner, its district, the commission).
-    Party,
-    /// Sealed until the call is opened: bid receipts (who bid stays hidden).
-    Sealed,
-}
-
-impl Visibility {
-    pub fn as_str(self) -> &'static str {
-        self.into()
+text_enum!(
+    /// Who may read an event.
+    Visibility {
+        /// Anyone, the public and data platforms included.
+        Public,
+        /// The commission only.
+        Commission,
+        /// The parties of the object (its owner, its district, the commission).
+        Party,
+        /// Sealed until the call is opened: bid receipts (who bid stays hidden).
+        Sealed,
     }
-}
+);
 
 /// Who made a change: an account, or the clock (time-driven moves), or the system (migrations,
 /// start-up).

@@ -1,6 +1,28 @@
 //! The rules of the programme: codes, roles, proposals, scoring and the optimiser.
 //! Nothing here knows about actix or SQL.
 
+/// An enum stored and sent as snake_case text: serde, strum (`FromStr`, `&'static str`,
+/// `Display`, every variant) and the OpenAPI schema derived once, with `as_str`.
+macro_rules! text_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize,
+            serde::Deserialize, utoipa::ToSchema, strum::EnumString, strum::IntoStaticStr,
+            strum::Display, strum::VariantArray,
+        )]
+        #[serde(rename_all = "snake_case")]
+        #[strum(serialize_all = "snake_case")]
+        pub enum $name { $($(#[$vm])* $v),+ }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod award;
 pub mod bid;

@@ -27,25 +27,6 @@ pub const REPORT_GRACE_DAYS: u64 = 15;
 /// Months after completion within which the builder requests acceptance (the notice).
 pub const ACCEPTANCE_REQUEST_MONTHS: u32 = 1;
 
-macro_rules! text_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-            ToSchema, strum::EnumString, strum::IntoStaticStr, strum::Display, strum::VariantArray,
-        )]
-        #[serde(rename_all = "snake_case")]
-        #[strum(serialize_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $v),+ }
-
-        impl $name {
-            pub fn as_str(self) -> &'static str {
-                self.into()
-            }
-        }
-    };
-}
-
 text_enum!(
     /// Where a construction project stands.
     ProjectStatus {

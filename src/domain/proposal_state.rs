@@ -13,25 +13,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::Display,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Status {
+text_enum!(Status {
     /// Being written by its owner; visible to the owner only.
     Draft,
     /// Sent to its district for review (审核).
@@ -48,7 +30,7 @@ pub enum Status {
     Listed,
     /// Not on the published list.
     NotListed,
-}
+});
 
 impl Status {
     pub const ALL: [Status; 8] = [
@@ -61,10 +43,6 @@ impl Status {
         Status::Listed,
         Status::NotListed,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 
     /// The owner may change the content.
     pub fn editable(self) -> bool {

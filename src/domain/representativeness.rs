@@ -23,33 +23,19 @@ use super::proposal::ProposalForm;
 use super::score::{check_points, check_total, hundredths_text, round_half_up, Score, ScorePart};
 use super::FieldError;
 
-/// The tiers of the "33618" system.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::Display,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Tier {
-    /// 万亿级: the three trillion-yuan clusters.
-    Trillion,
-    /// 五千亿级: the three five-hundred-billion clusters.
-    FiveHundredBillion,
-    /// 千亿级: the six hundred-billion clusters.
-    HundredBillion,
-    /// 新星: the eighteen rising-star clusters.
-    RisingStar,
-}
+text_enum!(
+    /// The tiers of the "33618" system.
+    Tier {
+        /// 万亿级: the three trillion-yuan clusters.
+        Trillion,
+        /// 五千亿级: the three five-hundred-billion clusters.
+        FiveHundredBillion,
+        /// 千亿级: the six hundred-billion clusters.
+        HundredBillion,
+        /// 新星: the eighteen rising-star clusters.
+        RisingStar,
+    }
+);
 
 impl Tier {
     pub const ALL: [Tier; 4] = [
@@ -60,9 +46,6 @@ impl Tier {
     ];
 
     /// The stored name (the serde name).
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 
     fn label(self) -> &'static str {
         match self {

@@ -1,25 +1,6 @@
 //! The roles carried in a token (DOMAIN.md §1).
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    strum::Display,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Role {
+text_enum!(Role {
     /// 市经济信息委 staff and its selection panel.
     Commission,
     /// A district's 经信部门 officer, bound to one district or zone.
@@ -32,7 +13,7 @@ pub enum Role {
     Evaluator,
     /// A municipal data platform (integration client); reads only.
     Platform,
-}
+});
 
 impl Role {
     pub const ALL: [Role; 6] = [
@@ -43,8 +24,4 @@ impl Role {
         Role::Evaluator,
         Role::Platform,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 }
