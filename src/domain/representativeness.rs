@@ -45,8 +45,6 @@ impl Tier {
         Tier::RisingStar,
     ];
 
-    /// The stored name (the serde name).
-
     fn label(self) -> &'static str {
         match self {
             Self::Trillion => "trillion-level (万亿级)",
