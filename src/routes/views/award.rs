@@ -8,7 +8,7 @@ use super::calls::CallDto;
 use crate::app::award;
 use crate::domain::ranking::{BidResult, TIE_RULE, TRIMMING_RULE};
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Ranking {
     pub call_id: i32,
     /// How ties are broken, applied exactly.
@@ -21,7 +21,7 @@ pub struct Ranking {
     pub bids: Vec<BidResult>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ExpertLabel {
     pub label: String,
     /// Shown to the commission only.
@@ -55,7 +55,7 @@ pub struct AwardBody {
     pub note: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Notice {
     pub call: CallDto,
     pub objections: usize,
@@ -69,7 +69,7 @@ pub struct Notice {
 }
 
 /// An answered objection as the public notice shows it.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct PublicObjection {
     pub id: i32,
     pub grounds: String,
@@ -125,7 +125,7 @@ pub struct ObjectionBody {
     pub contact: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ObjectionDto {
     pub id: i32,
     pub call_id: i32,

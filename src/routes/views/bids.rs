@@ -10,7 +10,7 @@ pub use crate::domain::bid::{Attachment, BidContent, BidMilestone, TeamMember};
 use crate::domain::ranking::{ScoreDraft, SheetLine};
 use crate::extract::hundredths;
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Receipt {
     pub bid_id: i32,
     pub receipt_id: i32,
@@ -36,7 +36,7 @@ impl From<Submission> for Receipt {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct BidView {
     pub bid_id: i32,
     pub call_id: i32,
@@ -70,7 +70,7 @@ impl From<BidRead> for BidView {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ReceiptLine {
     pub receipt_id: i32,
     pub received_at: DateTime<Utc>,

@@ -26,7 +26,7 @@ pub struct CriterionInput {
 }
 
 /// A rubric criterion as stored and shown.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CriterionDto {
     pub criterion: String,
     /// Fraction of the total (the weights sum to 1).
@@ -100,7 +100,7 @@ impl From<CreateCall> for NewCall {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Winner {
     pub bid_id: i32,
     pub organisation_id: i32,
@@ -109,7 +109,7 @@ pub struct Winner {
     pub budget: Option<f64>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CallDto {
     pub id: i32,
     pub year: i32,
@@ -231,7 +231,7 @@ pub struct ReasonsBody {
     pub reasons: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CallEvent {
     /// When it happened; for the clock's moves (`window_opened`, `window_closed`) the scheduled
     /// instant, whenever it was first observed.

@@ -2,13 +2,13 @@
 //! organisations and reference data show it.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::history::Entry;
 use crate::domain::json_patch::PatchOp;
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct EventActor {
     /// The account; none for the clock (time-driven moves) and the system.
     pub id: Option<i32>,
@@ -17,7 +17,7 @@ pub struct EventActor {
     pub role: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct EventEntry {
     /// The event's place in the one log.
     pub seq: i64,

@@ -51,7 +51,7 @@ impl From<lists::Target> for Target {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ListItem {
     /// The list item id (揭榜项), which calls are opened for.
     pub id: i32,
@@ -85,7 +85,7 @@ impl From<lists::ListItem> for ListItem {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct PublishedList {
     pub year: i32,
     pub version: i32,

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use crate::app::organisations::{NewOrganisation, Organisation};
 use crate::domain::money::Money;
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct OrganisationDto {
     pub id: i32,
     pub name: String,

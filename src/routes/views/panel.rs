@@ -35,13 +35,13 @@ impl From<AppointPanel> for Appointment {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Recusal {
     pub bid_id: i32,
     pub reasons: Vec<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct PanelMember {
     pub expert_id: i32,
     pub username: Option<String>,
@@ -115,7 +115,7 @@ impl From<ExpertProfileBody> for ExpertProfile {
 }
 
 /// An organisation that bid on a call: what the call's experts may look up to declare conflicts.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Bidder {
     pub bid_id: i32,
     pub organisation_id: i32,

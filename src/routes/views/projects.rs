@@ -46,7 +46,7 @@ impl From<ProjectQuery> for Query {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ConfirmationDto {
     /// The confirming account.
     pub by: i32,
@@ -57,14 +57,14 @@ fn conf(c: Option<Confirmation>) -> Option<ConfirmationDto> {
     c.map(|c| ConfirmationDto { by: c.by, at: c.at })
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Confirmations {
     pub commission: Option<ConfirmationDto>,
     pub builder: Option<ConfirmationDto>,
     pub district: Option<ConfirmationDto>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AgreementDto {
     pub id: i32,
     pub project_id: i32,
@@ -115,7 +115,7 @@ pub fn agreement_response(status: StatusCode, a: Agreement) -> HttpResponse {
 }
 
 /// What the clock says today, for the project's parties.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ProjectFlags {
     /// Quarters (`2024Q3`) whose progress report is overdue: not filed within 15 days after the
     /// quarter ended.
@@ -145,13 +145,13 @@ impl From<Flags> for ProjectFlags {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AcceptanceException {
     pub reason: String,
     pub at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ProjectDto {
     pub id: i32,
     pub year: i32,
@@ -218,7 +218,7 @@ pub fn project_response(v: ProjectView) -> HttpResponse {
         .json(ProjectDto::from(v))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ProjectPage {
     pub items: Vec<ProjectDto>,
     /// Pass as `after` for the next page; none on the last page.
@@ -271,7 +271,7 @@ impl ReportBody {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ReportDto {
     pub id: i32,
     pub period: String,
@@ -335,7 +335,7 @@ impl From<SupervisionBody> for NewVisit {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct FollowUpDto {
     pub id: i32,
     pub action: String,
@@ -362,7 +362,7 @@ impl From<FollowUp> for FollowUpDto {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SupervisionDto {
     pub id: i32,
     pub visited_on: NaiveDate,

@@ -25,7 +25,7 @@ pub struct ProposalInput {
     pub plan: ProposalPlan,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Seal {
     /// The district officer who sealed it.
     pub by: i32,
@@ -33,7 +33,7 @@ pub struct Seal {
     pub statement: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ProposalDto {
     pub id: i32,
     pub year: i32,
@@ -116,7 +116,7 @@ impl From<ListQuery> for proposals::ListQuery {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ProposalSummary {
     pub id: i32,
     pub brain_name: Option<String>,
@@ -143,7 +143,7 @@ impl From<Summary> for ProposalSummary {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ProposalPage {
     pub items: Vec<ProposalSummary>,
     pub page: u64,
@@ -167,14 +167,14 @@ impl From<Page> for ProposalPage {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct HistoryActor {
     pub id: i32,
     pub username: Option<String>,
     pub role: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct HistoryEntry {
     /// The proposal version this step produced.
     pub version: i32,
@@ -280,7 +280,7 @@ impl From<ImportRow> for PaperProposal {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ImportReport {
     pub imported: usize,
     /// The new proposals' ids, in the order of the rows.

@@ -7,7 +7,7 @@ use crate::app::reference::{ClassRow, Cluster, District, IndustryClass};
 use crate::domain::industry_map::IndustryMap;
 use crate::domain::representativeness::Tier;
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct DistrictDto {
     /// GB/T 2260 code, or our own code for the three zones (CQLJ 两江新区, CQGX 高新区, CQWS 万盛经开区).
     #[schema(example = "500105")]
@@ -48,7 +48,7 @@ pub struct DistrictQuery {
     pub region: Option<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ClusterDto {
     #[schema(example = "light_textile")]
     pub code: String,
@@ -127,7 +127,7 @@ pub struct ClassQuery {
     pub level: Option<i16>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ImportResult {
     /// Rows inserted or renamed.
     pub imported: usize,

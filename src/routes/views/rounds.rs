@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use crate::app::rounds::{NewRound, RoundPatch};
 use crate::domain::round::{Round, RoundSettings};
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct RoundDto {
     pub year: i32,
     pub title: String,

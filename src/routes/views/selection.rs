@@ -18,7 +18,7 @@ use crate::domain::score::units_rounded_text as points;
 use crate::domain::selection::{Constraints, Explanation, Region, Weights};
 use crate::domain::selection_run::PanelDecision;
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ScoredProposal {
     pub proposal_id: i32,
     pub brain_name: Option<String>,
@@ -47,7 +47,7 @@ impl From<Scored> for ScoredProposal {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct RoundScores {
     pub year: i32,
     pub weights: Weights,
@@ -149,7 +149,7 @@ impl From<SelectionRequest> for Request {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ChosenProposal {
     pub rank: u32,
     pub proposal_id: i32,
@@ -187,7 +187,7 @@ impl From<ChosenEntry> for ChosenProposal {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SelectionRun {
     pub id: i32,
     pub year: i32,
@@ -240,7 +240,7 @@ impl From<Run> for SelectionRun {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SelectionSummary {
     pub id: i32,
     pub created_at: DateTime<Utc>,
@@ -265,7 +265,7 @@ impl From<RunSummary> for SelectionSummary {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Replay {
     /// The re-solve gave the same list, objective and explanation as stored.
     pub identical: bool,

@@ -6,7 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::app::users::{Account, NewAccount, Token};
 use crate::domain::role::Role;
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct UserDto {
     pub id: i32,
     pub username: String,
@@ -72,7 +72,7 @@ pub struct TokenRequest {
     pub password: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct TokenResponse {
     pub access_token: String,
     /// Always `Bearer`.
