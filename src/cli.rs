@@ -84,6 +84,13 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Time the change feed and the verifiable log on a generated log (a temporary SQLite
+    /// database).
+    Log {
+        /// Events to generate.
+        #[arg(long, default_value_t = 100_000)]
+        events: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -195,6 +202,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Bench {
             what: BenchWhat::Selection { sizes, runs },
         }) => return crate::bench::selection(sizes, *runs),
+        Some(Command::Bench {
+            what: BenchWhat::Log { events },
+        }) => return crate::bench::log(*events).await,
         Some(Command::Audit {
             action:
                 AuditAction::Verify {
