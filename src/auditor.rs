@@ -12,9 +12,7 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use serde::de::DeserializeOwned;
 
 use crate::domain::merkle::{self, Hash};
-use crate::routes::views::audit::{
-    AuditKey, ConsistencyProofDto, InclusionProofDto, TreeHeadDto,
-};
+use crate::routes::views::audit::{AuditKey, ConsistencyProofDto, InclusionProofDto, TreeHeadDto};
 
 /// What the check found.
 #[derive(Debug, Clone)]
@@ -34,7 +32,10 @@ async fn get<T: DeserializeOwned>(client: &reqwest::Client, url: String) -> anyh
         .with_context(|| format!("GET {url}"))?;
     let status = res.status();
     if !status.is_success() {
-        bail!("GET {url}: {status}: {}", res.text().await.unwrap_or_default());
+        bail!(
+            "GET {url}: {status}: {}",
+            res.text().await.unwrap_or_default()
+        );
     }
     res.json().await.with_context(|| format!("reading {url}"))
 }
@@ -92,7 +93,10 @@ pub async fn check(
     let published: AuditKey = get(&client, format!("{base}/api/v1/audit/key")).await?;
     if let Some(pin) = pinned_key {
         if pin != published.public_key {
-            bail!("the server's key {} is not the pinned key {pin}", published.public_key);
+            bail!(
+                "the server's key {} is not the pinned key {pin}",
+                published.public_key
+            );
         }
     }
     let key_bytes: [u8; 32] = B64
@@ -108,7 +112,11 @@ pub async fn check(
     if let Some(old) = saved {
         let old_root = check_head(old, &key).context("the saved tree head")?;
         if old.origin != head.origin {
-            bail!("the saved head is of log {:?}, not {:?}", old.origin, head.origin);
+            bail!(
+                "the saved head is of log {:?}, not {:?}",
+                old.origin,
+                head.origin
+            );
         }
         let proof = if old.tree_size == 0 || old.tree_size >= head.tree_size {
             Vec::new()
@@ -155,9 +163,15 @@ pub async fn check(
             )
             .await?;
             let path = hashes(&p.audit_path, "an audit path hash")?;
-            merkle::verify_inclusion(&root, head.tree_size, p.leaf.as_bytes(), p.leaf_index, &path)
-                .map_err(anyhow::Error::msg)
-                .with_context(|| format!("event {seq}"))?;
+            merkle::verify_inclusion(
+                &root,
+                head.tree_size,
+                p.leaf.as_bytes(),
+                p.leaf_index,
+                &path,
+            )
+            .map_err(anyhow::Error::msg)
+            .with_context(|| format!("event {seq}"))?;
             let leaf: serde_json::Value =
                 serde_json::from_str(&p.leaf).context("the leaf is not JSON")?;
             if leaf["seq"] != *seq || leaf["visibility"] != "public" {
@@ -179,9 +193,11 @@ pub async fn check(
 /// A file that cannot be read or is not a tree head.
 pub fn load(path: &Path) -> anyhow::Result<Option<TreeHeadDto>> {
     match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(
-            serde_json::from_str(&text).with_context(|| format!("{} is not a tree head", path.display()))?,
-        )),
+        Ok(text) => {
+            Ok(Some(serde_json::from_str(&text).with_context(|| {
+                format!("{} is not a tree head", path.display())
+            })?))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }

@@ -62,11 +62,9 @@ pub async fn log(events: u64) -> anyhow::Result<()> {
     settings.audit.signing_key = Some(secrecy::SecretString::from(
         "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
     ));
-    let state = crate::state::AppState::open(
-        settings,
-        std::sync::Arc::new(crate::clock::SystemClock),
-    )
-    .await?;
+    let state =
+        crate::state::AppState::open(settings, std::sync::Arc::new(crate::clock::SystemClock))
+            .await?;
     let t = Instant::now();
     let mut n = 0u64;
     while n < events {
@@ -74,8 +72,13 @@ pub async fn log(events: u64) -> anyhow::Result<()> {
         let txn = state.db.begin().await?;
         let list = (n..n + batch)
             .map(|i| {
-                NewEvent::new(AggregateType::Cluster, format!("c{i}"), "create", Visibility::Public)
-                    .version(1)
+                NewEvent::new(
+                    AggregateType::Cluster,
+                    format!("c{i}"),
+                    "create",
+                    Visibility::Public,
+                )
+                .version(1)
             })
             .collect();
         crate::store::events::append(&txn, Actor::System, crate::app::now(&state), list).await?;
@@ -83,7 +86,10 @@ pub async fn log(events: u64) -> anyhow::Result<()> {
         n += batch;
     }
     println!("| step | time |\n|---|---:|");
-    println!("| append {events} events (batches of 1,000) | {:.1} s |", t.elapsed().as_secs_f64());
+    println!(
+        "| append {events} events (batches of 1,000) | {:.1} s |",
+        t.elapsed().as_secs_f64()
+    );
 
     let t = Instant::now();
     let mut after = 0;
@@ -108,26 +114,42 @@ pub async fn log(events: u64) -> anyhow::Result<()> {
     let api = |e: crate::error::ApiError| anyhow::anyhow!(e.sentence());
     let t = Instant::now();
     let size = crate::app::transparency::sync(&state).await.map_err(api)?;
-    println!("| first build of the tree ({size} leaves) | {:.1} s |", t.elapsed().as_secs_f64());
+    println!(
+        "| first build of the tree ({size} leaves) | {:.1} s |",
+        t.elapsed().as_secs_f64()
+    );
     let runs = 100u32;
     let t = Instant::now();
     for _ in 0..runs {
-        crate::app::transparency::tree_head(&state).await.map_err(api)?;
+        crate::app::transparency::tree_head(&state)
+            .await
+            .map_err(api)?;
     }
-    println!("| signed tree head | {:.2} ms |", t.elapsed().as_secs_f64() * 1e3 / f64::from(runs));
+    println!(
+        "| signed tree head | {:.2} ms |",
+        t.elapsed().as_secs_f64() * 1e3 / f64::from(runs)
+    );
     let t = Instant::now();
     for i in 0..u64::from(runs) {
         let seq = i64::try_from(1 + (i * 7919) % size.max(1))?;
-        crate::app::transparency::inclusion(&state, seq, size).await.map_err(api)?;
+        crate::app::transparency::inclusion(&state, seq, size)
+            .await
+            .map_err(api)?;
     }
-    println!("| inclusion proof | {:.2} ms |", t.elapsed().as_secs_f64() * 1e3 / f64::from(runs));
+    println!(
+        "| inclusion proof | {:.2} ms |",
+        t.elapsed().as_secs_f64() * 1e3 / f64::from(runs)
+    );
     let t = Instant::now();
     for i in 1..=u64::from(runs) {
         crate::app::transparency::consistency(&state, (i * 7919) % size.max(1) + 1, size)
             .await
             .map_err(api)?;
     }
-    println!("| consistency proof | {:.2} ms |", t.elapsed().as_secs_f64() * 1e3 / f64::from(runs));
+    println!(
+        "| consistency proof | {:.2} ms |",
+        t.elapsed().as_secs_f64() * 1e3 / f64::from(runs)
+    );
     drop(state);
     std::fs::remove_dir_all(&dir)?;
     Ok(())

@@ -307,7 +307,8 @@ impl Settings {
                 "must be ocds- followed by letters and digits (the registered prefix)",
             ));
         }
-        if !(self.ocds.base_url.starts_with("http://") || self.ocds.base_url.starts_with("https://"))
+        if !(self.ocds.base_url.starts_with("http://")
+            || self.ocds.base_url.starts_with("https://"))
         {
             return Err(names.invalid("ocds.base_url", "must start with http:// or https://"));
         }

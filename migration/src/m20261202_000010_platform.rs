@@ -59,11 +59,7 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Alias::new("merkle_node"))
-                    .col(
-                        ColumnDef::new(Alias::new("level"))
-                            .integer()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(Alias::new("level")).integer().not_null())
                     .col(big("idx"))
                     .col(ColumnDef::new(Alias::new("hash")).text().not_null())
                     .primary_key(

@@ -70,7 +70,10 @@ pub async fn read(
         errors.push(crate::error::FieldError::new("limit", "must be 1 to 1000"));
     }
     if wait > MAX_WAIT_SECS {
-        errors.push(crate::error::FieldError::new("wait", "must be 0 to 30 seconds"));
+        errors.push(crate::error::FieldError::new(
+            "wait",
+            "must be 0 to 30 seconds",
+        ));
     }
     ApiError::check(errors)?;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(wait);
@@ -91,9 +94,7 @@ pub async fn read(
 }
 
 async fn once(state: &AppState, caller: Option<&Caller>, after: i64, limit: u64) -> Result<Page> {
-    let head = store::events::head(&state.db)
-        .await?
-        .map_or(0, |h| h.seq);
+    let head = store::events::head(&state.db).await?.map_or(0, |h| h.seq);
     let events =
         store::events::feed_page(&state.db, after, head, visibilities(caller), limit).await?;
     let full = u64::try_from(events.len()).unwrap_or(u64::MAX) >= limit;

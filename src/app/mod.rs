@@ -27,8 +27,8 @@ pub mod users;
 use std::sync::Arc;
 
 use chrono::{DateTime, SubsecRound, Utc};
-use tokio::sync::Notify;
 use sea_orm::{DatabaseTransaction, TransactionTrait};
+use tokio::sync::Notify;
 
 use crate::auth::Caller;
 pub use crate::domain::event::{Actor, AggregateType, NewEvent, Visibility};

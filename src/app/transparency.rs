@@ -82,7 +82,10 @@ pub async fn sync(state: &AppState) -> Result<u64> {
                 continue;
             }
             let data = entity::event::canonical(&row).map_err(anyhow::Error::from)?;
-            leaves.push((i64::try_from(frontier.size).map_err(anyhow::Error::from)?, row.seq));
+            leaves.push((
+                i64::try_from(frontier.size).map_err(anyhow::Error::from)?,
+                row.seq,
+            ));
             nodes.extend(
                 frontier
                     .push(merkle::leaf_hash(&data))
@@ -92,8 +95,12 @@ pub async fn sync(state: &AppState) -> Result<u64> {
         store::merkle::insert(&txn, leaves, nodes).await?;
     }
     let size = frontier.size;
-    store::merkle::set_head(&txn, i64::try_from(size).map_err(anyhow::Error::from)?, last_seq)
-        .await?;
+    store::merkle::set_head(
+        &txn,
+        i64::try_from(size).map_err(anyhow::Error::from)?,
+        last_seq,
+    )
+    .await?;
     txn.commit().await?;
     Ok(size)
 }

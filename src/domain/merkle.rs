@@ -104,7 +104,13 @@ impl Frontier {
     /// A frontier without the subtree its size says it has.
     pub fn push(&mut self, leaf: Hash) -> Result<Vec<(Subtree, Hash)>, String> {
         let size = self.size;
-        let mut out = vec![(Subtree { level: 0, idx: size }, leaf)];
+        let mut out = vec![(
+            Subtree {
+                level: 0,
+                idx: size,
+            },
+            leaf,
+        )];
         let mut h = leaf;
         let mut l = 0u32;
         while (size >> l) & 1 == 1 {
@@ -197,7 +203,9 @@ pub fn verify_consistency(
     proof: &[Hash],
 ) -> Result<(), String> {
     if old_size > new_size {
-        return Err(format!("the log shrank from {old_size} to {new_size} leaves"));
+        return Err(format!(
+            "the log shrank from {old_size} to {new_size} leaves"
+        ));
     }
     if old_size == new_size || old_size == 0 {
         return if old_size == 0 || old_root == new_root {
@@ -240,7 +248,9 @@ mod tests {
 
     #[test]
     fn roots_and_proofs_match_ct_merkles_own_tree_for_every_size_up_to_40() {
-        let leaves: Vec<Vec<u8>> = (0..40u32).map(|i| format!("leaf {i}").into_bytes()).collect();
+        let leaves: Vec<Vec<u8>> = (0..40u32)
+            .map(|i| format!("leaf {i}").into_bytes())
+            .collect();
         let m = stored(&leaves);
         let mut reference = MemoryBackedTree::<Hasher, Vec<u8>>::new();
         let mut roots = Vec::new();

@@ -3,8 +3,7 @@
 use actix_web::{get, web};
 
 use super::views::audit::{
-    AuditKey, ConsistencyProofDto, ConsistencyQuery, InclusionProofDto, InclusionQuery,
-    TreeHeadDto,
+    AuditKey, ConsistencyProofDto, ConsistencyQuery, InclusionProofDto, InclusionQuery, TreeHeadDto,
 };
 use super::Data;
 use crate::app::transparency;
@@ -81,5 +80,7 @@ async fn get_consistency_proof(
 ) -> Result<web::Json<ConsistencyProofDto>> {
     let q = query.into_inner();
     let proof = transparency::consistency(&state, q.first, q.second).await?;
-    Ok(web::Json(ConsistencyProofDto::new(q.first, q.second, &proof)))
+    Ok(web::Json(ConsistencyProofDto::new(
+        q.first, q.second, &proof,
+    )))
 }

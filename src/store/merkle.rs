@@ -18,7 +18,7 @@ pub async fn lock_head(db: &impl ConnectionTrait) -> Result<merkle_head::Model, 
     merkle_head::Entity::update_many()
         .col_expr(
             merkle_head::Column::Size,
-            Expr::col(merkle_head::Column::Size),
+            Expr::col(merkle_head::Column::Size).into(),
         )
         .filter(merkle_head::Column::Id.eq(1))
         .exec_with_returning(db)
@@ -61,9 +61,11 @@ pub async fn insert(
     nodes: Vec<(Subtree, Hash)>,
 ) -> Result<(), DbErr> {
     for chunk in leaves.chunks(500) {
-        merkle_leaf::Entity::insert_many(chunk.iter().map(|&(idx, seq)| merkle_leaf::ActiveModel {
-            idx: sea_orm::Set(idx),
-            seq: sea_orm::Set(seq),
+        merkle_leaf::Entity::insert_many(chunk.iter().map(|&(idx, seq)| {
+            merkle_leaf::ActiveModel {
+                idx: sea_orm::Set(idx),
+                seq: sea_orm::Set(seq),
+            }
         }))
         .exec_without_returning(db)
         .await?;

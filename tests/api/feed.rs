@@ -64,7 +64,7 @@ async fn a_reader_polling_through_concurrent_writers_sees_every_public_event_onc
                 let r = app
                     .request(
                         Method::GET,
-                        &format!("/api/v1/feed?after={after}&limit=7"),
+                        &format!("/api/v1/feed?after={after}&limit=2"),
                         Some(&token),
                         None,
                     )
@@ -154,7 +154,12 @@ async fn the_commission_reads_everything_but_who_bid_and_others_the_public_event
         .iter()
         .any(|e| e["visibility"] == "party" && e["object"]["type"] == "proposal"));
 
-    for role in [None, Some(Role::Platform), Some(Role::District), Some(Role::Applicant)] {
+    for role in [
+        None,
+        Some(Role::Platform),
+        Some(Role::District),
+        Some(Role::Applicant),
+    ] {
         let r = app.get("/api/v1/feed?limit=1000", role).await;
         assert_eq!(r.status, StatusCode::OK, "{role:?}: {:?}", r.body);
         assert_eq!(seqs(&r.body), public_seqs(&app).await, "{role:?}");
@@ -162,7 +167,9 @@ async fn the_commission_reads_everything_but_who_bid_and_others_the_public_event
     }
 
     // Pages: a full page ends at its last event, the rest at the head.
-    let p = app.get("/api/v1/feed?limit=2", Some(Role::Commission)).await;
+    let p = app
+        .get("/api/v1/feed?limit=2", Some(Role::Commission))
+        .await;
     assert_eq!(seqs(&p.body), vec![1, 2]);
     assert_eq!(p.body["next"], 2);
 
@@ -173,7 +180,12 @@ async fn the_commission_reads_everything_but_who_bid_and_others_the_public_event
         ("after=-1", "after"),
     ] {
         let r = app.get(&format!("/api/v1/feed?{q}"), None).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{q}: {:?}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{q}: {:?}",
+            r.body
+        );
         assert_eq!(r.error_fields(), vec![field], "{q}");
     }
     let r = app.get("/api/v1/feed?after=x", None).await;
@@ -208,5 +220,8 @@ async fn a_long_poll_returns_when_an_event_commits() {
     let (r, took) = waiting.await.unwrap();
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["events"][0]["object"]["id"], "long_poll");
-    assert!(took.as_secs() < 25, "woken by the commit, not by the timeout");
+    assert!(
+        took.as_secs() < 25,
+        "woken by the commit, not by the timeout"
+    );
 }

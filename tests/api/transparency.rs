@@ -49,9 +49,8 @@ async fn heads_are_signed_proofs_verify_and_a_rewritten_event_fails_the_auditor(
     // The published key is the configured one.
     let key = app.get("/api/v1/audit/key", None).await;
     let pinned = key.body["public_key"].as_str().unwrap().to_owned();
-    let configured = ed25519_dalek::SigningKey::from_bytes(
-        &hex::decode(AUDIT_KEY).unwrap().try_into().unwrap(),
-    );
+    let configured =
+        ed25519_dalek::SigningKey::from_bytes(&hex::decode(AUDIT_KEY).unwrap().try_into().unwrap());
     assert_eq!(
         base64::Engine::encode(
             &base64::engine::general_purpose::STANDARD,
@@ -71,7 +70,9 @@ async fn heads_are_signed_proofs_verify_and_a_rewritten_event_fails_the_auditor(
     // A forged head (its size changed) does not pass the signature check.
     let mut forged = grown.head.clone();
     forged.tree_size -= 1;
-    assert!(auditor::check(&app.base, Some(&forged), None, 0).await.is_err());
+    assert!(auditor::check(&app.base, Some(&forged), None, 0)
+        .await
+        .is_err());
 
     // Bad proof requests name their parameter.
     let size = grown.head.tree_size;
@@ -80,8 +81,15 @@ async fn heads_are_signed_proofs_verify_and_a_rewritten_event_fails_the_auditor(
         (format!("first=2&second={}", size + 1), "second"),
         ("first=3&second=2".to_owned(), "first"),
     ] {
-        let r = app.get(&format!("/api/v1/audit/proof/consistency?{q}"), None).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{q}: {:?}", r.body);
+        let r = app
+            .get(&format!("/api/v1/audit/proof/consistency?{q}"), None)
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{q}: {:?}",
+            r.body
+        );
         assert_eq!(r.error_fields(), vec![field], "{q}");
     }
     // A non-public event is not a leaf.
@@ -98,7 +106,10 @@ async fn heads_are_signed_proofs_verify_and_a_rewritten_event_fails_the_auditor(
         .try_get("", "s")
         .unwrap();
     let r = app
-        .get(&format!("/api/v1/audit/proof/inclusion?seq={party}&tree_size={size}"), None)
+        .get(
+            &format!("/api/v1/audit/proof/inclusion?seq={party}&tree_size={size}"),
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{:?}", r.body);
 
@@ -163,12 +174,11 @@ async fn heads_are_signed_proofs_verify_and_a_rewritten_event_fails_the_auditor(
     let err = auditor::check(&app.base, Some(&saved), Some(&pinned), 0)
         .await
         .unwrap_err();
-    assert!(
-        format!("{err:#}").contains("not an extension"),
-        "{err:#}"
-    );
+    assert!(format!("{err:#}").contains("not an extension"), "{err:#}");
     // While the unchanged later part of the history still is consistent with itself.
-    let after = auditor::check(&app.base, None, Some(&pinned), 0).await.unwrap();
+    let after = auditor::check(&app.base, None, Some(&pinned), 0)
+        .await
+        .unwrap();
     assert_eq!(after.head.tree_size, size);
     assert_ne!(after.head.root_hash, grown.head.root_hash);
 }
