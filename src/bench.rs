@@ -44,3 +44,113 @@ pub fn selection(sizes: &[usize], runs: usize) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// `jiebang bench log`: fills a fresh SQLite database in a temp directory with `events`
+/// synthetic public events, then times the change feed read in pages of 1,000, the first build of
+/// the Merkle tree, a tree head, and inclusion and consistency proofs.
+///
+/// # Errors
+/// Database failures.
+pub async fn log(events: u64) -> anyhow::Result<()> {
+    use crate::domain::event::{Actor, AggregateType, NewEvent, Visibility};
+    use sea_orm::TransactionTrait;
+
+    let dir = std::env::temp_dir().join(format!("jiebang-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir)?;
+    let mut settings = crate::settings::Settings::default();
+    settings.database.url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
+    settings.audit.signing_key = Some(secrecy::SecretString::from(
+        "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+    ));
+    let state =
+        crate::state::AppState::open(settings, std::sync::Arc::new(crate::clock::SystemClock))
+            .await?;
+    let t = Instant::now();
+    let mut n = 0u64;
+    while n < events {
+        let batch = (events - n).min(1000);
+        let txn = state.db.begin().await?;
+        let list = (n..n + batch)
+            .map(|i| {
+                NewEvent::new(
+                    AggregateType::Cluster,
+                    format!("c{i}"),
+                    "create",
+                    Visibility::Public,
+                )
+                .version(1)
+            })
+            .collect();
+        crate::store::events::append(&txn, Actor::System, crate::app::now(&state), list).await?;
+        txn.commit().await?;
+        n += batch;
+    }
+    println!("| step | time |\n|---|---:|");
+    println!(
+        "| append {events} events (batches of 1,000) | {:.1} s |",
+        t.elapsed().as_secs_f64()
+    );
+
+    let t = Instant::now();
+    let mut after = 0;
+    let mut read = 0usize;
+    loop {
+        let page = crate::app::feed::read(&state, None, after, 1000, 0)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.sentence()))?;
+        if page.events.is_empty() {
+            break;
+        }
+        read += page.events.len();
+        after = page.next;
+    }
+    let feed = t.elapsed();
+    println!(
+        "| feed: {read} events in pages of 1,000 | {:.2} s ({:.1} ms/page) |",
+        feed.as_secs_f64(),
+        feed.as_secs_f64() * 1e3 / (read as f64 / 1000.0).max(1.0)
+    );
+
+    let api = |e: crate::error::ApiError| anyhow::anyhow!(e.sentence());
+    let t = Instant::now();
+    let size = crate::app::transparency::sync(&state).await.map_err(api)?;
+    println!(
+        "| first build of the tree ({size} leaves) | {:.1} s |",
+        t.elapsed().as_secs_f64()
+    );
+    let runs = 100u32;
+    let t = Instant::now();
+    for _ in 0..runs {
+        crate::app::transparency::tree_head(&state)
+            .await
+            .map_err(api)?;
+    }
+    println!(
+        "| signed tree head | {:.2} ms |",
+        t.elapsed().as_secs_f64() * 1e3 / f64::from(runs)
+    );
+    let t = Instant::now();
+    for i in 0..u64::from(runs) {
+        let seq = i64::try_from(1 + (i * 7919) % size.max(1))?;
+        crate::app::transparency::inclusion(&state, seq, size)
+            .await
+            .map_err(api)?;
+    }
+    println!(
+        "| inclusion proof | {:.2} ms |",
+        t.elapsed().as_secs_f64() * 1e3 / f64::from(runs)
+    );
+    let t = Instant::now();
+    for i in 1..=u64::from(runs) {
+        crate::app::transparency::consistency(&state, (i * 7919) % size.max(1) + 1, size)
+            .await
+            .map_err(api)?;
+    }
+    println!(
+        "| consistency proof | {:.2} ms |",
+        t.elapsed().as_secs_f64() * 1e3 / f64::from(runs)
+    );
+    drop(state);
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}

@@ -84,13 +84,35 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Time the change feed and the verifiable log on a generated log (a temporary SQLite
+    /// database).
+    Log {
+        /// Events to generate.
+        #[arg(long, default_value_t = 100_000)]
+        events: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum AuditAction {
-    /// Walk the event log's hash chain in the configured database and name the first row that
-    /// does not verify (exit status 1 then).
-    Verify,
+    /// Without `--server`: walk the event log's hash chain in the configured database and name
+    /// the first row that does not verify (exit status 1 then). With `--server URL`: audit a
+    /// running service from outside over HTTP: the signed tree head, its consistency with the
+    /// head saved in `--saved FILE` (then replaced by the new one), and sampled inclusions.
+    Verify {
+        /// The service's base URL, e.g. http://127.0.0.1:8080 (plain HTTP).
+        #[arg(long)]
+        server: Option<String>,
+        /// Where the last verified tree head is kept between runs.
+        #[arg(long, requires = "server")]
+        saved: Option<PathBuf>,
+        /// The log's public key (base64) to insist on, instead of trusting the published one.
+        #[arg(long, requires = "server")]
+        key: Option<String>,
+        /// Public events to check for inclusion.
+        #[arg(long, default_value_t = 8, requires = "server")]
+        samples: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -134,6 +156,38 @@ fn parse_role(s: &str) -> Result<Role, String> {
     })
 }
 
+/// `audit verify --server`: checks, reports, then saves the new head.
+async fn audit_server(
+    server: &str,
+    saved: Option<&std::path::Path>,
+    key: Option<&str>,
+    samples: usize,
+) -> anyhow::Result<()> {
+    let old = match saved {
+        Some(p) => crate::auditor::load(p)?,
+        None => None,
+    };
+    let report = crate::auditor::check(server, old.as_ref(), key, samples).await?;
+    println!(
+        "tree head verifies: {} leaves, root {}, signed {}",
+        report.head.tree_size, report.head.root_hash, report.head.timestamp
+    );
+    match report.consistent_with {
+        Some(n) => println!("consistent with the saved head of {n} leaves"),
+        None => println!("no saved head to compare with"),
+    }
+    println!(
+        "{} sampled events verify as included: {:?}",
+        report.included.len(),
+        report.included
+    );
+    if let Some(p) = saved {
+        crate::auditor::save(p, &report.head)?;
+        println!("saved the new head to {}", p.display());
+    }
+    Ok(())
+}
+
 /// Runs the command line.
 ///
 /// # Errors
@@ -148,6 +202,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Bench {
             what: BenchWhat::Selection { sizes, runs },
         }) => return crate::bench::selection(sizes, *runs),
+        Some(Command::Bench {
+            what: BenchWhat::Log { events },
+        }) => return crate::bench::log(*events).await,
+        Some(Command::Audit {
+            action:
+                AuditAction::Verify {
+                    server: Some(server),
+                    saved,
+                    key,
+                    samples,
+                },
+        }) => return audit_server(server, saved.as_deref(), key.as_deref(), *samples).await,
         _ => {}
     }
     let settings = Settings::load(cli.config.as_deref())?;
@@ -229,7 +295,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo { year } => crate::demo_run::run(settings, year).await?,
         Command::Audit {
-            action: AuditAction::Verify,
+            action: AuditAction::Verify { .. },
         } => {
             let conn = db::connect(&settings.database).await?;
             let report = crate::app::audit::verify(&conn).await?;

@@ -81,6 +81,8 @@ pub async fn load(state: &AppState, year: i32) -> anyhow::Result<DemoReport> {
         auth: state.auth.clone(),
         sealing_secret: state.sealing_secret.clone(),
         settings: state.settings.clone(),
+        appended: state.appended.clone(),
+        audit_key: state.audit_key.clone(),
     };
     let commission = store::users::accounts(&state.db, Some(Role::Commission))
         .await?

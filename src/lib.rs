@@ -1,6 +1,7 @@
 //! jiebang: the 揭榜挂帅 competition service. `main.rs` is a thin CLI over this library.
 
 pub mod app;
+pub mod auditor;
 pub mod auth;
 pub mod bench;
 pub mod cli;

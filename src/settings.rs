@@ -28,6 +28,56 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub bootstrap: BootstrapSettings,
     pub log: LogSettings,
+    pub audit: AuditSettings,
+    pub ocds: OcdsSettings,
+}
+
+/// The verifiable log's signing key and name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditSettings {
+    /// The Ed25519 key signing tree heads, as 64 hex digits (its 32-byte seed), instead of a
+    /// key file.
+    pub signing_key: Option<SecretString>,
+    /// The key file (64 hex digits), created with mode 0600 when missing. Unset: beside the
+    /// SQLite database (`<file>.audit-key`), or `jiebang-audit.key` for PostgreSQL. Never in the
+    /// database: whoever can rewrite the log must not also be able to sign for it.
+    pub key_file: Option<std::path::PathBuf>,
+    /// The log's name, the first line of every signed tree head.
+    pub origin: String,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        Self {
+            signing_key: None,
+            key_file: None,
+            origin: "jiebang".into(),
+        }
+    }
+}
+
+/// The OCDS export.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OcdsSettings {
+    /// The publisher's registered ocid prefix (`ocds-` and six characters, from
+    /// data@open-contracting.org); the default is a placeholder.
+    pub prefix: String,
+    /// The publisher's name in every package.
+    pub publisher: String,
+    /// Where this service is reached from outside: the packages' `uri` and the extension's URL.
+    pub base_url: String,
+}
+
+impl Default for OcdsSettings {
+    fn default() -> Self {
+        Self {
+            prefix: "ocds-jiebang".into(),
+            publisher: "重庆市经济和信息化委员会".into(),
+            base_url: "http://127.0.0.1:8080".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -238,6 +288,30 @@ impl Settings {
             return Err(names.invalid("auth.token_ttl_secs", "must be between 60 and 86400"));
         }
         min_len(names, "auth.secret", self.auth.secret.as_ref(), 32)?;
+        if let Some(k) = &self.audit.signing_key {
+            let k = k.expose_secret();
+            if k.len() != 64 || !k.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(names.invalid("audit.signing_key", "must be 64 hex digits"));
+            }
+        }
+        if self.audit.origin.trim().is_empty() || self.audit.origin.contains('\n') {
+            return Err(names.invalid("audit.origin", "must be one non-empty line"));
+        }
+        let p = &self.ocds.prefix;
+        if !p.starts_with("ocds-")
+            || p.len() < 6
+            || !p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err(names.invalid(
+                "ocds.prefix",
+                "must be ocds- followed by letters and digits (the registered prefix)",
+            ));
+        }
+        if !(self.ocds.base_url.starts_with("http://")
+            || self.ocds.base_url.starts_with("https://"))
+        {
+            return Err(names.invalid("ocds.base_url", "must start with http:// or https://"));
+        }
         min_len(
             names,
             "bootstrap.admin_password",
@@ -346,12 +420,14 @@ where
 /// Every setting as `(section, key)`, read from the structs' derived `Deserialize`, so the list
 /// cannot drift from the fields.
 fn known() -> Vec<(&'static str, &'static str)> {
-    let sections: [(&str, &[&str]); 5] = [
+    let sections: [(&str, &[&str]); 7] = [
         ("server", fields_of::<ServerSettings>()),
         ("database", fields_of::<DatabaseSettings>()),
         ("auth", fields_of::<AuthSettings>()),
         ("bootstrap", fields_of::<BootstrapSettings>()),
         ("log", fields_of::<LogSettings>()),
+        ("audit", fields_of::<AuditSettings>()),
+        ("ocds", fields_of::<OcdsSettings>()),
     ];
     sections
         .into_iter()
@@ -666,6 +742,11 @@ mod tests {
         assert!(s.bootstrap.admin_password.is_none());
         assert_eq!(s.log.format, d.log.format);
         assert_eq!(s.log.level, d.log.level);
+        assert!(s.audit.signing_key.is_none() && s.audit.key_file.is_none());
+        assert_eq!(s.audit.origin, d.audit.origin);
+        assert_eq!(s.ocds.prefix, d.ocds.prefix);
+        assert_eq!(s.ocds.publisher, d.ocds.publisher);
+        assert_eq!(s.ocds.base_url, d.ocds.base_url);
 
         // Every setting appears, set or commented out (`# key = …`), under its section.
         let text = include_str!("../jiebang.example.toml");
@@ -692,7 +773,7 @@ mod tests {
         sections.dedup();
         assert_eq!(sections, fields_of::<Settings>());
         assert!(known().contains(&("server", "addr")));
-        assert_eq!(known().len(), 13);
+        assert_eq!(known().len(), 19);
     }
 
     #[test]

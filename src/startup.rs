@@ -34,12 +34,15 @@ impl AppState {
             &settings.auth.audience,
             settings.auth.token_ttl_secs,
         );
+        let audit_key = audit_key(&settings)?;
         Ok(Self {
             db,
             clock,
             auth,
             sealing_secret: secret,
             settings,
+            appended: Arc::new(tokio::sync::Notify::new()),
+            audit_key,
         })
     }
 
@@ -56,6 +59,65 @@ impl AppState {
             .context("creating the first commission account")?;
         Ok(state)
     }
+}
+
+/// The tree-head signing key: the `audit.signing_key` setting, else the key file (created, mode
+/// 0600, when missing).
+///
+/// # Errors
+/// A key file that cannot be read or created, or does not hold 64 hex digits.
+pub fn audit_key(settings: &Settings) -> anyhow::Result<ed25519_dalek::SigningKey> {
+    let from_hex = |text: &str, what: &str| -> anyhow::Result<ed25519_dalek::SigningKey> {
+        let bytes: [u8; 32] = hex::decode(text.trim())
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .with_context(|| format!("{what} must hold 64 hex digits"))?;
+        Ok(ed25519_dalek::SigningKey::from_bytes(&bytes))
+    };
+    if let Some(k) = &settings.audit.signing_key {
+        return from_hex(k.expose_secret(), "audit.signing_key");
+    }
+    let path = match &settings.audit.key_file {
+        Some(p) => p.clone(),
+        None => default_key_file(&settings.database.url),
+    };
+    let what = format!("the audit key file {}", path.display());
+    match std::fs::read_to_string(&path) {
+        Ok(text) => from_hex(&text, &what),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut seed = [0u8; 32];
+            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut seed);
+            write_private(&path, &hex::encode(seed)).with_context(|| format!("creating {what}"))?;
+            tracing::info!(path = %path.display(), "created the audit signing key");
+            Ok(ed25519_dalek::SigningKey::from_bytes(&seed))
+        }
+        Err(e) => Err(e).with_context(|| format!("reading {what}")),
+    }
+}
+
+/// `<sqlite file>.audit-key` beside a SQLite database, else `jiebang-audit.key`.
+fn default_key_file(url: &str) -> std::path::PathBuf {
+    let file = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or(rest))
+        .filter(|f| !f.is_empty() && !f.contains(":memory:"));
+    match file {
+        Some(f) => std::path::PathBuf::from(format!("{f}.audit-key")),
+        None => std::path::PathBuf::from("jiebang-audit.key"),
+    }
+}
+
+/// Writes a new file readable by its owner only (never replacing one).
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
 }
 
 pub struct Application {

@@ -15,4 +15,10 @@ pub struct AppState {
     /// The server secret that bid-sealing keys are derived from (HKDF, per call).
     pub sealing_secret: Vec<u8>,
     pub settings: Settings,
+    /// Woken after every commit that appended events: the change feed's long polls wait on it
+    /// (other instances' writes are seen by a bounded poll).
+    pub appended: Arc<tokio::sync::Notify>,
+    /// Signs the verifiable log's tree heads; read from its own key file or a setting, never
+    /// from the database.
+    pub audit_key: ed25519_dalek::SigningKey,
 }

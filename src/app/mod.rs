@@ -10,6 +10,7 @@ pub mod audit;
 pub mod award;
 pub mod bids;
 pub mod calls;
+pub mod feed;
 pub mod health;
 pub mod history;
 pub mod lists;
@@ -20,10 +21,14 @@ pub mod proposals;
 pub mod reference;
 pub mod rounds;
 pub mod selection;
+pub mod transparency;
 pub mod users;
+
+use std::sync::Arc;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
+use tokio::sync::Notify;
 
 use crate::auth::Caller;
 pub use crate::domain::event::{Actor, AggregateType, NewEvent, Visibility};
@@ -47,6 +52,8 @@ pub struct Uow {
     actor: Actor,
     now: DateTime<Utc>,
     events: Vec<NewEvent>,
+    /// Woken after a commit that appended events (the change feed's long polls).
+    appended: Arc<Notify>,
 }
 
 impl Uow {
@@ -60,6 +67,7 @@ impl Uow {
             actor: actor.into(),
             now: now(state),
             events: Vec::new(),
+            appended: state.appended.clone(),
         })
     }
 
@@ -88,6 +96,9 @@ impl Uow {
     pub async fn commit(self) -> Result<Vec<i64>> {
         let seqs = store::events::append(&self.txn, self.actor, self.now, self.events).await?;
         self.txn.commit().await?;
+        if !seqs.is_empty() {
+            self.appended.notify_waiters();
+        }
         Ok(seqs)
     }
 }
@@ -114,6 +125,7 @@ impl Uow {
             actor: actor.into(),
             now: at.trunc_subsecs(6),
             events: Vec::new(),
+            appended: state.appended.clone(),
         })
     }
 

@@ -35,6 +35,7 @@ pub mod event;
 pub mod industry_map;
 pub mod json_patch;
 pub mod layout;
+pub mod merkle;
 pub mod money;
 pub mod panel_draw;
 pub mod pool;

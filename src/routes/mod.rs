@@ -16,11 +16,13 @@ use crate::extract;
 use crate::state::AppState;
 use crate::telemetry;
 
+mod audit;
 mod auth;
 pub mod bids;
 pub mod calls;
 mod clusters;
 mod districts;
+mod feed;
 mod health;
 mod industry_classes;
 pub mod lists;
@@ -74,6 +76,7 @@ pub type Data = web::Data<AppState>;
         (name = "bids", description = "Sealed bids with receipts; expert scores."),
         (name = "panel", description = "Expert panels, conflicts of interest and recusals."),
         (name = "award", description = "Ranking, public notice (公示), objections and the award (挂帅)."),
+        (name = "platform", description = "For data platforms and auditors: the change feed and the verifiable log (signed tree heads, inclusion and consistency proofs)."),
         (name = "projects", description = "After the award: construction projects (建设项目), task agreements (任务书), progress reports, district supervision (督导), completion (建成) and the request for acceptance (验收).")
     )
 )]
@@ -122,7 +125,9 @@ fn api() -> utoipa_actix_web::UtoipaApp<
                 .configure(bids::configure)
                 .configure(panel::configure)
                 .configure(notices::configure)
-                .configure(projects::configure),
+                .configure(projects::configure)
+                .configure(feed::configure)
+                .configure(audit::configure),
         )
 }
 

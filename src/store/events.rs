@@ -9,7 +9,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-use crate::domain::event::{Actor, AggregateRef, AggregateType, Event, NewEvent};
+use crate::domain::event::{Actor, AggregateRef, AggregateType, Event, NewEvent, Visibility};
 
 /// Appends `events` (in order) as the work of `actor` at `at`, chaining each to the one before.
 /// Call it last in a transaction, after every other write: it takes the head row's lock, which is
@@ -213,4 +213,31 @@ pub async fn raw_page(
 /// Database failures.
 pub async fn head(db: &impl ConnectionTrait) -> Result<Option<event_head::Model>, DbErr> {
     event_head::Entity::find_by_id(1).one(db).await
+}
+
+/// Events after `after` and up to `upto`, in log order, of the given visibilities (all when
+/// `None`), decoded: the change feed's page.
+///
+/// # Errors
+/// Database failures and undecodable rows.
+pub async fn feed_page(
+    db: &impl ConnectionTrait,
+    after: i64,
+    upto: i64,
+    visibilities: Option<&[Visibility]>,
+    limit: u64,
+) -> Result<Vec<Event>, DbErr> {
+    let mut q = event::Entity::find()
+        .filter(event::Column::Seq.gt(after))
+        .filter(event::Column::Seq.lte(upto));
+    if let Some(v) = visibilities {
+        q = q.filter(event::Column::Visibility.is_in(v.iter().map(|v| v.as_str())));
+    }
+    q.order_by_asc(event::Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(decode)
+        .collect()
 }

@@ -17,6 +17,8 @@ use serde_json::{json, Value};
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 pub const SECRET: &str = "test-secret-0123456789abcdef-0123456789";
 pub const PASSWORD: &str = "a-long-enough-password";
+/// The tree-head signing key's seed (tests set it rather than write key files).
+pub const AUDIT_KEY: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
 
 /// The district and organisation the role accounts are bound to.
 pub const HOME_DISTRICT: &str = "500105";
@@ -102,6 +104,8 @@ pub fn settings(db_url: &str) -> Settings {
     // crafts its own tokens).
     s.auth.token_ttl_secs = 400 * 86_400;
     s.bootstrap.admin_password = Some(SecretString::from(ADMIN_PASSWORD));
+    s.audit.signing_key = Some(SecretString::from(AUDIT_KEY));
+    s.ocds.prefix = "ocds-213czf".into();
     s
 }
 

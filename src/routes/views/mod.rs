@@ -1,9 +1,11 @@
 //! Request and response types (DTOs), one file per resource: what crosses the HTTP boundary.
 //! Built from the domain values the `app::` use cases return; never from entity models.
 
+pub mod audit;
 pub mod award;
 pub mod bids;
 pub mod calls;
+pub mod feed;
 pub mod history;
 pub mod lists;
 pub mod organisations;
