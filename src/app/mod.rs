@@ -7,6 +7,7 @@
 
 pub mod acceptance;
 pub mod audit;
+pub mod brains;
 pub mod award;
 pub mod bids;
 pub mod calls;

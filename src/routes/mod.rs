@@ -28,6 +28,8 @@ pub mod notices;
 mod organisations;
 pub mod panel;
 mod projects;
+mod acceptance;
+mod brains;
 mod proposal_actions;
 mod proposal_import;
 pub mod proposals;
@@ -74,7 +76,9 @@ pub type Data = web::Data<AppState>;
         (name = "bids", description = "Sealed bids with receipts; expert scores."),
         (name = "panel", description = "Expert panels, conflicts of interest and recusals."),
         (name = "award", description = "Ranking, public notice (公示), objections and the award (挂帅)."),
-        (name = "projects", description = "After the award: construction projects (建设项目), task agreements (任务书), progress reports, district supervision (督导), completion (建成) and the request for acceptance (验收).")
+        (name = "projects", description = "After the award: construction projects (建设项目), task agreements (任务书), progress reports, district supervision (督导), completion (建成) and the request for acceptance (验收)."),
+        (name = "acceptance", description = "Acceptance (验收): the panel under the conflict rules, the third-party evaluator's measured report, expert scores, and the conclusion the computed rule allows."),
+        (name = "brains", description = "The public register of plaqued industry brains (授牌), annual evaluations (年度常态化评价), rectification (限期整改) and revocation (取消授牌).")
     )
 )]
 struct ApiDoc;
@@ -122,7 +126,9 @@ fn api() -> utoipa_actix_web::UtoipaApp<
                 .configure(bids::configure)
                 .configure(panel::configure)
                 .configure(notices::configure)
-                .configure(projects::configure),
+                .configure(projects::configure)
+                .configure(acceptance::configure)
+                .configure(brains::configure),
         )
 }
 

@@ -7,6 +7,7 @@ pub mod events;
 pub mod objections;
 pub mod organisations;
 pub mod panel;
+pub mod plaques;
 pub mod projects;
 pub mod proposals;
 pub mod reference;

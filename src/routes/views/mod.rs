@@ -1,7 +1,9 @@
 //! Request and response types (DTOs), one file per resource: what crosses the HTTP boundary.
 //! Built from the domain values the `app::` use cases return; never from entity models.
 
+pub mod acceptance;
 pub mod award;
+pub mod brains;
 pub mod bids;
 pub mod calls;
 pub mod history;
