@@ -13,11 +13,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(Alias::new("plaque"))
-                    .add_column(
-                        ColumnDef::new(Alias::new("evaluator_id"))
-                            .integer()
-                            .null(),
-                    )
+                    .add_column(ColumnDef::new(Alias::new("evaluator_id")).integer().null())
                     .to_owned(),
             )
             .await

@@ -77,9 +77,7 @@ async fn seat_of(
             .iter()
             .any(|m| m.expert_id == caller.id)
             .then_some(Seat::Expert),
-        Standing::Public
-            if caller.is(Role::Evaluator) && a.evaluator_id == Some(caller.id) =>
-        {
+        Standing::Public if caller.is(Role::Evaluator) && a.evaluator_id == Some(caller.id) => {
             Some(Seat::Evaluator)
         }
         Standing::Public => None,
@@ -250,11 +248,7 @@ pub async fn get(state: &AppState, caller: &Caller, id: i32) -> Result<Acceptanc
 /// # Errors
 /// 404 for an unknown project or one with nothing the caller may see.
 #[tracing::instrument(skip_all, fields(project_id = id))]
-pub async fn of_project(
-    state: &AppState,
-    caller: &Caller,
-    id: i32,
-) -> Result<Vec<AcceptanceView>> {
+pub async fn of_project(state: &AppState, caller: &Caller, id: i32) -> Result<Vec<AcceptanceView>> {
     let p = projects::find(state, id).await?;
     let mut out = Vec::new();
     for a in store::acceptance::of_project(&state.db, p.id).await? {
@@ -326,10 +320,10 @@ pub async fn start(state: &AppState, caller: &Caller, id: i32, s: Start) -> Resu
     })?;
     let rubric = s.rubric.unwrap_or_else(default_rubric);
     let mut errors = validate_rubric(&rubric);
-    if let Err(ApiError::Validation(e)) =
-        check_evaluator(&state.db, s.evaluator_id, p.organisation_id, "evaluator_id").await
-    {
-        errors.extend(e);
+    match check_evaluator(&state.db, s.evaluator_id, p.organisation_id, "evaluator_id").await {
+        Ok(_) => {}
+        Err(ApiError::Validation(e)) => errors.extend(e),
+        Err(other) => return Err(other),
     }
     let today = local_day(state.clock.now());
     let pool = store::panel::expert_pool(&state.db).await?;
@@ -337,7 +331,9 @@ pub async fn start(state: &AppState, caller: &Caller, id: i32, s: Start) -> Resu
     for &e in &pool {
         profiles.push((
             e,
-            store::panel::profile(&state.db, e).await?.unwrap_or_default(),
+            store::panel::profile(&state.db, e)
+                .await?
+                .unwrap_or_default(),
         ));
     }
     let conflicted = builder_conflicts(&profiles, p.organisation_id, today);
@@ -387,8 +383,13 @@ pub async fn start(state: &AppState, caller: &Caller, id: i32, s: Start) -> Resu
             )
             .await?;
             uow.record(
-                NewEvent::new(AggregateType::Acceptance, aid, "re_review", Visibility::Public)
-                    .parent(AggregateType::Project, p.id),
+                NewEvent::new(
+                    AggregateType::Acceptance,
+                    aid,
+                    "re_review",
+                    Visibility::Public,
+                )
+                .parent(AggregateType::Project, p.id),
             );
             store::acceptance::get(uow.db(), aid)
                 .await?
@@ -425,20 +426,14 @@ pub async fn start(state: &AppState, caller: &Caller, id: i32, s: Start) -> Resu
                             "seed": m.seed.map(|x| x.to_string())}));
     }
     uow.record(
-        NewEvent::new(
-            AggregateType::Acceptance,
-            a.id,
-            "start",
-            Visibility::Public,
-        )
-        .version(started.version)
-        .parent(AggregateType::Project, p.id)
-        .payload(vec![
-            PatchOp::add("/attempt", a.attempt),
-            PatchOp::add("/rubric", json_of(&rubric)?),
-            PatchOp::add("/evaluator_id", s.evaluator_id),
-            PatchOp::add("/panel_size", chosen.len()),
-        ]),
+        NewEvent::new(AggregateType::Acceptance, a.id, "start", Visibility::Public)
+            .parent(AggregateType::Project, p.id)
+            .payload(vec![
+                PatchOp::add("/attempt", a.attempt),
+                PatchOp::add("/rubric", json_of(&rubric)?),
+                PatchOp::add("/evaluator_id", s.evaluator_id),
+                PatchOp::add("/panel_size", chosen.len()),
+            ]),
     );
     let excluded: Vec<Value> = conflicted
         .iter()
@@ -638,15 +633,9 @@ pub async fn file_report(
         )));
     };
     uow.record(
-        NewEvent::new(
-            AggregateType::Acceptance,
-            a.id,
-            "report",
-            Visibility::Party,
-        )
-        .version(after.version)
-        .parent(AggregateType::Project, p.id)
-        .payload(vec![PatchOp::add("/report", json_of(&report)?)]),
+        NewEvent::new(AggregateType::Acceptance, a.id, "report", Visibility::Party)
+            .parent(AggregateType::Project, p.id)
+            .payload(vec![PatchOp::add("/report", json_of(&report)?)]),
     );
     uow.commit().await?;
     view(state, &p, after, Seat::Evaluator, caller).await
@@ -699,8 +688,7 @@ pub async fn conclude(
     let earlier = store::acceptance::of_project(&state.db, p.id).await?;
     let after_rectification = earlier.iter().any(|x| {
         x.id != a.id
-            && x
-                .conclusion
+            && x.conclusion
                 .as_ref()
                 .is_some_and(|c| c.outcome == Outcome::Rectify)
     });
@@ -755,7 +743,6 @@ pub async fn conclude(
             "conclude",
             Visibility::Public,
         )
-        .version(decided.version)
         .parent(AggregateType::Project, p.id)
         .reason(Some(reason.to_owned()))
         .payload(vec![

@@ -324,9 +324,10 @@ pub async fn confirm_evaluation(state: &AppState, caller: &Caller, id: i32) -> R
         _ => None,
     };
     let to = match action {
-        Some(a) => Some(plaque_transition(p.status, a).map_err(|x| {
-            ApiError::conflict(x.to_string()).with("current_state", p.status)
-        })?),
+        Some(a) => Some(
+            plaque_transition(p.status, a)
+                .map_err(|x| ApiError::conflict(x.to_string()).with("current_state", p.status))?,
+        ),
         None => None,
     };
     let mut uow = Uow::begin(state, caller).await?;

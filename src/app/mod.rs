@@ -7,9 +7,9 @@
 
 pub mod acceptance;
 pub mod audit;
-pub mod brains;
 pub mod award;
 pub mod bids;
+pub mod brains;
 pub mod calls;
 pub mod health;
 pub mod history;

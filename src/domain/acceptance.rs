@@ -193,7 +193,7 @@ pub fn panel_score(
     }
     let input = BidInput {
         bid_id: 0,
-        received_at: DateTime::<Utc>::UNIX_EPOCH,
+        received_at: DateTime::<Utc>::default(),
         ineligible: Vec::new(),
         scores: sheets
             .iter()
@@ -206,10 +206,7 @@ pub fn panel_score(
             .collect(),
     };
     match rank(rubric, &[input]).pop() {
-        Some(r) if r.complete => (
-            i64::try_from(r.total.round_half_up()).ok(),
-            r.per_criterion,
-        ),
+        Some(r) if r.complete => (i64::try_from(r.total.round_half_up()).ok(), r.per_criterion),
         Some(r) => (None, r.per_criterion),
         None => (None, Vec::new()),
     }
@@ -233,7 +230,11 @@ text_enum!(
 ///
 /// # Errors
 /// Why the chosen outcome is not the rule's.
-pub fn conclude(verdict: &Verdict, after_rectification: bool, chosen: Outcome) -> Result<String, String> {
+pub fn conclude(
+    verdict: &Verdict,
+    after_rectification: bool,
+    chosen: Outcome,
+) -> Result<String, String> {
     let allowed: &[Outcome] = if verdict.acceptable {
         &[Outcome::Accepted]
     } else if after_rectification {
@@ -566,8 +567,14 @@ mod tests {
         }
     }
 
-    fn evaluation(year: i32, attempt: i32, grade: Grade, confirmed: bool, plan: bool) -> Evaluation {
-        let at = DateTime::<Utc>::UNIX_EPOCH;
+    fn evaluation(
+        year: i32,
+        attempt: i32,
+        grade: Grade,
+        confirmed: bool,
+        plan: bool,
+    ) -> Evaluation {
+        let at = DateTime::<Utc>::default();
         Evaluation {
             id: attempt,
             plaque_id: 1,
@@ -698,7 +705,12 @@ mod tests {
             max_points: ACCEPTANCE_MAX_POINTS,
         }];
         let sheet = |e: i32, p: i64| (e, BTreeMap::from([("c".to_owned(), p)]));
-        let four = [sheet(1, 6_000), sheet(2, 7_000), sheet(3, 8_000), sheet(4, 10_000)];
+        let four = [
+            sheet(1, 6_000),
+            sheet(2, 7_000),
+            sheet(3, 8_000),
+            sheet(4, 10_000),
+        ];
         assert_eq!(panel_score(&rubric, &four).0, Some(7_750));
         let mut five = four.to_vec();
         five.push(sheet(5, 0));
@@ -744,12 +756,17 @@ mod tests {
         assert_eq!(next_evaluation(&active, &[], today), Ok((2025, 1)));
         let done = [evaluation(2025, 1, Grade::Good, true, false)];
         assert!(next_evaluation(&active, &done, today).is_err());
-        assert_eq!(next_evaluation(&active, &done, day(2026, 1, 2)), Ok((2026, 1)));
+        assert_eq!(
+            next_evaluation(&active, &done, day(2026, 1, 2)),
+            Ok((2026, 1))
+        );
         let pending = [evaluation(2025, 1, Grade::Good, false, false)];
         assert!(next_evaluation(&active, &pending, day(2026, 1, 2)).is_err());
         let rect = plaque(PlaqueStatus::Rectifying, Some(day(2026, 3, 1)));
         let failed = [evaluation(2025, 1, Grade::Fail, true, false)];
-        assert!(next_evaluation(&rect, &failed, today).unwrap_err().contains("plan"));
+        assert!(next_evaluation(&rect, &failed, today)
+            .unwrap_err()
+            .contains("plan"));
         let planned = [evaluation(2025, 1, Grade::Fail, true, true)];
         assert_eq!(next_evaluation(&rect, &planned, today), Ok((2025, 2)));
         assert!(next_evaluation(&rect, &planned, day(2026, 3, 2)).is_err());

@@ -67,7 +67,12 @@ async fn list_acceptances(state: Data, caller: Caller, id: web::Path<i32>) -> Re
     )
 )]
 #[post("/projects/{id}/acceptances")]
-async fn create_acceptance(state: Data, caller: Caller, id: web::Path<i32>, body: ValidJson<StartBody>) -> Result<HttpResponse> {
+async fn create_acceptance(
+    state: Data,
+    caller: Caller,
+    id: web::Path<i32>,
+    body: ValidJson<StartBody>,
+) -> Result<HttpResponse> {
     let start = body.0.into_start()?;
     let v = acceptance::start(&state, &caller, id.into_inner(), start).await?;
     Ok(HttpResponse::Created().json(AcceptanceDto::from(v)))
@@ -111,7 +116,12 @@ async fn get_acceptance(state: Data, caller: Caller, id: web::Path<i32>) -> Resu
     )
 )]
 #[post("/acceptances/{id}/conflicts")]
-async fn create_acceptance_conflict(state: Data, caller: Caller, id: web::Path<i32>, body: ValidJson<AcceptanceConflictBody>) -> Result<HttpResponse> {
+async fn create_acceptance_conflict(
+    state: Data,
+    caller: Caller,
+    id: web::Path<i32>,
+    body: ValidJson<AcceptanceConflictBody>,
+) -> Result<HttpResponse> {
     let v = acceptance::declare_conflict(&state, &caller, id.into_inner(), body.kind, &body.note)
         .await?;
     Ok(HttpResponse::Ok().json(AcceptanceDto::from(v)))
@@ -135,7 +145,12 @@ async fn create_acceptance_conflict(state: Data, caller: Caller, id: web::Path<i
     )
 )]
 #[put("/acceptances/{id}/scores")]
-async fn update_acceptance_scores(state: Data, caller: Caller, id: web::Path<i32>, body: ValidJson<ScoresBody>) -> Result<HttpResponse> {
+async fn update_acceptance_scores(
+    state: Data,
+    caller: Caller,
+    id: web::Path<i32>,
+    body: ValidJson<ScoresBody>,
+) -> Result<HttpResponse> {
     let lines = acceptance::put_scores(&state, &caller, id.into_inner(), body.0.drafts()).await?;
     Ok(HttpResponse::Ok().json(lines.into_iter().map(StoredScore::from).collect::<Vec<_>>()))
 }
@@ -160,7 +175,12 @@ async fn update_acceptance_scores(state: Data, caller: Caller, id: web::Path<i32
     )
 )]
 #[post("/acceptances/{id}/report")]
-async fn create_acceptance_report(state: Data, caller: Caller, id: web::Path<i32>, body: ValidJson<AcceptanceReport>) -> Result<HttpResponse> {
+async fn create_acceptance_report(
+    state: Data,
+    caller: Caller,
+    id: web::Path<i32>,
+    body: ValidJson<AcceptanceReport>,
+) -> Result<HttpResponse> {
     let v = acceptance::file_report(&state, &caller, id.into_inner(), body.0).await?;
     Ok(HttpResponse::Ok().json(AcceptanceDto::from(v)))
 }
@@ -187,8 +207,13 @@ async fn create_acceptance_report(state: Data, caller: Caller, id: web::Path<i32
     )
 )]
 #[post("/acceptances/{id}/conclusion")]
-async fn create_acceptance_conclusion(state: Data, caller: Caller, id: web::Path<i32>, body: ValidJson<ConclusionBody>) -> Result<HttpResponse> {
-    let c = acceptance::conclude(&state, &caller, id.into_inner(), body.outcome, &body.reason)
-        .await?;
+async fn create_acceptance_conclusion(
+    state: Data,
+    caller: Caller,
+    id: web::Path<i32>,
+    body: ValidJson<ConclusionBody>,
+) -> Result<HttpResponse> {
+    let c =
+        acceptance::conclude(&state, &caller, id.into_inner(), body.outcome, &body.reason).await?;
     Ok(HttpResponse::Ok().json(ConcludedDto::from(c)))
 }

@@ -38,7 +38,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     )
 )]
 #[get("/brains")]
-async fn list_brains(state: Data, caller: MaybeCaller, query: ValidQuery<BrainQuery>) -> Result<HttpResponse> {
+async fn list_brains(
+    state: Data,
+    caller: MaybeCaller,
+    query: ValidQuery<BrainQuery>,
+) -> Result<HttpResponse> {
     let page = brains::list(&state, caller.0.as_ref(), query.into_inner().into()).await?;
     Ok(HttpResponse::Ok().json(BrainPage::from(page)))
 }
@@ -58,7 +62,11 @@ async fn list_brains(state: Data, caller: MaybeCaller, query: ValidQuery<BrainQu
     )
 )]
 #[get("/brains/{number}")]
-async fn get_brain(state: Data, caller: MaybeCaller, number: web::Path<String>) -> Result<HttpResponse> {
+async fn get_brain(
+    state: Data,
+    caller: MaybeCaller,
+    number: web::Path<String>,
+) -> Result<HttpResponse> {
     let v = brains::get(&state, caller.0.as_ref(), &number).await?;
     Ok(HttpResponse::Ok().json(BrainDto::from(v)))
 }
@@ -82,7 +90,12 @@ async fn get_brain(state: Data, caller: MaybeCaller, number: web::Path<String>) 
     )
 )]
 #[put("/brains/{number}/evaluator")]
-async fn update_brain_evaluator(state: Data, caller: Caller, number: web::Path<String>, body: ValidJson<EvaluatorBody>) -> Result<HttpResponse> {
+async fn update_brain_evaluator(
+    state: Data,
+    caller: Caller,
+    number: web::Path<String>,
+    body: ValidJson<EvaluatorBody>,
+) -> Result<HttpResponse> {
     let v = brains::engage_evaluator(&state, &caller, &number, body.evaluator_id).await?;
     Ok(HttpResponse::Ok().json(BrainDto::from(v)))
 }
@@ -107,7 +120,12 @@ async fn update_brain_evaluator(state: Data, caller: Caller, number: web::Path<S
     )
 )]
 #[post("/brains/{number}/evaluations")]
-async fn create_evaluation(state: Data, caller: Caller, number: web::Path<String>, body: ValidJson<EvaluationBody>) -> Result<HttpResponse> {
+async fn create_evaluation(
+    state: Data,
+    caller: Caller,
+    number: web::Path<String>,
+    body: ValidJson<EvaluationBody>,
+) -> Result<HttpResponse> {
     let e = brains::file_evaluation(&state, &caller, &number, body.parts, &body.summary).await?;
     Ok(HttpResponse::Created().json(EvaluationDto::from(e)))
 }
@@ -130,7 +148,11 @@ async fn create_evaluation(state: Data, caller: Caller, number: web::Path<String
     )
 )]
 #[post("/evaluations/{id}/confirmation")]
-async fn create_evaluation_confirmation(state: Data, caller: Caller, id: web::Path<i32>) -> Result<HttpResponse> {
+async fn create_evaluation_confirmation(
+    state: Data,
+    caller: Caller,
+    id: web::Path<i32>,
+) -> Result<HttpResponse> {
     let c = brains::confirm_evaluation(&state, &caller, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(ConfirmedDto::from(c)))
 }
@@ -154,7 +176,12 @@ async fn create_evaluation_confirmation(state: Data, caller: Caller, id: web::Pa
     )
 )]
 #[post("/evaluations/{id}/plan")]
-async fn create_evaluation_plan(state: Data, caller: Caller, id: web::Path<i32>, body: ValidJson<PlanBody>) -> Result<HttpResponse> {
+async fn create_evaluation_plan(
+    state: Data,
+    caller: Caller,
+    id: web::Path<i32>,
+    body: ValidJson<PlanBody>,
+) -> Result<HttpResponse> {
     let e = brains::file_plan(&state, &caller, id.into_inner(), &body.plan).await?;
     Ok(HttpResponse::Ok().json(EvaluationDto::from(e)))
 }
@@ -180,7 +207,12 @@ async fn create_evaluation_plan(state: Data, caller: Caller, id: web::Path<i32>,
     )
 )]
 #[post("/brains/{number}/revocation")]
-async fn create_revocation(state: Data, caller: Caller, number: web::Path<String>, body: ValidJson<RevocationBody>) -> Result<HttpResponse> {
+async fn create_revocation(
+    state: Data,
+    caller: Caller,
+    number: web::Path<String>,
+    body: ValidJson<RevocationBody>,
+) -> Result<HttpResponse> {
     let r = brains::revoke(&state, &caller, &number, &body.reason).await?;
     Ok(HttpResponse::Ok().json(RevokedDto::from(r)))
 }

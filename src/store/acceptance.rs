@@ -41,7 +41,13 @@ pub fn decode(m: acceptance::Model) -> Result<Acceptance, DbErr> {
         .map(serde_json::from_value)
         .transpose()
         .map_err(|e| bad("report of acceptance", m.id, &e))?;
-    let conclusion = match (m.outcome, m.outcome_reason, m.rule, m.decided_by, m.decided_at) {
+    let conclusion = match (
+        m.outcome,
+        m.outcome_reason,
+        m.rule,
+        m.decided_by,
+        m.decided_at,
+    ) {
         (Some(o), Some(reason), Some(rule), Some(by), Some(at)) => Some(Conclusion {
             outcome: o
                 .parse::<Outcome>()
@@ -162,8 +168,10 @@ pub async fn update_if_version(
     expected_version: i32,
     c: AcceptanceChange,
 ) -> Result<Option<Acceptance>, DbErr> {
-    let mut q = acceptance::Entity::update_many()
-        .col_expr(acceptance::Column::Version, Expr::value(expected_version + 1));
+    let mut q = acceptance::Entity::update_many().col_expr(
+        acceptance::Column::Version,
+        Expr::value(expected_version + 1),
+    );
     if let Some((rubric, evaluator)) = c.start {
         q = q
             .col_expr(acceptance::Column::Rubric, Expr::value(to_json(&rubric)?))

@@ -335,8 +335,10 @@ pub async fn update_evaluation(
     expected_version: i32,
     c: EvaluationChange,
 ) -> Result<Option<Evaluation>, DbErr> {
-    let mut q = evaluation::Entity::update_many()
-        .col_expr(evaluation::Column::Version, Expr::value(expected_version + 1));
+    let mut q = evaluation::Entity::update_many().col_expr(
+        evaluation::Column::Version,
+        Expr::value(expected_version + 1),
+    );
     if let Some((by, at)) = c.confirmed {
         q = q
             .col_expr(evaluation::Column::ConfirmedBy, Expr::value(by))

@@ -3,8 +3,8 @@
 
 pub mod acceptance;
 pub mod award;
-pub mod brains;
 pub mod bids;
+pub mod brains;
 pub mod calls;
 pub mod history;
 pub mod lists;
