@@ -777,8 +777,8 @@ mod tests {
         let until = day(2026, 3, 1);
         let rect = plaque(PlaqueStatus::Rectifying, Some(until));
         let first = evaluation(2025, 1, Grade::Fail, true, true);
-        assert!(revocation_grounds(&rect, &[first.clone()], until).is_err());
-        let why = revocation_grounds(&rect, &[first.clone()], day(2026, 3, 2)).unwrap();
+        assert!(revocation_grounds(&rect, std::slice::from_ref(&first), until).is_err());
+        let why = revocation_grounds(&rect, std::slice::from_ref(&first), day(2026, 3, 2)).unwrap();
         assert!(why.contains("deadline 2026-03-01 passed"), "{why}");
         let again = evaluation(2025, 2, Grade::Fail, true, false);
         let why = revocation_grounds(&rect, &[first.clone(), again], until).unwrap();

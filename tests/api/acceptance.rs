@@ -750,6 +750,10 @@ async fn a_passing_re_evaluation_restores_the_brain_and_one_evaluation_a_year() 
     // The 2025 evaluation is done: the next one is in 2026.
     let r = evaluate(&w, &number, 9_000).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
+    // The register shows both 2025 evaluations and the brain back in good standing.
+    let reg = get(app, None, &format!("/brains/{number}")).await;
+    assert_eq!(reg.body["status"], "active");
+    assert_eq!(reg.body["evaluations"].as_array().unwrap().len(), 2);
 }
 
 #[tokio::test]
