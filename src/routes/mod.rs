@@ -37,6 +37,7 @@ pub mod rounds;
 pub mod selections;
 mod users;
 pub mod views;
+mod webhooks;
 
 pub type Data = web::Data<AppState>;
 
@@ -76,7 +77,7 @@ pub type Data = web::Data<AppState>;
         (name = "bids", description = "Sealed bids with receipts; expert scores."),
         (name = "panel", description = "Expert panels, conflicts of interest and recusals."),
         (name = "award", description = "Ranking, public notice (公示), objections and the award (挂帅)."),
-        (name = "platform", description = "For data platforms and auditors: the change feed and the verifiable log (signed tree heads, inclusion and consistency proofs)."),
+        (name = "platform", description = "For data platforms and auditors: the change feed, webhooks (Standard Webhooks, signed, at least once) and the verifiable log (signed tree heads, inclusion and consistency proofs)."),
         (name = "projects", description = "After the award: construction projects (建设项目), task agreements (任务书), progress reports, district supervision (督导), completion (建成) and the request for acceptance (验收).")
     )
 )]
@@ -127,7 +128,8 @@ fn api() -> utoipa_actix_web::UtoipaApp<
                 .configure(notices::configure)
                 .configure(projects::configure)
                 .configure(feed::configure)
-                .configure(audit::configure),
+                .configure(audit::configure)
+                .configure(webhooks::configure),
         )
 }
 
