@@ -251,32 +251,7 @@ pub async fn claim(
     owner: &str,
     limit: u64,
 ) -> Result<Vec<Claimed>, DbErr> {
-    let active = Query::select()
-        .column(webhook::Column::Id)
-        .from(webhook::Entity)
-        .and_where(webhook::Column::Status.eq(WebhookStatus::Active.as_str()))
-        .to_owned();
-    let mut due = Query::select();
-    due.column(webhook_delivery::Column::Id)
-        .from(webhook_delivery::Entity)
-        .and_where(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending.as_str()))
-        .and_where(webhook_delivery::Column::NextAt.lte(now))
-        .cond_where(
-            Condition::any()
-                .add(webhook_delivery::Column::LeaseUntil.is_null())
-                .add(webhook_delivery::Column::LeaseUntil.lt(now)),
-        )
-        .and_where(webhook_delivery::Column::WebhookId.in_subquery(active))
-        .order_by(webhook_delivery::Column::NextAt, Order::Asc)
-        .order_by(webhook_delivery::Column::Id, Order::Asc)
-        .limit(limit);
-    if db.get_database_backend() == DbBackend::Postgres {
-        due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
-    }
-    let mut rows = webhook_delivery::Entity::update_many()
-        .col_expr(webhook_delivery::Column::LeaseUntil, Expr::value(until))
-        .col_expr(webhook_delivery::Column::LeaseOwner, Expr::value(owner))
-        .filter(webhook_delivery::Column::Id.in_subquery(due))
+    let mut rows = claim_update(db.get_database_backend(), now, until, owner, limit)
         .exec_with_returning(db)
         .await?;
     if rows.is_empty() {
@@ -312,6 +287,42 @@ pub async fn claim(
             })
         })
         .collect()
+}
+
+/// The claim: `UPDATE … SET lease … WHERE id IN (SELECT id … LIMIT n [FOR UPDATE SKIP LOCKED])`.
+fn claim_update(
+    backend: DbBackend,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+    owner: &str,
+    limit: u64,
+) -> sea_orm::UpdateMany<webhook_delivery::Entity> {
+    let active = Query::select()
+        .column(webhook::Column::Id)
+        .from(webhook::Entity)
+        .and_where(webhook::Column::Status.eq(WebhookStatus::Active.as_str()))
+        .to_owned();
+    let mut due = Query::select();
+    due.column(webhook_delivery::Column::Id)
+        .from(webhook_delivery::Entity)
+        .and_where(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending.as_str()))
+        .and_where(webhook_delivery::Column::NextAt.lte(now))
+        .cond_where(
+            Condition::any()
+                .add(webhook_delivery::Column::LeaseUntil.is_null())
+                .add(webhook_delivery::Column::LeaseUntil.lt(now)),
+        )
+        .and_where(webhook_delivery::Column::WebhookId.in_subquery(active))
+        .order_by(webhook_delivery::Column::NextAt, Order::Asc)
+        .order_by(webhook_delivery::Column::Id, Order::Asc)
+        .limit(limit);
+    if backend == DbBackend::Postgres {
+        due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    webhook_delivery::Entity::update_many()
+        .col_expr(webhook_delivery::Column::LeaseUntil, Expr::value(until))
+        .col_expr(webhook_delivery::Column::LeaseOwner, Expr::value(owner))
+        .filter(webhook_delivery::Column::Id.in_subquery(due))
 }
 
 /// Records an attempt's effect on its delivery, if `owner` still holds the claim (and the
@@ -556,4 +567,22 @@ pub async fn deliveries(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::QueryTrait;
+
+    use super::*;
+
+    #[test]
+    fn the_claim_skips_locked_rows_on_postgresql_only() {
+        let now = Utc::now();
+        let sql = |b| claim_update(b, now, now, "me", 10).build(b).to_string();
+        let pg = sql(DbBackend::Postgres);
+        assert!(pg.contains("FOR UPDATE SKIP LOCKED"), "{pg}");
+        assert!(pg.contains("LIMIT 10"), "{pg}");
+        let lite = sql(DbBackend::Sqlite);
+        assert!(!lite.contains("FOR UPDATE"), "{lite}");
+    }
 }

@@ -19,3 +19,4 @@ mod schema;
 mod selection;
 mod transparency;
 mod users;
+mod webhooks;
