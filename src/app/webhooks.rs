@@ -17,7 +17,7 @@
 //!
 //! **Delivery**: [`deliver_due`] claims due rows under a lease (`store::webhooks::claim`: `FOR
 //! UPDATE SKIP LOCKED` on PostgreSQL, one atomic statement on SQLite), posts them outside any
-//! transaction, then records each outcome in its own unit of work, only if the claim still
+//! transaction, then records the batch's outcomes in one unit of work, each only if its claim still
 //! stands. A crash between the post and the record means the row is sent again after its lease
 //! expires: at least once, never lost; receivers dedupe by `webhook-id`. Retries back off (5 s,
 //! 5 min, 30 min, 2 h, 5 h, 10 h, 14 h …) until 24 h after the first attempt, then the delivery
@@ -432,111 +432,126 @@ async fn send(state: &AppState, c: &Claimed) -> Outcome {
     }
 }
 
-/// Records an attempt's outcome in one unit of work, if the claim still stands.
+/// Records a batch's outcomes in one unit of work, each only if its claim still stands: first
+/// every delivery and its attempt (in id order), then each subscription's run of failures (in
+/// subscription order, so that two instances recording at once lock subscriptions in the same
+/// order), then any disabling event.
 async fn record(
     state: &AppState,
     owner: &str,
-    c: &Claimed,
-    o: Outcome,
+    mut outcomes: Vec<(Claimed, Outcome)>,
     report: &mut Report,
 ) -> Result<()> {
-    let ok = o.status_code.is_some_and(|s| (200..300).contains(&s));
-    let attempts = c.attempts + 1;
-    let first = c.first_attempt_at.unwrap_or(o.at);
-    let next = if ok {
-        None
-    } else {
-        next_retry(first, attempts, o.at)
-    };
-    let status = match (ok, next) {
-        (true, _) => DeliveryStatus::Delivered,
-        (false, Some(_)) => DeliveryStatus::Pending,
-        (false, None) => DeliveryStatus::Failed,
-    };
     let mut uow = Uow::begin(state, Actor::System).await?;
     let now = uow.now();
-    if !store::webhooks::finish(
-        uow.db(),
-        c.id,
-        owner,
-        status,
-        attempts,
-        first,
-        next.unwrap_or(o.at),
-        now,
-    )
-    .await?
-    {
-        report.lost += 1;
-        return Ok(());
-    }
-    store::webhooks::insert_attempt(
-        uow.db(),
-        c.id,
-        c.webhook_id,
-        Attempt {
-            number: attempts,
-            at: o.at,
-            status_code: o.status_code.map(i32::from),
-            error: o.error,
-            duration_ms: o.duration_ms,
-            next_retry_at: next,
-        },
-    )
-    .await?;
-    match status {
-        DeliveryStatus::Delivered => report.delivered += 1,
-        DeliveryStatus::Pending => report.retrying += 1,
-        DeliveryStatus::Failed => report.failed += 1,
-    }
-    if ok {
-        store::webhooks::note_success(uow.db(), c.webhook_id).await?;
-    } else if let Some(sub) = store::webhooks::note_failure(uow.db(), c.webhook_id, o.at).await? {
-        let gone = o.status_code == Some(410);
-        if sub.status == WebhookStatus::Active
-            && should_disable(gone, sub.consecutive_failures, sub.failing_since, o.at)
+    outcomes.sort_by_key(|(c, _)| c.id);
+    // (subscription, attempt time, status code) of each recorded outcome.
+    let mut notes: Vec<(i32, i64, DateTime<Utc>, Option<u16>)> = Vec::new();
+    for (c, o) in outcomes {
+        let ok = o.status_code.is_some_and(|s| (200..300).contains(&s));
+        let attempts = c.attempts + 1;
+        let first = c.first_attempt_at.unwrap_or(o.at);
+        let next = if ok {
+            None
+        } else {
+            next_retry(first, attempts, o.at)
+        };
+        let status = match (ok, next) {
+            (true, _) => DeliveryStatus::Delivered,
+            (false, Some(_)) => DeliveryStatus::Pending,
+            (false, None) => DeliveryStatus::Failed,
+        };
+        if !store::webhooks::finish(
+            uow.db(),
+            c.id,
+            owner,
+            status,
+            attempts,
+            first,
+            next.unwrap_or(o.at),
+            now,
+        )
+        .await?
         {
-            let reason = if gone {
-                "the receiver answered 410 Gone".to_owned()
-            } else {
-                format!(
-                    "{} attempts in a row failed since {}",
-                    sub.consecutive_failures,
-                    sub.failing_since
-                        .map_or_else(String::new, |t| t.to_rfc3339())
-                )
-            };
-            if let Some(off) = store::webhooks::set_status(
-                uow.db(),
-                sub.id,
-                WebhookStatus::Active,
-                WebhookStatus::Disabled,
-                Some(reason.clone()),
-                now,
+            report.lost += 1;
+            continue;
+        }
+        store::webhooks::insert_attempt(
+            uow.db(),
+            c.id,
+            c.webhook_id,
+            Attempt {
+                number: attempts,
+                at: o.at,
+                status_code: o.status_code.map(i32::from),
+                error: o.error,
+                duration_ms: o.duration_ms,
+                next_retry_at: next,
+            },
+        )
+        .await?;
+        match status {
+            DeliveryStatus::Delivered => report.delivered += 1,
+            DeliveryStatus::Pending => report.retrying += 1,
+            DeliveryStatus::Failed => report.failed += 1,
+        }
+        notes.push((c.webhook_id, c.id, o.at, o.status_code));
+    }
+    notes.sort_by_key(|(w, d, _, _)| (*w, *d));
+    for (webhook_id, _, at, code) in notes {
+        if code.is_some_and(|s| (200..300).contains(&s)) {
+            store::webhooks::note_success(uow.db(), webhook_id).await?;
+            continue;
+        }
+        let Some(sub) = store::webhooks::note_failure(uow.db(), webhook_id, at).await? else {
+            continue;
+        };
+        let gone = code == Some(410);
+        if sub.status != WebhookStatus::Active
+            || !should_disable(gone, sub.consecutive_failures, sub.failing_since, at)
+        {
+            continue;
+        }
+        let reason = if gone {
+            "the receiver answered 410 Gone".to_owned()
+        } else {
+            format!(
+                "{} attempts in a row failed since {}",
+                sub.consecutive_failures,
+                sub.failing_since
+                    .map_or_else(String::new, |t| t.to_rfc3339())
             )
-            .await?
-            {
-                uow.record(
-                    NewEvent::new(
-                        AggregateType::Webhook,
-                        off.id,
-                        "disable",
-                        Visibility::Commission,
+        };
+        if let Some(off) = store::webhooks::set_status(
+            uow.db(),
+            sub.id,
+            WebhookStatus::Active,
+            WebhookStatus::Disabled,
+            Some(reason.clone()),
+            now,
+        )
+        .await?
+        {
+            uow.record(
+                NewEvent::new(
+                    AggregateType::Webhook,
+                    off.id,
+                    "disable",
+                    Visibility::Commission,
+                )
+                .version(off.version)
+                .reason(Some(reason))
+                .payload(
+                    PatchOp::change(
+                        "/status",
+                        json!(WebhookStatus::Active),
+                        json!(WebhookStatus::Disabled),
                     )
-                    .version(off.version)
-                    .reason(Some(reason))
-                    .payload(
-                        PatchOp::change(
-                            "/status",
-                            json!(WebhookStatus::Active),
-                            json!(WebhookStatus::Disabled),
-                        )
-                        .into_iter()
-                        .collect(),
-                    ),
-                );
-                report.disabled += 1;
-            }
+                    .into_iter()
+                    .collect(),
+                ),
+            );
+            report.disabled += 1;
         }
     }
     uow.commit().await?;
@@ -570,9 +585,7 @@ pub async fn deliver_due(state: &AppState) -> Result<Report> {
             .buffer_unordered(parallel)
             .collect()
             .await;
-        for (c, o) in outcomes {
-            record(state, &owner, &c, o, &mut report).await?;
-        }
+        record(state, &owner, outcomes, &mut report).await?;
     }
     if report.claimed > 0 {
         tracing::info!(?report, "webhook deliveries");
