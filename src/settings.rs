@@ -818,7 +818,7 @@ mod tests {
         sections.dedup();
         assert_eq!(sections, fields_of::<Settings>());
         assert!(known().contains(&("server", "addr")));
-        assert_eq!(known().len(), 19);
+        assert_eq!(known().len(), 23);
     }
 
     #[test]
