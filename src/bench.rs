@@ -1,4 +1,5 @@
-//! `jiebang bench selection`: times the optimiser on random pools (a benchmark, not a test).
+//! `jiebang bench selection`: times the optimiser on random pools; `bench log`: the feed and the
+//! verifiable log; `bench webhooks`: webhook delivery (benchmarks, not tests).
 
 use std::time::{Duration, Instant};
 
@@ -150,6 +151,141 @@ pub async fn log(events: u64) -> anyhow::Result<()> {
         "| consistency proof | {:.2} ms |",
         t.elapsed().as_secs_f64() * 1e3 / f64::from(runs)
     );
+    drop(state);
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
+/// `jiebang bench webhooks`: for each batch size, appends `events` public events (in units of
+/// work of 100, so their outbox rows are written as in service) for one subscription to a local
+/// receiver answering 204, then runs `deliver_due` until every delivery is made, and prints the
+/// rates. The database is a temporary SQLite file unless `database_url` names an empty one.
+///
+/// # Errors
+/// Database failures, a receiver that cannot bind, or a delivery that is not made.
+pub async fn webhooks(
+    events: u64,
+    batches: &[u64],
+    database_url: Option<&str>,
+) -> anyhow::Result<()> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+
+    use crate::app::webhooks::{deliver_due, NewWebhook};
+    use crate::app::{Actor, Uow};
+    use crate::domain::event::{AggregateType, NewEvent, Visibility};
+
+    let api = |e: crate::error::ApiError| anyhow::anyhow!(e.sentence());
+    let received = Arc::new(AtomicU64::new(0));
+    let counter = received.clone();
+    let receiver = actix_web::HttpServer::new(move || {
+        let counter = counter.clone();
+        actix_web::App::new().default_service(actix_web::web::to(
+            move |_body: actix_web::web::Bytes| {
+                counter.fetch_add(1, Ordering::Relaxed);
+                async { actix_web::HttpResponse::NoContent().finish() }
+            },
+        ))
+    })
+    .workers(2)
+    .bind(("127.0.0.1", 0))?;
+    let port = receiver.addrs()[0].port();
+    let receiver = receiver.run();
+    let receiver_handle = receiver.handle();
+    tokio::spawn(receiver);
+
+    let dir = std::env::temp_dir().join(format!("jiebang-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir)?;
+    let mut settings = crate::settings::Settings::default();
+    settings.database.url = match database_url {
+        Some(u) => u.to_owned(),
+        None => format!("sqlite://{}?mode=rwc", dir.join("bench.db").display()),
+    };
+    settings.audit.signing_key = Some(secrecy::SecretString::from(
+        "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+    ));
+    settings.bootstrap.admin_password = Some(secrecy::SecretString::from("bench-password-0123"));
+    let backend = if settings.database.url.starts_with("sqlite") {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
+    let mut state =
+        crate::state::AppState::prepare(settings, Arc::new(crate::clock::SystemClock)).await?;
+    let admin = crate::store::users::by_username(&state.db, "admin")
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no admin account"))?;
+    let caller = crate::auth::Caller {
+        id: admin.id,
+        username: admin.username,
+        role: crate::domain::role::Role::Commission,
+        district_code: None,
+        organisation_id: None,
+    };
+
+    println!("{events} public events per run, one subscription, receiver on 127.0.0.1 answering 204, {backend}\n");
+    println!("| batch | append events + outbox | deliver | deliveries/s |");
+    println!("|---:|---:|---:|---:|");
+    for (run, &batch) in batches.iter().enumerate() {
+        state.settings.webhooks.batch = batch.max(1);
+        let sub = crate::app::webhooks::create(
+            &state,
+            &caller,
+            NewWebhook {
+                url: format!("http://127.0.0.1:{port}/hook"),
+                event_types: vec!["cluster".into()],
+                secret: None,
+            },
+        )
+        .await
+        .map_err(api)?;
+        let before = received.load(Ordering::Relaxed);
+        let t = Instant::now();
+        let mut n = 0u64;
+        while n < events {
+            let size = (events - n).min(100);
+            let mut uow = Uow::begin(&state, Actor::System).await.map_err(api)?;
+            for i in n..n + size {
+                uow.record(
+                    NewEvent::new(
+                        AggregateType::Cluster,
+                        format!("b{run}_{i}"),
+                        "create",
+                        Visibility::Public,
+                    )
+                    .version(1),
+                );
+            }
+            uow.commit().await.map_err(api)?;
+            n += size;
+        }
+        let append = t.elapsed();
+        let t = Instant::now();
+        let mut delivered = 0;
+        loop {
+            let r = deliver_due(&state).await.map_err(api)?;
+            if r.claimed == 0 {
+                break;
+            }
+            delivered += r.delivered;
+        }
+        let deliver = t.elapsed();
+        anyhow::ensure!(
+            delivered == events && received.load(Ordering::Relaxed) - before == events,
+            "only {delivered} of {events} delivered"
+        );
+        // The next run's events go to the next subscription only.
+        crate::app::webhooks::delete(&state, &caller, sub.webhook.id)
+            .await
+            .map_err(api)?;
+        println!(
+            "| {batch} | {:.2} s | {:.2} s | {:.0} |",
+            append.as_secs_f64(),
+            deliver.as_secs_f64(),
+            events as f64 / deliver.as_secs_f64()
+        );
+    }
+    receiver_handle.stop(true).await;
     drop(state);
     std::fs::remove_dir_all(&dir)?;
     Ok(())

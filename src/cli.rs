@@ -91,6 +91,21 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 100_000)]
         events: u64,
     },
+    /// Time webhook delivery to a receiver on 127.0.0.1: the events with their outbox rows,
+    /// then the worker's passes until every delivery is made.
+    Webhooks {
+        /// Public events to generate (one delivery each).
+        #[arg(long, default_value_t = 10_000)]
+        events: u64,
+        /// Deliveries claimed and sent concurrently at a time (`webhooks.batch`),
+        /// comma-separated to compare.
+        #[arg(long, value_delimiter = ',', default_values_t = [1u64, 32, 128])]
+        batch: Vec<u64>,
+        /// An empty database to use instead of a temporary SQLite file (e.g. a fresh
+        /// PostgreSQL database).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -205,6 +220,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Bench {
             what: BenchWhat::Log { events },
         }) => return crate::bench::log(*events).await,
+        Some(Command::Bench {
+            what:
+                BenchWhat::Webhooks {
+                    events,
+                    batch,
+                    database_url,
+                },
+        }) => return crate::bench::webhooks(*events, batch, database_url.as_deref()).await,
         Some(Command::Audit {
             action:
                 AuditAction::Verify {

@@ -83,6 +83,7 @@ pub async fn load(state: &AppState, year: i32) -> anyhow::Result<DemoReport> {
         settings: state.settings.clone(),
         appended: state.appended.clone(),
         audit_key: state.audit_key.clone(),
+        http: state.http.clone(),
     };
     let commission = store::users::accounts(&state.db, Some(Role::Commission))
         .await?

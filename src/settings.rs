@@ -30,6 +30,33 @@ pub struct Settings {
     pub log: LogSettings,
     pub audit: AuditSettings,
     pub ocds: OcdsSettings,
+    pub webhooks: WebhookSettings,
+}
+
+/// The webhook worker.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhookSettings {
+    /// Milliseconds between the worker's looks for due deliveries; 0 runs no worker in this
+    /// instance (another instance, or a test, delivers).
+    pub interval_ms: u64,
+    /// Seconds a receiver has to answer one delivery.
+    pub timeout_secs: u64,
+    /// Deliveries claimed (and sent concurrently) at a time.
+    pub batch: u64,
+    /// Seconds a claim holds a delivery; a crashed instance's claims expire after it.
+    pub lease_secs: u64,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            interval_ms: 1000,
+            timeout_secs: 15,
+            batch: 32,
+            lease_secs: 60,
+        }
+    }
 }
 
 /// The verifiable log's signing key and name.
@@ -312,6 +339,19 @@ impl Settings {
         {
             return Err(names.invalid("ocds.base_url", "must start with http:// or https://"));
         }
+        let w = &self.webhooks;
+        if !(1..=60).contains(&w.timeout_secs) {
+            return Err(names.invalid("webhooks.timeout_secs", "must be 1 to 60"));
+        }
+        if !(1..=1000).contains(&w.batch) {
+            return Err(names.invalid("webhooks.batch", "must be 1 to 1000"));
+        }
+        if w.lease_secs <= w.timeout_secs {
+            return Err(names.invalid(
+                "webhooks.lease_secs",
+                "must be longer than webhooks.timeout_secs",
+            ));
+        }
         min_len(
             names,
             "bootstrap.admin_password",
@@ -420,7 +460,7 @@ where
 /// Every setting as `(section, key)`, read from the structs' derived `Deserialize`, so the list
 /// cannot drift from the fields.
 fn known() -> Vec<(&'static str, &'static str)> {
-    let sections: [(&str, &[&str]); 7] = [
+    let sections: [(&str, &[&str]); 8] = [
         ("server", fields_of::<ServerSettings>()),
         ("database", fields_of::<DatabaseSettings>()),
         ("auth", fields_of::<AuthSettings>()),
@@ -428,6 +468,7 @@ fn known() -> Vec<(&'static str, &'static str)> {
         ("log", fields_of::<LogSettings>()),
         ("audit", fields_of::<AuditSettings>()),
         ("ocds", fields_of::<OcdsSettings>()),
+        ("webhooks", fields_of::<WebhookSettings>()),
     ];
     sections
         .into_iter()
@@ -747,6 +788,10 @@ mod tests {
         assert_eq!(s.ocds.prefix, d.ocds.prefix);
         assert_eq!(s.ocds.publisher, d.ocds.publisher);
         assert_eq!(s.ocds.base_url, d.ocds.base_url);
+        assert_eq!(s.webhooks.interval_ms, d.webhooks.interval_ms);
+        assert_eq!(s.webhooks.timeout_secs, d.webhooks.timeout_secs);
+        assert_eq!(s.webhooks.batch, d.webhooks.batch);
+        assert_eq!(s.webhooks.lease_secs, d.webhooks.lease_secs);
 
         // Every setting appears, set or commented out (`# key = …`), under its section.
         let text = include_str!("../jiebang.example.toml");
@@ -773,7 +818,7 @@ mod tests {
         sections.dedup();
         assert_eq!(sections, fields_of::<Settings>());
         assert!(known().contains(&("server", "addr")));
-        assert_eq!(known().len(), 19);
+        assert_eq!(known().len(), 23);
     }
 
     #[test]

@@ -35,6 +35,11 @@ impl AppState {
             settings.auth.token_ttl_secs,
         );
         let audit_key = audit_key(&settings)?;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("jiebang-webhooks/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .context("building the webhook HTTP client")?;
         Ok(Self {
             db,
             clock,
@@ -43,6 +48,7 @@ impl AppState {
             settings,
             appended: Arc::new(tokio::sync::Notify::new()),
             audit_key,
+            http,
         })
     }
 
@@ -124,6 +130,44 @@ pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
+    worker: Option<Worker>,
+}
+
+/// The webhook worker: a task that delivers what is due every `webhooks.interval_ms`, stopped
+/// when the server stops (between passes: a pass in flight finishes, up to the shutdown
+/// timeout; what it leaves is delivered after its lease expires, by this or another instance).
+struct Worker {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Worker {
+    fn spawn(state: web::Data<AppState>, every: std::time::Duration) -> Self {
+        let (stop, mut stopped) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = stopped.changed() => break,
+                    _ = tick.tick() => {
+                        if let Err(e) = crate::app::webhooks::deliver_due(&state).await {
+                            tracing::error!(error = %e.sentence(), "webhook delivery pass failed");
+                        }
+                    }
+                }
+            }
+        });
+        Self { stop, task }
+    }
+
+    async fn shut_down(self, grace: std::time::Duration) {
+        let _ = self.stop.send(true);
+        let abort = self.task.abort_handle();
+        if tokio::time::timeout(grace, self.task).await.is_err() {
+            abort.abort();
+        }
+    }
 }
 
 impl Application {
@@ -154,10 +198,14 @@ impl Application {
         if let Some(n) = workers {
             server = server.workers(n);
         }
+        let every = state.settings.webhooks.interval_ms;
+        let worker = (every > 0)
+            .then(|| Worker::spawn(state.clone(), std::time::Duration::from_millis(every)));
         Ok(Self {
             port,
             server: server.run(),
             state,
+            worker,
         })
     }
 
@@ -174,7 +222,12 @@ impl Application {
     /// # Errors
     /// When the server fails.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(w) = self.worker {
+            let grace = std::time::Duration::from_secs(self.state.settings.server.shutdown_timeout);
+            w.shut_down(grace).await;
+        }
+        served
     }
 
     /// A handle to stop the server from outside (tests restarting on the same database).

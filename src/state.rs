@@ -21,4 +21,6 @@ pub struct AppState {
     /// Signs the verifiable log's tree heads; read from its own key file or a setting, never
     /// from the database.
     pub audit_key: ed25519_dalek::SigningKey,
+    /// The webhook worker's HTTP client (no redirects followed: a receiver answers itself).
+    pub http: reqwest::Client,
 }

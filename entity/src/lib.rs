@@ -37,3 +37,6 @@ pub mod round;
 pub mod selection_run;
 pub mod supervision;
 pub mod user;
+pub mod webhook;
+pub mod webhook_attempt;
+pub mod webhook_delivery;

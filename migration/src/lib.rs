@@ -13,6 +13,7 @@ mod m20261202_000008_call_integrity;
 mod m20261202_000010_platform;
 mod m20261202_000011_projects;
 mod m20261202_000012_lifecycle;
+mod m20261202_000013_webhooks;
 mod seed;
 
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_platform::Migration),
             Box::new(m20261202_000011_projects::Migration),
             Box::new(m20261202_000012_lifecycle::Migration),
+            Box::new(m20261202_000013_webhooks::Migration),
         ]
     }
 }

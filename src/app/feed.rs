@@ -43,7 +43,8 @@ pub struct FeedEvent {
 
 /// Which events a reader gets: the commission all of them (sealed bid receipts as their number
 /// and time only); everyone else, the public and data platforms included, the public ones.
-fn visibilities(caller: Option<&Caller>) -> Option<&'static [Visibility]> {
+/// Webhooks deliver what an anonymous reader gets (`None`).
+pub(crate) fn visibilities(caller: Option<&Caller>) -> Option<&'static [Visibility]> {
     match caller.map(|c| c.role) {
         Some(Role::Commission) => None,
         _ => Some(&[Visibility::Public]),
@@ -105,22 +106,23 @@ async fn once(state: &AppState, caller: Option<&Caller>, after: i64, limit: u64)
     };
     let names = caller.is_some_and(crate::app::history::sees_names);
     Ok(Page {
-        events: events
-            .into_iter()
-            .map(|mut event| {
-                let sealed = event.visibility == Visibility::Sealed
-                    && event.aggregate.kind == AggregateType::Bid;
-                if sealed {
-                    event.payload.retain(|o| o.path == "/receipt_id");
-                }
-                FeedEvent {
-                    names: names && !sealed,
-                    sealed,
-                    event,
-                }
-            })
-            .collect(),
+        events: events.into_iter().map(|e| as_seen(e, names)).collect(),
         next,
         head,
     })
+}
+
+/// An event as a reader of the feed sees it: a sealed bid receipt as its number and time only,
+/// who acted only for a reader who `names` (the commission).
+pub(crate) fn as_seen(mut event: Event, names: bool) -> FeedEvent {
+    let sealed =
+        event.visibility == Visibility::Sealed && event.aggregate.kind == AggregateType::Bid;
+    if sealed {
+        event.payload.retain(|o| o.path == "/receipt_id");
+    }
+    FeedEvent {
+        names: names && !sealed,
+        sealed,
+        event,
+    }
 }

@@ -24,6 +24,7 @@ pub mod rounds;
 pub mod selection;
 pub mod transparency;
 pub mod users;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -90,12 +91,21 @@ impl Uow {
         self.events.push(event);
     }
 
-    /// Appends the recorded events and commits: the writes and their events stand or fall together.
+    /// Appends the recorded events, puts the public ones' webhook deliveries in the outbox
+    /// (`webhooks::enqueue`), and commits: the writes, their events and the deliveries stand or
+    /// fall together.
     ///
     /// # Errors
     /// Database failures (nothing is then written).
     pub async fn commit(self) -> Result<Vec<i64>> {
+        let public = self
+            .events
+            .iter()
+            .any(|e| e.visibility == Visibility::Public);
         let seqs = store::events::append(&self.txn, self.actor, self.now, self.events).await?;
+        if public {
+            webhooks::enqueue(&self.txn, &seqs, self.now).await?;
+        }
         self.txn.commit().await?;
         if !seqs.is_empty() {
             self.appended.notify_waiters();

@@ -49,6 +49,8 @@ text_enum!(
         Plaque,
         /// An annual evaluation (年度常态化评价).
         Evaluation,
+        /// A data platform's webhook subscription.
+        Webhook,
     }
 );
 

@@ -51,6 +51,7 @@ pub mod score;
 pub mod sealing;
 pub mod selection;
 pub mod selection_run;
+pub mod webhook;
 
 /// One bad input field, reported in a problem+json `errors` array.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]

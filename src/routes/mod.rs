@@ -39,6 +39,7 @@ pub mod rounds;
 pub mod selections;
 mod users;
 pub mod views;
+mod webhooks;
 
 pub type Data = web::Data<AppState>;
 
@@ -78,7 +79,7 @@ pub type Data = web::Data<AppState>;
         (name = "bids", description = "Sealed bids with receipts; expert scores."),
         (name = "panel", description = "Expert panels, conflicts of interest and recusals."),
         (name = "award", description = "Ranking, public notice (公示), objections and the award (挂帅)."),
-        (name = "platform", description = "For data platforms and auditors: the change feed and the verifiable log (signed tree heads, inclusion and consistency proofs)."),
+        (name = "platform", description = "For data platforms and auditors: the change feed, webhooks (Standard Webhooks, signed, at least once) and the verifiable log (signed tree heads, inclusion and consistency proofs)."),
         (name = "projects", description = "After the award: construction projects (建设项目), task agreements (任务书), progress reports, district supervision (督导), completion (建成) and the request for acceptance (验收)."),
         (name = "acceptance", description = "Acceptance (验收): the panel under the conflict rules, the third-party evaluator's measured report, expert scores, and the conclusion the computed rule allows."),
         (name = "brains", description = "The public register of plaqued industry brains (授牌), annual evaluations (年度常态化评价), rectification (限期整改) and revocation (取消授牌).")
@@ -133,7 +134,8 @@ fn api() -> utoipa_actix_web::UtoipaApp<
                 .configure(feed::configure)
                 .configure(audit::configure)
                 .configure(acceptance::configure)
-                .configure(brains::configure),
+                .configure(brains::configure)
+                .configure(webhooks::configure),
         )
 }
 

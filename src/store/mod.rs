@@ -17,3 +17,4 @@ pub mod scores;
 pub mod selections;
 pub mod settings;
 pub mod users;
+pub mod webhooks;

@@ -127,6 +127,9 @@ pub fn settings(db_url: &str) -> Settings {
     s.bootstrap.admin_password = Some(SecretString::from(ADMIN_PASSWORD));
     s.audit.signing_key = Some(SecretString::from(AUDIT_KEY));
     s.ocds.prefix = "ocds-213czf".into();
+    // Tests drive webhook delivery themselves (`app::webhooks::deliver_due` after moving the
+    // clock); one test turns the background worker on.
+    s.webhooks.interval_ms = 0;
     s
 }
 
@@ -138,16 +141,32 @@ pub fn start_time() -> chrono::DateTime<Utc> {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with the test settings changed by `change`.
+pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
     let (db_url, dir) = fresh_database().await;
-    let mut app = start(&db_url, dir).await;
+    let mut app = start_with(&db_url, dir, change).await;
     app.setup_roles().await;
     app
 }
 
 /// Starts a server on an existing database (no role accounts are created).
 pub async fn start(db_url: &str, dir: Option<tempfile::TempDir>) -> TestApp {
+    start_with(db_url, dir, |_| {}).await
+}
+
+/// [`start`] with the test settings changed by `change`.
+pub async fn start_with(
+    db_url: &str,
+    dir: Option<tempfile::TempDir>,
+    change: impl FnOnce(&mut Settings),
+) -> TestApp {
     let clock = ManualClock::new(start_time());
-    let app = Application::build_with_clock(settings(db_url), Arc::new(clock.clone()))
+    let mut s = settings(db_url);
+    change(&mut s);
+    let app = Application::build_with_clock(s, Arc::new(clock.clone()))
         .await
         .expect("build app");
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -20,3 +20,4 @@ mod schema;
 mod selection;
 mod transparency;
 mod users;
+mod webhooks;

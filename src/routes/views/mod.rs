@@ -18,3 +18,4 @@ pub mod reference;
 pub mod rounds;
 pub mod selection;
 pub mod users;
+pub mod webhooks;
