@@ -210,7 +210,11 @@ pub async fn follow(
         .with_context(|| format!("draw the panel of {}", it.direction))?;
         let names: Vec<String> = panel
             .iter()
-            .map(|p| p.username.clone().unwrap_or_else(|| p.member.expert_id.to_string()))
+            .map(|p| {
+                p.username
+                    .clone()
+                    .unwrap_or_else(|| p.member.expert_id.to_string())
+            })
             .collect();
         out(format!(
             "{y}-03-07  {}: panel of 3 drawn (seed {seed}): {}",
@@ -422,7 +426,15 @@ async fn cast(
     let mut wanted = Vec::new();
     for (k, item) in list.items.iter().take(n).enumerate() {
         for (serial, name) in [(2 * k + 1, WINNERS[k]), (2 * k + 2, RIVALS[k])] {
-            let org = ensure_org(demo, commission, &mut orgs, name, serial, &item.district_code).await?;
+            let org = ensure_org(
+                demo,
+                commission,
+                &mut orgs,
+                name,
+                serial,
+                &item.district_code,
+            )
+            .await?;
             wanted.push(NewAccount {
                 username: format!("demo-bidder-{serial:02}"),
                 password: String::new(),
@@ -558,7 +570,9 @@ async fn agreements(
             };
             *a = projects::confirm_agreement(demo, who, a.id, &IfMatch(Some(agreement_etag(a))))
                 .await
-                .with_context(|| format!("the {party} confirms the agreement of {}", it.direction))?;
+                .with_context(|| {
+                    format!("the {party} confirms the agreement of {}", it.direction)
+                })?;
         }
     }
     for (it, a) in items.iter().zip(&drafted) {
@@ -594,53 +608,74 @@ async fn construction(
     y: i32,
     out: &mut dyn FnMut(String),
 ) -> anyhow::Result<()> {
-    let report = |a: &AgreementContent, m1: MilestoneStatus, share: i64| -> anyhow::Result<ReportContent> {
-        Ok(ReportContent {
-            milestones: a
-                .milestones
-                .iter()
-                .enumerate()
-                .map(|(i, m)| MilestoneProgress {
-                    key: m.key.clone(),
-                    status: if i == 0 { m1 } else { MilestoneStatus::Scheduled },
-                    note: String::new(),
-                })
-                .collect(),
-            spend: a
-                .budget
-                .iter()
-                .take(1)
-                .map(|b| {
-                    Ok(crate::domain::project::BudgetLine {
-                        source: b.source.clone(),
-                        amount: money(b.amount.hundredths() * share / 100)?,
+    let report =
+        |a: &AgreementContent, m1: MilestoneStatus, share: i64| -> anyhow::Result<ReportContent> {
+            Ok(ReportContent {
+                milestones: a
+                    .milestones
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| MilestoneProgress {
+                        key: m.key.clone(),
+                        status: if i == 0 {
+                            m1
+                        } else {
+                            MilestoneStatus::Scheduled
+                        },
+                        note: String::new(),
                     })
-                })
-                .collect::<anyhow::Result<_>>()?,
-            targets: a
-                .targets
-                .iter()
-                .map(|t| {
-                    Ok(TargetProgress {
-                        key: t.key.clone(),
-                        value: quantity(t.target.hundredths() * share / 100)?,
+                    .collect(),
+                spend: a
+                    .budget
+                    .iter()
+                    .take(1)
+                    .map(|b| {
+                        Ok(crate::domain::project::BudgetLine {
+                            source: b.source.clone(),
+                            amount: money(b.amount.hundredths() * share / 100)?,
+                        })
                     })
-                })
-                .collect::<anyhow::Result<_>>()?,
-            risks: "数据接入进度需持续跟踪".into(),
-        })
-    };
+                    .collect::<anyhow::Result<_>>()?,
+                targets: a
+                    .targets
+                    .iter()
+                    .map(|t| {
+                        Ok(TargetProgress {
+                            key: t.key.clone(),
+                            value: quantity(t.target.hundredths() * share / 100)?,
+                        })
+                    })
+                    .collect::<anyhow::Result<_>>()?,
+                risks: "数据接入进度需持续跟踪".into(),
+            })
+        };
     for (when, period, m1, share) in [
-        (at(y, 7, 8, 10, 0)?, format!("{y}Q2"), MilestoneStatus::Scheduled, 30),
-        (at(y, 10, 9, 10, 0)?, format!("{y}Q3"), MilestoneStatus::Met, 70),
+        (
+            at(y, 7, 8, 10, 0)?,
+            format!("{y}Q2"),
+            MilestoneStatus::Scheduled,
+            30,
+        ),
+        (
+            at(y, 10, 9, 10, 0)?,
+            format!("{y}Q3"),
+            MilestoneStatus::Met,
+            70,
+        ),
     ] {
         clock.set(when);
         for it in items {
             let view = projects::get(demo, Some(&it.winner), it.project_id).await?;
             let a = view.agreement.context("no signed agreement")?;
-            projects::file_report(demo, &it.winner, it.project_id, &period, report(&a.content, m1, share)?)
-                .await
-                .with_context(|| format!("{} reports {period}", it.winner_name))?;
+            projects::file_report(
+                demo,
+                &it.winner,
+                it.project_id,
+                &period,
+                report(&a.content, m1, share)?,
+            )
+            .await
+            .with_context(|| format!("{} reports {period}", it.winner_name))?;
         }
         out(format!(
             "{}  progress reports for {period} filed by the {} builders (within 15 days of the quarter's end)",
@@ -775,7 +810,11 @@ async fn acceptances(
         let names: Vec<String> = a
             .panel
             .iter()
-            .map(|p| p.username.clone().unwrap_or_else(|| p.member.expert_id.to_string()))
+            .map(|p| {
+                p.username
+                    .clone()
+                    .unwrap_or_else(|| p.member.expert_id.to_string())
+            })
             .collect();
         out(format!(
             "{next}-01-12  {}: acceptance panel drawn (seed {seed}, the builder's people excluded): {}; evaluator {EVALUATOR} engaged",
@@ -803,7 +842,12 @@ async fn acceptances(
                 ],
             )
             .await
-            .with_context(|| format!("{} scores the acceptance of {}", expert.username, it.direction))?;
+            .with_context(|| {
+                format!(
+                    "{} scores the acceptance of {}",
+                    expert.username, it.direction
+                )
+            })?;
         }
         let view = projects::get(demo, Some(c), it.project_id).await?;
         let agreement = view.agreement.context("no signed agreement")?;
@@ -973,7 +1017,15 @@ async fn register(demo: &AppState, out: &mut dyn FnMut(String)) -> anyhow::Resul
             let evaluations: Vec<String> = b
                 .evaluations
                 .iter()
-                .map(|e| format!("{} #{} {} {}", e.year, e.attempt, hundredths_text(e.score), e.grade.label()))
+                .map(|e| {
+                    format!(
+                        "{} #{} {} {}",
+                        e.year,
+                        e.attempt,
+                        hundredths_text(e.score),
+                        e.grade.label()
+                    )
+                })
                 .collect();
             out(format!(
                 "  {}  {} — {}, district {}, issued {}; {}{}; evaluations: {}",
