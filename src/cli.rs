@@ -52,8 +52,10 @@ pub enum Command {
         #[arg(long, default_value_t = 2024)]
         year: i32,
     },
-    /// From an empty database to a published list: load the demo data, run the selection,
-    /// publish version 1 and print the list with its reasons.
+    /// From an empty database to a published list and on through the years after it: load the
+    /// demo data, run the selection, publish version 1 and print the list with its reasons; then
+    /// calls, awards, construction, acceptance, plaques and an annual evaluation, ending with the
+    /// public register.
     Demo {
         /// The round's year; the round must have no proposals yet (run the demo again with
         /// another year, or on a fresh database: the event log keeps every demo step, so a demo

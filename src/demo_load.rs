@@ -47,7 +47,8 @@ enum Step {
     Ineligible(String),
 }
 
-fn caller_of(a: &users::Account) -> Caller {
+/// The caller an account acts as.
+pub(crate) fn caller_of(a: &users::Account) -> Caller {
     Caller {
         id: a.id,
         username: a.username.clone(),
@@ -75,16 +76,7 @@ pub async fn load(state: &AppState, year: i32) -> anyhow::Result<DemoReport> {
 
     // The demo's own clock, moved to each step's moment.
     let clock = ManualClock::new(opened);
-    let demo = AppState {
-        db: state.db.clone(),
-        clock: Arc::new(clock.clone()),
-        auth: state.auth.clone(),
-        sealing_secret: state.sealing_secret.clone(),
-        settings: state.settings.clone(),
-        appended: state.appended.clone(),
-        audit_key: state.audit_key.clone(),
-        http: state.http.clone(),
-    };
+    let demo = state.with_clock(Arc::new(clock.clone()));
     let commission = store::users::accounts(&state.db, Some(Role::Commission))
         .await?
         .into_iter()

@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod demo_load;
 pub mod demo_run;
+pub mod demo_year;
 pub mod domain;
 pub mod error;
 pub mod extract;

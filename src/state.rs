@@ -24,3 +24,19 @@ pub struct AppState {
     /// The webhook worker's HTTP client (no redirects followed: a receiver answers itself).
     pub http: reqwest::Client,
 }
+
+impl AppState {
+    /// The same state on another clock: for replays (the demo) that move time themselves.
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            db: self.db.clone(),
+            clock,
+            auth: self.auth.clone(),
+            sealing_secret: self.sealing_secret.clone(),
+            settings: self.settings.clone(),
+            appended: self.appended.clone(),
+            audit_key: self.audit_key.clone(),
+            http: self.http.clone(),
+        }
+    }
+}

@@ -28,7 +28,9 @@ use crate::domain::call::Criterion;
 use crate::domain::conflict::ConflictKind;
 use crate::domain::json_patch::PatchOp;
 use crate::domain::panel_draw::{choose, new_seed};
-use crate::domain::project::{verdict, Project, ProjectAction, ProjectStatus, Verdict};
+use crate::domain::project::{
+    rectification_in_time, verdict, Project, ProjectAction, ProjectStatus, Verdict,
+};
 use crate::domain::ranking::{check_sheet, ScoreDraft, SheetLine};
 use crate::domain::role::Role;
 use crate::error::{ApiError, FieldError, Result};
@@ -305,10 +307,11 @@ pub(crate) async fn check_evaluator(
 /// Starts the acceptance of a project whose acceptance was requested (or a re-review of one under
 /// rectification, as a new attempt): the rubric, the panel (named and/or drawn; experts the data
 /// links with the builder are refused when named and left out of the draw), the engaged
-/// evaluator. The project goes `under_acceptance`.
+/// evaluator. The project goes `under_acceptance`. A re-review after the rectification deadline
+/// is refused (409, with the days over) unless the commission recorded an exception for it.
 ///
 /// # Errors
-/// 403, 404, 409 (state), 422 (rubric, experts, draw, evaluator).
+/// 403, 404, 409 (state, late re-review), 422 (rubric, experts, draw, evaluator).
 #[tracing::instrument(skip_all, fields(project_id = id))]
 pub async fn start(state: &AppState, caller: &Caller, id: i32, s: Start) -> Result<AcceptanceView> {
     let (p, _) = projects::for_write(state, caller, id, Role::Commission).await?;
@@ -318,6 +321,19 @@ pub async fn start(state: &AppState, caller: &Caller, id: i32, s: Start) -> Resu
         ))
         .with("current_state", p.status)
     })?;
+    let today = local_day(state.clock.now());
+    if let (ProjectStatus::Rectifying, Some(until)) = (p.status, p.rectify_until) {
+        if let Err(days) = rectification_in_time(until, today) {
+            if !projects::rectification_excepted(&state.db, &p).await? {
+                return Err(ApiError::conflict(format!(
+                    "the re-review was due by the rectification deadline {until}, which passed {days} day(s) ago; the commission may record an exception (POST /projects/{}/acceptance-exception)",
+                    p.id
+                ))
+                .with("days_over", days)
+                .with("rectify_until", until));
+            }
+        }
+    }
     let rubric = s.rubric.unwrap_or_else(default_rubric);
     let mut errors = validate_rubric(&rubric);
     match check_evaluator(&state.db, s.evaluator_id, p.organisation_id, "evaluator_id").await {
@@ -325,7 +341,6 @@ pub async fn start(state: &AppState, caller: &Caller, id: i32, s: Start) -> Resu
         Err(ApiError::Validation(e)) => errors.extend(e),
         Err(other) => return Err(other),
     }
-    let today = local_day(state.clock.now());
     let pool = store::panel::expert_pool(&state.db).await?;
     let mut profiles = Vec::with_capacity(pool.len());
     for &e in &pool {

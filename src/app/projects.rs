@@ -8,7 +8,7 @@
 //! experts, evaluators) the public fields of every project. A write on someone else's project is
 //! a 404, a write by the wrong role a 403.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 use super::history::{self, Entry};
@@ -20,9 +20,10 @@ use crate::domain::event::{AggregateRef, Event};
 use crate::domain::json_patch::{self, PatchOp};
 use crate::domain::project::{
     acceptance_request_due, acceptance_request_in_time, draft_agreement, overdue_milestones,
-    overdue_reports, transition, Agreement, AgreementContent, AgreementParty, AgreementStatus,
-    Confirmation, FollowUp, ProgressReport, Project, ProjectAction, ProjectStatus, Quarter,
-    ReportContent, Supervision, SupervisionMethod, SupervisionRating,
+    overdue_reports, rectification_in_time, transition, Agreement, AgreementContent,
+    AgreementParty, AgreementStatus, Confirmation, FollowUp, ProgressReport, Project,
+    ProjectAction, ProjectStatus, Quarter, ReportContent, Supervision, SupervisionMethod,
+    SupervisionRating,
 };
 use crate::domain::role::Role;
 use crate::error::{ApiError, FieldError, Result};
@@ -280,6 +281,8 @@ pub struct Flags {
     pub acceptance_request_due: Option<NaiveDate>,
     /// Completed more than a month ago and no request.
     pub acceptance_request_overdue: bool,
+    /// Under rectification ordered at acceptance, past its deadline, and no re-review started.
+    pub rectification_overdue: bool,
     /// Follow-ups past due and still open.
     pub overdue_follow_ups: Vec<i32>,
     /// Warnings the district raised.
@@ -327,6 +330,9 @@ async fn flags(state: &AppState, p: &Project, signed: Option<&Agreement>) -> Res
         f.acceptance_request_due = acceptance_request_due(done);
         f.acceptance_request_overdue = p.status == ProjectStatus::Completed
             && acceptance_request_in_time(done, today).is_err();
+    }
+    if let (ProjectStatus::Rectifying, Some(until)) = (p.status, p.rectify_until) {
+        f.rectification_overdue = rectification_in_time(until, today).is_err();
     }
     for s in &supervisions {
         if s.warning.is_some() {
@@ -1102,10 +1108,47 @@ pub async fn declare_completion(
     get(state, Some(caller), after.id).await
 }
 
-/// The commission records an exception that lets a late acceptance request in, with its reason.
+/// When the rectification in force was ordered: the conclusion `rectify` of the project's latest
+/// acceptance that has one.
 ///
 /// # Errors
-/// 403, 404, 409 (not completed, or an exception exists), 412/428, 422 (reason).
+/// Database failures.
+pub async fn rectification_ordered_at(
+    db: &impl sea_orm::ConnectionTrait,
+    p: &Project,
+) -> Result<Option<DateTime<Utc>>> {
+    Ok(store::acceptance::of_project(db, p.id)
+        .await?
+        .into_iter()
+        .rev()
+        .filter_map(|a| a.conclusion)
+        .find(|c| c.outcome == crate::domain::acceptance::Outcome::Rectify)
+        .map(|c| c.at))
+}
+
+/// Whether the commission recorded an exception for the rectification in force (one recorded
+/// since it was ordered; an earlier one let a late acceptance request in and covers nothing more).
+///
+/// # Errors
+/// Database failures.
+pub async fn rectification_excepted(
+    db: &impl sea_orm::ConnectionTrait,
+    p: &Project,
+) -> Result<bool> {
+    let Some((_, _, at)) = &p.acceptance_exception else {
+        return Ok(false);
+    };
+    Ok(rectification_ordered_at(db, p)
+        .await?
+        .is_some_and(|ordered| *at >= ordered))
+}
+
+/// The commission records an exception with its reason: for a completed project, it lets a late
+/// acceptance request in; for a project under rectification, a re-review after the deadline.
+///
+/// # Errors
+/// 403, 404, 409 (neither completed nor rectifying, or an exception for this stage exists),
+/// 412/428, 422 (reason).
 #[tracing::instrument(skip_all, fields(project_id = id))]
 pub async fn record_exception(
     state: &AppState,
@@ -1120,15 +1163,28 @@ pub async fn record_exception(
     if reason.chars().count() < 10 || reason.chars().count() > 4000 {
         return Err(ApiError::field("reason", "say why, in 10–4000 characters"));
     }
-    if p.status != ProjectStatus::Completed {
-        return Err(ApiError::conflict(
-            "an exception is for a completed project whose request for acceptance is late",
-        )
-        .with("current_state", p.status));
-    }
-    if p.acceptance_exception.is_some() {
-        return Err(ApiError::conflict("an exception is recorded already"));
-    }
+    let covers = match p.status {
+        ProjectStatus::Completed => {
+            if p.acceptance_exception.is_some() {
+                return Err(ApiError::conflict("an exception is recorded already"));
+            }
+            "acceptance_request"
+        }
+        ProjectStatus::Rectifying => {
+            if rectification_excepted(&state.db, &p).await? {
+                return Err(ApiError::conflict(
+                    "an exception for this rectification is recorded already",
+                ));
+            }
+            "re_review"
+        }
+        _ => {
+            return Err(ApiError::conflict(
+                "an exception is for a completed project whose request for acceptance is late, or a project under rectification whose re-review is late",
+            )
+            .with("current_state", p.status))
+        }
+    };
     let mut uow = Uow::begin(state, caller).await?;
     let now = uow.now();
     let Some(after) = store::projects::update_if_version(
@@ -1157,10 +1213,21 @@ pub async fn record_exception(
         )
         .version(after.version)
         .reason(Some(reason.to_owned()))
-        .payload(vec![PatchOp::add(
-            "/acceptance_exception",
-            json!({"reason": reason, "by": caller.id, "at": now.to_rfc3339()}),
-        )]),
+        .payload(vec![{
+            let new =
+                json!({"reason": reason, "by": caller.id, "at": now.to_rfc3339(), "covers": covers});
+            // A rectification's exception replaces the one that let the request in (the log
+            // keeps both).
+            match &p.acceptance_exception {
+                Some((r, by, at)) => PatchOp::change(
+                    "/acceptance_exception",
+                    json!({"reason": r, "by": by, "at": at.to_rfc3339()}),
+                    new.clone(),
+                )
+                .unwrap_or_else(|| PatchOp::add("/acceptance_exception", new)),
+                None => PatchOp::add("/acceptance_exception", new),
+            }
+        }]),
     );
     uow.commit().await?;
     get(state, Some(caller), after.id).await

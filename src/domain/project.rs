@@ -12,7 +12,8 @@
 //!
 //! Deadlines are decided by the injected clock at each request: a quarterly progress report is
 //! overdue 15 days after its quarter ends, a milestone after its due date, an acceptance request
-//! one month after completion (the notice: "项目建成后一个月内书面提请").
+//! one month after completion (the notice: "项目建成后一个月内书面提请"), a re-review after the
+//! rectification deadline set at acceptance.
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -474,6 +475,19 @@ pub fn acceptance_request_in_time(completed_on: NaiveDate, today: NaiveDate) -> 
     match acceptance_request_due(completed_on) {
         Some(due) if today > due => Err((today - due).num_days()),
         _ => Ok(()),
+    }
+}
+
+/// Whether a re-review (复验) started on `today` is within the rectification deadline set at
+/// acceptance (the deadline day itself is in time); `Err(days over)` if late.
+///
+/// # Errors
+/// The number of days past the deadline.
+pub fn rectification_in_time(rectify_until: NaiveDate, today: NaiveDate) -> Result<(), i64> {
+    if today > rectify_until {
+        Err((today - rectify_until).num_days())
+    } else {
+        Ok(())
     }
 }
 
@@ -1067,6 +1081,14 @@ mod tests {
         assert_eq!(acceptance_request_due(done), Some(day(2025, 2, 28)));
         assert_eq!(acceptance_request_in_time(done, day(2025, 2, 28)), Ok(()));
         assert_eq!(acceptance_request_in_time(done, day(2025, 3, 3)), Err(3));
+    }
+
+    #[test]
+    fn a_re_review_is_due_by_the_rectification_deadline() {
+        let until = day(2025, 4, 10);
+        assert_eq!(rectification_in_time(until, day(2025, 4, 10)), Ok(()));
+        assert_eq!(rectification_in_time(until, day(2025, 4, 11)), Err(1));
+        assert_eq!(rectification_in_time(until, day(2025, 5, 10)), Err(30));
     }
 
     #[test]

@@ -405,7 +405,8 @@ async fn declare_completion(
     Ok(project_response(v))
 }
 
-/// Record an exception that lets a late request for acceptance in (commission; If-Match).
+/// Record an exception (commission; If-Match) that lets a late request for acceptance in, or,
+/// under rectification, a re-review after the deadline.
 #[utoipa::path(
     tag = "projects",
     operation_id = "create_acceptance_exception",

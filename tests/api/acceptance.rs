@@ -425,6 +425,128 @@ async fn the_conclusion_follows_the_indicators_and_a_rectification_is_re_reviewe
     assert_eq!(outcomes, ["rectify", "failed"]);
 }
 
+/// The acceptance ordered rectification on 2025-01-10 (K1 short): the project is `rectifying`
+/// until 2025-04-10. Returns the concluded acceptance's id.
+async fn rectification_ordered(w: &World) -> i64 {
+    let acc = start(w).await;
+    score_all(w, acc, [90.0, 90.0, 90.0]).await;
+    let r = report(w, acc, 150.0).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = conclude(w, acc, "rectify").await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["project"]["rectify_until"], "2025-04-10");
+    acc
+}
+
+#[tokio::test]
+async fn a_re_review_after_the_rectification_deadline_needs_a_recorded_exception() {
+    let mut w = requested().await;
+    rectification_ordered(&w).await;
+    let project = format!("/projects/{}", w.a.project);
+    let re_review = json!({"experts": expert_ids(&w), "evaluator_id": w.evaluator_id});
+    // On the deadline day: in time, not flagged.
+    w.a.app.clock.set(at(2025, 4, 10));
+    let p = get(&w.a.app, Some(&w.a.officer), &project).await;
+    assert_eq!(p.body["status"], "rectifying");
+    assert_eq!(
+        p.body["flags"]["rectification_overdue"], false,
+        "{:?}",
+        p.body
+    );
+    // Three days over: flagged for the parties, and a re-review is refused with the days over.
+    w.a.app.clock.set(at(2025, 4, 13));
+    relogin(&mut w).await;
+    let app = &w.a.app;
+    let commission = app.token(Role::Commission).to_owned();
+    let p = get(app, Some(&w.a.builder), &project).await;
+    assert_eq!(
+        p.body["flags"]["rectification_overdue"], true,
+        "{:?}",
+        p.body
+    );
+    assert!(get(app, None, &project).await.body["flags"].is_null());
+    let r = post(
+        app,
+        &commission,
+        &format!("{project}/acceptances"),
+        re_review.clone(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
+    assert_eq!(r.body["days_over"], 3);
+    assert_eq!(r.body["rectify_until"], "2025-04-10");
+    let p = get(app, Some(&commission), &project).await;
+    assert_eq!(p.body["status"], "rectifying", "the refusal wrote nothing");
+    let list = get(app, Some(&commission), &format!("{project}/acceptances")).await;
+    assert_eq!(
+        list.body.as_array().unwrap().len(),
+        1,
+        "no second attempt opened"
+    );
+    // Only the commission records the exception, with a reason, once for this rectification.
+    let tag = p.headers["etag"].to_str().unwrap().to_owned();
+    let exception = |token: &str, reason: &str| {
+        let (token, reason, tag) = (token.to_owned(), reason.to_owned(), tag.clone());
+        let path = format!("/api/v1{project}/acceptance-exception");
+        async move {
+            app.request_with(
+                Method::POST,
+                &path,
+                Some(&token),
+                Some(json!({"reason": reason})),
+                &[("if-match", &tag)],
+            )
+            .await
+        }
+    };
+    let r = exception(&w.a.builder, "整改已完成，申请复验延期受理").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
+    let r = exception(&commission, "短").await;
+    assert_eq!(r.error_fields(), ["reason"]);
+    let r = exception(&commission, "第三方检测机构排期延误，经研究同意逾期复验").await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(
+        r.body["acceptance_exception"]["reason"],
+        "第三方检测机构排期延误，经研究同意逾期复验"
+    );
+    let tag = r.headers["etag"].to_str().unwrap().to_owned();
+    let r = app
+        .request_with(
+            Method::POST,
+            &format!("/api/v1{project}/acceptance-exception"),
+            Some(&commission),
+            Some(json!({"reason": "再次记录一条例外说明的理由"})),
+            &[("if-match", &tag)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
+    // Now the re-review starts, as attempt 2, and the flag is gone.
+    let r = post(
+        app,
+        &commission,
+        &format!("{project}/acceptances"),
+        re_review,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(r.body["attempt"], 2);
+    let p = get(app, Some(&w.a.officer), &project).await;
+    assert_eq!(p.body["status"], "under_acceptance");
+    assert_eq!(p.body["flags"]["rectification_overdue"], false);
+    // The history holds the exception, for the re-review, by the commission, at its time.
+    let h = get(app, None, &format!("{project}/history")).await;
+    let e = h
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "acceptance_exception")
+        .unwrap_or_else(|| panic!("{:?}", h.body));
+    assert!(e["at"].as_str().unwrap().starts_with("2025-04-13"), "{e:?}");
+    assert_eq!(e["actor"]["role"], "commission", "{e:?}");
+    assert!(e.to_string().contains("re_review"), "{e:?}");
+}
+
 #[tokio::test]
 async fn the_acceptance_panel_keeps_out_the_builders_people() {
     let w = requested().await;

@@ -7,6 +7,7 @@ mod acceptance;
 mod auth;
 mod call_integrity;
 mod calls;
+mod demo;
 mod errors;
 mod events;
 mod feed;

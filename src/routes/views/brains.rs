@@ -37,7 +37,7 @@ impl From<BrainQuery> for Query {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct EvaluationDto {
     pub id: i32,
     /// The year evaluated.
@@ -80,7 +80,7 @@ impl From<Evaluation> for EvaluationDto {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct BrainDto {
     /// The plaque number, e.g. `CQ-HYDN-2025-001`.
     pub number: String,
@@ -130,7 +130,7 @@ impl From<BrainView> for BrainDto {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct BrainPage {
     pub items: Vec<BrainDto>,
     /// Pass as `after` for the next page; none on the last page.

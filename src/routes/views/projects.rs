@@ -126,6 +126,8 @@ pub struct ProjectFlags {
     pub acceptance_request_due: Option<NaiveDate>,
     /// Completed more than a month ago and acceptance not requested.
     pub acceptance_request_overdue: bool,
+    /// Under rectification ordered at acceptance, past `rectify_until`, and no re-review started.
+    pub rectification_overdue: bool,
     /// Follow-up actions past their due date and still open.
     pub overdue_follow_ups: Vec<i32>,
     /// Warnings the district raised to the commission.
@@ -139,6 +141,7 @@ impl From<Flags> for ProjectFlags {
             overdue_milestones: f.overdue_milestones,
             acceptance_request_due: f.acceptance_request_due,
             acceptance_request_overdue: f.acceptance_request_overdue,
+            rectification_overdue: f.rectification_overdue,
             overdue_follow_ups: f.overdue_follow_ups,
             warnings: f.warnings,
         }
