@@ -61,6 +61,11 @@ pub enum Command {
         #[arg(long, default_value_t = 2024)]
         year: i32,
     },
+    /// The OCDS 1.1 export.
+    Ocds {
+        #[command(subcommand)]
+        action: OcdsAction,
+    },
     /// The event log's tamper evidence.
     Audit {
         #[command(subcommand)]
@@ -90,6 +95,20 @@ pub enum BenchWhat {
         /// Events to generate.
         #[arg(long, default_value_t = 100_000)]
         events: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OcdsAction {
+    /// Write a year's `release-package.json` (every release) and `record-package.json` (every
+    /// record, with its compiled release) from the configured database.
+    Export {
+        /// The round's year.
+        #[arg(long)]
+        year: i32,
+        /// The directory to write to (created if missing).
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -294,6 +313,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
         Command::Demo { year } => crate::demo_run::run(settings, year).await?,
+        Command::Ocds {
+            action: OcdsAction::Export { year, out },
+        } => {
+            let state = AppState::open(settings, Arc::new(SystemClock)).await?;
+            let (releases, records) = crate::app::ocds::export(&state, year)
+                .await
+                .map_err(|e| anyhow::anyhow!("the export failed: {}", e.sentence()))?;
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("creating {}", out.display()))?;
+            for (name, doc, key) in [
+                ("release-package.json", &releases, "releases"),
+                ("record-package.json", &records, "records"),
+            ] {
+                let path = out.join(name);
+                std::fs::write(&path, serde_json::to_vec_pretty(doc)?)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                println!(
+                    "wrote {} ({} {key})",
+                    path.display(),
+                    doc[key].as_array().map_or(0, Vec::len)
+                );
+            }
+        }
         Command::Audit {
             action: AuditAction::Verify { .. },
         } => {

@@ -75,15 +75,7 @@ pub async fn load(state: &AppState, year: i32) -> anyhow::Result<DemoReport> {
 
     // The demo's own clock, moved to each step's moment.
     let clock = ManualClock::new(opened);
-    let demo = AppState {
-        db: state.db.clone(),
-        clock: Arc::new(clock.clone()),
-        auth: state.auth.clone(),
-        sealing_secret: state.sealing_secret.clone(),
-        settings: state.settings.clone(),
-        appended: state.appended.clone(),
-        audit_key: state.audit_key.clone(),
-    };
+    let demo = on_clock(state, &clock);
     let commission = store::users::accounts(&state.db, Some(Role::Commission))
         .await?
         .into_iter()
@@ -314,6 +306,19 @@ pub async fn load(state: &AppState, year: i32) -> anyhow::Result<DemoReport> {
         proposals: filed.len(),
         by_status,
     })
+}
+
+/// The same service on the demo's own clock (the database, keys and settings shared).
+pub fn on_clock(state: &AppState, clock: &ManualClock) -> AppState {
+    AppState {
+        db: state.db.clone(),
+        clock: Arc::new(clock.clone()),
+        auth: state.auth.clone(),
+        sealing_secret: state.sealing_secret.clone(),
+        settings: state.settings.clone(),
+        appended: state.appended.clone(),
+        audit_key: state.audit_key.clone(),
+    }
 }
 
 fn filed_id(

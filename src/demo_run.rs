@@ -1,14 +1,17 @@
-//! `jiebang demo`: from an empty database to a published list of five, printed with its reasons.
+//! `jiebang demo`: from an empty database to a published list of five, printed with its reasons,
+//! then the calls on its items some months on (`demo_calls`), on the demo's own clock: the list
+//! is published two weeks after the intake deadline.
 
 use std::sync::Arc;
 
 use actix_web::web;
 use anyhow::Context;
+use chrono::Duration;
 
 use crate::app::lists::{publish, Publish};
 use crate::app::selection::{run as run_selection, Request};
 use crate::auth::Caller;
-use crate::clock::SystemClock;
+use crate::clock::{ManualClock, SystemClock};
 use crate::domain::role::Role;
 use crate::domain::selection_run::points;
 use crate::settings::Settings;
@@ -41,9 +44,17 @@ pub async fn run(settings: Settings, year: i32) -> anyhow::Result<()> {
         district_code: None,
         organisation_id: None,
     };
-    let run = run_selection(&state, &caller, year, Request::default()).await?;
+    let deadline = store::rounds::by_year(&state.db, year)
+        .await?
+        .context("the demo round")?
+        .intake_deadline;
+    // The deadline is 23:59:59 Beijing time: the selection runs a fortnight later at 10:00.
+    let clock = ManualClock::new(deadline + Duration::days(13) + Duration::seconds(36_001));
+    let demo = demo_load::on_clock(&state, &clock);
+    let run = run_selection(&demo, &caller, year, Request::default()).await?;
+    clock.advance(Duration::hours(2));
     let list = publish(
-        &state,
+        &demo,
         &caller,
         year,
         Publish {
@@ -93,6 +104,12 @@ pub async fn run(settings: Settings, year: i32) -> anyhow::Result<()> {
     for w in &run.explanation.weight_intervals {
         println!("  {}", w.message);
     }
+    let calls = crate::demo_calls::run(&demo, &clock, &caller, year).await?;
+    println!();
+    println!(
+        "Then the calls: {} announced, {} bids, {} awarded, {} task agreements signed, {} progress reports (the fifth call is still open; the fourth award in public notice).",
+        calls.calls, calls.bids, calls.awarded, calls.signed, calls.reports
+    );
     Ok(())
 }
 

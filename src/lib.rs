@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod demo_calls;
 pub mod demo_load;
 pub mod demo_run;
 pub mod domain;

@@ -438,3 +438,38 @@ pub async fn bulk(
         },
     ))
 }
+
+/// The extension's files, compiled in from `ocds/extension/`.
+const EXTENSION_JSON: &str = include_str!("../../ocds/extension/extension.json");
+const EXTENSION_SCHEMA: &str = include_str!("../../ocds/extension/release-schema.json");
+const EXTENSION_README: &str = include_str!("../../ocds/extension/README.md");
+
+/// A file of the extension: `extension.json` (its documentation URL on this service),
+/// `release-schema.json`, or `README.md` (as text).
+///
+/// # Errors
+/// 404 for another name.
+pub fn extension_file(state: &AppState, name: &str) -> Result<ExtensionFile> {
+    let parse = |text: &str| -> Result<Value> {
+        serde_json::from_str(text).map_err(|e| ApiError::Unexpected(e.into()))
+    };
+    match name {
+        "extension.json" => {
+            let mut v = parse(EXTENSION_JSON)?;
+            if let Some(doc) = v.pointer_mut("/documentationUrl/en") {
+                *doc = Value::from(api_url(state, "/extension/README.md"));
+            }
+            Ok(ExtensionFile::Json(v))
+        }
+        "release-schema.json" => Ok(ExtensionFile::Json(parse(EXTENSION_SCHEMA)?)),
+        "README.md" => Ok(ExtensionFile::Text(EXTENSION_README)),
+        _ => Err(ApiError::NotFound(format!("extension file {name}"))),
+    }
+}
+
+/// A file of the extension, as served.
+#[derive(Debug, Clone)]
+pub enum ExtensionFile {
+    Json(Value),
+    Text(&'static str),
+}

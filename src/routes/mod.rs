@@ -24,6 +24,7 @@ mod clusters;
 mod districts;
 mod feed;
 mod health;
+mod ocds;
 mod industry_classes;
 pub mod lists;
 pub mod notices;
@@ -127,6 +128,7 @@ fn api() -> utoipa_actix_web::UtoipaApp<
                 .configure(notices::configure)
                 .configure(projects::configure)
                 .configure(feed::configure)
+                .configure(ocds::configure)
                 .configure(audit::configure),
         )
 }
