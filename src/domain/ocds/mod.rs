@@ -858,11 +858,15 @@ impl Process {
                 }
             }
         }
-        Some(json!({
+        let mut c = json!({
             "id": contract_id(ocid, p.project.id),
             "status": self.contract_status(p, seq),
             "implementation": {"milestones": milestones, "transactions": transactions},
-        }))
+        });
+        if let (Some(award), Some(m)) = (self.award_of(ocid, p, seq), c.as_object_mut()) {
+            m.insert("awardID".into(), Value::from(award));
+        }
+        Some(c)
     }
 }
 
