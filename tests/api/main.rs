@@ -11,6 +11,7 @@ mod events;
 mod feed;
 mod helpers;
 mod hygiene;
+mod ocds;
 mod openapi;
 mod projects;
 mod proposals;
