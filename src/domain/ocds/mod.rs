@@ -439,7 +439,13 @@ impl Process {
                 // The commission answers the objections to an award (招标投标法实施条例 Art. 54).
                 commission_roles.push("reviewBody");
             }
-            for (_, bid_ids) in self.award_events(c, seq) {
+            // The winners of the award standing at `seq` (a cancelled one names no supplier).
+            let standing = self.award_events(c, seq).into_iter().last().filter(|(s, _)| {
+                !self
+                    .events_of(AggregateType::Call, &c.call.id.to_string(), seq)
+                    .any(|e| e.seq > *s && e.kind == "uphold_objection")
+            });
+            if let Some((_, bid_ids)) = standing {
                 for b in c.bids.iter().filter(|b| bid_ids.contains(&b.id)) {
                     let r = roles.entry(b.organisation_id).or_default();
                     if !r.contains(&"supplier") {
