@@ -89,6 +89,16 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Time the OCDS export: the demo's year from a temporary SQLite database, then its
+    /// processes copied to a larger year, built and compiled in memory.
+    Ocds {
+        /// How many copies of the demo year's processes to compile in memory.
+        #[arg(long, default_value_t = 200)]
+        copies: usize,
+        /// Runs per measurement (the median is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// Time the change feed and the verifiable log on a generated log (a temporary SQLite
     /// database).
     Log {
@@ -224,6 +234,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Bench {
             what: BenchWhat::Log { events },
         }) => return crate::bench::log(*events).await,
+        Some(Command::Bench {
+            what: BenchWhat::Ocds { copies, runs },
+        }) => return crate::bench::ocds(*copies, *runs).await,
         Some(Command::Audit {
             action:
                 AuditAction::Verify {

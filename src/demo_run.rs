@@ -9,7 +9,9 @@ use anyhow::Context;
 use chrono::Duration;
 
 use crate::app::lists::{publish, Publish};
-use crate::app::selection::{run as run_selection, Request};
+use crate::app::lists::PublishedList;
+use crate::app::selection::{run as run_selection, Request, Run};
+use crate::demo_calls::CallsReport;
 use crate::auth::Caller;
 use crate::clock::{ManualClock, SystemClock};
 use crate::domain::role::Role;
@@ -18,20 +20,21 @@ use crate::settings::Settings;
 use crate::state::AppState;
 use crate::{demo_load, store};
 
-/// Runs the whole demo and prints the list.
+/// What the demo built.
+pub struct Built {
+    pub load: demo_load::DemoReport,
+    pub run: Run,
+    pub list: PublishedList,
+    pub calls: CallsReport,
+}
+
+/// Loads the demo round into `state`, runs the selection, publishes the list and takes its
+/// calls on (`demo_calls`), on the demo's own clock.
 ///
 /// # Errors
 /// A database that already holds the round's proposals, or any failure on the way.
-pub async fn run(settings: Settings, year: i32) -> anyhow::Result<()> {
-    let state = web::Data::new(AppState::prepare(settings, Arc::new(SystemClock)).await?);
-    let report = demo_load::load(&state, year).await?;
-    println!(
-        "Loaded {} demo proposals into the {year} round ({} organisations, {} accounts, password {:?}).",
-        report.proposals,
-        report.organisations,
-        report.accounts,
-        demo_load::DEMO_PASSWORD
-    );
+pub async fn build(state: &AppState, year: i32) -> anyhow::Result<Built> {
+    let load = demo_load::load(state, year).await?;
     let admin = store::users::list(&state.db, Some(Role::Commission))
         .await?
         .into_iter()
@@ -50,7 +53,7 @@ pub async fn run(settings: Settings, year: i32) -> anyhow::Result<()> {
         .intake_deadline;
     // The deadline is 23:59:59 Beijing time: the selection runs a fortnight later at 10:00.
     let clock = ManualClock::new(deadline + Duration::days(13) + Duration::seconds(36_001));
-    let demo = demo_load::on_clock(&state, &clock);
+    let demo = demo_load::on_clock(state, &clock);
     let run = run_selection(&demo, &caller, year, Request::default()).await?;
     clock.advance(Duration::hours(2));
     let list = publish(
@@ -64,6 +67,34 @@ pub async fn run(settings: Settings, year: i32) -> anyhow::Result<()> {
         },
     )
     .await?;
+    let calls = crate::demo_calls::run(&demo, &clock, &caller, year).await?;
+    Ok(Built {
+        load,
+        run,
+        list,
+        calls,
+    })
+}
+
+/// Runs the whole demo and prints the list.
+///
+/// # Errors
+/// A database that already holds the round's proposals, or any failure on the way.
+pub async fn run(settings: Settings, year: i32) -> anyhow::Result<()> {
+    let state = web::Data::new(AppState::prepare(settings, Arc::new(SystemClock)).await?);
+    let Built {
+        load: report,
+        run,
+        list,
+        calls,
+    } = build(&state, year).await?;
+    println!(
+        "Loaded {} demo proposals into the {year} round ({} organisations, {} accounts, password {:?}).",
+        report.proposals,
+        report.organisations,
+        report.accounts,
+        demo_load::DEMO_PASSWORD
+    );
     println!();
     println!(
         "{year} 行业大脑建设榜单, version {} — from selection #{} ",
@@ -104,7 +135,6 @@ pub async fn run(settings: Settings, year: i32) -> anyhow::Result<()> {
     for w in &run.explanation.weight_intervals {
         println!("  {}", w.message);
     }
-    let calls = crate::demo_calls::run(&demo, &clock, &caller, year).await?;
     println!();
     println!(
         "Then the calls: {} announced, {} bids, {} awarded, {} task agreements signed, {} progress reports (the fifth call is still open; the fourth award in public notice).",

@@ -229,7 +229,10 @@ async fn process(
 }
 
 /// Every process of a year (none for a year without a round), its calls caught up first.
-async fn processes(state: &AppState, year: i32) -> Result<Vec<Process>> {
+///
+/// # Errors
+/// Database failures.
+pub async fn processes(state: &AppState, year: i32) -> Result<Vec<Process>> {
     let Some(round) = store::rounds::by_year(&state.db, year).await? else {
         return Ok(Vec::new());
     };
