@@ -210,7 +210,9 @@ pub async fn ocds(copies: usize, runs: usize) -> anyhow::Result<()> {
         "| `ocds export` of 2024 (release and record packages) | {:.1} ms |",
         median_ms(exports)
     );
-    let year = crate::app::ocds::processes(&state, 2024).await.map_err(api)?;
+    let year = crate::app::ocds::processes(&state, 2024)
+        .await
+        .map_err(api)?;
     let publisher = crate::app::ocds::publisher(&state);
     let mut many = Vec::with_capacity(year.len() * copies.max(1));
     for k in 0..copies.max(1) {

@@ -333,8 +333,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let (releases, records) = crate::app::ocds::export(&state, year)
                 .await
                 .map_err(|e| anyhow::anyhow!("the export failed: {}", e.sentence()))?;
-            std::fs::create_dir_all(&out)
-                .with_context(|| format!("creating {}", out.display()))?;
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
             for (name, doc, key) in [
                 ("release-package.json", &releases, "releases"),
                 ("record-package.json", &records, "records"),

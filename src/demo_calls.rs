@@ -110,13 +110,10 @@ pub async fn run(
     }
     wanted.sort_by(|a, b| a.username.cmp(&b.username));
     wanted.dedup_by(|a, b| a.username == b.username);
-    let accounts = users::ensure_with_shared_password(
-        state,
-        crate::demo_load::DEMO_PASSWORD,
-        wanted,
-    )
-    .await
-    .map_err(err("accounts"))?;
+    let accounts =
+        users::ensure_with_shared_password(state, crate::demo_load::DEMO_PASSWORD, wanted)
+            .await
+            .map_err(err("accounts"))?;
     let experts: Vec<Caller> = accounts
         .iter()
         .filter(|a| a.role == Role::Expert)
@@ -281,22 +278,40 @@ pub async fn run(
             }
         }
         clock.set(at(year, 4, 8, 10)?);
-        award::award(state, commission, *id, &[*win], "拟由建设主体挂帅（示例数据）")
-            .await
-            .map_err(err("award"))?;
+        award::award(
+            state,
+            commission,
+            *id,
+            &[*win],
+            "拟由建设主体挂帅（示例数据）",
+        )
+        .await
+        .map_err(err("award"))?;
     }
 
     // Call 3: the other bidder objects; the commission answers within three days, not upheld.
     if let (Some(id), Some((_, other))) = (call_ids.get(2), bidders.get(2)) {
         clock.set(at(year, 4, 10, 10)?);
         let who = applicants.get(other).context("an applicant account")?;
-        let o = award::object(state, who, *id, "评分标准适用有误（示例异议）", "023-6000-0099")
-            .await
-            .map_err(err("objection"))?;
+        let o = award::object(
+            state,
+            who,
+            *id,
+            "评分标准适用有误（示例异议）",
+            "023-6000-0099",
+        )
+        .await
+        .map_err(err("objection"))?;
         clock.set(at(year, 4, 11, 16)?);
-        award::answer(state, commission, o.objection.id, false, "经复核，评分符合评审规则，异议不成立（示例答复）")
-            .await
-            .map_err(err("answer"))?;
+        award::answer(
+            state,
+            commission,
+            o.objection.id,
+            false,
+            "经复核，评分符合评审规则，异议不成立（示例答复）",
+        )
+        .await
+        .map_err(err("answer"))?;
     }
 
     // Calls 1–3 finalized after the notice: a project each.
@@ -366,7 +381,9 @@ pub async fn run(
 
     // Item 1: two quarterly reports (spend to date by source; the first milestone met in Q3).
     if let Some((project, builder)) = signed_projects.first() {
-        for (month, quarter, m1, own, city) in [(7, 2, "scheduled", 200, 0), (10, 3, "met", 450, 150)] {
+        for (month, quarter, m1, own, city) in
+            [(7, 2, "scheduled", 200, 0), (10, 3, "met", 450, 150)]
+        {
             clock.set(at(year, month, 10, 10)?);
             let r = json!({
                 "milestones": [{"key": "M1", "status": m1, "note": ""}, {"key": "M2", "status": "scheduled"}],

@@ -8,12 +8,12 @@ use actix_web::web;
 use anyhow::Context;
 use chrono::Duration;
 
-use crate::app::lists::{publish, Publish};
 use crate::app::lists::PublishedList;
+use crate::app::lists::{publish, Publish};
 use crate::app::selection::{run as run_selection, Request, Run};
-use crate::demo_calls::CallsReport;
 use crate::auth::Caller;
 use crate::clock::{ManualClock, SystemClock};
+use crate::demo_calls::CallsReport;
 use crate::domain::role::Role;
 use crate::domain::selection_run::points;
 use crate::settings::Settings;

@@ -115,9 +115,8 @@ async fn process(
         ),
         None => (None, Vec::new(), None),
     };
-    let mut events = upto(
-        store::events::of(db, &AggregateRef::new(AggregateType::List, year)).await?,
-    );
+    let mut events =
+        upto(store::events::of(db, &AggregateRef::new(AggregateType::List, year)).await?);
     let mut orgs = BTreeMap::new();
     let mut calls = Vec::new();
     let mut projects = Vec::new();
@@ -126,9 +125,8 @@ async fn process(
         .into_iter()
         .filter(|c| c.list_item_id == item.id)
     {
-        let call_events = upto(
-            store::events::of(db, &AggregateRef::new(AggregateType::Call, call.id)).await?,
-        );
+        let call_events =
+            upto(store::events::of(db, &AggregateRef::new(AggregateType::Call, call.id)).await?);
         let finalized = call_events.iter().any(|e| e.kind == "finalize");
         let winners: Vec<i32> = call
             .award
@@ -138,14 +136,12 @@ async fn process(
         let mut bids = Vec::new();
         for b in store::bids::bids(db, call.id).await? {
             // A winning budget is public once the award is final; nothing else of a bid is read.
-            let budget = if finalized
-                && call.status == CallStatus::Awarded
-                && winners.contains(&b.id)
-            {
-                Some(super::bids::content_of(state, &b).await?.budget)
-            } else {
-                None
-            };
+            let budget =
+                if finalized && call.status == CallStatus::Awarded && winners.contains(&b.id) {
+                    Some(super::bids::content_of(state, &b).await?.budget)
+                } else {
+                    None
+                };
             bids.push(BidFacts {
                 id: b.id,
                 organisation_id: b.organisation_id,
@@ -159,11 +155,8 @@ async fn process(
             .map(|o| o.submitted_at)
             .collect();
         for p in store::projects::of_call(db, call.id).await? {
-            let tree = store::events::of_tree(
-                db,
-                &AggregateRef::new(AggregateType::Project, p.id),
-            )
-            .await?;
+            let tree = store::events::of_tree(db, &AggregateRef::new(AggregateType::Project, p.id))
+                .await?;
             events.extend(upto(tree).into_iter().filter(|e| {
                 e.visibility == Visibility::Public
                     || (e.aggregate.kind == AggregateType::ProgressReport && e.kind == "file")
@@ -203,7 +196,9 @@ async fn process(
             );
         }
     }
-    events.retain(|e| e.visibility == Visibility::Public || e.aggregate.kind == AggregateType::ProgressReport);
+    events.retain(|e| {
+        e.visibility == Visibility::Public || e.aggregate.kind == AggregateType::ProgressReport
+    });
     events.sort_by_key(|e| e.seq);
     events.dedup_by_key(|e| e.seq);
     Ok(Process {

@@ -54,9 +54,14 @@ async fn get_releases(state: Data, query: ValidQuery<ReleasesQuery>) -> Result<H
     )
 )]
 #[get("/ocds/records")]
-async fn get_records(state: Data, query: ValidQuery<YearQuery>) -> Result<web::Json<RecordPackage>> {
+async fn get_records(
+    state: Data,
+    query: ValidQuery<YearQuery>,
+) -> Result<web::Json<RecordPackage>> {
     let q = query.into_inner();
-    Ok(web::Json(RecordPackage(ocds::records(&state, q.year).await?)))
+    Ok(web::Json(RecordPackage(
+        ocds::records(&state, q.year).await?,
+    )))
 }
 
 /// The record of one contracting process (`ocid` = prefix `-<year>-<list item>`).

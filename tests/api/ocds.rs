@@ -33,10 +33,7 @@ async fn record(app: &TestApp, ocid: &str) -> Value {
 async fn a_process_is_told_stage_by_stage_and_bidders_only_after_the_opening() {
     let (app, call) = with_call().await;
     let (_, applicant) = bidder(&app, BIDDER, 1, 2000.0).await;
-    let item = app
-        .get(&format!("/api/v1/calls/{call}"), None)
-        .await
-        .body["list_item_id"]
+    let item = app.get(&format!("/api/v1/calls/{call}"), None).await.body["list_item_id"]
         .as_i64()
         .unwrap();
     let ocid = format!("ocds-213czf-2024-{item}");
@@ -79,7 +76,10 @@ async fn a_process_is_told_stage_by_stage_and_bidders_only_after_the_opening() {
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     let open = record(&app, &ocid).await;
     let text = open.to_string();
-    assert!(!text.contains(BIDDER), "the bidder is named before the opening");
+    assert!(
+        !text.contains(BIDDER),
+        "the bidder is named before the opening"
+    );
     assert!(!text.contains("甲方案"), "bid content before the opening");
     let rec = &open["records"][0];
     assert_eq!(rec["ocid"], ocid.as_str());
@@ -149,11 +149,18 @@ async fn pages_by_cursor_neither_skip_nor_repeat_and_the_bulk_file_has_every_rel
     let mut after = 0;
     for _ in 0..20 {
         let page = app
-            .get(&format!("/api/v1/ocds/releases?after={after}&limit=2"), None)
+            .get(
+                &format!("/api/v1/ocds/releases?after={after}&limit=2"),
+                None,
+            )
             .await;
         assert_eq!(page.status, StatusCode::OK, "{:?}", page.body);
         let rs = releases(&page.body);
-        let next: i64 = page.headers["x-next-cursor"].to_str().unwrap().parse().unwrap();
+        let next: i64 = page.headers["x-next-cursor"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(page.body["links"]["next"]
             .as_str()
             .unwrap()
@@ -190,9 +197,7 @@ async fn pages_by_cursor_neither_skip_nor_repeat_and_the_bulk_file_has_every_rel
     assert_eq!(none.body["records"], serde_json::json!([]));
 
     // The extension the packages name is served.
-    let ext = app
-        .get("/api/v1/ocds/extension/extension.json", None)
-        .await;
+    let ext = app.get("/api/v1/ocds/extension/extension.json", None).await;
     assert_eq!(ext.status, StatusCode::OK);
     assert_eq!(ext.body["schemas"][0], "release-schema.json");
     let schema = app
@@ -205,23 +210,71 @@ async fn pages_by_cursor_neither_skip_nor_repeat_and_the_bulk_file_has_every_rel
 async fn bad_cursors_years_and_ocids_are_refused() {
     let app = spawn_app().await;
     for (path, status, field) in [
-        ("/api/v1/ocds/releases?limit=0", StatusCode::UNPROCESSABLE_ENTITY, Some("limit")),
-        ("/api/v1/ocds/releases?limit=1001", StatusCode::UNPROCESSABLE_ENTITY, Some("limit")),
-        ("/api/v1/ocds/releases?after=-1", StatusCode::UNPROCESSABLE_ENTITY, Some("after")),
-        ("/api/v1/ocds/releases?after=x", StatusCode::BAD_REQUEST, Some("after")),
-        ("/api/v1/ocds/records?year=1999", StatusCode::UNPROCESSABLE_ENTITY, Some("year")),
-        ("/api/v1/ocds/records", StatusCode::BAD_REQUEST, Some("year")),
-        ("/api/v1/ocds/bulk?year=3000", StatusCode::UNPROCESSABLE_ENTITY, Some("year")),
-        ("/api/v1/ocds/records/ocds-213czf-2024-1", StatusCode::NOT_FOUND, None),
-        ("/api/v1/ocds/records/ocds-other-2024-1", StatusCode::NOT_FOUND, None),
-        ("/api/v1/ocds/records/ocds-213czf-2024-x", StatusCode::NOT_FOUND, None),
-        ("/api/v1/ocds/extension/secret.json", StatusCode::NOT_FOUND, None),
+        (
+            "/api/v1/ocds/releases?limit=0",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("limit"),
+        ),
+        (
+            "/api/v1/ocds/releases?limit=1001",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("limit"),
+        ),
+        (
+            "/api/v1/ocds/releases?after=-1",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("after"),
+        ),
+        (
+            "/api/v1/ocds/releases?after=x",
+            StatusCode::BAD_REQUEST,
+            Some("after"),
+        ),
+        (
+            "/api/v1/ocds/records?year=1999",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("year"),
+        ),
+        (
+            "/api/v1/ocds/records",
+            StatusCode::BAD_REQUEST,
+            Some("year"),
+        ),
+        (
+            "/api/v1/ocds/bulk?year=3000",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("year"),
+        ),
+        (
+            "/api/v1/ocds/records/ocds-213czf-2024-1",
+            StatusCode::NOT_FOUND,
+            None,
+        ),
+        (
+            "/api/v1/ocds/records/ocds-other-2024-1",
+            StatusCode::NOT_FOUND,
+            None,
+        ),
+        (
+            "/api/v1/ocds/records/ocds-213czf-2024-x",
+            StatusCode::NOT_FOUND,
+            None,
+        ),
+        (
+            "/api/v1/ocds/extension/secret.json",
+            StatusCode::NOT_FOUND,
+            None,
+        ),
     ] {
         let r = app.get(path, None).await;
         assert_eq!(r.status, status, "{path}: {:?}", r.body);
         assert!(r.is_problem(), "{path}");
         if let Some(f) = field {
-            assert!(r.error_fields().contains(&f.to_owned()), "{path}: {:?}", r.body);
+            assert!(
+                r.error_fields().contains(&f.to_owned()),
+                "{path}: {:?}",
+                r.body
+            );
         }
     }
 }

@@ -90,7 +90,10 @@ mod tests {
         assert_eq!(c["id"], "o-compiled");
         assert_eq!(c["date"], "d2");
         assert_eq!(c["tag"], json!(["compiled"]));
-        assert_eq!(c["tender"]["status"], "active", "kept from the earlier release");
+        assert_eq!(
+            c["tender"]["status"], "active",
+            "kept from the earlier release"
+        );
         assert_eq!(c["tender"]["numberOfTenderers"], 3, "the later value wins");
         assert_eq!(
             c["parties"],

@@ -221,7 +221,9 @@ impl Process {
     fn org_ref(&self, id: i32) -> Value {
         match self.orgs.get(&id) {
             Some(o) => json!({"id": org_id(o), "name": o.name}),
-            None => json!({"id": format!("jiebang-organisation-{id}"), "name": format!("organisation {id}")}),
+            None => {
+                json!({"id": format!("jiebang-organisation-{id}"), "name": format!("organisation {id}")})
+            }
         }
     }
 
@@ -345,15 +347,19 @@ impl Process {
                     },
                 ))
             }
-            AggregateType::ProgressReport if e.kind == "file" => {
-                Some((Stage::Implementation, implementation_tag(implementation_seen)))
-            }
+            AggregateType::ProgressReport if e.kind == "file" => Some((
+                Stage::Implementation,
+                implementation_tag(implementation_seen),
+            )),
             AggregateType::Project => {
                 let action: ProjectAction = e.kind.parse().ok()?;
                 if action == ProjectAction::SignAgreement {
                     return None;
                 }
-                Some((Stage::Implementation, implementation_tag(implementation_seen)))
+                Some((
+                    Stage::Implementation,
+                    implementation_tag(implementation_seen),
+                ))
             }
             _ => None,
         }
@@ -433,18 +439,23 @@ impl Process {
                     roles.entry(b.organisation_id).or_default().push("tenderer");
                 }
             }
-            let awarded = self.events_of(AggregateType::Call, &c.call.id.to_string(), seq)
+            let awarded = self
+                .events_of(AggregateType::Call, &c.call.id.to_string(), seq)
                 .any(|e| e.kind == "award");
             if awarded && !commission_roles.contains(&"reviewBody") {
                 // The commission answers the objections to an award (招标投标法实施条例 Art. 54).
                 commission_roles.push("reviewBody");
             }
             // The winners of the award standing at `seq` (a cancelled one names no supplier).
-            let standing = self.award_events(c, seq).into_iter().last().filter(|(s, _)| {
-                !self
-                    .events_of(AggregateType::Call, &c.call.id.to_string(), seq)
-                    .any(|e| e.seq > *s && e.kind == "uphold_objection")
-            });
+            let standing = self
+                .award_events(c, seq)
+                .into_iter()
+                .last()
+                .filter(|(s, _)| {
+                    !self
+                        .events_of(AggregateType::Call, &c.call.id.to_string(), seq)
+                        .any(|e| e.seq > *s && e.kind == "uphold_objection")
+                });
             if let Some((_, bid_ids)) = standing {
                 for b in c.bids.iter().filter(|b| bid_ids.contains(&b.id)) {
                     let r = roles.entry(b.organisation_id).or_default();
@@ -485,7 +496,10 @@ impl Process {
             budget.insert("amount".into(), value(total));
         }
         budget.insert("project".into(), Value::from(i.direction.clone()));
-        budget.insert("projectID".into(), Value::from(format!("P-{}", i.proposal_id)));
+        budget.insert(
+            "projectID".into(),
+            Value::from(format!("P-{}", i.proposal_id)),
+        );
         let sources: Vec<Value> = i
             .plan_sources
             .iter()
@@ -573,13 +587,22 @@ impl Process {
         );
         if !matches!(status, CallStatus::Announced | CallStatus::Open) {
             // After the close the count is public; who bid stays sealed until the opening.
-            let n = c.bids.iter().filter(|b| b.received_at <= call.closes_at).count();
+            let n = c
+                .bids
+                .iter()
+                .filter(|b| b.received_at <= call.closes_at)
+                .count();
             t.insert("numberOfTenderers".into(), Value::from(n));
         }
         if doc.get("opened_at").is_some_and(|v| !v.is_null()) {
             t.insert(
                 "tenderers".into(),
-                Value::Array(c.bids.iter().map(|b| self.org_ref(b.organisation_id)).collect()),
+                Value::Array(
+                    c.bids
+                        .iter()
+                        .map(|b| self.org_ref(b.organisation_id))
+                        .collect(),
+                ),
             );
         }
         t.insert(
@@ -654,10 +677,7 @@ impl Process {
             let bid_ids = award_bids(e);
             for b in c.bids.iter().filter(|b| bid_ids.contains(&b.id)) {
                 let mut a = Map::new();
-                a.insert(
-                    "id".into(),
-                    Value::from(award_id(ocid, e.seq, b.id)),
-                );
+                a.insert("id".into(), Value::from(award_id(ocid, e.seq, b.id)));
                 a.insert("title".into(), Value::from(self.item.direction.clone()));
                 a.insert("description".into(), Value::from(note.clone()));
                 a.insert("status".into(), Value::from(status));
@@ -840,18 +860,22 @@ impl Process {
             );
         }
         milestones.push(done);
-        milestones.push(json!({"id": "acceptance", "title": "验收（授牌）", "type": "assessment",
+        milestones.push(
+            json!({"id": "acceptance", "title": "验收（授牌）", "type": "assessment",
             "status": match status {
                 Some(ProjectStatus::Accepted) => "met",
                 Some(ProjectStatus::Failed) => "notMet",
                 _ => "scheduled",
-            }}));
+            }}),
+        );
         // Spend is reported to date per funding source: each report's increase is a transaction.
         let mut so_far: BTreeMap<&str, i64> = BTreeMap::new();
         let mut transactions = Vec::new();
         for r in &reports {
             for (i, line) in r.content.spend.iter().enumerate() {
-                let before = so_far.insert(&line.source, line.amount.hundredths()).unwrap_or(0);
+                let before = so_far
+                    .insert(&line.source, line.amount.hundredths())
+                    .unwrap_or(0);
                 let delta = line.amount.hundredths() - before;
                 if let (true, Ok(m)) = (delta > 0, Money::from_hundredths(delta)) {
                     transactions.push(json!({

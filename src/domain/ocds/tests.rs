@@ -1,5 +1,3 @@
-#![expect(clippy::unwrap_used, reason = "tests")]
-
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -43,9 +41,7 @@ fn call_event(seq: i64, what: &str, ops: Vec<(&str, Value)>) -> Event {
         AggregateType::Call,
         7,
         what,
-        ops.into_iter()
-            .map(|(p, v)| PatchOp::add(p, v))
-            .collect(),
+        ops.into_iter().map(|(p, v)| PatchOp::add(p, v)).collect(),
     )
 }
 
@@ -105,7 +101,11 @@ fn process() -> Process {
                 ("/notice_ends_at", at(13)),
             ],
         ),
-        call_event(7, "uphold_objection", vec![("/status", json!("under_review"))]),
+        call_event(
+            7,
+            "uphold_objection",
+            vec![("/status", json!("under_review"))],
+        ),
         call_event(
             8,
             "award",
@@ -149,8 +149,20 @@ fn process() -> Process {
         }],
         projects: Vec::new(),
         orgs: BTreeMap::from([
-            (100, Org { name: "示例甲".into(), uscc: "91500112MA0000001X".into() }),
-            (101, Org { name: "示例乙".into(), uscc: "91500112MA0000002X".into() }),
+            (
+                100,
+                Org {
+                    name: "示例甲".into(),
+                    uscc: "91500112MA0000001X".into(),
+                },
+            ),
+            (
+                101,
+                Org {
+                    name: "示例乙".into(),
+                    uscc: "91500112MA0000002X".into(),
+                },
+            ),
         ]),
         events,
     }
@@ -164,7 +176,10 @@ fn at_seq(rs: &[Release], seq: i64) -> &Value {
 fn each_public_stage_is_one_release_with_a_codelist_tag_and_a_stable_id() {
     let p = process();
     let rs = p.releases(&publisher());
-    let tags: Vec<&str> = rs.iter().map(|r| r.json["tag"][0].as_str().unwrap()).collect();
+    let tags: Vec<&str> = rs
+        .iter()
+        .map(|r| r.json["tag"][0].as_str().unwrap())
+        .collect();
     assert_eq!(
         tags,
         [
@@ -182,9 +197,19 @@ fn each_public_stage_is_one_release_with_a_codelist_tag_and_a_stable_id() {
     assert_eq!(rs[0].json["ocid"], "ocds-213czf-2024-3");
     assert_eq!(rs[0].json["id"], "ocds-213czf-2024-3-planning-1");
     assert_eq!(rs[5].json["id"], "ocds-213czf-2024-3-award-6");
-    assert_eq!(rs[0].json["planning"]["listItem"]["selectionPoints"], "91.2345");
-    assert_eq!(rs[0].json["planning"]["budget"]["amount"]["amount"], 48_000_000);
-    let again: Vec<Value> = p.releases(&publisher()).into_iter().map(|r| r.json).collect();
+    assert_eq!(
+        rs[0].json["planning"]["listItem"]["selectionPoints"],
+        "91.2345"
+    );
+    assert_eq!(
+        rs[0].json["planning"]["budget"]["amount"]["amount"],
+        48_000_000
+    );
+    let again: Vec<Value> = p
+        .releases(&publisher())
+        .into_iter()
+        .map(|r| r.json)
+        .collect();
     let first: Vec<Value> = rs.into_iter().map(|r| r.json).collect();
     assert_eq!(first, again, "the same log gives the same releases");
 }
@@ -192,9 +217,18 @@ fn each_public_stage_is_one_release_with_a_codelist_tag_and_a_stable_id() {
 #[test]
 fn who_bid_is_told_only_from_the_opening_and_how_many_only_from_the_close() {
     let rs = process().releases(&publisher());
-    for (seq, count, named) in [(2, None, false), (3, None, false), (4, Some(2), false), (5, Some(2), true)] {
+    for (seq, count, named) in [
+        (2, None, false),
+        (3, None, false),
+        (4, Some(2), false),
+        (5, Some(2), true),
+    ] {
         let t = &at_seq(&rs, seq)["tender"];
-        assert_eq!(t.get("numberOfTenderers").and_then(Value::as_u64), count, "seq {seq}");
+        assert_eq!(
+            t.get("numberOfTenderers").and_then(Value::as_u64),
+            count,
+            "seq {seq}"
+        );
         assert_eq!(t.get("tenderers").is_some(), named, "seq {seq}");
         let parties = at_seq(&rs, seq)["parties"].as_array().unwrap().len();
         assert_eq!(parties, if named { 3 } else { 1 }, "seq {seq}");
@@ -218,7 +252,10 @@ fn an_overturned_award_is_cancelled_and_the_final_one_active_with_its_amount() {
     let last = &at_seq(&rs, 9)["awards"];
     assert_eq!(last[0]["status"], "cancelled");
     assert_eq!(last[1]["status"], "active");
-    assert_eq!(last[1]["value"], json!({"amount": 9_000_000, "currency": "CNY"}));
+    assert_eq!(
+        last[1]["value"],
+        json!({"amount": 9_000_000, "currency": "CNY"})
+    );
     assert_eq!(last[1]["id"], "ocds-213czf-2024-3-award-8-11");
     // Only the standing award's winner is a supplier.
     let roles: Vec<(String, Value)> = at_seq(&rs, 9)["parties"]
@@ -229,7 +266,10 @@ fn an_overturned_award_is_cancelled_and_the_final_one_active_with_its_amount() {
         .collect();
     assert_eq!(roles[1], ("示例甲".into(), json!(["tenderer"])));
     assert_eq!(roles[2], ("示例乙".into(), json!(["tenderer", "supplier"])));
-    assert_eq!(roles[0].1, json!(["buyer", "procuringEntity", "reviewBody"]));
+    assert_eq!(
+        roles[0].1,
+        json!(["buyer", "procuringEntity", "reviewBody"])
+    );
 }
 
 #[test]
@@ -254,11 +294,22 @@ fn statuses_map_onto_closed_codelists() {
     let tender: Vec<&str> = CallStatus::ALL.iter().map(|s| tender_status(*s)).collect();
     for s in &tender {
         assert!(
-            ["planning", "planned", "active", "cancelled", "unsuccessful", "complete", "withdrawn"]
-                .contains(s),
+            [
+                "planning",
+                "planned",
+                "active",
+                "cancelled",
+                "unsuccessful",
+                "complete",
+                "withdrawn"
+            ]
+            .contains(s),
             "{s}"
         );
     }
     assert_eq!(tender_status(CallStatus::Cancelled), "cancelled");
-    assert_eq!(milestone_status(MilestoneStatus::PartiallyMet), "partiallyMet");
+    assert_eq!(
+        milestone_status(MilestoneStatus::PartiallyMet),
+        "partiallyMet"
+    );
 }
