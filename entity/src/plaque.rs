@@ -19,6 +19,8 @@ pub struct Model {
     pub revoked_reason: Option<String>,
     pub rectify_until: Option<Date>,
     pub version: i32,
+    /// The evaluator engaged for the annual evaluations (migration 000012).
+    pub evaluator_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,7 @@ mod m20261202_000007_constraints;
 mod m20261202_000008_call_integrity;
 mod m20261202_000010_platform;
 mod m20261202_000011_projects;
+mod m20261202_000012_lifecycle;
 mod seed;
 
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_call_integrity::Migration),
             Box::new(m20261202_000010_platform::Migration),
             Box::new(m20261202_000011_projects::Migration),
+            Box::new(m20261202_000012_lifecycle::Migration),
         ]
     }
 }

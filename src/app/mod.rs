@@ -9,6 +9,7 @@ pub mod acceptance;
 pub mod audit;
 pub mod award;
 pub mod bids;
+pub mod brains;
 pub mod calls;
 pub mod feed;
 pub mod health;

@@ -470,7 +470,12 @@ pub async fn history(state: &AppState, caller: Option<&Caller>, id: i32) -> Resu
         store::events::of_tree(&state.db, &AggregateRef::new(AggregateType::Project, p.id))
             .await?
             .into_iter()
-            .filter(|e| standing.party() || e.visibility == Visibility::Public)
+            .filter(|e| match e.visibility {
+                Visibility::Public => true,
+                // Panels, conflicts and score sheets: the commission's.
+                Visibility::Commission => standing == Standing::Commission,
+                _ => standing.party(),
+            })
             .collect();
     history::with_names(state, events).await
 }
@@ -790,7 +795,18 @@ pub async fn amend(
 
 /// The agreement in force, or 409.
 async fn signed_agreement(state: &AppState, p: &Project) -> Result<Agreement> {
-    store::projects::agreements(&state.db, p.id)
+    signed_agreement_in(&state.db, p).await
+}
+
+/// The agreement in force, read through `db`, or 409.
+///
+/// # Errors
+/// 409 when none is signed; database failures.
+pub async fn signed_agreement_in(
+    db: &impl sea_orm::ConnectionTrait,
+    p: &Project,
+) -> Result<Agreement> {
+    store::projects::agreements(db, p.id)
         .await?
         .into_iter()
         .rev()

@@ -106,9 +106,19 @@ async fn validate(state: &AppState, new: &NewAccount) -> Result<Vec<FieldError>>
                 ));
             }
         }
+        // A third-party evaluator is bound to its evaluation body (so that it is never engaged
+        // to evaluate its own organisation's brain).
+        (Role::Evaluator, Some(id)) => {
+            if store::organisations::by_id(&state.db, id).await?.is_none() {
+                errors.push(FieldError::new(
+                    "organisation_id",
+                    format!("no organisation {id}"),
+                ));
+            }
+        }
         (_, Some(_)) => errors.push(FieldError::new(
             "organisation_id",
-            "only an applicant is bound to an organisation",
+            "only an applicant or an evaluator is bound to an organisation",
         )),
         (_, None) => {}
     }

@@ -95,7 +95,13 @@ async fn load(state: web::Data<AppState>, token: String) -> Result<Caller, ApiEr
         username: user.username,
         role,
         district_code: user.district_code,
-        organisation_id: user.organisation_id,
+        // Only an applicant acts for its organisation; an evaluator's binding (its third-party
+        // body) is read where it matters, never taken for a builder's.
+        organisation_id: if role == Role::Applicant {
+            user.organisation_id
+        } else {
+            None
+        },
     })
 }
 

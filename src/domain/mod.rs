@@ -23,6 +23,7 @@ macro_rules! text_enum {
     };
 }
 
+pub mod acceptance;
 pub mod access;
 pub mod award;
 pub mod bid;

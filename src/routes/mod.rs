@@ -16,9 +16,11 @@ use crate::extract;
 use crate::state::AppState;
 use crate::telemetry;
 
+mod acceptance;
 mod audit;
 mod auth;
 pub mod bids;
+mod brains;
 pub mod calls;
 mod clusters;
 mod districts;
@@ -78,7 +80,9 @@ pub type Data = web::Data<AppState>;
         (name = "panel", description = "Expert panels, conflicts of interest and recusals."),
         (name = "award", description = "Ranking, public notice (公示), objections and the award (挂帅)."),
         (name = "platform", description = "For data platforms and auditors: the change feed and the verifiable log (signed tree heads, inclusion and consistency proofs)."),
-        (name = "projects", description = "After the award: construction projects (建设项目), task agreements (任务书), progress reports, district supervision (督导), completion (建成) and the request for acceptance (验收).")
+        (name = "projects", description = "After the award: construction projects (建设项目), task agreements (任务书), progress reports, district supervision (督导), completion (建成) and the request for acceptance (验收)."),
+        (name = "acceptance", description = "Acceptance (验收): the panel under the conflict rules, the third-party evaluator's measured report, expert scores, and the conclusion the computed rule allows."),
+        (name = "brains", description = "The public register of plaqued industry brains (授牌), annual evaluations (年度常态化评价), rectification (限期整改) and revocation (取消授牌).")
     )
 )]
 struct ApiDoc;
@@ -129,7 +133,9 @@ fn api() -> utoipa_actix_web::UtoipaApp<
                 .configure(projects::configure)
                 .configure(feed::configure)
                 .configure(ocds::configure)
-                .configure(audit::configure),
+                .configure(audit::configure)
+                .configure(acceptance::configure)
+                .configure(brains::configure),
         )
 }
 

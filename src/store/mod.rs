@@ -8,6 +8,7 @@ pub mod merkle;
 pub mod objections;
 pub mod organisations;
 pub mod panel;
+pub mod plaques;
 pub mod projects;
 pub mod proposals;
 pub mod reference;

@@ -17,7 +17,7 @@ pub struct Account {
     pub role: Role,
     /// The district a `district` officer is bound to.
     pub district_code: Option<String>,
-    /// The organisation an `applicant` account is bound to.
+    /// The organisation an `applicant` (or an `evaluator`: its third-party body) is bound to.
     pub organisation_id: Option<i32>,
     pub created_at: DateTime<Utc>,
 }

@@ -13,7 +13,10 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::calls::{bid, bidder, closes, content, opens, score, with_call};
+use jiebang::domain::call::CallStatus;
+use jiebang::routes::views::calls::CallDto;
+
+use crate::calls::{bid, bid_id, bidder, call_dto, closes, content, opens, score, with_call};
 use crate::helpers::*;
 
 fn at(v: &Value) -> DateTime<Utc> {
@@ -103,13 +106,9 @@ async fn before_the_opening_nobody_but_the_bidder_can_tell_who_bid() {
     .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     app.clock.set(opens() + Duration::hours(1));
-    let bid1 = bid(&app, &b1, call, content("甲方案", 900.0)).await.body["bid_id"]
-        .as_i64()
-        .unwrap();
+    let bid1 = bid_id(&bid(&app, &b1, call, content("甲方案", 900.0)).await);
     bid(&app, &b1, call, content("甲方案第二版", 950.0)).await;
-    let bid2 = bid(&app, &b2, call, content("乙方案", 700.0)).await.body["bid_id"]
-        .as_i64()
-        .unwrap();
+    let bid2 = bid_id(&bid(&app, &b2, call, content("乙方案", 700.0)).await);
     let r = call_post(
         &app,
         &expert,
@@ -630,12 +629,8 @@ async fn scored_call() -> (TestApp, i64, [i64; 2], [String; 2], [String; 2]) {
     .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     app.clock.set(opens() + Duration::hours(1));
-    let bid1 = bid(&app, &b1, call, content("甲方案", 900.0)).await.body["bid_id"]
-        .as_i64()
-        .unwrap();
-    let bid2 = bid(&app, &b2, call, content("乙方案", 700.0)).await.body["bid_id"]
-        .as_i64()
-        .unwrap();
+    let bid1 = bid_id(&bid(&app, &b1, call, content("甲方案", 900.0)).await);
+    let bid2 = bid_id(&bid(&app, &b2, call, content("乙方案", 700.0)).await);
     app.clock.set(closes() + Duration::seconds(1));
     for step in ["opening", "review"] {
         let r = call_post(
@@ -814,9 +809,7 @@ async fn recusals_found_from_data_are_frozen_at_the_opening() {
     )
     .await;
     app.clock.set(opens() + Duration::hours(1));
-    let bid1 = bid(&app, &b1, call, content("甲方案", 900.0)).await.body["bid_id"]
-        .as_i64()
-        .unwrap();
+    let bid1 = bid_id(&bid(&app, &b1, call, content("甲方案", 900.0)).await);
     bid(&app, &b2, call, content("乙方案", 700.0)).await;
     app.clock.set(closes() + Duration::seconds(1));
     for step in ["opening", "review"] {
@@ -1052,11 +1045,7 @@ async fn a_call_is_cancelled_over_http() {
     let commission = app.token(Role::Commission).to_owned();
     let (_, b1) = bidder(&app, "示例甲科技有限公司", 1, 2000.0).await;
     app.clock.set(opens() + Duration::hours(1));
-    let bid1 = bid(&app, &b1, call, content("甲方案XYZZY", 900.0))
-        .await
-        .body["bid_id"]
-        .as_i64()
-        .unwrap();
+    let bid1 = bid_id(&bid(&app, &b1, call, content("甲方案XYZZY", 900.0)).await);
     let path = format!("/calls/{call}/cancel");
     // Who may: the commission only; reasons are required.
     for role in [
@@ -1080,10 +1069,7 @@ async fn a_call_is_cancelled_over_http() {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let r = call_post(&app, &commission, &path, json!({"reasons": "  "})).await;
     assert_eq!(r.error_fields(), ["reasons"]);
-    assert_eq!(
-        app.get(&format!("/api/v1/calls/{call}"), None).await.body["status"],
-        "open"
-    );
+    assert_eq!(call_dto(&app, call).await.status, CallStatus::Open);
     let r = call_post(
         &app,
         &commission,
@@ -1091,14 +1077,16 @@ async fn a_call_is_cancelled_over_http() {
         json!({"reasons": "榜单项调整，本次揭榜终止"}),
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    assert_eq!(r.body["status"], "cancelled");
+    assert_eq!(
+        r.expect::<CallDto>(StatusCode::OK).status,
+        CallStatus::Cancelled
+    );
     // The public sees the state and the reasons, not the bids.
-    let public = app.get(&format!("/api/v1/calls/{call}"), None).await;
-    assert_eq!(public.body["status"], "cancelled");
-    assert_eq!(public.body["reasons"], "榜单项调整，本次揭榜终止");
-    assert_eq!(public.body["bid_count"], 1);
-    assert_eq!(public.body["award"], json!([]));
+    let public = call_dto(&app, call).await;
+    assert_eq!(public.status, CallStatus::Cancelled);
+    assert_eq!(public.reasons.as_deref(), Some("榜单项调整，本次揭榜终止"));
+    assert_eq!(public.bid_count, 1);
+    assert!(public.award.is_empty());
     assert_eq!(app.get("/api/v1/notices", None).await.body, json!([]));
     let r = app
         .get(&format!("/api/v1/calls/{call}/ranking"), None)

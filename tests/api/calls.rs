@@ -6,6 +6,12 @@ use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 
+use jiebang::domain::call::CallStatus;
+use jiebang::routes::views::bids::{BidView, Receipt};
+use jiebang::routes::views::calls::{CallDto, OpeningReport};
+use jiebang::routes::views::lists::PublishedList;
+use jiebang::routes::views::selection::SelectionRun;
+
 use crate::helpers::*;
 
 /// The demo list published, and one call announced on its first item: opens 2024-03-01 09:00,
@@ -22,7 +28,7 @@ pub(crate) async fn with_call() -> (TestApp, i64) {
             json!({}),
         )
         .await;
-    let sel = run.body["id"].as_i64().unwrap();
+    let sel = run.expect::<SelectionRun>(StatusCode::CREATED).id;
     let list = app
         .post(
             "/api/v1/rounds/2024/list",
@@ -30,7 +36,7 @@ pub(crate) async fn with_call() -> (TestApp, i64) {
             json!({"selection_id": sel, "note": "2024年榜单"}),
         )
         .await;
-    let item = list.body["items"][0]["id"].as_i64().unwrap();
+    let item = list.expect::<PublishedList>(StatusCode::CREATED).items[0].id;
     let call = app
         .post(
             &format!("/api/v1/list-items/{item}/calls"),
@@ -49,9 +55,21 @@ pub(crate) async fn with_call() -> (TestApp, i64) {
             }),
         )
         .await;
-    assert_eq!(call.status, StatusCode::CREATED, "{:?}", call.body);
-    assert_eq!(call.body["status"], "announced");
-    (app, call.body["id"].as_i64().unwrap())
+    let call: CallDto = call.expect(StatusCode::CREATED);
+    assert_eq!(call.status, CallStatus::Announced);
+    (app, call.id.into())
+}
+
+/// The call as anyone reads it.
+pub(crate) async fn call_dto(app: &TestApp, call: i64) -> CallDto {
+    app.get(&format!("/api/v1/calls/{call}"), None)
+        .await
+        .expect(StatusCode::OK)
+}
+
+/// The bid id of an accepted submission.
+pub(crate) fn bid_id(r: &Reply) -> i64 {
+    r.expect::<Receipt>(StatusCode::CREATED).bid_id.into()
 }
 
 pub(crate) fn opens() -> chrono::DateTime<Utc> {
@@ -131,14 +149,12 @@ async fn a_whole_call_from_bids_to_award() {
     assert!(r.body["opens_at"].is_string());
 
     app.clock.set(opens() + Duration::hours(1));
-    assert_eq!(
-        app.get(&format!("/api/v1/calls/{call}"), None).await.body["status"],
-        "open"
-    );
-    let r1 = bid(&app, &b1, call, content("甲方案：第一版", 900.0)).await;
-    assert_eq!(r1.status, StatusCode::CREATED, "{:?}", r1.body);
-    assert_eq!(r1.body["sha256"].as_str().unwrap().len(), 64);
-    let bid1 = r1.body["bid_id"].as_i64().unwrap();
+    assert_eq!(call_dto(&app, call).await.status, CallStatus::Open);
+    let r1: Receipt = bid(&app, &b1, call, content("甲方案：第一版", 900.0))
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(r1.sha256.len(), 64);
+    let bid1 = i64::from(r1.bid_id);
     let r1b = bid(
         &app,
         &b1,
@@ -146,28 +162,22 @@ async fn a_whole_call_from_bids_to_award() {
         content("甲方案：独一无二的技术路线XYZZY", 950.0),
     )
     .await;
-    assert_eq!(r1b.status, StatusCode::CREATED);
+    let r1b: Receipt = r1b.expect(StatusCode::CREATED);
     assert_eq!(
-        r1b.body["bid_id"], bid1,
+        i64::from(r1b.bid_id),
+        bid1,
         "one bid per organisation, replaced"
     );
-    assert_eq!(r1b.body["replaces_receipt_id"], r1.body["receipt_id"]);
-    let bid2 = bid(&app, &b2, call, content("乙方案", 700.0)).await.body["bid_id"]
-        .as_i64()
-        .unwrap();
-    let bid3 = bid(&app, &b3, call, content("丙方案", 1200.0)).await.body["bid_id"]
-        .as_i64()
-        .unwrap();
+    assert_eq!(r1b.replaces_receipt_id, Some(r1.receipt_id));
+    let bid2 = bid_id(&bid(&app, &b2, call, content("乙方案", 700.0)).await);
+    let bid3 = bid_id(&bid(&app, &b3, call, content("丙方案", 1200.0)).await);
     // Eligibility: registered capital below 500 万元.
     let r = bid(&app, &b4, call, content("丁方案", 100.0)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
     assert_eq!(r.error_fields(), vec!["eligibility.min_registered_capital"]);
 
     // Sealed: the bid count is public, the content nobody's but the bidder's.
-    assert_eq!(
-        app.get(&format!("/api/v1/calls/{call}"), None).await.body["bid_count"],
-        3
-    );
+    assert_eq!(call_dto(&app, call).await.bid_count, 3);
     let own = app
         .request(
             Method::GET,
@@ -176,15 +186,12 @@ async fn a_whole_call_from_bids_to_award() {
             None,
         )
         .await;
+    let own: BidView = own.expect(StatusCode::OK);
     assert_eq!(
-        own.body["content"]["technical_plan"],
-        "甲方案：独一无二的技术路线XYZZY"
+        own.content.map(|c| c.technical_plan).as_deref(),
+        Some("甲方案：独一无二的技术路线XYZZY")
     );
-    assert_eq!(
-        own.body["receipts"].as_array().unwrap().len(),
-        2,
-        "the old receipt is kept"
-    );
+    assert_eq!(own.receipts.len(), 2, "the old receipt is kept");
     let sealed = app
         .request(
             Method::GET,
@@ -193,9 +200,9 @@ async fn a_whole_call_from_bids_to_award() {
             None,
         )
         .await;
-    assert_eq!(sealed.status, StatusCode::OK);
-    assert_eq!(sealed.body["sealed"], true);
-    assert!(sealed.body["content"].is_null() && sealed.body["organisation_id"].is_null());
+    let view: BidView = sealed.expect(StatusCode::OK);
+    assert!(view.sealed);
+    assert!(view.content.is_none() && view.organisation_id.is_none());
     assert!(!sealed.body.to_string().contains("XYZZY"));
     for token in [app.token(Role::Expert).to_owned(), b2.clone()] {
         let r = app
@@ -326,11 +333,8 @@ async fn a_whole_call_from_bids_to_award() {
             None,
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    assert_eq!(
-        (r.body["bids"].as_i64(), r.body["verified"].as_i64()),
-        (Some(3), Some(3))
-    );
+    let report: OpeningReport = r.expect(StatusCode::OK);
+    assert_eq!((report.bids, report.verified), (3, 3));
     let opened = app
         .request(
             Method::GET,
@@ -339,7 +343,8 @@ async fn a_whole_call_from_bids_to_award() {
             None,
         )
         .await;
-    assert_eq!(opened.body["content"]["budget"], 950.0);
+    let opened: BidView = opened.expect(StatusCode::OK);
+    assert_eq!(opened.content.map(|c| c.budget.hundredths()), Some(95_000));
     // Opened: the recusals, found from data (frozen now) and declared.
     let panel = app
         .get(
@@ -379,7 +384,10 @@ async fn a_whole_call_from_bids_to_award() {
             None,
         )
         .await;
-    assert_eq!(r.body["status"], "under_review", "{:?}", r.body);
+    assert_eq!(
+        r.expect::<CallDto>(StatusCode::OK).status,
+        CallStatus::UnderReview
+    );
 
     // The recused expert can neither read nor score bid 1.
     let r = app
@@ -487,8 +495,10 @@ async fn a_whole_call_from_bids_to_award() {
             json!({"bid_ids": [bid1], "note": "拟由示例甲科技有限公司挂帅"}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    assert_eq!(r.body["status"], "notice");
+    assert_eq!(
+        r.expect::<CallDto>(StatusCode::OK).status,
+        CallStatus::Notice
+    );
     let notices = app.get("/api/v1/notices", None).await;
     assert_eq!(notices.body[0]["call"]["award"][0]["bid_id"], bid1);
     assert!(
@@ -561,8 +571,10 @@ async fn a_whole_call_from_bids_to_award() {
             None,
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    assert_eq!(r.body["status"], "awarded");
+    assert_eq!(
+        r.expect::<CallDto>(StatusCode::OK).status,
+        CallStatus::Awarded
+    );
     let public = app.get(&format!("/api/v1/calls/{call}"), None).await;
     assert_eq!(
         public.body["award"][0]["organisation_name"],
@@ -608,9 +620,7 @@ async fn an_upheld_objection_returns_the_call_to_review() {
     let (_, b1) = bidder(&app, "示例甲科技有限公司", 1, 2000.0).await;
     let (_, b2) = bidder(&app, "示例乙数据有限公司", 2, 800.0).await;
     app.clock.set(opens() + Duration::hours(1));
-    let bid1 = bid(&app, &b1, call, content("甲方案", 900.0)).await.body["bid_id"]
-        .as_i64()
-        .unwrap();
+    let bid1 = bid_id(&bid(&app, &b1, call, content("甲方案", 900.0)).await);
     assert_eq!(
         bid(&app, &b2, call, content("乙方案", 700.0)).await.status,
         StatusCode::CREATED
@@ -653,7 +663,10 @@ async fn an_upheld_objection_returns_the_call_to_review() {
             json!({"bid_ids": [bid1], "note": "拟授予"}),
         )
         .await;
-    assert_eq!(r.body["status"], "notice", "{:?}", r.body);
+    assert_eq!(
+        r.expect::<CallDto>(StatusCode::OK).status,
+        CallStatus::Notice
+    );
     let o = app
         .request(
             Method::POST,
@@ -672,9 +685,9 @@ async fn an_upheld_objection_returns_the_call_to_review() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    let c = app.get(&format!("/api/v1/calls/{call}"), None).await;
-    assert_eq!(c.body["status"], "under_review");
-    assert_eq!(c.body["award"], json!([]));
+    let c = call_dto(&app, call).await;
+    assert_eq!(c.status, CallStatus::UnderReview);
+    assert!(c.award.is_empty());
     let r = app
         .post(
             &format!("/api/v1/objections/{oid}/answer"),
@@ -767,9 +780,7 @@ async fn a_whole_call_is_told_by_the_one_log() {
     let first = bid(&app, &b1, call, content("甲方案：第一版", 900.0)).await;
     let again = bid(&app, &b1, call, content("甲方案：第二版", 950.0)).await;
     let bid1 = again.body["bid_id"].as_i64().unwrap();
-    let bid2 = bid(&app, &b2, call, content("乙方案", 700.0)).await.body["bid_id"]
-        .as_i64()
-        .unwrap();
+    let bid2 = bid_id(&bid(&app, &b2, call, content("乙方案", 700.0)).await);
     let expert = app.token(Role::Expert).to_owned();
     let second = app.add_user("expert-2", Role::Expert, None, None).await;
     let users = app
@@ -863,8 +874,10 @@ async fn a_whole_call_is_told_by_the_one_log() {
             None,
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    assert_eq!(r.body["status"], "awarded");
+    assert_eq!(
+        r.expect::<CallDto>(StatusCode::OK).status,
+        CallStatus::Awarded
+    );
 
     // The chain verifies, to its head.
     let report = jiebang::app::audit::verify(&app.state.db).await.unwrap();

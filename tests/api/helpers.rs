@@ -7,6 +7,8 @@ use chrono::{TimeZone, Utc};
 use jiebang::clock::ManualClock;
 use jiebang::domain::codes::Uscc;
 use jiebang::domain::role::Role;
+pub use jiebang::routes::views::organisations::OrganisationDto;
+pub use jiebang::routes::views::users::{TokenResponse, UserDto};
 use jiebang::settings::Settings;
 use jiebang::startup::Application;
 use reqwest::{Method, StatusCode};
@@ -52,6 +54,25 @@ impl Reply {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// The body read into the service's own response type, so that a renamed or retyped field
+    /// of a response is a compile error (or a failure here) in the tests, not a silent `null`.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_value(self.body.clone()).unwrap_or_else(|e| {
+            panic!(
+                "{} ({}) is not a {}: {e}",
+                self.body,
+                self.status,
+                std::any::type_name::<T>()
+            )
+        })
+    }
+
+    /// Asserts the status, then reads the body as [`Reply::parse`] does.
+    pub fn expect<T: serde::de::DeserializeOwned>(&self, status: StatusCode) -> T {
+        assert_eq!(self.status, status, "{}", self.body);
+        self.parse()
     }
 
     pub fn is_problem(&self) -> bool {
@@ -224,7 +245,7 @@ impl TestApp {
     pub async fn login_token(&self, username: &str, password: &str) -> String {
         let r = self.login(username, password).await;
         assert_eq!(r.status, StatusCode::OK, "login {username}: {:?}", r.body);
-        r.body["access_token"].as_str().expect("token").to_owned()
+        r.parse::<TokenResponse>().access_token
     }
 
     /// Creates an account as the commission and returns its token.
@@ -243,12 +264,8 @@ impl TestApp {
                        "district_code": district, "organisation_id": org}),
             )
             .await;
-        assert_eq!(
-            r.status,
-            StatusCode::CREATED,
-            "create {username}: {:?}",
-            r.body
-        );
+        let user: UserDto = r.expect(StatusCode::CREATED);
+        assert_eq!((user.username.as_str(), user.role), (username, role));
         self.login_token(username, PASSWORD).await
     }
 
@@ -263,13 +280,7 @@ impl TestApp {
                 json!({"name": name, "uscc": uscc, "district_code": district}),
             )
             .await;
-        assert_eq!(
-            r.status,
-            StatusCode::CREATED,
-            "create organisation: {:?}",
-            r.body
-        );
-        r.body["id"].as_i64().expect("id")
+        i64::from(r.expect::<OrganisationDto>(StatusCode::CREATED).id)
     }
 
     async fn setup_roles(&mut self) {

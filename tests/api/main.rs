@@ -3,6 +3,7 @@
 //! Integration tests: the real server on port 0, a fresh migrated database per test
 //! (SQLite by default; PostgreSQL when `TEST_DATABASE_URL` is set).
 
+mod acceptance;
 mod auth;
 mod call_integrity;
 mod calls;

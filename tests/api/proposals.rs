@@ -5,6 +5,9 @@ use jiebang::domain::role::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
+use jiebang::domain::proposal_state::Status;
+use jiebang::routes::views::proposals::{ProposalDto, ProposalPage};
+
 use crate::helpers::*;
 
 pub const DEADLINE: &str = "2024-02-29T23:59:59+08:00";
@@ -98,12 +101,10 @@ async fn list_ids(app: &TestApp, token: &str) -> Vec<i64> {
             None,
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    r.body["items"]
-        .as_array()
-        .unwrap()
+    r.expect::<ProposalPage>(StatusCode::OK)
+        .items
         .iter()
-        .map(|p| p["id"].as_i64().unwrap())
+        .map(|p| i64::from(p.id))
         .collect()
 }
 
@@ -200,9 +201,12 @@ async fn malformed_values_are_named_and_nothing_is_stored() {
         "nothing was stored"
     );
     let ok = file(&app, &applicant, sample(HOME_DISTRICT, "light_textile")).await;
-    assert_eq!(ok.status, StatusCode::CREATED, "{:?}", ok.body);
-    assert_eq!(ok.body["status"], "draft");
-    assert_eq!(ok.body["owner_organisation_id"], app.organisation_id);
+    let ok: ProposalDto = ok.expect(StatusCode::CREATED);
+    assert_eq!(ok.status, Status::Draft);
+    assert_eq!(
+        ok.owner_organisation_id.map(i64::from),
+        Some(app.organisation_id)
+    );
 }
 
 #[tokio::test]
@@ -214,7 +218,7 @@ async fn the_state_machine_over_http() {
     let commission = app.token(Role::Commission).to_owned();
     // A district's own draft: its officer may see it, but not return or seal it before submission.
     let d = file(&app, &officer, sample(HOME_DISTRICT, "food_agri")).await;
-    let did = d.body["id"].as_i64().unwrap();
+    let did = i64::from(d.parse::<ProposalDto>().id);
     for (action, body) in [
         ("return", json!({"reasons": "缺少资金来源说明"})),
         ("seal", json!({"statement": "同意"})),
@@ -241,7 +245,7 @@ async fn the_state_machine_over_http() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
     let p = file(&app, &applicant, sample(HOME_DISTRICT, "light_textile")).await;
-    let id = p.body["id"].as_i64().unwrap();
+    let id = i64::from(p.parse::<ProposalDto>().id);
     let mut tag = etag_of(&p);
     // The officer does not see an applicant's draft at all.
     assert_eq!(
@@ -258,7 +262,10 @@ async fn the_state_machine_over_http() {
         StatusCode::NOT_FOUND
     );
     let r = act(&app, &applicant, id, "submit", &tag, None).await;
-    assert_eq!(r.body["status"], "submitted");
+    assert_eq!(
+        r.expect::<ProposalDto>(StatusCode::OK).status,
+        Status::Submitted
+    );
     tag = etag_of(&r);
     // Submitted: the owner cannot edit or submit again.
     let r = app
@@ -297,11 +304,9 @@ async fn the_state_machine_over_http() {
         Some(json!({"reasons": "缺少资金来源说明"})),
     )
     .await;
-    assert_eq!(
-        (r.status, r.body["status"].as_str()),
-        (StatusCode::OK, Some("returned"))
-    );
-    assert_eq!(r.body["reasons"], "缺少资金来源说明");
+    let returned: ProposalDto = r.expect(StatusCode::OK);
+    assert_eq!(returned.status, Status::Returned);
+    assert_eq!(returned.reasons.as_deref(), Some("缺少资金来源说明"));
     tag = etag_of(&r);
     let r = app
         .request_with(
@@ -329,8 +334,12 @@ async fn the_state_machine_over_http() {
         Some(json!({"statement": "经审核，同意报送。"})),
     )
     .await;
-    assert_eq!(r.body["status"], "sealed");
-    assert_eq!(r.body["seal"]["statement"], "经审核，同意报送。");
+    let sealed: ProposalDto = r.expect(StatusCode::OK);
+    assert_eq!(sealed.status, Status::Sealed);
+    assert_eq!(
+        sealed.seal.map(|s| s.statement).as_deref(),
+        Some("经审核，同意报送。")
+    );
     tag = etag_of(&r);
     // Sealed: no more return; ineligible needs reasons.
     assert_eq!(
@@ -366,7 +375,10 @@ async fn the_state_machine_over_http() {
         Some(json!({"eligible": true})),
     )
     .await;
-    assert_eq!(r.body["status"], "eligible");
+    assert_eq!(
+        r.expect::<ProposalDto>(StatusCode::OK).status,
+        Status::Eligible
+    );
     // Only the commission decides eligibility.
     let r = act(
         &app,
@@ -395,7 +407,7 @@ async fn submission_and_sealing_close_at_the_deadline_to_the_second() {
     let r = act(
         &app,
         &applicant,
-        a.body["id"].as_i64().unwrap(),
+        i64::from(a.parse::<ProposalDto>().id),
         "submit",
         &etag_of(&a),
         None,
@@ -410,7 +422,7 @@ async fn submission_and_sealing_close_at_the_deadline_to_the_second() {
     let r = act(
         &app,
         &applicant,
-        b.body["id"].as_i64().unwrap(),
+        i64::from(b.parse::<ProposalDto>().id),
         "submit",
         &etag_of(&b),
         None,
@@ -424,16 +436,17 @@ async fn submission_and_sealing_close_at_the_deadline_to_the_second() {
     );
     assert!(r.body["detail"].as_str().unwrap().contains("deadline"));
     assert_eq!(r.body["intake_deadline"], "2024-02-29T23:59:59+08:00");
-    let still = get(&app, &applicant, b.body["id"].as_i64().unwrap()).await;
+    let still = get(&app, &applicant, i64::from(b.parse::<ProposalDto>().id)).await;
     assert_eq!(
-        still.body["status"], "draft",
+        still.parse::<ProposalDto>().status,
+        Status::Draft,
         "a refused submission changes nothing"
     );
     // Sealing is refused after the deadline too.
     let r = act(
         &app,
         &officer,
-        sealed_before.body["id"].as_i64().unwrap(),
+        i64::from(sealed_before.parse::<ProposalDto>().id),
         "seal",
         &etag_of(&sealed_before),
         Some(json!({"statement": "同意"})),
@@ -457,18 +470,18 @@ async fn authorisation_matrix_on_lists_and_objects() {
     let officer_a = app.token(Role::District).to_owned();
     let applicant_a = app.token(Role::Applicant).to_owned();
 
-    let a_draft = file(&app, &applicant_a, sample(HOME_DISTRICT, "light_textile"))
+    let a_draft: i64 = file(&app, &applicant_a, sample(HOME_DISTRICT, "light_textile"))
         .await
-        .body["id"]
-        .as_i64()
-        .unwrap();
-    let a_district = file(&app, &officer_a, sample(HOME_DISTRICT, "food_agri"))
+        .parse::<ProposalDto>()
+        .id
+        .into();
+    let a_district: i64 = file(&app, &officer_a, sample(HOME_DISTRICT, "food_agri"))
         .await
-        .body["id"]
-        .as_i64()
-        .unwrap();
+        .parse::<ProposalDto>()
+        .id
+        .into();
     let b_sub = file(&app, &applicant_b, sample("500101", "motorcycle")).await;
-    let b_id = b_sub.body["id"].as_i64().unwrap();
+    let b_id = i64::from(b_sub.parse::<ProposalDto>().id);
     let r = act(&app, &applicant_b, b_id, "submit", &etag_of(&b_sub), None).await;
     let b_tag = etag_of(&r);
 
@@ -490,8 +503,9 @@ async fn authorisation_matrix_on_lists_and_objects() {
     let r = app
         .get("/api/v1/rounds/2024/proposals", Some(Role::Commission))
         .await;
-    assert_eq!(r.body["counts"]["draft"], 2, "the commission sees counts");
-    assert_eq!(r.body["counts"]["submitted"], 1);
+    let page: ProposalPage = r.expect(StatusCode::OK);
+    assert_eq!(page.counts["draft"], 2, "the commission sees counts");
+    assert_eq!(page.counts["submitted"], 1);
     // Filters narrow, never widen.
     let r = app
         .request(
@@ -501,7 +515,7 @@ async fn authorisation_matrix_on_lists_and_objects() {
             None,
         )
         .await;
-    assert_eq!(r.body["items"], json!([]));
+    assert!(r.expect::<ProposalPage>(StatusCode::OK).items.is_empty());
 
     // District A cannot read, edit, return or seal district B's.
     assert_eq!(
@@ -574,15 +588,14 @@ async fn authorisation_matrix_on_lists_and_objects() {
     own["form"].as_object_mut().unwrap().remove("district_code");
     let r = file(&app, &officer_a, own).await;
     assert_eq!(
-        (r.status, r.body["district_code"].as_str()),
-        (StatusCode::CREATED, Some(HOME_DISTRICT))
+        r.expect::<ProposalDto>(StatusCode::CREATED).district_code,
+        HOME_DISTRICT
     );
     // B is unchanged by all of it.
-    let r = get(&app, &officer_b, b_id).await;
-    assert_eq!(
-        (r.body["status"].as_str(), r.body["version"].as_i64()),
-        (Some("submitted"), Some(2))
-    );
+    let b = get(&app, &officer_b, b_id)
+        .await
+        .expect::<ProposalDto>(StatusCode::OK);
+    assert_eq!((b.status, b.version), (Status::Submitted, 2));
 }
 
 #[tokio::test]
@@ -591,7 +604,7 @@ async fn stale_and_missing_if_match_and_a_real_race() {
     create_round(&app).await;
     let applicant = app.token(Role::Applicant).to_owned();
     let p = file(&app, &applicant, sample(HOME_DISTRICT, "light_textile")).await;
-    let id = p.body["id"].as_i64().unwrap();
+    let id = i64::from(p.parse::<ProposalDto>().id);
     let tag = etag_of(&p);
     let path = format!("/api/v1/proposals/{id}");
 
@@ -662,12 +675,9 @@ async fn stale_and_missing_if_match_and_a_real_race() {
         statuses,
         vec![StatusCode::OK, StatusCode::PRECONDITION_FAILED]
     );
-    let now = get(&app, &applicant, id).await;
-    assert_eq!(now.body["version"], 2, "one write happened");
-    assert_eq!(
-        now.body["form"]["brain_name"].as_str().map(str::to_owned),
-        winner
-    );
+    let now: ProposalDto = get(&app, &applicant, id).await.expect(StatusCode::OK);
+    assert_eq!(now.version, 2, "one write happened");
+    assert_eq!(now.form.brain_name, winner);
     // The stale tag is refused and changes nothing.
     let r = app
         .request_with(
@@ -679,7 +689,13 @@ async fn stale_and_missing_if_match_and_a_real_race() {
         )
         .await;
     assert_eq!(r.status, StatusCode::PRECONDITION_FAILED);
-    assert_eq!(get(&app, &applicant, id).await.body["version"], 2);
+    assert_eq!(
+        get(&app, &applicant, id)
+            .await
+            .parse::<ProposalDto>()
+            .version,
+        2
+    );
 }
 
 #[tokio::test]
@@ -689,7 +705,7 @@ async fn history_records_every_step() {
     let applicant = app.token(Role::Applicant).to_owned();
     let officer = app.token(Role::District).to_owned();
     let p = file(&app, &applicant, sample(HOME_DISTRICT, "light_textile")).await;
-    let id = p.body["id"].as_i64().unwrap();
+    let id = i64::from(p.parse::<ProposalDto>().id);
     let r = app
         .request_with(
             Method::PATCH,
@@ -830,8 +846,12 @@ async fn import_is_all_or_nothing() {
     let ids = list_ids(&app, app.token(Role::Commission)).await;
     assert_eq!(ids.len(), 2);
     let p = get(&app, app.token(Role::Commission), ids[0]).await;
-    assert_eq!(p.body["status"], "sealed");
-    assert_eq!(p.body["seal"]["at"], "2024-02-20T02:00:00Z");
+    let p: ProposalDto = p.expect(StatusCode::OK);
+    assert_eq!(p.status, Status::Sealed);
+    assert_eq!(
+        p.seal.map(|s| s.at),
+        Some(Utc.with_ymd_and_hms(2024, 2, 20, 2, 0, 0).unwrap())
+    );
     let h = app
         .request(
             Method::GET,
@@ -853,7 +873,7 @@ async fn completeness_is_scored_with_reasons() {
     create_round(&app).await;
     let applicant = app.token(Role::Applicant).to_owned();
     let p = file(&app, &applicant, sample(HOME_DISTRICT, "light_textile")).await;
-    let id = p.body["id"].as_i64().unwrap();
+    let id = i64::from(p.parse::<ProposalDto>().id);
     let r = app
         .request(
             Method::GET,

@@ -4,6 +4,8 @@ use std::collections::HashSet;
 
 use jiebang::domain::event::{AggregateRef, AggregateType, Visibility};
 use jiebang::domain::role::Role;
+use jiebang::domain::selection::LeftOutReason;
+use jiebang::routes::views::selection::{ChosenProposal, SelectionRun};
 use jiebang::store::events;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -27,11 +29,12 @@ async fn select(app: &TestApp, body: Value) -> Reply {
     .await
 }
 
-fn ids(v: &Value) -> Vec<i64> {
-    v.as_array()
-        .unwrap()
+/// The proposals a run chose, in rank order.
+fn chosen_ids(run: &Reply) -> Vec<i64> {
+    run.parse::<SelectionRun>()
+        .chosen
         .iter()
-        .map(|c| c["proposal_id"].as_i64().unwrap())
+        .map(|c| c.proposal_id.into())
         .collect()
 }
 
@@ -52,69 +55,41 @@ async fn the_list_is_the_constrained_optimum_with_reasons_for_everyone_left_out(
     // The two strongest share a district, so the top five by total break the district cap.
     assert_eq!(pool[0]["district_code"], pool[1]["district_code"]);
 
-    let run = select(&app, json!({})).await;
-    assert_eq!(run.status, StatusCode::CREATED, "{:?}", run.body);
-    let chosen = &run.body["chosen"];
-    let chosen_ids = ids(chosen);
+    let run: SelectionRun = select(&app, json!({})).await.expect(StatusCode::CREATED);
+    let chosen_ids: Vec<i64> = run.chosen.iter().map(|c| c.proposal_id.into()).collect();
     assert_eq!(chosen_ids.len(), 5);
     assert_ne!(chosen_ids, top5, "the optimum is not the top five by total");
-    let distinct = |key: &str| {
-        chosen
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c[key].as_str().unwrap().to_owned())
-            .collect::<HashSet<_>>()
-            .len()
+    let distinct = |key: fn(&ChosenProposal) -> String| {
+        run.chosen.iter().map(key).collect::<HashSet<_>>().len()
     };
-    assert_eq!(distinct("district_code"), 5, "one per district");
-    assert_eq!(distinct("cluster_code"), 5, "one per cluster");
-    assert_eq!(distinct("region"), 3, "every region of 一区两群");
-    let sum: i64 = chosen
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["total"].as_i64().unwrap())
-        .sum();
-    assert_eq!(run.body["objective"].as_i64().unwrap(), sum);
-    assert_eq!(run.body["inputs_hash"].as_str().unwrap().len(), 64);
-    assert!(run.body["tie_rule"]
-        .as_str()
-        .unwrap()
-        .contains("earliest-sealed"));
-    assert!(run.body["solver_version"]
-        .as_str()
-        .unwrap()
-        .contains("microlp"));
+    assert_eq!(distinct(|c| c.district_code.clone()), 5, "one per district");
+    assert_eq!(distinct(|c| c.cluster_code.clone()), 5, "one per cluster");
+    assert_eq!(
+        distinct(|c| format!("{:?}", c.region)),
+        3,
+        "every region of 一区两群"
+    );
+    let sum: i64 = run.chosen.iter().map(|c| c.total).sum();
+    assert_eq!(run.objective, sum);
+    assert_eq!(run.inputs_hash.len(), 64);
+    assert!(run.tie_rule.contains("earliest-sealed"));
+    assert!(run.solver_version.contains("microlp"));
     // Every eligible proposal left out has a reason; the strongest have a forcing cost.
-    let left = run.body["explanation"]["left_out"].as_array().unwrap();
+    let left = &run.explanation.left_out;
     assert_eq!(left.len(), 25);
-    for l in left {
-        assert!(
-            l["reason"]["kind"].is_string() && !l["message"].as_str().unwrap().is_empty(),
-            "{l:?}"
-        );
-    }
-    assert!(left.iter().take(20).all(|l| !l["forcing_cost"].is_null()));
+    assert!(left.iter().all(|l| !l.message.is_empty()), "{left:?}");
+    assert!(left.iter().take(20).all(|l| l.forcing_cost.is_some()));
     let second = left
         .iter()
-        .find(|l| l["id"] == pool[1]["proposal_id"])
+        .find(|l| Some(i64::from(l.id)) == pool[1]["proposal_id"].as_i64())
         .unwrap();
-    assert_eq!(second["reason"]["kind"], "same_district");
-    assert_eq!(
-        run.body["explanation"]["weight_intervals"]
-            .as_array()
-            .unwrap()
-            .len(),
-        3
+    assert!(
+        matches!(second.reason, LeftOutReason::SameDistrict { .. }),
+        "{second:?}"
     );
-    for c in chosen.as_array().unwrap() {
-        assert_eq!(
-            c["card"]["completeness"]["parts"]
-                .as_array()
-                .map(|p| !p.is_empty()),
-            Some(true)
-        );
+    assert_eq!(run.explanation.weight_intervals.len(), 3);
+    for c in &run.chosen {
+        assert!(!c.card.completeness.parts.is_empty(), "{c:?}");
     }
 }
 
@@ -122,8 +97,8 @@ async fn the_list_is_the_constrained_optimum_with_reasons_for_everyone_left_out(
 async fn replay_is_identical_after_the_data_changes() {
     let app = with_demo().await;
     let run = select(&app, json!({})).await;
-    let id = run.body["id"].as_i64().unwrap();
-    let first = ids(&run.body["chosen"]);
+    let id = i64::from(run.parse::<SelectionRun>().id);
+    let first = chosen_ids(&run);
     // Change what the scores depend on: the weights, a district's industry map, an eligibility.
     let round = app.get("/api/v1/rounds/2024", None).await;
     let etag = round.headers["etag"].to_str().unwrap().to_owned();
@@ -183,7 +158,7 @@ async fn replay_is_identical_after_the_data_changes() {
     assert_eq!(replay.body["replayed_chosen"].as_array().unwrap().len(), 5);
     // A new run sees today's data and differs.
     let again = select(&app, json!({})).await;
-    assert!(!ids(&again.body["chosen"]).contains(&first[0]));
+    assert!(!chosen_ids(&again).contains(&first[0]));
     let runs = app
         .get("/api/v1/rounds/2024/selections", Some(Role::Commission))
         .await;
@@ -253,7 +228,7 @@ async fn infeasible_requests_say_why_and_bad_panel_decisions_are_named() {
     )
     .await;
     assert_eq!(r.status, StatusCode::CREATED);
-    assert!(!ids(&r.body["chosen"]).contains(&a));
+    assert!(!chosen_ids(&r).contains(&a));
     assert_eq!(r.body["exclusions"][0]["justification"], why);
     let out = r.body["explanation"]["left_out"]
         .as_array()
@@ -298,8 +273,8 @@ async fn only_the_commission_selects_and_publishes_and_anyone_reads_the_list() {
     );
 
     let run = select(&app, json!({})).await;
-    let sel = run.body["id"].as_i64().unwrap();
-    let chosen = ids(&run.body["chosen"]);
+    let sel = i64::from(run.parse::<SelectionRun>().id);
+    let chosen = chosen_ids(&run);
     let r = app.post("/api/v1/rounds/2024/list", Some(Role::Commission), json!({"selection_id": sel, "note": "渝经信智能〔2024〕榜单", "correction_reason": "nothing to correct"})).await;
     assert_eq!(r.error_fields(), vec!["correction_reason"]);
     let r = app
@@ -364,7 +339,7 @@ async fn only_the_commission_selects_and_publishes_and_anyone_reads_the_list() {
         json!({"exclusions": [{"proposal_id": chosen[0], "justification": why}]}),
     )
     .await;
-    let sel2 = run2.body["id"].as_i64().unwrap();
+    let sel2 = i64::from(run2.parse::<SelectionRun>().id);
     let r = app
         .post(
             "/api/v1/rounds/2024/list",
@@ -418,8 +393,8 @@ async fn runs_and_publications_are_in_the_log_with_each_proposals_move() {
     let db = app.state.db.clone();
     let why = "专家组一致认为该方向应由其他区县承担以平衡布局";
     let run = select(&app, json!({})).await;
-    let sel = run.body["id"].as_i64().unwrap();
-    let chosen = ids(&run.body["chosen"]);
+    let sel = i64::from(run.parse::<SelectionRun>().id);
+    let chosen = chosen_ids(&run);
 
     // The run: what was asked and what was chosen, for the commission, not the frozen pool.
     let log = events::of(&db, &aggregate(AggregateType::SelectionRun, sel))
@@ -457,7 +432,7 @@ async fn runs_and_publications_are_in_the_log_with_each_proposals_move() {
         json!({"exclusions": [{"proposal_id": chosen[0], "justification": why}]}),
     )
     .await;
-    let sel2 = run2.body["id"].as_i64().unwrap();
+    let sel2 = i64::from(run2.parse::<SelectionRun>().id);
     let log = events::of(&db, &aggregate(AggregateType::SelectionRun, sel2))
         .await
         .unwrap();

@@ -12,7 +12,7 @@
 //! | an objection is upheld | `awardCancellation` | `awards` |
 //! | the award is finalized | `awardUpdate` | `awards` (active, with amounts) |
 //! | the task agreement is signed / an amendment is signed | `contract` / `contractAmendment` | `contracts` |
-//! | a progress report is filed; the project is completed, accepted … | `implementation` / `implementationUpdate` | `contracts[].implementation` |
+//! | a progress report is filed; the project is completed, accepted …; the plaque issued or revoked | `implementation` / `implementationUpdate` | `contracts[].implementation` |
 //!
 //! A release's `id` is `<ocid>-<stage>-<seq>` (the event's place in the log), its `date` the
 //! event's time: the same log gives the same releases, byte for byte. Bid content and bidder
@@ -348,6 +348,10 @@ impl Process {
                 ))
             }
             AggregateType::ProgressReport if e.kind == "file" => Some((
+                Stage::Implementation,
+                implementation_tag(implementation_seen),
+            )),
+            AggregateType::Plaque if matches!(e.kind.as_str(), "issue" | "revoke") => Some((
                 Stage::Implementation,
                 implementation_tag(implementation_seen),
             )),
@@ -861,13 +865,44 @@ impl Process {
         }
         milestones.push(done);
         milestones.push(
-            json!({"id": "acceptance", "title": "验收（授牌）", "type": "assessment",
+            json!({"id": "acceptance", "title": "验收", "type": "assessment",
             "status": match status {
                 Some(ProjectStatus::Accepted) => "met",
                 Some(ProjectStatus::Failed) => "notMet",
                 _ => "scheduled",
             }}),
         );
+        // The plaque (授牌): issued on acceptance, revoked after a failed annual evaluation.
+        let plaque = self
+            .events
+            .iter()
+            .filter(|e| {
+                e.seq <= seq
+                    && e.aggregate.kind == AggregateType::Plaque
+                    && e.parent.as_ref().is_some_and(|x| {
+                        x.kind == AggregateType::Project && x.id == p.project.id.to_string()
+                    })
+                    && matches!(e.kind.as_str(), "issue" | "revoke")
+            })
+            .last();
+        let mut m = json!({"id": "plaque", "title": "授牌", "type": "approval",
+        "status": match plaque.map(|e| e.kind.as_str()) {
+            Some("issue") => "met",
+            Some(_) => "notMet",
+            None => "scheduled",
+        }});
+        if let (Some(e), Some(o)) = (plaque, m.as_object_mut()) {
+            let key = if e.kind == "issue" {
+                "dateMet"
+            } else {
+                "dateModified"
+            };
+            o.insert(key.into(), Value::from(date(e.at)));
+            if e.kind == "revoke" {
+                o.insert("description".into(), Value::from("牌匾已撤销（revoked）"));
+            }
+        }
+        milestones.push(m);
         // Spend is reported to date per funding source: each report's increase is a transaction.
         let mut so_far: BTreeMap<&str, i64> = BTreeMap::new();
         let mut transactions = Vec::new();

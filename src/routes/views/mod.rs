@@ -1,9 +1,11 @@
 //! Request and response types (DTOs), one file per resource: what crosses the HTTP boundary.
 //! Built from the domain values the `app::` use cases return; never from entity models.
 
+pub mod acceptance;
 pub mod audit;
 pub mod award;
 pub mod bids;
+pub mod brains;
 pub mod calls;
 pub mod feed;
 pub mod history;
