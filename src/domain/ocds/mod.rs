@@ -873,18 +873,14 @@ impl Process {
             }}),
         );
         // The plaque (授牌): issued on acceptance, revoked after a failed annual evaluation.
-        let plaque = self
-            .events
-            .iter()
-            .filter(|e| {
-                e.seq <= seq
-                    && e.aggregate.kind == AggregateType::Plaque
-                    && e.parent.as_ref().is_some_and(|x| {
-                        x.kind == AggregateType::Project && x.id == p.project.id.to_string()
-                    })
-                    && matches!(e.kind.as_str(), "issue" | "revoke")
-            })
-            .last();
+        let plaque = self.events.iter().rev().find(|e| {
+            e.seq <= seq
+                && e.aggregate.kind == AggregateType::Plaque
+                && e.parent.as_ref().is_some_and(|x| {
+                    x.kind == AggregateType::Project && x.id == p.project.id.to_string()
+                })
+                && matches!(e.kind.as_str(), "issue" | "revoke")
+        });
         let mut m = json!({"id": "plaque", "title": "授牌", "type": "approval",
         "status": match plaque.map(|e| e.kind.as_str()) {
             Some("issue") => "met",
