@@ -290,3 +290,92 @@ pub async fn webhooks(
     std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
+
+/// `jiebang bench ocds`: runs the demo (intake, list, calls, awards, agreements, reports) into a
+/// fresh SQLite database in a temp directory, then times the OCDS record package of the year
+/// from the database (gather, build every release, compile every record) and the pure build and
+/// compilation on the year's processes copied `copies` times (as if the year had that many).
+///
+/// # Errors
+/// Database failures; a demo step refused.
+pub async fn ocds(copies: usize, runs: usize) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("jiebang-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir)?;
+    let mut settings = crate::settings::Settings::default();
+    settings.database.url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
+    settings.audit.signing_key = Some(secrecy::SecretString::from(
+        "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+    ));
+    settings.bootstrap.admin_password = Some(secrecy::SecretString::from("bench-admin-password-1"));
+    let state =
+        crate::state::AppState::prepare(settings, std::sync::Arc::new(crate::clock::SystemClock))
+            .await?;
+    let api = |e: crate::error::ApiError| anyhow::anyhow!(e.sentence());
+    let t = Instant::now();
+    crate::demo_run::play(&state, 2024, &mut |_| {}).await?;
+    println!("| step | time |\n|---|---:|");
+    println!(
+        "| the demo, from an empty database through calls, awards, acceptance, plaques and a year's evaluations | {:.2} s |",
+        t.elapsed().as_secs_f64()
+    );
+    let (mut from_db, mut exports) = (Vec::new(), Vec::new());
+    let mut shape = (0, 0);
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        let p = crate::app::ocds::records(&state, 2024).await.map_err(api)?;
+        from_db.push(t.elapsed());
+        let records = p["records"].as_array().map_or(&[][..], Vec::as_slice);
+        shape = (
+            records.len(),
+            records
+                .iter()
+                .map(|r| r["releases"].as_array().map_or(0, Vec::len))
+                .sum::<usize>(),
+        );
+        let t = Instant::now();
+        crate::app::ocds::export(&state, 2024).await.map_err(api)?;
+        exports.push(t.elapsed());
+    }
+    println!(
+        "| record package of 2024 from the database ({} processes, {} releases) | {:.1} ms |",
+        shape.0,
+        shape.1,
+        median_ms(from_db)
+    );
+    println!(
+        "| `ocds export` of 2024 (release and record packages) | {:.1} ms |",
+        median_ms(exports)
+    );
+    let year = crate::app::ocds::processes(&state, 2024)
+        .await
+        .map_err(api)?;
+    let publisher = crate::app::ocds::publisher(&state);
+    let mut many = Vec::with_capacity(year.len() * copies.max(1));
+    for k in 0..copies.max(1) {
+        for p in &year {
+            let mut p = p.clone();
+            p.item.id += i32::try_from(k * 1000)?;
+            many.push(p);
+        }
+    }
+    let mut pure = Vec::new();
+    let mut releases = 0;
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        let records: Vec<serde_json::Value> = many.iter().map(|p| p.record(&publisher)).collect();
+        pure.push(t.elapsed());
+        releases = records
+            .iter()
+            .map(|r| r["releases"].as_array().map_or(0, Vec::len))
+            .sum();
+    }
+    let ms = median_ms(pure);
+    println!(
+        "| build and compile {} records ({releases} releases) in memory | {ms:.1} ms ({:.3} ms/record) |",
+        many.len(),
+        ms / many.len().max(1) as f64
+    );
+    drop(state);
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}

@@ -63,6 +63,11 @@ pub enum Command {
         #[arg(long, default_value_t = 2024)]
         year: i32,
     },
+    /// The OCDS 1.1 export.
+    Ocds {
+        #[command(subcommand)]
+        action: OcdsAction,
+    },
     /// The event log's tamper evidence.
     Audit {
         #[command(subcommand)]
@@ -83,6 +88,16 @@ pub enum BenchWhat {
         #[arg(long, value_delimiter = ',', default_values_t = [50usize, 500, 5_000, 50_000])]
         sizes: Vec<usize>,
         /// Runs per size (the median is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+    /// Time the OCDS export: the demo's year from a temporary SQLite database, then its
+    /// processes copied to a larger year, built and compiled in memory.
+    Ocds {
+        /// How many copies of the demo year's processes to compile in memory.
+        #[arg(long, default_value_t = 200)]
+        copies: usize,
+        /// Runs per measurement (the median is reported).
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
@@ -107,6 +122,20 @@ pub enum BenchWhat {
         /// PostgreSQL database).
         #[arg(long)]
         database_url: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OcdsAction {
+    /// Write a year's `release-package.json` (every release) and `record-package.json` (every
+    /// record, with its compiled release) from the configured database.
+    Export {
+        /// The round's year.
+        #[arg(long)]
+        year: i32,
+        /// The directory to write to (created if missing).
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -230,6 +259,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     database_url,
                 },
         }) => return crate::bench::webhooks(*events, batch, database_url.as_deref()).await,
+        Some(Command::Bench {
+            what: BenchWhat::Ocds { copies, runs },
+        }) => return crate::bench::ocds(*copies, *runs).await,
         Some(Command::Audit {
             action:
                 AuditAction::Verify {
@@ -319,6 +351,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
         Command::Demo { year } => crate::demo_run::run(settings, year).await?,
+        Command::Ocds {
+            action: OcdsAction::Export { year, out },
+        } => {
+            let state = AppState::open(settings, Arc::new(SystemClock)).await?;
+            let (releases, records) = crate::app::ocds::export(&state, year)
+                .await
+                .map_err(|e| anyhow::anyhow!("the export failed: {}", e.sentence()))?;
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            for (name, doc, key) in [
+                ("release-package.json", &releases, "releases"),
+                ("record-package.json", &records, "records"),
+            ] {
+                let path = out.join(name);
+                std::fs::write(&path, serde_json::to_vec_pretty(doc)?)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                println!(
+                    "wrote {} ({} {key})",
+                    path.display(),
+                    doc[key].as_array().map_or(0, Vec::len)
+                );
+            }
+        }
         Command::Audit {
             action: AuditAction::Verify { .. },
         } => {

@@ -15,6 +15,7 @@ pub mod feed;
 pub mod health;
 pub mod history;
 pub mod lists;
+pub mod ocds;
 pub mod organisations;
 pub mod panel;
 pub mod projects;

@@ -38,6 +38,7 @@ pub mod json_patch;
 pub mod layout;
 pub mod merkle;
 pub mod money;
+pub mod ocds;
 pub mod panel_draw;
 pub mod pool;
 pub mod project;

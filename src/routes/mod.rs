@@ -29,6 +29,7 @@ mod health;
 mod industry_classes;
 pub mod lists;
 pub mod notices;
+mod ocds;
 mod organisations;
 pub mod panel;
 mod projects;
@@ -132,6 +133,7 @@ fn api() -> utoipa_actix_web::UtoipaApp<
                 .configure(notices::configure)
                 .configure(projects::configure)
                 .configure(feed::configure)
+                .configure(ocds::configure)
                 .configure(audit::configure)
                 .configure(acceptance::configure)
                 .configure(brains::configure)

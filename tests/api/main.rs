@@ -13,6 +13,7 @@ mod events;
 mod feed;
 mod helpers;
 mod hygiene;
+mod ocds;
 mod openapi;
 mod projects;
 mod proposals;

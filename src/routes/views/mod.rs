@@ -10,6 +10,7 @@ pub mod calls;
 pub mod feed;
 pub mod history;
 pub mod lists;
+pub mod ocds;
 pub mod organisations;
 pub mod panel;
 pub mod projects;
