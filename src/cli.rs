@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `migrate`, `openapi`, `user add`.
+//! The command line: `serve` (default), `migrate`, `openapi`, `user add`, `keys rotate`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -61,6 +61,11 @@ pub enum Command {
         #[arg(long, default_value_t = 2024)]
         year: i32,
     },
+    /// The token-signing keys in the key file.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
     /// The event log's tamper evidence.
     Audit {
         #[command(subcommand)]
@@ -84,6 +89,14 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Make a new token key current. The previous key verifies only the tokens it signed, until
+    /// they expire; keys retired more than a token lifetime ago are removed. Restart every
+    /// instance afterwards so that they all sign with the new key.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -228,6 +241,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
         Command::Demo { year } => crate::demo_run::run(settings, year).await?,
+        Command::Keys {
+            action: KeysAction::Rotate,
+        } => {
+            let r = crate::keys::rotate(&settings, crate::clock::Clock::now(&SystemClock))?;
+            println!(
+                "key file {}: key {} now signs tokens",
+                r.file.display(),
+                r.new_kid
+            );
+            if let Some(old) = r.retired_kid {
+                println!(
+                    "key {old} is retired: it verifies the tokens it signed until they expire"
+                );
+            }
+            if r.removed > 0 {
+                println!("removed {} key(s) whose tokens have all expired", r.removed);
+            }
+            println!("restart every instance so that they sign with the new key");
+        }
         Command::Audit {
             action: AuditAction::Verify,
         } => {

@@ -49,6 +49,22 @@ async fn open(settings: &DatabaseSettings, connections: u32) -> anyhow::Result<D
         .with_context(|| format!("connecting to the database at {}", redact(&settings.url)))
 }
 
+/// The JWT key an earlier version kept in the database, read before the migrations delete it (see
+/// `keys::resolve`), over a connection of its own.
+///
+/// # Errors
+/// When the database cannot be reached or read.
+pub async fn stored_jwt_secret(settings: &DatabaseSettings) -> anyhow::Result<Option<String>> {
+    let single = connect_for_migrations(settings).await?;
+    let found = crate::store::settings::stored_jwt_secret(&single)
+        .await
+        .context("reading the key kept in the database by an earlier version");
+    let closed = single.close().await;
+    let found = found?;
+    closed.context("closing the connection")?;
+    Ok(found)
+}
+
 /// The key of the PostgreSQL session advisory lock held while migrating ("jiebang" in ASCII), so
 /// that several instances starting together migrate once: the others wait, then find nothing
 /// pending.

@@ -79,7 +79,8 @@ pub async fn load(state: &AppState, year: i32) -> anyhow::Result<DemoReport> {
         db: state.db.clone(),
         clock: Arc::new(clock.clone()),
         auth: state.auth.clone(),
-        sealing_secret: state.sealing_secret.clone(),
+        sealing_key: state.sealing_key.clone(),
+        hasher: state.hasher.clone(),
         settings: state.settings.clone(),
     };
     let commission = store::users::accounts(&state.db, Some(Role::Commission))

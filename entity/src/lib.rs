@@ -22,6 +22,7 @@ pub mod follow_up;
 pub mod industry_class;
 pub mod list_item;
 pub mod list_version;
+pub mod login_throttle;
 pub mod objection;
 pub mod organisation;
 pub mod panel_member;

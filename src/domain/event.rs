@@ -49,6 +49,9 @@ text_enum!(
         Plaque,
         /// An annual evaluation (年度常态化评价).
         Evaluation,
+        /// Logins of a client address or of a username that names no account (identified as
+        /// `address:<ip>` or `account:<username>`): their throttling.
+        Login,
     }
 );
 

@@ -14,4 +14,5 @@ pub mod rounds;
 pub mod scores;
 pub mod selections;
 pub mod settings;
+pub mod throttle;
 pub mod users;
