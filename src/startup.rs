@@ -24,6 +24,7 @@ impl AppState {
         // A key an earlier version kept in the database moves into the key file before the
         // migration deletes it.
         let stored = db::stored_jwt_secret(&settings.database).await?;
+        let moved = stored.is_some();
         let keys = keys::resolve(&settings, stored, clock.now())?;
         let db = db::connect_and_migrate(&settings.database).await?;
         let auth = AuthKeys::new(
@@ -48,6 +49,10 @@ impl AppState {
             crate::app::bids::reseal_legacy(&state, keys.legacy_sealing.as_deref()).await?;
         if resealed > 0 {
             tracing::info!(receipts = resealed, "re-sealed bids under the sealing key");
+        }
+        if moved || resealed > 0 {
+            // No copy of the old key or of the bytes it sealed stays behind in free pages.
+            db::scrub(&state.db).await?;
         }
         Ok(state)
     }

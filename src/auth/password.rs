@@ -42,6 +42,13 @@ impl Hasher {
         }
     }
 
+    /// Takes every slot until the guard is dropped: hashing waits, then is refused as busy
+    /// (maintenance, and tests of the refusal).
+    pub async fn pause(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        let n = u32::try_from(self.permits.available_permits()).ok()?;
+        self.permits.clone().acquire_many_owned(n).await.ok()
+    }
+
     /// Runs `f` on the blocking pool once a slot is free.
     async fn run<T: Send + 'static>(
         &self,

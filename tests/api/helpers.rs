@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 pub const SECRET: &str = "test-secret-0123456789abcdef-0123456789";
+pub const SEALING_KEY: &str = "test-sealing-key-0123456789abcdef-012345";
 pub const PASSWORD: &str = "a-long-enough-password";
 
 /// The district and organisation the role accounts are bound to.
@@ -98,6 +99,7 @@ pub fn settings(db_url: &str) -> Settings {
     s.database.url = db_url.to_owned();
     s.database.max_connections = 5;
     s.auth.secret = Some(SecretString::from(SECRET));
+    s.sealing.key = Some(SecretString::from(SEALING_KEY));
     // Tests move the injected clock by months; tokens must outlive that (a token-expiry test
     // crafts its own tokens).
     s.auth.token_ttl_secs = 400 * 86_400;
@@ -121,8 +123,15 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts a server on an existing database (no role accounts are created).
 pub async fn start(db_url: &str, dir: Option<tempfile::TempDir>) -> TestApp {
+    start_with(settings(db_url), dir).await
+}
+
+/// [`start`] with settings of the test's own (e.g. no configured secret).
+pub async fn start_with(settings: Settings, dir: Option<tempfile::TempDir>) -> TestApp {
+    let db_url = settings.database.url.clone();
+    let db_url = db_url.as_str();
     let clock = ManualClock::new(start_time());
-    let app = Application::build_with_clock(settings(db_url), Arc::new(clock.clone()))
+    let app = Application::build_with_clock(settings, Arc::new(clock.clone()))
         .await
         .expect("build app");
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -6,6 +6,7 @@
 mod auth;
 mod call_integrity;
 mod calls;
+mod credentials;
 mod errors;
 mod events;
 mod helpers;
