@@ -174,6 +174,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!("stopped");
         }
         Command::Migrate { action } => {
+            if matches!(action, MigrateAction::Up) {
+                // A key an earlier version kept in the database moves into the key file before
+                // the migration that deletes it, as at a start.
+                let stored = db::stored_jwt_secret(&settings.database).await?;
+                if stored.is_some() {
+                    crate::keys::resolve(&settings, stored, crate::clock::Clock::now(&SystemClock))?;
+                }
+            }
             let conn = db::connect_for_migrations(&settings.database).await?;
             match action {
                 MigrateAction::Up => Migrator::up(&conn, None).await?,

@@ -1,7 +1,7 @@
 //! Values the service keeps for itself — never a key (see `keys`).
 
 use entity::app_setting;
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
 
 /// The row where versions before the key file kept a generated JWT key.
 const JWT_SECRET: &str = "jwt_secret";
@@ -11,7 +11,7 @@ const JWT_SECRET: &str = "jwt_secret";
 ///
 /// # Errors
 /// Database failures.
-pub async fn stored_jwt_secret(db: &impl ConnectionTrait) -> Result<Option<String>, DbErr> {
+pub async fn stored_jwt_secret(db: &DatabaseConnection) -> Result<Option<String>, DbErr> {
     if !migration::SchemaManager::new(db)
         .has_table("app_setting")
         .await?

@@ -112,12 +112,14 @@ async fn bad_tokens_are_401() {
         )
         .unwrap()
     };
-    let mut crit = Header::default();
-    crit.crit = Some(vec!["exp".into()]);
-    let crit = with_header(crit);
-    let mut unknown_kid = Header::default();
-    unknown_kid.kid = Some("no-such-key".into());
-    let unknown_kid = with_header(unknown_kid);
+    let crit = with_header(Header {
+        crit: Some(vec!["exp".into()]),
+        ..Header::default()
+    });
+    let unknown_kid = with_header(Header {
+        kid: Some("no-such-key".into()),
+        ..Header::default()
+    });
     let mut later = claims(now, "jiebang-api", 7200);
     later["nbf"] = json!(now + 3600);
     let not_yet = sign(&later, SECRET);
@@ -383,8 +385,6 @@ async fn an_upgrade_moves_the_key_out_of_the_database_and_keeps_tokens_and_seale
         Role::Commission,
         first.login_token("admin", ADMIN_PASSWORD).await,
     );
-    let expert_token = first.add_user("old-timer", Role::Expert, None, None).await;
-    let _ = expert_token;
     let (call, sha) = crate::calls::call_with_one_bid(&first).await;
     let sealing_key = key_file_secrets(&key_file).pop().unwrap();
 
@@ -405,7 +405,7 @@ async fn an_upgrade_moves_the_key_out_of_the_database_and_keeps_tokens_and_seale
         let v1 = sealing::seal(&sealing::bid_key(old.as_bytes(), r.call_id), &aad, &plain).unwrap();
         db.execute(Statement::from_sql_and_values(
             backend,
-            "UPDATE bid_receipt SET sealed = $1 WHERE id = $2",
+            "UPDATE bid_receipt SET sealed = ? WHERE id = ?",
             [v1.into(), r.id.into()],
         ))
         .await
@@ -421,7 +421,7 @@ async fn an_upgrade_moves_the_key_out_of_the_database_and_keeps_tokens_and_seale
     }
     db.execute(Statement::from_sql_and_values(
         backend,
-        "INSERT INTO app_setting (key, value, updated_at) VALUES ($1, $2, $3)",
+        "INSERT INTO app_setting (key, value, updated_at) VALUES (?, ?, ?)",
         ["jwt_secret".into(), old.clone().into(), start_time().into()],
     ))
     .await
@@ -477,7 +477,7 @@ async fn an_upgrade_moves_the_key_out_of_the_database_and_keeps_tokens_and_seale
             Method::POST,
             &format!("/api/v1/calls/{call}/opening"),
             Some(&old_token),
-            Some(json!({})),
+            None,
         )
         .await;
     assert_eq!(opening.status, StatusCode::OK, "{:?}", opening.body);
