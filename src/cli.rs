@@ -179,7 +179,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 // the migration that deletes it, as at a start.
                 let stored = db::stored_jwt_secret(&settings.database).await?;
                 if stored.is_some() {
-                    crate::keys::resolve(&settings, stored, crate::clock::Clock::now(&SystemClock))?;
+                    crate::keys::resolve(
+                        &settings,
+                        stored,
+                        crate::clock::Clock::now(&SystemClock),
+                    )?;
                 }
             }
             let conn = db::connect_for_migrations(&settings.database).await?;

@@ -107,7 +107,10 @@ fn dummy_hash() -> &'static str {
 
 fn verify_now(password: &str, stored: Option<&str>) -> bool {
     let exists = stored.is_some();
-    let stored = stored.unwrap_or_else(dummy_hash);
+    let stored: &str = match stored {
+        Some(s) => s,
+        None => dummy_hash(),
+    };
     let ok = PasswordHash::new(stored)
         .map(|parsed| {
             Argon2::default()

@@ -1,8 +1,8 @@
 use jiebang::clock::Clock;
 use jiebang::domain::role::Role;
 use jsonwebtoken::{encode, EncodingKey, Header};
-use sea_orm::EntityTrait;
 use reqwest::{Method, StatusCode};
+use sea_orm::EntityTrait;
 use serde_json::json;
 
 use crate::helpers::*;
@@ -315,8 +315,7 @@ fn keyless(dir: &std::path::Path) -> jiebang::settings::Settings {
 /// Issue 15: the path a fresh install takes — no secret configured — keeps users and tokens
 /// across a restart, with the keys in a private file beside the database and none in it.
 #[tokio::test]
-async fn restart_without_a_configured_secret_keeps_users_and_tokens_and_no_key_in_the_database()
-{
+async fn restart_without_a_configured_secret_keeps_users_and_tokens_and_no_key_in_the_database() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().to_owned();
     let key_file = path.join("test.db.keys");
@@ -357,11 +356,14 @@ async fn restart_without_a_configured_secret_keeps_users_and_tokens_and_no_key_i
         .await
         .unwrap();
     assert!(settings_rows.is_empty(), "{settings_rows:?}");
-    second.stop().await;
+    let _dir = second.stop().await;
 
     let bytes = database_bytes(&path);
     for secret in &secrets {
-        assert!(!contains(&bytes, secret.as_bytes()), "a key is in the database");
+        assert!(
+            !contains(&bytes, secret.as_bytes()),
+            "a key is in the database"
+        );
         assert!(!contains(&bytes, &hex::decode(secret).unwrap()));
     }
 }
@@ -427,9 +429,9 @@ async fn an_upgrade_moves_the_key_out_of_the_database_and_keeps_tokens_and_seale
     .await
     .unwrap();
     // A token of the earlier version: no kid, no credential version, no nbf.
-    let now = first.clock_now();
+    let now = start_time().timestamp();
     let old_token = sign(
-        &json!({"sub": "1", "role": "commission", "iss": "jiebang", "aud": "jiebang-api", "iat": now, "exp": now + 3600}),
+        &json!({"sub": "1", "role": "commission", "iss": "jiebang", "aud": "jiebang-api", "iat": now, "exp": now + 60 * 86_400}),
         &old,
     );
     let dir = first.stop().await;
@@ -445,10 +447,12 @@ async fn an_upgrade_moves_the_key_out_of_the_database_and_keeps_tokens_and_seale
         .collect();
     use migration::MigratorTrait;
     assert!(applied.contains(&"m20261202_000009_credentials".to_owned()));
-    assert!(migration::Migrator::get_pending_migrations(&second.state.db)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(
+        migration::Migrator::get_pending_migrations(&second.state.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // The key moved into the file, and out of the database.
     assert!(key_file.exists());
     let secrets = key_file_secrets(&key_file);
@@ -471,7 +475,9 @@ async fn an_upgrade_moves_the_key_out_of_the_database_and_keeps_tokens_and_seale
         .unwrap();
     assert!(!receipts.is_empty());
     assert!(receipts.iter().all(|r| r.key_version == 2), "{receipts:?}");
-    second.clock.set(crate::calls::closes() + Duration::minutes(1));
+    second
+        .clock
+        .set(crate::calls::closes() + Duration::minutes(1));
     let opening = second
         .request(
             Method::POST,
@@ -485,10 +491,13 @@ async fn an_upgrade_moves_the_key_out_of_the_database_and_keeps_tokens_and_seale
     assert_eq!(checks.len(), 1);
     assert_eq!(checks[0]["verified"], true, "{:?}", opening.body);
     assert_eq!(checks[0]["sha256"], sha);
-    second.stop().await;
+    let _dir = second.stop().await;
     // No copy of the old key is left in the database's files.
     let bytes = database_bytes(&path);
-    assert!(!contains(&bytes, old.as_bytes()), "the old key is still in the database files");
+    assert!(
+        !contains(&bytes, old.as_bytes()),
+        "the old key is still in the database files"
+    );
 }
 
 impl TestApp {

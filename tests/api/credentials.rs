@@ -31,7 +31,10 @@ fn retry_after(r: &Reply) -> u64 {
 
 async fn history(app: &TestApp, id: i64) -> Vec<Value> {
     let h = app
-        .get(&format!("/api/v1/users/{id}/history"), Some(Role::Commission))
+        .get(
+            &format!("/api/v1/users/{id}/history"),
+            Some(Role::Commission),
+        )
         .await;
     assert_eq!(h.status, StatusCode::OK, "{:?}", h.body);
     h.body.as_array().unwrap().clone()
@@ -101,8 +104,15 @@ async fn failed_logins_get_a_growing_delay_then_a_lock_recorded_in_history() {
         .all(&app.state.db)
         .await
         .unwrap();
-    assert!(rows.iter().any(|r| r.key == "account:target" && r.failures == 1), "{rows:?}");
-    assert!(rows.iter().any(|r| r.key.starts_with("address:")), "{rows:?}");
+    assert!(
+        rows.iter()
+            .any(|r| r.key == "account:target" && r.failures == 1),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().any(|r| r.key.starts_with("address:")),
+        "{rows:?}"
+    );
 }
 
 #[tokio::test]
@@ -166,7 +176,10 @@ async fn saturated_hashing_is_answered_503_with_retry_after() {
     assert!(r.is_problem());
     assert!(retry_after(&r) >= 1);
     drop(paused);
-    assert_eq!(app.login("admin", ADMIN_PASSWORD).await.status, StatusCode::OK);
+    assert_eq!(
+        app.login("admin", ADMIN_PASSWORD).await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -210,7 +223,12 @@ async fn a_password_change_invalidates_every_earlier_token() {
         ),
     ] {
         let r = change(t1.clone(), body).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{case}: {:?}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{case}: {:?}",
+            r.body
+        );
         assert_eq!(r.error_fields(), [field], "{case}");
     }
     let r = change(
@@ -226,7 +244,10 @@ async fn a_password_change_invalidates_every_earlier_token() {
             .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         assert!(
-            r.body["detail"].as_str().unwrap().contains("password changed"),
+            r.body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("password changed"),
             "{:?}",
             r.body
         );
@@ -320,7 +341,12 @@ async fn new_accounts_follow_the_password_policy() {
                 json!({"username": username, "password": password, "role": "expert"}),
             )
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{case}: {:?}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{case}: {:?}",
+            r.body
+        );
         assert_eq!(r.error_fields(), ["password"], "{case}");
     }
 }
