@@ -505,3 +505,35 @@ impl TestApp {
         self.clock.now().timestamp()
     }
 }
+
+/// `jiebang keys rotate` (here its function) on the key file of a running deployment: after the
+/// restart a new key signs (another `kid`), and tokens of the previous key still verify.
+#[tokio::test]
+async fn a_rotated_key_signs_and_the_previous_one_still_verifies_its_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = keyless(dir.path());
+    let mut first = start_with(s.clone(), Some(dir)).await;
+    first.tokens.insert(
+        Role::Commission,
+        first.login_token("admin", ADMIN_PASSWORD).await,
+    );
+    let before = first.add_user("rotator", Role::Expert, None, None).await;
+    let kid = |t: &str| jsonwebtoken::decode_header(t).unwrap().kid.unwrap();
+    let old_kid = kid(&before);
+    let dir = first.stop().await;
+
+    let rotation = jiebang::keys::rotate(&s, start_time()).unwrap();
+    assert_eq!(rotation.retired_kid.as_deref(), Some(old_kid.as_str()));
+
+    let second = start_with(s, dir).await;
+    let after = second.login_token("rotator", PASSWORD).await;
+    assert_eq!(kid(&after), rotation.new_kid);
+    assert_ne!(kid(&after), old_kid);
+    for token in [&before, &after] {
+        let r = second
+            .request(Method::GET, "/api/v1/users/me", Some(token), None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    }
+    let _dir = second.stop().await;
+}
