@@ -1,16 +1,19 @@
-//! Argon2id password hashing, run off the async executor and bounded: each hash takes ~19 MiB
-//! and a CPU for tens of milliseconds, so unbounded parallel logins would take the memory of the
-//! machine (64 parallel logins once took RSS from 0.5 to 1.5 GB). A [`Hasher`] lets as many
-//! hashes run as there are CPUs; the rest wait briefly, then are refused as [`HashError::Busy`]
-//! (503 with `Retry-After`).
+//! Argon2id password hashing, off the async executor and bounded: each hash takes ~19 MiB and a
+//! CPU for tens of milliseconds, so unbounded parallel logins would take the memory of the
+//! machine (64 parallel logins once took RSS from 0.5 to 1.5 GB). A [`Hasher`] runs hashes on a
+//! fixed set of threads, as many as there are CPUs; the rest wait briefly for a slot, then are
+//! refused as [`HashError::Busy`] (503 with `Retry-After`). Fixed threads matter as much as the
+//! bound: each thread reuses the memory of its previous hash, whereas hashes spread over a
+//! blocking pool's ever-new threads leave a freed 19 MiB block behind in each allocator arena.
 
-use std::sync::Arc;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use tokio::sync::Semaphore;
+use tokio::sync::{oneshot, Semaphore};
 
 /// Why a hash was not computed.
 #[derive(Debug, thiserror::Error)]
@@ -22,23 +25,53 @@ pub enum HashError {
     Failed(#[from] anyhow::Error),
 }
 
-/// Bounded password hashing: a semaphore of `permits` slots and how long to wait for one.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Bounded password hashing: `permits` threads, a semaphore of as many slots, and how long to
+/// wait for one. The threads end when the last clone of the hasher is dropped.
 #[derive(Clone)]
 pub struct Hasher {
     permits: Arc<Semaphore>,
     wait: Duration,
+    jobs: mpsc::Sender<Job>,
 }
 
 impl Hasher {
-    /// `permits` slots (the CPU count when `None`), each waited for at most `wait`.
+    /// `permits` slots and threads (the CPU count when `None`), each slot waited for at most
+    /// `wait`.
     pub fn new(permits: Option<usize>, wait: Duration) -> Self {
         let n = permits
             .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
             .unwrap_or(2)
             .max(1);
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for i in 0..n {
+            let queue = Arc::clone(&queue);
+            let spawned = std::thread::Builder::new()
+                .name(format!("password-hash-{i}"))
+                .spawn(move || loop {
+                    let job = match queue.lock() {
+                        Ok(q) => q.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        // A panicking hash fails its own request (its reply is dropped), not
+                        // the thread.
+                        Ok(job) => {
+                            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                        }
+                        Err(_) => return,
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "starting a password-hashing thread");
+            }
+        }
         Self {
             permits: Arc::new(Semaphore::new(n)),
             wait,
+            jobs,
         }
     }
 
@@ -49,7 +82,7 @@ impl Hasher {
         self.permits.clone().acquire_many_owned(n).await.ok()
     }
 
-    /// Runs `f` on the blocking pool once a slot is free.
+    /// Runs `f` on a hashing thread once a slot is free.
     async fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
@@ -58,14 +91,19 @@ impl Hasher {
             .await
             .map_err(|_| HashError::Busy)?
             .map_err(|_| HashError::Busy)?;
-        tokio::task::spawn_blocking(move || {
-            let out = f();
-            drop(permit);
-            out
-        })
-        .await
-        .map_err(|e| HashError::Failed(anyhow::anyhow!("password hashing task: {e}")))?
-        .map_err(HashError::Failed)
+        let (tx, rx) = oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let out = f();
+                drop(permit);
+                let _ = tx.send(out);
+            }))
+            .map_err(|_| {
+                HashError::Failed(anyhow::anyhow!("the password-hashing threads are gone"))
+            })?;
+        rx.await
+            .map_err(|_| HashError::Failed(anyhow::anyhow!("a password-hashing thread failed")))?
+            .map_err(HashError::Failed)
     }
 
     /// Hashes a password with Argon2id (the crate's default parameters: 19 MiB, 2 passes).
