@@ -13,6 +13,7 @@ EX=target/release/examples/bid_burst
 ADDR=127.0.0.1:18090
 PW=bench-admin-password
 export JIEBANG__AUTH__SECRET=bench-secret-bench-secret-bench-secret-0001
+export JIEBANG__SEALING__KEY=bench-sealing-key-bench-sealing-key-0001
 export JIEBANG__BOOTSTRAP__ADMIN_PASSWORD=$PW JIEBANG__SERVER__ADDR=$ADDR JIEBANG__LOG__LEVEL=warn
 work=$(mktemp -d)
 

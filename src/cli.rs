@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `migrate`, `openapi`, `user add`.
+//! The command line: `serve` (default), `migrate`, `openapi`, `user add`, `keys rotate`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -67,6 +67,11 @@ pub enum Command {
     Ocds {
         #[command(subcommand)]
         action: OcdsAction,
+    },
+    /// The token-signing keys in the key file.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
     },
     /// The event log's tamper evidence.
     Audit {
@@ -137,6 +142,14 @@ pub enum OcdsAction {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Make a new token key current. The previous key verifies only the tokens it signed, until
+    /// they expire; keys retired more than a token lifetime ago are removed. Restart every
+    /// instance afterwards so that they all sign with the new key.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -284,6 +297,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!("stopped");
         }
         Command::Migrate { action } => {
+            if matches!(action, MigrateAction::Up) {
+                // A key an earlier version kept in the database moves into the key file before
+                // the migration that deletes it, as at a start.
+                let stored = db::stored_jwt_secret(&settings.database).await?;
+                if stored.is_some() {
+                    crate::keys::resolve(
+                        &settings,
+                        stored,
+                        crate::clock::Clock::now(&SystemClock),
+                    )?;
+                }
+            }
             let conn = db::connect_for_migrations(&settings.database).await?;
             match action {
                 MigrateAction::Up => Migrator::up(&conn, None).await?,
@@ -372,6 +397,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     doc[key].as_array().map_or(0, Vec::len)
                 );
             }
+        }
+        Command::Keys {
+            action: KeysAction::Rotate,
+        } => {
+            let r = crate::keys::rotate(&settings, crate::clock::Clock::now(&SystemClock))?;
+            println!(
+                "key file {}: key {} now signs tokens",
+                r.file.display(),
+                r.new_kid
+            );
+            if let Some(old) = r.retired_kid {
+                println!(
+                    "key {old} is retired: it verifies the tokens it signed until they expire"
+                );
+            }
+            if r.removed > 0 {
+                println!("removed {} key(s) whose tokens have all expired", r.removed);
+            }
+            println!("restart every instance so that they sign with the new key");
         }
         Command::Audit {
             action: AuditAction::Verify { .. },

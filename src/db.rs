@@ -49,6 +49,43 @@ async fn open(settings: &DatabaseSettings, connections: u32) -> anyhow::Result<D
         .with_context(|| format!("connecting to the database at {}", redact(&settings.url)))
 }
 
+/// The JWT key an earlier version kept in the database, read before the migrations delete it (see
+/// `keys::resolve`), over a connection of its own.
+///
+/// # Errors
+/// When the database cannot be reached or read.
+pub async fn stored_jwt_secret(settings: &DatabaseSettings) -> anyhow::Result<Option<String>> {
+    let single = connect_for_migrations(settings).await?;
+    let found = crate::store::settings::stored_jwt_secret(&single)
+        .await
+        .context("reading the key kept in the database by an earlier version");
+    let closed = single.close().await;
+    let found = found?;
+    closed.context("closing the connection")?;
+    Ok(found)
+}
+
+/// Rewrites the storage after a key was deleted from the database and old sealed bytes were
+/// replaced, so that no copy is left in free pages: SQLite `VACUUM` and a truncating WAL
+/// checkpoint, PostgreSQL `VACUUM FULL` of the two tables. Run once, at the start that moved the
+/// key out.
+///
+/// # Errors
+/// When the database refuses.
+pub async fn scrub(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let statements: &[&str] = match db.get_database_backend() {
+        DatabaseBackend::Sqlite => &["VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"],
+        DatabaseBackend::Postgres => &["VACUUM FULL app_setting", "VACUUM FULL bid_receipt"],
+        _ => &[],
+    };
+    for sql in statements {
+        db.execute_unprepared(sql)
+            .await
+            .with_context(|| format!("running {sql}"))?;
+    }
+    Ok(())
+}
+
 /// The key of the PostgreSQL session advisory lock held while migrating ("jiebang" in ASCII), so
 /// that several instances starting together migrate once: the others wait, then find nothing
 /// pending.

@@ -73,6 +73,12 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("unsupported media type: {0}")]
     UnsupportedMediaType(String),
+    /// 429 with `Retry-After` (seconds): too many failed logins.
+    #[error("too many requests: {detail}")]
+    TooManyRequests { detail: String, retry_after: u64 },
+    /// 503 with `Retry-After` (seconds): a bounded resource stayed busy (password hashing).
+    #[error("unavailable: {detail}")]
+    Unavailable { detail: String, retry_after: u64 },
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -129,6 +135,8 @@ impl ApiError {
             Self::PreconditionRequired(_) => ("precondition-required", "Precondition required"),
             Self::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
             Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
+            Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
+            Self::Unavailable { .. } => ("unavailable", "Service unavailable"),
             Self::Unexpected(_) => ("internal", "Internal server error"),
         }
     }
@@ -181,6 +189,9 @@ impl ApiError {
             | Self::PreconditionRequired(d)
             | Self::PayloadTooLarge(d)
             | Self::UnsupportedMediaType(d) => d.clone(),
+            Self::TooManyRequests { detail, .. } | Self::Unavailable { detail, .. } => {
+                detail.clone()
+            }
             Self::MethodNotAllowed { allow } => {
                 format!("this resource allows only: {}", allow.join(", "))
             }
@@ -220,6 +231,8 @@ impl ResponseError for ApiError {
             Self::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -236,6 +249,9 @@ impl ResponseError for ApiError {
             }
             Self::MethodNotAllowed { allow } => {
                 res.insert_header((header::ALLOW, allow.join(", ")));
+            }
+            Self::TooManyRequests { retry_after, .. } | Self::Unavailable { retry_after, .. } => {
+                res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
             _ => {}
         }
@@ -324,4 +340,12 @@ pub mod responses {
         "One or more fields are invalid; `errors` names each."
     );
     problem_response!(PreconditionRequired, "The request must carry If-Match.");
+    problem_response!(
+        TooManyRequests,
+        "Too many failed logins for this account or address; `Retry-After` says when to try again."
+    );
+    problem_response!(
+        ServiceUnavailable,
+        "Password checking is saturated; `Retry-After` says when to try again."
+    );
 }

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use config::{Config, ConfigError, Environment, File, FileFormat};
 use secrecy::{ExposeSecret, SecretString};
@@ -26,6 +26,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
+    pub sealing: SealingSettings,
     pub bootstrap: BootstrapSettings,
     pub log: LogSettings,
     pub audit: AuditSettings,
@@ -149,22 +150,40 @@ impl Default for DatabaseSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AuthSettings {
-    /// The JWT signing key; generated and kept in the database when unset.
+    /// The token-signing key. When unset, keys are generated into (and rotated in) the key file.
     pub secret: Option<SecretString>,
+    /// The key file: token keys and the bid-sealing key when they are not configured. Default
+    /// beside an SQLite database (`<database file>.keys`); required on PostgreSQL unless both
+    /// `auth.secret` and `sealing.key` are set. Never inside the database.
+    pub key_file: Option<PathBuf>,
     pub token_ttl_secs: u64,
     pub issuer: String,
     pub audience: String,
+    /// Password hashes computed at once (each takes ~19 MiB); the CPU count when unset.
+    pub hash_concurrency: Option<usize>,
+    /// Milliseconds a login waits for a hashing slot before it is answered 503.
+    pub hash_wait_ms: u64,
 }
 
 impl Default for AuthSettings {
     fn default() -> Self {
         Self {
             secret: None,
+            key_file: None,
             token_ttl_secs: 3600,
             issuer: "jiebang".into(),
             audience: "jiebang-api".into(),
+            hash_concurrency: None,
+            hash_wait_ms: 2000,
         }
     }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SealingSettings {
+    /// The bid-sealing key (at least 32 characters); kept in the key file when unset.
+    pub key: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -314,6 +333,20 @@ impl Settings {
         if !(60..=86_400).contains(&self.auth.token_ttl_secs) {
             return Err(names.invalid("auth.token_ttl_secs", "must be between 60 and 86400"));
         }
+        if self.auth.hash_concurrency == Some(0) {
+            return Err(names.invalid("auth.hash_concurrency", "must be at least 1"));
+        }
+        if self.auth.hash_wait_ms > 60_000 {
+            return Err(names.invalid("auth.hash_wait_ms", "must be at most 60000"));
+        }
+        if self
+            .auth
+            .key_file
+            .as_ref()
+            .is_some_and(|p| p.as_os_str().is_empty())
+        {
+            return Err(names.invalid("auth.key_file", "must not be empty"));
+        }
         min_len(names, "auth.secret", self.auth.secret.as_ref(), 32)?;
         if let Some(k) = &self.audit.signing_key {
             let k = k.expose_secret();
@@ -351,6 +384,15 @@ impl Settings {
                 "webhooks.lease_secs",
                 "must be longer than webhooks.timeout_secs",
             ));
+        }
+        min_len(names, "sealing.key", self.sealing.key.as_ref(), 32)?;
+        if let (Some(a), Some(b)) = (&self.auth.secret, &self.sealing.key) {
+            if a.expose_secret() == b.expose_secret() {
+                return Err(names.invalid(
+                    "sealing.key",
+                    "must differ from auth.secret (the keys are kept apart)",
+                ));
+            }
         }
         min_len(
             names,
@@ -460,10 +502,11 @@ where
 /// Every setting as `(section, key)`, read from the structs' derived `Deserialize`, so the list
 /// cannot drift from the fields.
 fn known() -> Vec<(&'static str, &'static str)> {
-    let sections: [(&str, &[&str]); 8] = [
+    let sections: [(&str, &[&str]); 9] = [
         ("server", fields_of::<ServerSettings>()),
         ("database", fields_of::<DatabaseSettings>()),
         ("auth", fields_of::<AuthSettings>()),
+        ("sealing", fields_of::<SealingSettings>()),
         ("bootstrap", fields_of::<BootstrapSettings>()),
         ("log", fields_of::<LogSettings>()),
         ("audit", fields_of::<AuditSettings>()),
@@ -631,6 +674,10 @@ mod tests {
         assert_eq!(s.database.url, "sqlite://jiebang.db?mode=rwc");
         assert_eq!(s.database.max_connections, 10);
         assert!(s.auth.secret.is_none());
+        assert!(s.auth.key_file.is_none());
+        assert!(s.sealing.key.is_none());
+        assert_eq!(s.auth.hash_concurrency, None);
+        assert_eq!(s.auth.hash_wait_ms, 2000);
         assert_eq!(s.auth.token_ttl_secs, 3600);
         assert_eq!(s.auth.issuer, "jiebang");
         assert_eq!(s.auth.audience, "jiebang-api");
@@ -703,6 +750,20 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(invalid_var(err), "JIEBANG__BOOTSTRAP__ADMIN_PASSWORD");
+        let err =
+            Settings::from_layers(None, env(&[("JIEBANG__SEALING__KEY", short)])).unwrap_err();
+        assert_eq!(invalid_var(err), "JIEBANG__SEALING__KEY");
+        let same = "the-same-secret-for-both-keys-0123456789";
+        let err = Settings::from_layers(
+            None,
+            env(&[
+                ("JIEBANG__AUTH__SECRET", same),
+                ("JIEBANG__SEALING__KEY", same),
+            ]),
+        )
+        .unwrap_err();
+        assert!(!err.to_string().contains(same), "{err}");
+        assert_eq!(invalid_var(err), "JIEBANG__SEALING__KEY");
 
         let secret = "a-secret-of-at-least-thirty-two-characters";
         let password = "a-long-admin-password";
@@ -777,6 +838,10 @@ mod tests {
         assert_eq!(s.database.url, d.database.url);
         assert_eq!(s.database.max_connections, d.database.max_connections);
         assert!(s.auth.secret.is_none());
+        assert!(s.auth.key_file.is_none());
+        assert!(s.sealing.key.is_none());
+        assert_eq!(s.auth.hash_concurrency, d.auth.hash_concurrency);
+        assert_eq!(s.auth.hash_wait_ms, d.auth.hash_wait_ms);
         assert_eq!(s.auth.token_ttl_secs, d.auth.token_ttl_secs);
         assert_eq!(s.auth.issuer, d.auth.issuer);
         assert_eq!(s.auth.audience, d.auth.audience);
@@ -818,7 +883,7 @@ mod tests {
         sections.dedup();
         assert_eq!(sections, fields_of::<Settings>());
         assert!(known().contains(&("server", "addr")));
-        assert_eq!(known().len(), 23);
+        assert_eq!(known().len(), 26);
     }
 
     #[test]

@@ -2,16 +2,17 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{web, HttpServer};
 use anyhow::Context;
 use secrecy::ExposeSecret;
 
-use crate::auth::AuthKeys;
+use crate::auth::{AuthKeys, Hasher};
 use crate::clock::{Clock, SystemClock};
 use crate::settings::Settings;
-use crate::{db, routes, store};
+use crate::{db, keys, routes};
 
 pub use crate::state::AppState;
 
@@ -21,18 +22,21 @@ impl AppState {
     /// # Errors
     /// When the database cannot be reached or prepared.
     pub async fn open(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        // A key an earlier version kept in the database moves into the key file before the
+        // migration deletes it.
+        let stored = db::stored_jwt_secret(&settings.database).await?;
+        let moved = stored.is_some();
+        let keys = keys::resolve(&settings, stored, clock.now())?;
         let db = db::connect_and_migrate(&settings.database).await?;
-        let secret = match &settings.auth.secret {
-            Some(s) => s.expose_secret().as_bytes().to_vec(),
-            None => store::settings::jwt_secret(&db, clock.now())
-                .await?
-                .into_bytes(),
-        };
         let auth = AuthKeys::new(
-            &secret,
+            &keys.token,
             &settings.auth.issuer,
             &settings.auth.audience,
             settings.auth.token_ttl_secs,
+        )?;
+        let hasher = Hasher::new(
+            settings.auth.hash_concurrency,
+            Duration::from_millis(settings.auth.hash_wait_ms),
         );
         let audit_key = audit_key(&settings)?;
         let http = reqwest::Client::builder()
@@ -40,16 +44,27 @@ impl AppState {
             .user_agent(concat!("jiebang-webhooks/", env!("CARGO_PKG_VERSION")))
             .build()
             .context("building the webhook HTTP client")?;
-        Ok(Self {
+        let state = Self {
             db,
             clock,
             auth,
-            sealing_secret: secret,
+            sealing_key: keys.sealing,
+            hasher,
             settings,
             appended: Arc::new(tokio::sync::Notify::new()),
             audit_key,
             http,
-        })
+        };
+        let resealed =
+            crate::app::bids::reseal_legacy(&state, keys.legacy_sealing.as_deref()).await?;
+        if resealed > 0 {
+            tracing::info!(receipts = resealed, "re-sealed bids under the sealing key");
+        }
+        if moved || resealed > 0 {
+            // No copy of the old key or of the bytes it sealed stays behind in free pages.
+            db::scrub(&state.db).await?;
+        }
+        Ok(state)
     }
 
     /// [`AppState::open`], then the first commission account on an empty database.

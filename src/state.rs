@@ -4,16 +4,19 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::auth::AuthKeys;
+use crate::auth::{AuthKeys, Hasher};
 use crate::clock::Clock;
 use crate::settings::Settings;
 
 pub struct AppState {
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
+    /// The token keys (one signs, retired ones verify what they signed).
     pub auth: AuthKeys,
-    /// The server secret that bid-sealing keys are derived from (HKDF, per call).
-    pub sealing_secret: Vec<u8>,
+    /// The root of the bid-sealing keys (HKDF, per call), apart from the token keys.
+    pub sealing_key: Vec<u8>,
+    /// Password hashing, bounded to the CPUs.
+    pub hasher: Hasher,
     pub settings: Settings,
     /// Woken after every commit that appended events: the change feed's long polls wait on it
     /// (other instances' writes are seen by a bounded poll).
@@ -32,7 +35,8 @@ impl AppState {
             db: self.db.clone(),
             clock,
             auth: self.auth.clone(),
-            sealing_secret: self.sealing_secret.clone(),
+            sealing_key: self.sealing_key.clone(),
+            hasher: self.hasher.clone(),
             settings: self.settings.clone(),
             appended: self.appended.clone(),
             audit_key: self.audit_key.clone(),

@@ -1,4 +1,5 @@
-//! Key/value settings the service keeps for itself (e.g. a generated JWT key).
+//! Key/value settings the service keeps for itself — never a key: keys live in the settings or
+//! the key file (a JWT key kept here by earlier versions is moved out at start).
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

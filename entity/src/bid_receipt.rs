@@ -15,6 +15,9 @@ pub struct Model {
     pub sha256: String,
     /// Nonce and ChaCha20-Poly1305 ciphertext of the canonical content.
     pub sealed: Vec<u8>,
+    /// The sealing key `sealed` is under: 1, derived from the token secret (before the keys
+    /// were separated; re-sealed at start); 2, the sealing key.
+    pub key_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,7 @@ pub mod follow_up;
 pub mod industry_class;
 pub mod list_item;
 pub mod list_version;
+pub mod login_throttle;
 pub mod merkle_head;
 pub mod merkle_leaf;
 pub mod merkle_node;

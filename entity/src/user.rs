@@ -14,6 +14,8 @@ pub struct Model {
     pub district_code: Option<String>,
     pub organisation_id: Option<i32>,
     pub created_at: DateTimeUtc,
+    /// Bumped by every password change; tokens issued at an earlier version are refused.
+    pub credential_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

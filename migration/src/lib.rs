@@ -10,6 +10,7 @@ mod m20261202_000005_event_log;
 mod m20261202_000006_bid_receipts;
 mod m20261202_000007_constraints;
 mod m20261202_000008_call_integrity;
+mod m20261202_000009_credentials;
 mod m20261202_000010_platform;
 mod m20261202_000011_projects;
 mod m20261202_000012_lifecycle;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_bid_receipts::Migration),
             Box::new(m20261202_000007_constraints::Migration),
             Box::new(m20261202_000008_call_integrity::Migration),
+            Box::new(m20261202_000009_credentials::Migration),
             Box::new(m20261202_000010_platform::Migration),
             Box::new(m20261202_000011_projects::Migration),
             Box::new(m20261202_000012_lifecycle::Migration),

@@ -34,11 +34,51 @@ pub async fn content_of(state: &AppState, bid: &Bid) -> Result<BidContent> {
 }
 
 fn unseal(state: &AppState, bid: &Bid, r: &Receipt) -> Result<BidContent> {
-    let key = sealing::bid_key(&state.sealing_secret, bid.call_id);
+    let key = sealing::bid_key_v2(&state.sealing_key, bid.call_id);
     let plain = sealing::unseal(&key, &aad(bid.call_id, bid.organisation_id), &r.sealed)
         .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("unsealing bid {}: {e:?}", bid.id)))?;
     serde_json::from_slice(&plain)
         .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("bid {} content: {e}", bid.id)))
+}
+
+/// Re-seals the receipts still sealed under the version-1 key (derived from the token secret,
+/// before the keys were separated) under the sealing key, at start. The content and its receipt
+/// hash do not change, only the key that guards them, so this is no event of the bid's; each row
+/// is updated only while it is still under version 1, so instances starting together agree.
+/// Returns how many receipts this start re-sealed.
+///
+/// # Errors
+/// Version-1 receipts and no `legacy` secret to open them (the message names the setting), a
+/// receipt that does not open under it, or a database failure.
+pub async fn reseal_legacy(state: &AppState, legacy: Option<&[u8]>) -> anyhow::Result<usize> {
+    let old = store::bids::receipts_sealed_before(&state.db, sealing::KEY_VERSION).await?;
+    if old.is_empty() {
+        return Ok(0);
+    }
+    let Some(legacy) = legacy else {
+        anyhow::bail!(
+            "{} bid receipts are sealed under the key derived from the token secret used before \
+             this version, and that secret is not available: set JIEBANG__AUTH__SECRET to it (or \
+             restore the key file holding it)",
+            old.len()
+        );
+    };
+    let mut done = 0;
+    for (id, call_id, org, sealed, version) in old {
+        let ctx = aad(call_id, org);
+        let plain = sealing::unseal(&sealing::bid_key(legacy, call_id), &ctx, &sealed)
+            .map_err(|e| anyhow::anyhow!("re-sealing bid receipt {id}: {e}"))?;
+        let resealed = sealing::seal(
+            &sealing::bid_key_v2(&state.sealing_key, call_id),
+            &ctx,
+            &plain,
+        )
+        .map_err(|e| anyhow::anyhow!("re-sealing bid receipt {id}: {e}"))?;
+        if store::bids::reseal(&state.db, id, version, sealing::KEY_VERSION, resealed).await? {
+            done += 1;
+        }
+    }
+    Ok(done)
 }
 
 /// Facts about an organisation that the eligibility rules look at.
@@ -163,7 +203,7 @@ pub async fn submit(
     }
     let canonical = sealing::jcs(sent).map_err(anyhow::Error::from)?;
     let sha256 = sealing::receipt_hash(&canonical);
-    let key = sealing::bid_key(&state.sealing_secret, call.id);
+    let key = sealing::bid_key_v2(&state.sealing_key, call.id);
     let sealed = sealing::seal(&key, &aad(call.id, org), &canonical)
         .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("sealing a bid: {e}")))?;
     // A first submission racing another from the same organisation meets the unique index; the

@@ -424,7 +424,7 @@ pub async fn open_bids(state: &AppState, caller: &Caller, id: i32) -> Result<Ope
     if now <= call.closes_at {
         return Err(too_early(call.closes_at));
     }
-    let key = sealing::bid_key(&state.sealing_secret, call.id);
+    let key = sealing::bid_key_v2(&state.sealing_key, call.id);
     let receipts = store::bids::current_receipts(uow.db(), call.id).await?;
     let bids = store::bids::bids(uow.db(), call.id).await?;
     let mut checks = Vec::new();

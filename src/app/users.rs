@@ -2,13 +2,19 @@
 //! start), reading them, and exchanging a password for a token. Each account created is one
 //! commission-only event.
 
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
 use super::{Actor, AggregateType, NewEvent, Uow, Visibility};
-use crate::auth::{password, Caller};
+use crate::auth::password::{self, HashError};
+use crate::auth::Caller;
 use crate::domain::event::AggregateRef;
-use crate::domain::json_patch;
+use crate::domain::json_patch::{self, PatchOp};
+use crate::domain::login_throttle::{self, Counter, Decision, Policy};
+use crate::domain::password_policy;
 use crate::domain::role::Role;
 use crate::error::{ApiError, FieldError, Result};
 use crate::state::AppState;
@@ -68,11 +74,8 @@ async fn validate(state: &AppState, new: &NewAccount) -> Result<Vec<FieldError>>
             "must be 3–64 characters: letters, digits, '.', '_' or '-'",
         ));
     }
-    if new.password.chars().count() < 12 {
-        errors.push(FieldError::new(
-            "password",
-            "must be at least 12 characters",
-        ));
+    if let Some(why) = password_policy::check(&new.username, &new.password) {
+        errors.push(FieldError::new("password", why));
     }
     match (new.role, &new.district_code) {
         (Role::District, None) => errors.push(FieldError::new(
@@ -172,7 +175,7 @@ pub async fn ensure_with_shared_password(
     password_text: &str,
     accounts: Vec<NewAccount>,
 ) -> Result<Vec<Account>> {
-    let hash = password::hash(password_text.to_owned()).await?;
+    let hash = hash(state, password_text.to_owned()).await?;
     let mut out = Vec::with_capacity(accounts.len());
     for mut new in accounts {
         new.password = password_text.to_owned();
@@ -188,7 +191,7 @@ pub async fn ensure_with_shared_password(
 
 /// Hashes (outside the transaction: it is slow), inserts and records the event.
 async fn insert(state: &AppState, actor: Actor, new: NewAccount) -> Result<Account> {
-    let hash = password::hash(new.password.clone()).await?;
+    let hash = hash(state, new.password.clone()).await?;
     insert_hashed(state, actor, new, hash).await
 }
 
@@ -246,6 +249,12 @@ pub async fn bootstrap_admin(state: &AppState, configured: Option<&SecretString>
         Some(p) => (p.expose_secret().to_owned(), false),
         None => (password::generate(), true),
     };
+    if let Some(why) = password_policy::check("admin", &password) {
+        return Err(ApiError::field(
+            "JIEBANG__BOOTSTRAP__ADMIN_PASSWORD",
+            format!("the first account's password {why}"),
+        ));
+    }
     let new = NewAccount {
         username: "admin".into(),
         password: password.clone(),
@@ -275,26 +284,286 @@ pub async fn bootstrap_admin(state: &AppState, configured: Option<&SecretString>
     Ok(())
 }
 
-/// Exchanges a username and password for a bearer token. Wrong credentials get the same 401
-/// whether or not the account exists (and cost the same time).
+/// Hashes a password within the hashing bound.
+async fn hash(state: &AppState, password_text: String) -> Result<String> {
+    state.hasher.hash(password_text).await.map_err(hash_error)
+}
+
+fn hash_error(e: HashError) -> ApiError {
+    match e {
+        HashError::Busy => ApiError::Unavailable {
+            detail: "password checking is saturated; try again shortly".into(),
+            retry_after: 2,
+        },
+        HashError::Failed(e) => ApiError::Unexpected(e),
+    }
+}
+
+/// The throttle key of a username, and of a client address.
+fn account_key(username: &str) -> String {
+    format!("account:{username}")
+}
+
+fn address_key(addr: IpAddr) -> String {
+    format!("address:{addr}")
+}
+
+/// Charges an attempt to each key (see `domain::login_throttle`), in one transaction that
+/// serialises attempts on the same keys across instances; the counters after the charge.
 ///
 /// # Errors
-/// 401 for wrong credentials.
+/// 429 with `Retry-After` when a key is delayed or locked (nothing is charged then).
+async fn charge(state: &AppState, keys: &[(&str, Policy)]) -> Result<Vec<Counter>> {
+    let uow = Uow::begin(state, Actor::System).await?;
+    let now = uow.now();
+    let names: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+    store::throttle::lock(uow.db(), &names, now).await?;
+    let mut charged = Vec::with_capacity(keys.len());
+    let mut refused: Option<DateTime<Utc>> = None;
+    for (key, policy) in keys {
+        let counter = store::throttle::get(uow.db(), key).await?;
+        match policy.charge(counter.as_ref(), now) {
+            Decision::Refuse { until } => refused = Some(refused.map_or(until, |u| u.max(until))),
+            Decision::Charge(next) => charged.push(next),
+        }
+    }
+    if let Some(until) = refused {
+        // Nothing is written: the transaction rolls back when dropped.
+        let retry_after = login_throttle::retry_after(until, now);
+        tracing::info!(retry_after, "login refused: too many failures");
+        return Err(ApiError::TooManyRequests {
+            detail: "too many failed logins for this account or from this address; try again later"
+                .into(),
+            retry_after,
+        });
+    }
+    for ((key, _), counter) in keys.iter().zip(&charged) {
+        store::throttle::put(uow.db(), key, counter).await?;
+    }
+    uow.commit().await?;
+    Ok(charged)
+}
+
+/// Records, after a failed attempt, each key whose throttling has just begun (its delay) or that
+/// is now locked: one commission-only event, on the account when it exists, else on the login
+/// key. Never the password.
+async fn record_throttling(
+    state: &AppState,
+    account_id: Option<i32>,
+    keys: &[(&str, Policy)],
+    counters: &[Counter],
+) -> Result<()> {
+    let mut events = Vec::new();
+    for ((key, policy), c) in keys.iter().zip(counters) {
+        let (kind, until) = match c.locked_until {
+            Some(until) => ("login_locked", until),
+            None if c.failures == policy.delay_after => (
+                "login_throttled",
+                c.last_failure_at + policy.delay(c.failures),
+            ),
+            None => continue,
+        };
+        let (scope, aggregate) = match (key.split_once(':'), account_id) {
+            (Some(("account", _)), Some(id)) => ("account", (AggregateType::User, id.to_string())),
+            (Some(("account", _)), None) => ("account", (AggregateType::Login, (*key).to_owned())),
+            _ => ("address", (AggregateType::Login, (*key).to_owned())),
+        };
+        events.push(
+            NewEvent::new(aggregate.0, aggregate.1, kind, Visibility::Commission)
+                .op(PatchOp::add("/scope", scope))
+                .op(PatchOp::add("/failures", c.failures))
+                .op(PatchOp::add("/until", until.to_rfc3339())),
+        );
+    }
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut uow = Uow::begin(state, Actor::System).await?;
+    for e in events {
+        uow.record(e);
+    }
+    uow.commit().await?;
+    Ok(())
+}
+
+/// Exchanges a username and password for a bearer token. Wrong credentials get the same 401
+/// whether or not the account exists (and cost the same time: an unknown account is checked
+/// against a dummy hash, and throttled alike). Failed attempts are throttled per account and per
+/// client address (`domain::login_throttle`).
+///
+/// # Errors
+/// 401 for wrong credentials, 429 while throttled, 503 when password checking stays saturated.
 #[tracing::instrument(skip_all, fields(username = %username))]
-pub async fn login(state: &AppState, username: &str, password_text: String) -> Result<Token> {
+pub async fn login(
+    state: &AppState,
+    username: &str,
+    password_text: String,
+    client: Option<IpAddr>,
+) -> Result<Token> {
+    let account = account_key(username);
+    let address = client.map(address_key);
+    let mut keys = vec![(account.as_str(), login_throttle::ACCOUNT)];
+    if let Some(a) = &address {
+        keys.push((a.as_str(), login_throttle::ADDRESS));
+    }
+    let counters = charge(state, &keys).await?;
     let found = store::users::credentials(&state.db, username).await?;
-    let ok = password::verify(password_text, found.as_ref().map(|(_, h)| h.clone())).await?;
-    let account = match found {
-        Some((a, _)) if ok => a,
-        _ => return Err(ApiError::Unauthorized("wrong username or password".into())),
+    let ok = state
+        .hasher
+        .verify(password_text, found.as_ref().map(|c| c.hash.clone()))
+        .await
+        .map_err(hash_error)?;
+    let creds = match found {
+        Some(c) if ok => c,
+        found => {
+            record_throttling(state, found.map(|c| c.account.id), &keys, &counters).await?;
+            return Err(ApiError::Unauthorized("wrong username or password".into()));
+        }
     };
-    let access_token = state
-        .auth
-        .issue(account.id, account.role, state.clock.now().timestamp())?;
+    let uow = Uow::begin(state, Actor::System).await?;
+    store::throttle::clear(uow.db(), &account).await?;
+    if let Some(a) = &address {
+        store::throttle::refund(uow.db(), a).await?;
+    }
+    uow.commit().await?;
+    let access_token = state.auth.issue(
+        creds.account.id,
+        creds.account.role,
+        creds.version,
+        state.clock.now().timestamp(),
+    )?;
     Ok(Token {
         access_token,
         expires_in: state.auth.ttl_secs,
     })
+}
+
+/// Sets a checked new password: bumps the credential version (every earlier token stops
+/// working), clears the account's failed logins and records the event, in one unit of work.
+async fn set_password(
+    state: &AppState,
+    actor: Actor,
+    creds: &store::users::Credentials,
+    new_password: String,
+    event: &str,
+) -> Result<i32> {
+    let hash = hash(state, new_password).await?;
+    let mut uow = Uow::begin(state, actor).await?;
+    if !store::users::set_password(uow.db(), creds.account.id, creds.version, hash).await? {
+        return Err(ApiError::conflict(
+            "the password was changed by someone else meanwhile; try again",
+        ));
+    }
+    store::throttle::clear(uow.db(), &account_key(&creds.account.username)).await?;
+    let version = creds.version + 1;
+    uow.record(
+        NewEvent::new(
+            AggregateType::User,
+            creds.account.id,
+            event,
+            Visibility::Commission,
+        )
+        .payload(
+            PatchOp::change("/credential_version", creds.version, version)
+                .into_iter()
+                .collect(),
+        ),
+    );
+    uow.commit().await?;
+    Ok(version)
+}
+
+/// Changes the caller's own password, given the current one, and returns a new token (every
+/// token issued before, this request's included, stops working). Wrong current passwords are
+/// throttled as failed logins of the account.
+///
+/// # Errors
+/// 422 for a wrong current password or a new one the policy refuses, 429 while throttled, 503
+/// when password checking stays saturated, 409 when the password changed meanwhile.
+#[tracing::instrument(skip_all, fields(user_id = caller.id))]
+pub async fn change_own_password(
+    state: &AppState,
+    caller: &Caller,
+    current: String,
+    new_password: String,
+) -> Result<Token> {
+    let mut errors = Vec::new();
+    if let Some(why) = password_policy::check(&caller.username, &new_password) {
+        errors.push(FieldError::new("new_password", why));
+    } else if new_password == current {
+        errors.push(FieldError::new(
+            "new_password",
+            "must differ from the current password",
+        ));
+    }
+    ApiError::check(errors)?;
+    let account = account_key(&caller.username);
+    let keys = [(account.as_str(), login_throttle::ACCOUNT)];
+    let counters = charge(state, &keys).await?;
+    let creds = store::users::credentials_by_id(&state.db, caller.id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("account".into()))?;
+    let ok = state
+        .hasher
+        .verify(current, Some(creds.hash.clone()))
+        .await
+        .map_err(hash_error)?;
+    if !ok {
+        record_throttling(state, Some(caller.id), &keys, &counters).await?;
+        return Err(ApiError::field(
+            "current_password",
+            "is not the account's password",
+        ));
+    }
+    let version = set_password(
+        state,
+        Actor::from(caller),
+        &creds,
+        new_password,
+        "password_changed",
+    )
+    .await?;
+    let access_token = state.auth.issue(
+        creds.account.id,
+        creds.account.role,
+        version,
+        state.clock.now().timestamp(),
+    )?;
+    Ok(Token {
+        access_token,
+        expires_in: state.auth.ttl_secs,
+    })
+}
+
+/// Sets another account's password (commission only): every token of that account stops working
+/// and its failed logins (a lock included) are cleared.
+///
+/// # Errors
+/// 403 for another role, 404 for an unknown account, 422 for a password the policy refuses, 503
+/// when password hashing stays saturated.
+#[tracing::instrument(skip_all, fields(user_id = id))]
+pub async fn reset_password(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+    new_password: String,
+) -> Result<()> {
+    caller.require(&[Role::Commission])?;
+    let creds = store::users::credentials_by_id(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("account {id}")))?;
+    if let Some(why) = password_policy::check(&creds.account.username, &new_password) {
+        return Err(ApiError::field("new_password", why));
+    }
+    set_password(
+        state,
+        Actor::from(caller),
+        &creds,
+        new_password,
+        "password_reset",
+    )
+    .await?;
+    Ok(())
 }
 
 /// An account's history, oldest first (commission only).

@@ -8,6 +8,7 @@ use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use sea_orm::EntityTrait;
 
+use super::TokenError;
 use crate::domain::role::Role;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -72,15 +73,20 @@ async fn load(state: web::Data<AppState>, token: String) -> Result<Caller, ApiEr
     let claims = state
         .auth
         .verify(&token, state.clock.now().timestamp())
-        .map_err(ApiError::Unauthorized)?;
+        .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
     let id: i32 = claims
         .sub
         .parse()
-        .map_err(|_| ApiError::Unauthorized("invalid token: bad subject".into()))?;
+        .map_err(|_| ApiError::Unauthorized(TokenError::Invalid.to_string()))?;
     let user = entity::user::Entity::find_by_id(id)
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("the token's account no longer exists".into()))?;
+    if user.credential_version != claims.cv {
+        return Err(ApiError::Unauthorized(
+            "the token was issued before the account's password changed; log in again".into(),
+        ));
+    }
     let role = user
         .role
         .parse::<Role>()

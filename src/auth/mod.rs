@@ -5,4 +5,5 @@ mod jwt;
 pub mod password;
 
 pub use caller::{Caller, MaybeCaller};
-pub use jwt::{AuthKeys, Claims};
+pub use jwt::{AuthKeys, Claims, TokenError, TokenKeySpec};
+pub use password::Hasher;

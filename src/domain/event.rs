@@ -51,6 +51,9 @@ text_enum!(
         Evaluation,
         /// A data platform's webhook subscription.
         Webhook,
+        /// Logins of a client address or of a username that names no account (identified as
+        /// `address:<ip>` or `account:<username>`): their throttling.
+        Login,
     }
 );
 

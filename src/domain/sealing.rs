@@ -14,8 +14,12 @@
 //! bytes are in that form, and the opening still verifies them ([`canonical_form`]).
 //!
 //! # Sealing scheme
-//! - Per call key: `key = HKDF-SHA256(ikm = server secret, salt = "jiebang/bid-sealing/v1",
-//!   info = call id in decimal ASCII)`, 32 bytes ([`bid_key`]). One call's key opens no other call.
+//! - Per call key: `key = HKDF-SHA256(ikm = sealing key, salt = "jiebang/bid-sealing/v2",
+//!   info = call id in decimal ASCII)`, 32 bytes ([`bid_key_v2`]). One call's key opens no other
+//!   call. The sealing key is its own secret (`sealing.key` or the key file), apart from the
+//!   token-signing keys. Receipts record the version: version 1 ([`bid_key`], salt
+//!   `jiebang/bid-sealing/v1`) derived the key from the token secret, before the keys were
+//!   separated; the start re-seals such receipts under version 2.
 //! - `sealed = nonce (12 random bytes) || ChaCha20-Poly1305(key, nonce, aad, plaintext)` ([`seal`]),
 //!   the AEAD tag (16 bytes) at the end. The associated data names the bid's place, e.g.
 //!   `call:3/org:7`, so a sealed blob copied onto another call or bidder fails to open.
@@ -24,12 +28,11 @@
 //!
 //! # Limits
 //! This keeps bids unreadable to whoever reads the database alone — a DBA, a backup, an SQL
-//! injection, a commission user querying tables. It does **not** stop whoever holds both the server
-//! secret and the database: the service itself can unseal at any moment, and "not before opening"
-//! is enforced by the service refusing to call [`unseal`] before the call is opened, not by
-//! mathematics. Hence the secret must never be stored in the database in production; it comes from
-//! the environment or a secret store, and rotating it makes every still-sealed bid unreadable (the
-//! salt's `v1` leaves room for a versioned scheme).
+//! injection, a commission user querying tables. It does **not** stop whoever holds both the
+//! sealing key and the database: the service itself can unseal at any moment, and "not before
+//! opening" is enforced by the service refusing to call [`unseal`] before the call is opened, not
+//! by mathematics. Hence the key is never stored in the database; it comes from the environment,
+//! a secret store or the key file, and changing it makes every still-sealed bid unreadable.
 
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Nonce};
@@ -39,9 +42,15 @@ use sha2::{Digest, Sha256};
 /// The canonical form of receipts issued before RFC 8785, kept to verify them at the opening.
 pub use super::selection_run::canonical_json as legacy_canonical_json;
 
-/// HKDF salt: names the purpose and version, so keys derived from the same secret for anything
-/// else (tokens, other schemes) can never coincide with bid keys.
+/// HKDF salt of version 1 (keys derived from the token secret): names the purpose and version,
+/// so keys derived from the same secret for anything else can never coincide with bid keys.
 pub const KEY_SALT: &[u8] = b"jiebang/bid-sealing/v1";
+
+/// HKDF salt of version 2 (keys derived from the separate sealing key).
+pub const KEY_SALT_V2: &[u8] = b"jiebang/bid-sealing/v2";
+
+/// The key version every new receipt is sealed under.
+pub const KEY_VERSION: i32 = 2;
 
 /// Bytes of nonce at the front of a sealed bid.
 pub const NONCE_LEN: usize = 12;
@@ -91,9 +100,19 @@ pub fn canonical_form(bytes: &[u8]) -> Option<CanonicalForm> {
     }
 }
 
-/// The sealing key of one call, derived from the server secret (see the module docs).
+/// The version-1 key of one call, derived from the token secret of earlier versions (see the
+/// module docs): only to open receipts sealed before the keys were separated.
 pub fn bid_key(server_secret: &[u8], call_id: i32) -> [u8; 32] {
-    let hk = Hkdf::<Sha256>::new(Some(KEY_SALT), server_secret);
+    derive(KEY_SALT, server_secret, call_id)
+}
+
+/// The key of one call, derived from the sealing key (version 2, see the module docs).
+pub fn bid_key_v2(sealing_key: &[u8], call_id: i32) -> [u8; 32] {
+    derive(KEY_SALT_V2, sealing_key, call_id)
+}
+
+fn derive(salt: &[u8], root: &[u8], call_id: i32) -> [u8; 32] {
+    let hk = Hkdf::<Sha256>::new(Some(salt), root);
     let mut key = [0_u8; 32];
     // HKDF-SHA256 yields up to 255 × 32 bytes; 32 is always within, so expand cannot fail.
     if hk.expand(call_id.to_string().as_bytes(), &mut key).is_err() {
@@ -193,6 +212,18 @@ mod tests {
         assert_ne!(bid_key(SECRET, 3), bid_key(b"another secret", 3));
         // -3 and 3 must not collide through the decimal encoding.
         assert_ne!(bid_key(SECRET, -3), bid_key(SECRET, 3));
+    }
+
+    #[test]
+    fn versions_derive_different_keys_from_the_same_root() {
+        assert_ne!(bid_key(SECRET, 3), bid_key_v2(SECRET, 3));
+        assert_eq!(bid_key_v2(SECRET, 3), bid_key_v2(SECRET, 3));
+        assert_ne!(bid_key_v2(SECRET, 3), bid_key_v2(SECRET, 4));
+        let sealed = seal(&bid_key(SECRET, 3), b"call:3/org:7", BID).unwrap();
+        assert_eq!(
+            unseal(&bid_key_v2(SECRET, 3), b"call:3/org:7", &sealed),
+            Err(SealError::Rejected)
+        );
     }
 
     #[test]

@@ -62,6 +62,8 @@ pub type Data = web::Data<AppState>;
             responses::Conflict,
             responses::PreconditionFailed,
             responses::PreconditionRequired,
+            responses::TooManyRequests,
+            responses::ServiceUnavailable,
             responses::PayloadTooLarge,
             responses::Unprocessable
         )

@@ -3,7 +3,9 @@
 use actix_web::{get, post, web, HttpResponse};
 
 use super::views::history::EventEntry;
-use super::views::users::{CreateUser, UserDto, UserQuery};
+use super::views::users::{
+    ChangePassword, CreateUser, ResetPassword, TokenResponse, UserDto, UserQuery,
+};
 use super::Data;
 use crate::app;
 use crate::auth::Caller;
@@ -14,7 +16,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(me)
         .service(create_user)
         .service(list_users)
-        .service(get_user_history);
+        .service(get_user_history)
+        .service(change_own_password)
+        .service(reset_password);
 }
 
 /// The caller's own account.
@@ -99,4 +103,68 @@ async fn get_user_history(
 ) -> Result<web::Json<Vec<EventEntry>>> {
     let h = app::users::history(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(h.into_iter().map(Into::into).collect()))
+}
+
+/// Change your own password (any role), giving the current one.
+///
+/// Every token issued before — the one this request carries included — stops working; the
+/// response holds a new token. Wrong current passwords count as failed logins of the account.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "change_own_password",
+    security(("bearer_auth" = [])),
+    request_body = ChangePassword,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 400, response = crate::error::responses::BadRequest),
+        (status = 401, response = crate::error::responses::Unauthorized),
+        (status = 409, response = crate::error::responses::Conflict),
+        (status = 422, response = crate::error::responses::Unprocessable),
+        (status = 429, response = crate::error::responses::TooManyRequests),
+        (status = 503, response = crate::error::responses::ServiceUnavailable)
+    )
+)]
+#[post("/users/me/password")]
+async fn change_own_password(
+    state: Data,
+    caller: Caller,
+    body: ValidJson<ChangePassword>,
+) -> Result<web::Json<TokenResponse>> {
+    let body = body.0;
+    let token =
+        app::users::change_own_password(&state, &caller, body.current_password, body.new_password)
+            .await?;
+    Ok(web::Json(token.into()))
+}
+
+/// Set an account's password (commission only).
+///
+/// Every token of that account stops working, and its failed logins (a lock included) are
+/// cleared.
+#[utoipa::path(
+    tag = "users",
+    operation_id = "reset_password",
+    security(("bearer_auth" = [])),
+    params(("id" = i32, Path, description = "Account id")),
+    request_body = ResetPassword,
+    responses(
+        (status = 204, description = "The password is set"),
+        (status = 400, response = crate::error::responses::BadRequest),
+        (status = 401, response = crate::error::responses::Unauthorized),
+        (status = 403, response = crate::error::responses::Forbidden),
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 409, response = crate::error::responses::Conflict),
+        (status = 422, response = crate::error::responses::Unprocessable),
+        (status = 503, response = crate::error::responses::ServiceUnavailable)
+    )
+)]
+#[post("/users/{id}/password")]
+async fn reset_password(
+    state: Data,
+    caller: Caller,
+    id: web::Path<i32>,
+    body: ValidJson<ResetPassword>,
+) -> Result<HttpResponse> {
+    app::users::reset_password(&state, &caller, id.into_inner(), body.0.new_password).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

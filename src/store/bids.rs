@@ -209,6 +209,7 @@ pub async fn submit(
         received_at: Set(now),
         sha256: Set(r.sha256),
         sealed: Set(r.sealed),
+        key_version: Set(crate::domain::sealing::KEY_VERSION),
         ..Default::default()
     }
     .insert(db)
@@ -218,4 +219,45 @@ pub async fn submit(
         receipt: receipt_of_model(receipt),
         replaced,
     })
+}
+
+/// Receipts sealed under an older key version than `version`: `(id, call, organisation, sealed,
+/// key version)`.
+///
+/// # Errors
+/// Database failures.
+pub async fn receipts_sealed_before(
+    db: &impl ConnectionTrait,
+    version: i32,
+) -> Result<Vec<(i32, i32, i32, Vec<u8>, i32)>, DbErr> {
+    Ok(bid_receipt::Entity::find()
+        .filter(bid_receipt::Column::KeyVersion.lt(version))
+        .order_by_asc(bid_receipt::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.call_id, m.organisation_id, m.sealed, m.key_version))
+        .collect())
+}
+
+/// Replaces a receipt's sealed bytes with the same content sealed under key `version`, if it is
+/// still under `from` (another instance may have done it first). True when this call did.
+///
+/// # Errors
+/// Database failures.
+pub async fn reseal(
+    db: &impl ConnectionTrait,
+    id: i32,
+    from: i32,
+    version: i32,
+    sealed: Vec<u8>,
+) -> Result<bool, DbErr> {
+    let r = bid_receipt::Entity::update_many()
+        .col_expr(bid_receipt::Column::Sealed, Expr::value(sealed))
+        .col_expr(bid_receipt::Column::KeyVersion, Expr::value(version))
+        .filter(bid_receipt::Column::Id.eq(id))
+        .filter(bid_receipt::Column::KeyVersion.eq(from))
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected == 1)
 }

@@ -16,5 +16,6 @@ pub mod rounds;
 pub mod scores;
 pub mod selections;
 pub mod settings;
+pub mod throttle;
 pub mod users;
 pub mod webhooks;

@@ -1,40 +1,27 @@
-//! Values the service keeps for itself.
+//! Values the service keeps for itself — never a key (see `keys`).
 
-use chrono::{DateTime, Utc};
 use entity::app_setting;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
 
+/// The row where versions before the key file kept a generated JWT key.
 const JWT_SECRET: &str = "jwt_secret";
 
-/// The JWT key kept in the database, created on first use. Two servers starting at once agree:
-/// the insert does nothing on conflict and both read back the one stored value.
+/// The JWT key earlier versions kept in the database, if it is still there (the start moves it
+/// into the key file; a migration then deletes it). `None` on a database not created yet.
 ///
 /// # Errors
 /// Database failures.
-pub async fn jwt_secret(db: &impl ConnectionTrait, now: DateTime<Utc>) -> anyhow::Result<String> {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let candidate = app_setting::ActiveModel {
-        key: Set(JWT_SECRET.into()),
-        value: Set(hex::encode(bytes)),
-        updated_at: Set(now),
-    };
-    app_setting::Entity::insert(candidate)
-        .on_conflict(
-            OnConflict::column(app_setting::Column::Key)
-                .do_nothing()
-                .to_owned(),
-        )
-        .do_nothing()
-        .exec(db)
-        .await?;
-    let stored = app_setting::Entity::find_by_id(JWT_SECRET.to_owned())
+pub async fn stored_jwt_secret(db: &DatabaseConnection) -> Result<Option<String>, DbErr> {
+    if !migration::SchemaManager::new(db)
+        .has_table("app_setting")
+        .await?
+    {
+        return Ok(None);
+    }
+    Ok(app_setting::Entity::find_by_id(JWT_SECRET.to_owned())
         .one(db)
         .await?
-        .ok_or_else(|| anyhow::anyhow!("JWT key missing after insert"))?;
-    Ok(stored.value)
+        .map(|row| row.value))
 }
 
 /// Whether the database answers (readiness).

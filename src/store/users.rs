@@ -64,6 +64,26 @@ pub async fn accounts(
     list(db, role).await?.into_iter().map(decode).collect()
 }
 
+/// What a password check needs of an account.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub account: Account,
+    /// Argon2id PHC string.
+    pub hash: String,
+    /// Bumped by every password change; written into tokens.
+    pub version: i32,
+}
+
+fn credentials_of(u: user::Model) -> Result<Credentials, DbErr> {
+    let hash = u.password_hash.clone();
+    let version = u.credential_version;
+    decode(u).map(|account| Credentials {
+        account,
+        hash,
+        version,
+    })
+}
+
 /// The account of a username with its password hash, for a login.
 ///
 /// # Errors
@@ -71,14 +91,49 @@ pub async fn accounts(
 pub async fn credentials(
     db: &impl ConnectionTrait,
     username: &str,
-) -> Result<Option<(Account, String)>, DbErr> {
+) -> Result<Option<Credentials>, DbErr> {
     by_username(db, username)
         .await?
-        .map(|u| {
-            let hash = u.password_hash.clone();
-            decode(u).map(|a| (a, hash))
-        })
+        .map(credentials_of)
         .transpose()
+}
+
+/// The credentials of an account by id.
+///
+/// # Errors
+/// Database failures and an undecodable row.
+pub async fn credentials_by_id(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<Credentials>, DbErr> {
+    user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(credentials_of)
+        .transpose()
+}
+
+/// Sets an account's password hash if its credential version is still `version`, and bumps the
+/// version (every token issued before stops working). `false` when the account is gone or its
+/// password changed meanwhile.
+///
+/// # Errors
+/// Database failures.
+pub async fn set_password(
+    db: &impl ConnectionTrait,
+    id: i32,
+    version: i32,
+    hash: String,
+) -> Result<bool, DbErr> {
+    use sea_orm::sea_query::Expr;
+    let r = user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(hash))
+        .col_expr(user::Column::CredentialVersion, Expr::value(version + 1))
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::CredentialVersion.eq(version))
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected == 1)
 }
 
 /// Inserts an account whose password is already hashed (hash outside the transaction: it is slow).
@@ -184,6 +239,7 @@ mod tests {
             district_code: None,
             organisation_id: None,
             created_at: Utc.with_ymd_and_hms(2024, 1, 29, 9, 0, 0).unwrap(),
+            credential_version: 0,
         };
         assert_eq!(decode(row("expert")).unwrap().role, Role::Expert);
         let e = decode(row("admin")).unwrap_err().to_string();

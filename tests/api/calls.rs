@@ -18,6 +18,22 @@ use crate::helpers::*;
 /// closes 2024-03-10 17:00 (Beijing time).
 pub(crate) async fn with_call() -> (TestApp, i64) {
     let app = spawn_app().await;
+    let call = announce_call(&app).await;
+    (app, call)
+}
+
+/// A call announced on the demo list (see [`with_call`]) and one bid in it, on an app whose
+/// commission token is set; the call and the receipt's SHA-256.
+pub(crate) async fn call_with_one_bid(app: &TestApp) -> (i64, String) {
+    let call = announce_call(app).await;
+    let (_, token) = bidder(app, "示例升级科技有限公司", 77, 2000.0).await;
+    app.clock.set(opens() + Duration::hours(1));
+    let r = bid(app, &token, call, content("升级前的方案", 900.0)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    (call, r.body["sha256"].as_str().unwrap().to_owned())
+}
+
+async fn announce_call(app: &TestApp) -> i64 {
     jiebang::demo_load::load(&app.state, 2024)
         .await
         .expect("demo data");
@@ -57,7 +73,7 @@ pub(crate) async fn with_call() -> (TestApp, i64) {
         .await;
     let call: CallDto = call.expect(StatusCode::CREATED);
     assert_eq!(call.status, CallStatus::Announced);
-    (app, call.id.into())
+    call.id.into()
 }
 
 /// The call as anyone reads it.

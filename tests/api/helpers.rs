@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 pub const SECRET: &str = "test-secret-0123456789abcdef-0123456789";
+pub const SEALING_KEY: &str = "test-sealing-key-0123456789abcdef-012345";
 pub const PASSWORD: &str = "a-long-enough-password";
 /// The tree-head signing key's seed (tests set it rather than write key files).
 pub const AUDIT_KEY: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
@@ -121,6 +122,7 @@ pub fn settings(db_url: &str) -> Settings {
     s.database.url = db_url.to_owned();
     s.database.max_connections = 5;
     s.auth.secret = Some(SecretString::from(SECRET));
+    s.sealing.key = Some(SecretString::from(SEALING_KEY));
     // Tests move the injected clock by months; tokens must outlive that (a token-expiry test
     // crafts its own tokens).
     s.auth.token_ttl_secs = 400 * 86_400;
@@ -163,10 +165,17 @@ pub async fn start_with(
     dir: Option<tempfile::TempDir>,
     change: impl FnOnce(&mut Settings),
 ) -> TestApp {
-    let clock = ManualClock::new(start_time());
     let mut s = settings(db_url);
     change(&mut s);
-    let app = Application::build_with_clock(s, Arc::new(clock.clone()))
+    start_with_settings(s, dir).await
+}
+
+/// [`start`] with settings of the test's own (e.g. no configured secret).
+pub async fn start_with_settings(settings: Settings, dir: Option<tempfile::TempDir>) -> TestApp {
+    let db_url = settings.database.url.clone();
+    let db_url = db_url.as_str();
+    let clock = ManualClock::new(start_time());
+    let app = Application::build_with_clock(settings, Arc::new(clock.clone()))
         .await
         .expect("build app");
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -7,6 +7,7 @@ mod acceptance;
 mod auth;
 mod call_integrity;
 mod calls;
+mod credentials;
 mod demo;
 mod errors;
 mod events;

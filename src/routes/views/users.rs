@@ -36,7 +36,8 @@ impl From<Account> for UserDto {
 pub struct CreateUser {
     /// 3–64 characters: letters, digits, `.`, `_`, `-`.
     pub username: String,
-    /// At least 12 characters.
+    /// At least 12 characters, not all whitespace, not the username, not a commonly used
+    /// password.
     pub password: String,
     pub role: Role,
     /// Required for `district`, refused otherwise.
@@ -62,6 +63,25 @@ impl From<CreateUser> for NewAccount {
 pub struct UserQuery {
     /// Only accounts with this role.
     pub role: Option<Role>,
+}
+
+/// A change of one's own password.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current_password: String,
+    /// At least 12 characters, not all whitespace, not the username, not a commonly used
+    /// password, not the current one.
+    pub new_password: String,
+}
+
+/// A password set by the commission.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetPassword {
+    /// At least 12 characters, not all whitespace, not the username, not a commonly used
+    /// password.
+    pub new_password: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
