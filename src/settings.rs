@@ -883,7 +883,7 @@ mod tests {
         sections.dedup();
         assert_eq!(sections, fields_of::<Settings>());
         assert!(known().contains(&("server", "addr")));
-        assert_eq!(known().len(), 26);
+        assert_eq!(known().len(), 27);
     }
 
     #[test]
