@@ -184,7 +184,13 @@ pub async fn start_with_settings(settings: Settings, dir: Option<tempfile::TempD
     tokio::spawn(app.run_until_stopped());
     TestApp {
         base,
-        client: reqwest::Client::new(),
+        // A fresh connection per request: a pooled keep-alive connection that the server closes
+        // just as the next request goes out fails that request ("request sent") on a loaded
+        // machine, which says nothing about the service.
+        client: reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .expect("HTTP client"),
         clock,
         db_url: db_url.to_owned(),
         state,
