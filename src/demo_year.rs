@@ -1029,6 +1029,7 @@ async fn evaluation(
 async fn register(demo: &AppState, out: &mut dyn FnMut(String)) -> anyhow::Result<()> {
     out(String::new());
     out("The public register of industry brains (GET /api/v1/brains, anonymous):".into());
+    let names = crate::app::public::names(demo).await?;
     let mut after = None;
     loop {
         let page = brains::list(
@@ -1057,10 +1058,11 @@ async fn register(demo: &AppState, out: &mut dyn FnMut(String)) -> anyhow::Resul
                 })
                 .collect();
             out(format!(
-                "  {}  {} — {}, district {}, issued {}; {}{}; evaluations: {}",
+                "  {}  {} — {}, district {} {}, issued {}; {}{}; evaluations: {}",
                 p.number,
                 p.brain_name,
                 b.builder,
+                names.district(&p.district_code),
                 p.district_code,
                 p.issued_on,
                 p.status,

@@ -54,6 +54,8 @@ fn layout(f: &Frame<'_>, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (f.title) " — " (t(f.lang, "site-title")) }
                 link rel="stylesheet" href="/public/style.css";
+                // No favicon request: an empty one inline.
+                link rel="icon" href="data:,";
             }
             body {
                 header class="site" {
