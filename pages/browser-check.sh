@@ -17,7 +17,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "chromium and chromium-driver"
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
-   || ! fc-list 2>/dev/null | grep -qi 'CJK'; then
+   || [ -z "$(fc-list :lang=zh family 2>/dev/null)" ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
 fi
