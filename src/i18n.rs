@@ -192,8 +192,7 @@ pub fn current() -> Lang {
 }
 
 /// Middleware: runs the request in the language it asks for (`?lang=`, then `Accept-Language`;
-/// English by default) and says which one in `Content-Language` … for problem documents only,
-/// since other answers carry codes and data rather than prose.
+/// English by default). Problem documents read it when they render ([`localise`]).
 ///
 /// # Errors
 /// Whatever the inner service returns.
