@@ -84,12 +84,16 @@ pub async fn play(state: &AppState, year: i32, out: &mut dyn FnMut(String)) -> a
     ));
     out(format!("  tie rule: {}", run.tie_rule));
     out(String::new());
+    // Names beside codes, as the public pages show them.
+    let names = crate::app::public::names(state).await?;
     for (item, chosen) in list.items.iter().zip(&run.chosen) {
         out(format!(
-            "{:>2}. {} — district {}, cluster {}, total {} (completeness {}, representativeness {}, layout {})",
+            "{:>2}. {} — district {} {}, cluster {} {}, total {} (completeness {}, representativeness {}, layout {})",
             item.rank,
             item.direction,
+            names.district(&item.district_code),
             item.district_code,
+            names.cluster(item.cluster_code.as_deref()),
             item.cluster_code.as_deref().unwrap_or("-"),
             points(item.total),
             hundredths(chosen.card.completeness.total),

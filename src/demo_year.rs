@@ -345,6 +345,35 @@ pub async fn follow(
         ));
     }
 
+    // The losing bidder of the first call objects in writing during the notice; the commission
+    // answers within the 3 days, not upheld: the public notice page shows both.
+    if let Some(first) = items.first() {
+        clock.set(at(y, 3, 27, 9, 30)?);
+        let objection = award::object(
+            demo,
+            &first.rival,
+            first.call_id,
+            "我方认为技术方案评分未充分考虑我方已接入的重点企业数量，请复核评分。",
+            "示例联系人 023-6000 0000",
+        )
+        .await
+        .with_context(|| format!("{} objects to the notice", first.rival_name))?;
+        clock.set(at(y, 3, 28, 15, 0)?);
+        award::answer(
+            demo,
+            c,
+            objection.objection.id,
+            false,
+            "经复核，各位专家已按评分细则就接入企业数量评分，去掉最高分和最低分后的平均分无误，异议不成立。",
+        )
+        .await
+        .context("the commission answers the objection")?;
+        out(format!(
+            "{y}-03-27  {}: {} objects (异议); answered {y}-03-28, not upheld",
+            first.direction, first.rival_name
+        ));
+    }
+
     clock.set(at(y, 4, 2, 10, 0)?);
     for it in &items {
         award::finalize(demo, c, it.call_id).await?;
@@ -368,7 +397,7 @@ pub async fn follow(
             .with_context(|| format!("no project for {}", it.direction))?;
     }
     out(format!(
-        "{y}-04-02  notices over without objection: awards final, {} projects (建设项目) created, each with a draft 任务书",
+        "{y}-04-02  notices over, objections answered: awards final, {} projects (建设项目) created, each with a draft 任务书",
         items.len()
     ));
 
@@ -1000,6 +1029,7 @@ async fn evaluation(
 async fn register(demo: &AppState, out: &mut dyn FnMut(String)) -> anyhow::Result<()> {
     out(String::new());
     out("The public register of industry brains (GET /api/v1/brains, anonymous):".into());
+    let names = crate::app::public::names(demo).await?;
     let mut after = None;
     loop {
         let page = brains::list(
@@ -1028,10 +1058,11 @@ async fn register(demo: &AppState, out: &mut dyn FnMut(String)) -> anyhow::Resul
                 })
                 .collect();
             out(format!(
-                "  {}  {} — {}, district {}, issued {}; {}{}; evaluations: {}",
+                "  {}  {} — {}, district {} {}, issued {}; {}{}; evaluations: {}",
                 p.number,
                 p.brain_name,
                 b.builder,
+                names.district(&p.district_code),
                 p.district_code,
                 p.issued_on,
                 p.status,

@@ -255,7 +255,8 @@ impl ResponseError for ApiError {
             }
             _ => {}
         }
-        res.json(self.problem())
+        // In the request's language (`i18n::language` middleware); English outside a request.
+        res.json(crate::i18n::localise(self.problem()))
     }
 }
 

@@ -15,6 +15,7 @@ pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod headers;
+pub mod i18n;
 pub mod keys;
 pub mod routes;
 pub mod settings;

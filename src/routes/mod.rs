@@ -22,8 +22,10 @@ mod auth;
 pub mod bids;
 mod brains;
 pub mod calls;
+mod charts;
 mod clusters;
 mod districts;
+mod exports;
 mod feed;
 mod health;
 mod industry_classes;
@@ -36,6 +38,7 @@ mod projects;
 mod proposal_actions;
 mod proposal_import;
 pub mod proposals;
+mod public;
 pub mod rounds;
 pub mod selections;
 mod users;
@@ -139,7 +142,9 @@ fn api() -> utoipa_actix_web::UtoipaApp<
                 .configure(audit::configure)
                 .configure(acceptance::configure)
                 .configure(brains::configure)
-                .configure(webhooks::configure),
+                .configure(webhooks::configure)
+                .configure(charts::configure)
+                .configure(exports::configure),
         )
 }
 
@@ -179,9 +184,10 @@ pub fn app(
                         .persist_authorization(true),
                 ),
         )
-        .route("/", web::get().to(to_swagger_ui))
+        .configure(public::configure)
         .route("/swagger-ui", web::get().to(to_swagger_ui))
         .default_service(web::to(fallback))
+        .wrap(from_fn(crate::i18n::language))
         .wrap(from_fn(crate::headers::security_headers))
         .wrap(from_fn(telemetry::request_span))
 }
@@ -230,7 +236,7 @@ impl RouteTable {
     }
 }
 
-/// `/` and `/swagger-ui` lead to the Swagger UI (its own paths need the trailing slash).
+/// `/swagger-ui` leads to the Swagger UI (its own paths need the trailing slash).
 async fn to_swagger_ui() -> actix_web::HttpResponse {
     actix_web::HttpResponse::PermanentRedirect()
         .insert_header((actix_web::http::header::LOCATION, "/swagger-ui/"))

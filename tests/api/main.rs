@@ -16,6 +16,7 @@ mod helpers;
 mod hygiene;
 mod ocds;
 mod openapi;
+mod pages;
 mod projects;
 mod proposals;
 mod reference;

@@ -1,0 +1,381 @@
+//! Languages and message catalogues: zh-CN and English, from `i18n/*.ftl` (Project Fluent),
+//! compiled into the binary. Codes stay stable; only labels and messages change with the language.
+//!
+//! The language of a request is request-scoped: [`language`] (middleware) reads `?lang=` and
+//! `Accept-Language` and runs the rest of the request inside a task-local scope, so the
+//! problem+json renderer ([`localise`]) and the pages read it with [`current`] without threading
+//! it through every call. The API answers in English unless asked; the HTML pages default to
+//! zh-CN (they pass their own default to [`Lang::negotiate`]).
+
+use std::sync::OnceLock;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::LanguageIdentifier;
+
+use crate::error::{FieldError, Problem};
+
+/// A language the service speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// 简体中文 (zh-CN).
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag (for `lang=` attributes and `Content-Language`).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The value of `?lang=` that selects it.
+    pub fn param(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language (for the switch on the pages).
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// A `?lang=` value: `zh`, `zh-CN`, `zh-Hans`, `en`, `en-GB` … (case-insensitive).
+    pub fn from_param(s: &str) -> Option<Lang> {
+        let primary = s.split(['-', '_']).next().unwrap_or_default();
+        if primary.eq_ignore_ascii_case("zh") {
+            Some(Lang::Zh)
+        } else if primary.eq_ignore_ascii_case("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The best language for an `Accept-Language` value (RFC 9110 §12.5.4: the highest `q`,
+    /// the first on ties; `q=0` refuses), `default` when it names neither language.
+    pub fn from_accept_language(header: Option<&str>, default: Lang) -> Lang {
+        let Some(header) = header else {
+            return default;
+        };
+        let mut best: Option<(Lang, u16)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or_default().trim();
+            let q = pieces
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .next()
+                .map_or(Some(1000), parse_q);
+            let (Some(q), Some(lang)) = (q, Lang::from_param(tag)) else {
+                continue;
+            };
+            if q > 0 && best.is_none_or(|(_, b)| q > b) {
+                best = Some((lang, q));
+            }
+        }
+        best.map_or(default, |(l, _)| l)
+    }
+
+    /// `?lang=` first, then `Accept-Language`, then `default`.
+    pub fn negotiate(query: &str, accept: Option<&str>, default: Lang) -> Lang {
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k == "lang")
+            .and_then(|(_, v)| Lang::from_param(&v))
+            .unwrap_or_else(|| Lang::from_accept_language(accept, default))
+    }
+}
+
+/// A `q` value in thousandths (`1`, `0.8`, `0.125`); `None` when it is not one.
+fn parse_q(s: &str) -> Option<u16> {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole: u16 = match int {
+        "0" => 0,
+        "1" => 1000,
+        _ => return None,
+    };
+    let mut thousandths = 0u16;
+    for (i, b) in frac
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(3)
+        .enumerate()
+    {
+        thousandths += u16::from(b - b'0') * [100, 10, 1][i];
+    }
+    let q = whole + thousandths;
+    (q <= 1000).then_some(q)
+}
+
+const ZH_FTL: &str = include_str!("../i18n/zh-CN.ftl");
+const EN_FTL: &str = include_str!("../i18n/en.ftl");
+
+struct Catalogues {
+    zh: FluentBundle<FluentResource>,
+    en: FluentBundle<FluentResource>,
+}
+
+fn bundle(tag: &str, source: &'static str) -> FluentBundle<FluentResource> {
+    let id: LanguageIdentifier = tag.parse().unwrap_or_default();
+    let mut b = FluentBundle::new_concurrent(vec![id]);
+    // No Unicode isolation marks around arguments: the texts go into HTML, CSV and JSON.
+    b.set_use_isolating(false);
+    // A catalogue that does not parse fails the `catalogues_parse` test; at run time the
+    // messages that did parse are used and the others fall back to their id.
+    let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(r, _)| r);
+    // Duplicate ids are caught by the same test; the first one wins.
+    let _ = b.add_resource(resource);
+    b
+}
+
+fn catalogues() -> &'static Catalogues {
+    static CATALOGUES: OnceLock<Catalogues> = OnceLock::new();
+    CATALOGUES.get_or_init(|| Catalogues {
+        zh: bundle("zh-CN", ZH_FTL),
+        en: bundle("en", EN_FTL),
+    })
+}
+
+/// Message `id` in `lang` with arguments; the English message when `lang` lacks it, the id
+/// itself when neither has it (a test checks that both catalogues hold the same ids).
+pub fn tr(lang: Lang, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+    let c = catalogues();
+    let bundles = match lang {
+        Lang::Zh => [&c.zh, &c.en],
+        Lang::En => [&c.en, &c.en],
+    };
+    let mut fargs = FluentArgs::new();
+    for (k, v) in args {
+        fargs.set(*k, v.clone());
+    }
+    for b in bundles {
+        if let Some(pattern) = b.get_message(id).and_then(|m| m.value()) {
+            let mut errors = Vec::new();
+            let text = b.format_pattern(pattern, Some(&fargs), &mut errors);
+            return text.into_owned();
+        }
+    }
+    id.to_owned()
+}
+
+/// Message `id` in `lang` without arguments.
+pub fn t(lang: Lang, id: &str) -> String {
+    tr(lang, id, &[])
+}
+
+/// A text argument.
+pub fn s(value: impl Into<String>) -> FluentValue<'static> {
+    FluentValue::String(value.into().into())
+}
+
+tokio::task_local! {
+    static LANG: Lang;
+}
+
+/// The language of the request being handled; English outside a request.
+pub fn current() -> Lang {
+    LANG.try_with(|l| *l).unwrap_or(Lang::En)
+}
+
+/// Middleware: runs the request in the language it asks for (`?lang=`, then `Accept-Language`;
+/// English by default). Problem documents read it when they render ([`localise`]).
+///
+/// # Errors
+/// Whatever the inner service returns.
+pub async fn language(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let accept = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let lang = Lang::negotiate(req.query_string(), accept, Lang::En);
+    LANG.scope(lang, next.call(req)).await
+}
+
+/// Runs `f` with `lang` as the request's language (for the CLI and tests).
+pub async fn scope<F: std::future::Future>(lang: Lang, f: F) -> F::Output {
+    LANG.scope(lang, f).await
+}
+
+/// A problem document in the request's language: the title by its type, the validation detail
+/// and each field message the catalogue knows. Other details stay as written (English).
+pub fn localise(mut p: Problem) -> Problem {
+    let lang = current();
+    if lang == Lang::En {
+        return p;
+    }
+    let slug = p.r#type.rsplit('/').next().unwrap_or_default().to_owned();
+    p.title = tr(lang, &format!("problem-{slug}"), &[]);
+    if let Some(errors) = &mut p.errors {
+        if slug == "validation" {
+            let fields: Vec<&str> = errors.iter().map(|f| f.field.as_str()).collect();
+            p.detail = tr(
+                lang,
+                "problem-validation-detail",
+                &[
+                    ("count", FluentValue::from(errors.len())),
+                    ("fields", s(fields.join("、"))),
+                ],
+            );
+        }
+        for e in errors.iter_mut() {
+            *e = FieldError::new(
+                std::mem::take(&mut e.field),
+                field_message(lang, &e.message),
+            );
+        }
+    }
+    p
+}
+
+/// The catalogue's version of a field message: the common rules of the domain and serde's shape
+/// errors, recognised by their fixed English form; any other message as written.
+pub fn field_message(lang: Lang, message: &str) -> String {
+    let fixed = match message {
+        "must not be blank" | "empty" => Some("field-blank"),
+        "must not be negative" => Some("field-not-negative"),
+        "must be 0 or more" => Some("field-zero-or-more"),
+        "out of range" => Some("field-out-of-range"),
+        "is in the future" => Some("field-in-future"),
+        "named twice" => Some("field-named-twice"),
+        _ => None,
+    };
+    if let Some(id) = fixed {
+        return t(lang, id);
+    }
+    let backticked = |rest: &str| rest.split('`').nth(1).map(str::to_owned);
+    if let Some(name) = message.strip_prefix("missing field ").and_then(backticked) {
+        return tr(lang, "field-missing", &[("name", s(name))]);
+    }
+    if let Some(name) = message.strip_prefix("unknown field ").and_then(backticked) {
+        return tr(lang, "field-unknown", &[("name", s(name))]);
+    }
+    for (prefix, id) in [
+        ("invalid type: ", "field-invalid-type"),
+        ("invalid value: ", "field-invalid-value"),
+    ] {
+        if let Some((got, expected)) = message
+            .strip_prefix(prefix)
+            .and_then(|r| r.split_once(", expected "))
+        {
+            return tr(lang, id, &[("got", s(got)), ("expected", s(expected))]);
+        }
+    }
+    if let Some(min) = message.strip_prefix("must be at least ") {
+        return tr(lang, "field-at-least", &[("min", s(min))]);
+    }
+    if let Some(max) = message
+        .strip_prefix("must be at most ")
+        .and_then(|r| r.strip_suffix(" characters"))
+    {
+        return tr(lang, "field-at-most-chars", &[("max", s(max))]);
+    }
+    if let Some((min, max)) = message
+        .strip_prefix("must be between ")
+        .and_then(|r| r.split_once(" and "))
+    {
+        return tr(lang, "field-between", &[("min", s(min)), ("max", s(max))]);
+    }
+    if let Some(range) = message.strip_prefix("must be ") {
+        if let Some((min, max)) = range
+            .strip_suffix(" characters")
+            .and_then(|r| r.split_once('–'))
+        {
+            return tr(lang, "field-chars", &[("min", s(min)), ("max", s(max))]);
+        }
+        if let Some((min, max)) = range.split_once(" to ") {
+            return tr(lang, "field-between", &[("min", s(min)), ("max", s(max))]);
+        }
+    }
+    message.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(source: &str) -> Vec<String> {
+        assert!(
+            FluentResource::try_new(source.to_owned()).is_ok(),
+            "the catalogue parses"
+        );
+        let mut ids: Vec<String> = source
+            .lines()
+            .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()))
+            .filter_map(|l| l.split_once(" =").map(|(id, _)| id.to_owned()))
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn catalogues_parse_and_hold_the_same_ids() {
+        let zh = ids(ZH_FTL);
+        let en = ids(EN_FTL);
+        assert_eq!(zh, en, "zh-CN.ftl and en.ftl name the same messages");
+        let mut dedup = zh.clone();
+        dedup.dedup();
+        assert_eq!(dedup, zh, "no id twice");
+        assert!(zh.len() > 50);
+    }
+
+    #[test]
+    fn accept_language_takes_the_highest_q() {
+        let cases = [
+            (None, Lang::En),
+            (Some("zh-CN"), Lang::Zh),
+            (Some("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Zh),
+            (Some("en-GB,zh;q=0.5"), Lang::En),
+            (Some("en;q=0.4, zh-Hans;q=0.7"), Lang::Zh),
+            (Some("zh;q=0, fr"), Lang::En),
+            (Some("fr-FR"), Lang::En),
+            (Some("zh;q=bogus"), Lang::En),
+        ];
+        for (header, want) in cases {
+            assert_eq!(
+                Lang::from_accept_language(header, Lang::En),
+                want,
+                "{header:?}"
+            );
+        }
+        assert_eq!(Lang::from_accept_language(None, Lang::Zh), Lang::Zh);
+        assert_eq!(Lang::negotiate("lang=en", Some("zh"), Lang::Zh), Lang::En);
+        assert_eq!(Lang::negotiate("x=1&lang=zh", None, Lang::En), Lang::Zh);
+    }
+
+    #[test]
+    fn field_messages_in_chinese() {
+        let cases = [
+            ("must not be blank", "不能为空"),
+            ("must be at least 1", "不能小于 1"),
+            ("must be between 2020 and 2100", "须在 2020 至 2100 之间"),
+            ("must be 1–200 characters", "须为 1–200 个字符"),
+            ("missing field `year`", "缺少字段 `year`"),
+            (
+                "invalid type: string \"x\", expected i32",
+                "类型无效：收到 string \"x\"，应为 i32",
+            ),
+            ("something new", "something new"),
+        ];
+        for (en, zh) in cases {
+            assert_eq!(field_message(Lang::Zh, en), zh, "{en}");
+            assert_eq!(field_message(Lang::En, en), en, "{en}");
+        }
+    }
+}
