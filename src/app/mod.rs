@@ -12,6 +12,7 @@ pub mod bids;
 pub mod brains;
 pub mod calls;
 pub mod feed;
+pub mod findings;
 pub mod health;
 pub mod history;
 pub mod lists;

@@ -25,6 +25,7 @@ macro_rules! text_enum {
 
 pub mod acceptance;
 pub mod access;
+pub mod attestation;
 pub mod award;
 pub mod bid;
 pub mod calendar;

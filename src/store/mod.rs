@@ -4,6 +4,7 @@ pub mod acceptance;
 pub mod bids;
 pub mod calls;
 pub mod events;
+pub mod findings;
 pub mod merkle;
 pub mod objections;
 pub mod organisations;

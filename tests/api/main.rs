@@ -4,6 +4,7 @@
 //! (SQLite by default; PostgreSQL when `TEST_DATABASE_URL` is set).
 
 mod acceptance;
+mod attestation;
 mod auth;
 mod call_integrity;
 mod calls;
@@ -24,3 +25,4 @@ mod selection;
 mod transparency;
 mod users;
 mod webhooks;
+mod withdrawal;

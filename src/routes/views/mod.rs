@@ -8,6 +8,7 @@ pub mod bids;
 pub mod brains;
 pub mod calls;
 pub mod feed;
+pub mod findings;
 pub mod history;
 pub mod lists;
 pub mod ocds;
