@@ -14,6 +14,7 @@ pub mod call;
 pub mod cluster;
 pub mod conflict;
 pub mod district;
+pub mod enquiry;
 pub mod evaluation;
 pub mod event;
 pub mod event_head;

@@ -56,6 +56,8 @@ text_enum!(
         Login,
         /// A finding of falsification (弄虚作假) against a proposal, a bid or a project.
         Finding,
+        /// An enquiry (答疑/澄清) on a call and its answer.
+        Enquiry,
     }
 );
 

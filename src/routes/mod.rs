@@ -24,6 +24,7 @@ mod brains;
 pub mod calls;
 mod clusters;
 mod districts;
+mod enquiries;
 mod feed;
 mod findings;
 mod health;
@@ -142,7 +143,8 @@ fn api() -> utoipa_actix_web::UtoipaApp<
                 .configure(acceptance::configure)
                 .configure(brains::configure)
                 .configure(webhooks::configure)
-                .configure(findings::configure),
+                .configure(findings::configure)
+                .configure(enquiries::configure),
         )
 }
 
