@@ -174,7 +174,8 @@ async fn main() {
                     "technical_plan": format!("压测方案 client {i} submission {k}"),
                     "team": [{"name": "示例负责人", "role": "项目经理"}],
                     "budget": 100 + k,
-                    "attachments": [{"name": "方案.pdf", "sha256": format!("{:064x}", i * 1000 + k)}]
+                    "attachments": [{"name": "方案.pdf", "sha256": format!("{:064x}", i * 1000 + k)}],
+                    "attestation": {"statement": "对建设方案的真实性负责，严禁弄虚作假", "name": "示例法定代表人", "position": "法定代表人"}
                 });
                 let t = Instant::now();
                 let res = http.post(format!("{base}/api/v1/calls/{call}/bids")).bearer_auth(&token).json(&body).send().await;
@@ -275,7 +276,7 @@ async fn setup(api: &Api, admin: &str, tag: i64, close_in: i64) -> Vec<i64> {
                 reqwest::Method::POST,
                 &format!("/api/v1/proposals/{id}/submit"),
                 Some(&officer),
-                None,
+                Some(json!({"attestation": {"statement": "对建设方案的真实性负责，严禁弄虚作假", "name": "压测负责人"}})),
                 etag.as_deref(),
             )
             .await;

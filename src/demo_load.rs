@@ -16,6 +16,7 @@ use crate::app::{organisations, proposals, reference, rounds, users};
 use crate::auth::Caller;
 use crate::clock::ManualClock;
 use crate::demo::{try_demo_set, DemoFate, DemoOwner};
+use crate::domain::attestation::{self, AttestationInput};
 use crate::domain::money::Money;
 use crate::domain::proposal_state::Status;
 use crate::domain::role::Role;
@@ -246,7 +247,18 @@ pub async fn load(state: &AppState, year: i32) -> anyhow::Result<DemoReport> {
                 proposals::create(&demo, &owner, year, form, p.plan.clone()).await
             }
             Step::Submit => {
-                proposals::submit(&demo, &owner, filed_id(&filed, i)?, &if_match()?).await
+                proposals::submit(
+                    &demo,
+                    &owner,
+                    filed_id(&filed, i)?,
+                    &if_match()?,
+                    AttestationInput {
+                        statement: attestation::STATEMENT.to_owned(),
+                        name: "示例法定代表人".to_owned(),
+                        position: Some("法定代表人".to_owned()),
+                    },
+                )
+                .await
             }
             Step::Return(reasons) => {
                 proposals::return_to_owner(

@@ -32,6 +32,23 @@ pub struct Settings {
     pub audit: AuditSettings,
     pub ocds: OcdsSettings,
     pub webhooks: WebhookSettings,
+    pub calls: CallSettings,
+}
+
+/// Calls (揭榜).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CallSettings {
+    /// Hours an answer to an enquiry that amends a call extends its window by, at the least.
+    pub enquiry_extension_hours: u32,
+}
+
+impl Default for CallSettings {
+    fn default() -> Self {
+        Self {
+            enquiry_extension_hours: 72,
+        }
+    }
 }
 
 /// The webhook worker.
@@ -502,7 +519,7 @@ where
 /// Every setting as `(section, key)`, read from the structs' derived `Deserialize`, so the list
 /// cannot drift from the fields.
 fn known() -> Vec<(&'static str, &'static str)> {
-    let sections: [(&str, &[&str]); 9] = [
+    let sections: [(&str, &[&str]); 10] = [
         ("server", fields_of::<ServerSettings>()),
         ("database", fields_of::<DatabaseSettings>()),
         ("auth", fields_of::<AuthSettings>()),
@@ -512,6 +529,7 @@ fn known() -> Vec<(&'static str, &'static str)> {
         ("audit", fields_of::<AuditSettings>()),
         ("ocds", fields_of::<OcdsSettings>()),
         ("webhooks", fields_of::<WebhookSettings>()),
+        ("calls", fields_of::<CallSettings>()),
     ];
     sections
         .into_iter()
@@ -883,7 +901,7 @@ mod tests {
         sections.dedup();
         assert_eq!(sections, fields_of::<Settings>());
         assert!(known().contains(&("server", "addr")));
-        assert_eq!(known().len(), 27);
+        assert_eq!(known().len(), 28);
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub struct Model {
     pub reasons: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// JSON of `domain::attestation::Attestation`: the truthfulness statement of the latest
+    /// submission (none before the first, and for proposals submitted before it was asked).
+    pub attestation: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -64,7 +64,8 @@ pub async fn compute(
     let sheets = store::scores::sheets(db, call.id).await?;
     let receipts = store::bids::current_receipts(db, call.id).await?;
     let mut inputs = Vec::new();
-    for bid in store::bids::bids(db, call.id).await? {
+    // A withdrawn bid is not ranked.
+    for bid in store::bids::active_bids(db, call.id).await? {
         let received_at = receipts
             .get(&bid.id)
             .ok_or_else(|| {

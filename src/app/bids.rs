@@ -10,7 +10,9 @@ use serde_json::Value;
 use super::{calls, panel, Uow};
 use crate::auth::Caller;
 use crate::domain::award::scoring_open;
-use crate::domain::bid::{aad, validate_content, Bid, BidContent, Receipt};
+use crate::domain::bid::{
+    aad, validate_content, withdrawal_statement, Bid, BidContent, Receipt, Withdrawal,
+};
 use crate::domain::call::{bid_window_open, check_eligibility, BidderFacts, Call, CallStatus};
 use crate::domain::event::{AggregateType, NewEvent, Visibility};
 use crate::domain::json_patch::PatchOp;
@@ -281,6 +283,65 @@ fn receipt_ops(replaced: Option<&Receipt>, new: &Receipt) -> Vec<PatchOp> {
     ]
 }
 
+/// Withdraws the caller's organisation's bid before the close (its bidder, inside the window):
+/// the withdrawal gets a receipt of its own (server time and the SHA-256 of its canonical
+/// statement, naming the receipt withdrawn); the sealed content stays sealed and is never opened.
+/// A later submission inside the window reinstates the bid. Under the call's lock, as bids are.
+///
+/// # Errors
+/// 403 for another role; 404 for an unknown bid or another organisation's; 409 outside the
+/// window, when the call is not open, or when the bid is already withdrawn.
+// No organisation or account in the span, as for a submission.
+#[tracing::instrument(skip_all, fields(bid_id = %bid_id))]
+pub async fn withdraw(state: &AppState, caller: &Caller, bid_id: i32) -> Result<Withdrawal> {
+    caller.require(&[Role::Applicant])?;
+    let not_found = || ApiError::NotFound(format!("bid {bid_id}"));
+    let bid = store::bids::bid(&state.db, bid_id)
+        .await?
+        .filter(|b| caller.organisation_id == Some(b.organisation_id))
+        .ok_or_else(not_found)?;
+    let call = calls::find(state, bid.call_id).await?;
+    check_open(&call, super::now(state))?;
+    let mut uow = Uow::begin(state, caller).await?;
+    store::calls::lock_call(uow.db(), call.id).await?;
+    uow.restamp(state);
+    let locked = store::calls::call(uow.db(), call.id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("call {}", call.id)))?;
+    check_open(&locked, uow.now())?;
+    let current = store::bids::current_receipt(uow.db(), bid.id).await?;
+    if let Some(w) = store::bids::withdrawn(uow.db(), call.id)
+        .await?
+        .remove(&bid.id)
+    {
+        return Err(ApiError::conflict(format!(
+            "the bid was withdrawn at {}; submit it again to reinstate it",
+            w.withdrawn_at.to_rfc3339()
+        ))
+        .with("withdrawn_at", w.withdrawn_at));
+    }
+    let now = uow.now();
+    let statement = withdrawal_statement(bid.id, call.id, &current, now);
+    let sha256 = sealing::receipt_hash(&sealing::jcs(&statement).map_err(anyhow::Error::from)?);
+    let w = store::bids::withdraw(uow.db(), &bid, current.id, caller.id, now, sha256).await?;
+    uow.record(
+        NewEvent::new(
+            AggregateType::Bid,
+            bid.id,
+            "bid_withdrawn",
+            Visibility::Sealed,
+        )
+        .parent(AggregateType::Call, call.id)
+        .payload(vec![
+            PatchOp::add("/withdrawal_id", Value::from(w.id)),
+            PatchOp::add("/withdrawn_receipt_id", Value::from(current.id)),
+            PatchOp::add("/withdrawal_sha256", Value::from(w.sha256.clone())),
+        ]),
+    );
+    uow.commit().await?;
+    Ok(w)
+}
+
 /// A receipt as a reader sees it.
 #[derive(Debug, Clone)]
 pub struct ReceiptInfo {
@@ -303,6 +364,11 @@ pub struct BidRead {
     pub content: Option<BidContent>,
     /// Every receipt, where this caller may see them (the bidder, and readers once opened).
     pub receipts: Vec<ReceiptInfo>,
+    /// The withdrawal in force, if the bid is withdrawn (its content then stays sealed to all
+    /// but its bidder, after the opening too).
+    pub withdrawn: Option<Withdrawal>,
+    /// Every withdrawal's receipt, where this caller may see the receipts.
+    pub withdrawals: Vec<Withdrawal>,
 }
 
 /// Who may read what of a call's bids: `None` may not see a bid at all, `Some(readable)` sees
@@ -351,6 +417,13 @@ async fn read(state: &AppState, bid: &Bid, readable: bool, owner: bool) -> Resul
     let current = receipts.last().ok_or_else(|| {
         ApiError::Unexpected(anyhow::anyhow!("receipt of bid {} missing", bid.id))
     })?;
+    let withdrawals = store::bids::withdrawals(&state.db, bid.id).await?;
+    let withdrawn = withdrawals
+        .last()
+        .filter(|w| w.receipt_id == current.id)
+        .cloned();
+    // A withdrawn bid is never opened: its content stays with its bidder.
+    let content_readable = readable && (owner || withdrawn.is_none());
     let info = |r: &Receipt| ReceiptInfo {
         receipt_id: r.id,
         received_at: r.received_at,
@@ -362,8 +435,8 @@ async fn read(state: &AppState, bid: &Bid, readable: bool, owner: bool) -> Resul
         call_id: bid.call_id,
         organisation_id: readable.then_some(bid.organisation_id),
         current: info(current),
-        sealed: !readable,
-        content: if readable {
+        sealed: !content_readable,
+        content: if content_readable {
             Some(unseal(state, bid, current)?)
         } else {
             None
@@ -372,6 +445,11 @@ async fn read(state: &AppState, bid: &Bid, readable: bool, owner: bool) -> Resul
             .iter()
             .filter(|_| readable || owner)
             .map(info)
+            .collect(),
+        withdrawn,
+        withdrawals: withdrawals
+            .into_iter()
+            .filter(|_| readable || owner)
             .collect(),
     })
 }
@@ -448,6 +526,14 @@ pub async fn put_scores(
         panel::recusals_of(&state.db, &call, caller.id).await?,
         call.status_at(state.clock.now()),
     )?;
+    if store::bids::withdrawn(&state.db, call.id)
+        .await?
+        .contains_key(&bid.id)
+    {
+        return Err(ApiError::conflict(
+            "the bid was withdrawn before the close; it is not scored",
+        ));
+    }
     let lines = check_sheet(&call.rubric, drafts).map_err(ApiError::Validation)?;
     let new_lines = serde_json::to_value(&lines).map_err(anyhow::Error::from)?;
     let mut uow = Uow::begin(state, caller).await?;

@@ -224,7 +224,9 @@ pub async fn info(state: &AppState, call: Call) -> Result<CallInfo> {
         .count();
     Ok(CallInfo {
         overdue_objections,
-        bid_count: store::bids::bid_count(&state.db, call.id).await?,
+        bid_count: store::bids::bid_count(&state.db, call.id)
+            .await?
+            .saturating_sub(store::bids::withdrawn(&state.db, call.id).await?.len() as u64),
         status,
         year,
         direction,
@@ -427,6 +429,7 @@ pub async fn open_bids(state: &AppState, caller: &Caller, id: i32) -> Result<Ope
     let key = sealing::bid_key_v2(&state.sealing_key, call.id);
     let receipts = store::bids::current_receipts(uow.db(), call.id).await?;
     let bids = store::bids::bids(uow.db(), call.id).await?;
+    let withdrawn = store::bids::withdrawn(uow.db(), call.id).await?;
     let mut checks = Vec::new();
     for bid in &bids {
         checks.push(match receipts.get(&bid.id) {
@@ -436,6 +439,16 @@ pub async fn open_bids(state: &AppState, caller: &Caller, id: i32) -> Result<Ope
                 sha256: None,
                 verified: false,
                 problem: Some("the bid has no receipt".into()),
+                withdrawn_at: None,
+            },
+            // Withdrawn before the close: reported, never opened.
+            Some(r) if withdrawn.contains_key(&bid.id) => OpeningCheck {
+                bid_id: bid.id,
+                receipt_id: Some(r.id),
+                sha256: Some(r.sha256.clone()),
+                verified: false,
+                problem: None,
+                withdrawn_at: withdrawn.get(&bid.id).map(|w| w.withdrawn_at),
             },
             Some(r) => {
                 let problem = check_receipt(&key, call.id, bid.organisation_id, r);
@@ -445,6 +458,7 @@ pub async fn open_bids(state: &AppState, caller: &Caller, id: i32) -> Result<Ope
                     sha256: Some(r.sha256.clone()),
                     verified: problem.is_none(),
                     problem,
+                    withdrawn_at: None,
                 }
             }
         });

@@ -134,7 +134,8 @@ async fn process(
             .map(|a: &Award| a.bid_ids.clone())
             .unwrap_or_default();
         let mut bids = Vec::new();
-        for b in store::bids::bids(db, call.id).await? {
+        // A withdrawn bid is no tender.
+        for b in store::bids::active_bids(db, call.id).await? {
             // A winning budget is public once the award is final; nothing else of a bid is read.
             let budget =
                 if finalized && call.status == CallStatus::Awarded && winners.contains(&b.id) {

@@ -12,6 +12,7 @@ use super::history::{self, Entry};
 use super::{AggregateType, NewEvent, Uow, Visibility};
 use crate::auth::Caller;
 use crate::domain::access::{self, Scope, Viewer};
+use crate::domain::attestation::{self, Attestation, AttestationInput};
 use crate::domain::completeness::completeness as score_completeness;
 use crate::domain::event::AggregateRef;
 use crate::domain::json_patch::{self, PatchOp};
@@ -443,8 +444,12 @@ pub async fn submit(
     caller: &Caller,
     id: i32,
     if_match: &IfMatch,
+    attestation: AttestationInput,
 ) -> Result<Proposal> {
+    ApiError::check(attestation::check(Some(&attestation), "attestation"))?;
     let now = super::now(state);
+    let attested = Attestation::new(attestation, caller.id, now);
+    let attested_doc = serde_json::to_value(&attested).map_err(anyhow::Error::from)?;
     step(
         state,
         caller,
@@ -463,10 +468,22 @@ pub async fn submit(
             .into_iter()
             .collect();
             ops.extend(reasons_op(p, None));
+            let old = p
+                .attestation
+                .as_ref()
+                .map(serde_json::to_value)
+                .transpose()
+                .map_err(anyhow::Error::from)?;
+            ops.extend(PatchOp::change(
+                "/attestation",
+                old.unwrap_or(Value::Null),
+                attested_doc,
+            ));
             Ok((
                 Update {
                     submitted_at: Some(now),
                     reasons: Some(None),
+                    attestation: Some(attested),
                     ..Default::default()
                 },
                 ops,

@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::attestation::{self, AttestationInput};
 use super::money::Money;
 use super::sealing;
 use super::FieldError;
@@ -50,6 +51,10 @@ pub struct BidContent {
     pub commitments: Vec<String>,
     #[serde(default)]
     pub attachments: Vec<Attachment>,
+    /// The truthfulness statement (真实性承诺) by a named person: required on every submission
+    /// (bids received before it was asked have none). Sealed with the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<AttestationInput>,
 }
 
 /// Checks a bid's content; field names are those of [`BidContent`] (`team[i].name`, …).
@@ -89,6 +94,7 @@ pub fn validate_content(c: &BidContent) -> Vec<FieldError> {
             break;
         }
     }
+    errors.extend(attestation::check(c.attestation.as_ref(), "attestation"));
     errors
 }
 
@@ -124,6 +130,38 @@ pub struct Receipt {
     pub sealed: Vec<u8>,
 }
 
+/// The receipt of a bid's withdrawal (before the close). The bid stays withdrawn while the
+/// receipt it withdrew is its current one; a later submission reinstates it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawal {
+    pub id: i32,
+    pub bid_id: i32,
+    pub call_id: i32,
+    /// The receipt withdrawn.
+    pub receipt_id: i32,
+    pub withdrawn_by: i32,
+    pub withdrawn_at: DateTime<Utc>,
+    /// SHA-256 of the canonical (RFC 8785) [`withdrawal_statement`].
+    pub sha256: String,
+}
+
+/// What a withdrawal's receipt hashes: the bid, its call, the receipt withdrawn (id and hash) and
+/// the server time, so that the bidder can show which submission it took back and when.
+pub fn withdrawal_statement(
+    bid_id: i32,
+    call_id: i32,
+    receipt: &Receipt,
+    withdrawn_at: DateTime<Utc>,
+) -> serde_json::Value {
+    serde_json::json!({
+        "bid_id": bid_id,
+        "call_id": call_id,
+        "withdrawn_receipt_id": receipt.id,
+        "withdrawn_receipt_sha256": receipt.sha256,
+        "withdrawn_at": withdrawn_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+    })
+}
+
 /// What the opening found for one bid's current receipt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpeningCheck {
@@ -134,6 +172,10 @@ pub struct OpeningCheck {
     /// The stored content decrypts and hashes to the receipt's SHA-256.
     pub verified: bool,
     pub problem: Option<String>,
+    /// When the bid was withdrawn: a withdrawn bid is reported, never opened (its content stays
+    /// sealed), and `verified` is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn_at: Option<DateTime<Utc>>,
 }
 
 /// The record of a call's opening, stored with the call as it is serialised here.
@@ -143,6 +185,9 @@ pub struct OpeningReport {
     pub opened_by: i32,
     pub bids: usize,
     pub verified: usize,
+    /// Bids withdrawn before the close (counted in `bids`, not opened).
+    #[serde(default)]
+    pub withdrawn: usize,
     /// Every receipt, with any mismatch reported (never hidden).
     pub checks: Vec<OpeningCheck>,
 }
@@ -154,6 +199,7 @@ impl OpeningReport {
             opened_by,
             bids: checks.len(),
             verified: checks.iter().filter(|c| c.verified).count(),
+            withdrawn: checks.iter().filter(|c| c.withdrawn_at.is_some()).count(),
             checks,
         }
     }
@@ -193,7 +239,8 @@ mod tests {
             "technical_plan": "方案",
             "budget": 900,
             "schedule": [{"name": "a", "due": "2024-06-01"}, {"name": "b", "due": "2024-12-31"}],
-            "attachments": [{"name": "x.pdf", "sha256": "a".repeat(64)}]
+            "attachments": [{"name": "x.pdf", "sha256": "a".repeat(64)}],
+            "attestation": {"statement": attestation::STATEMENT, "name": "张三"}
         }))
         .unwrap()
     }
@@ -205,10 +252,16 @@ mod tests {
         c.technical_plan = " ".into();
         c.attachments[0].sha256 = "xyz".into();
         c.schedule.reverse();
+        c.attestation = None;
         let fields: Vec<String> = validate_content(&c).into_iter().map(|e| e.field).collect();
         assert_eq!(
             fields,
-            ["technical_plan", "attachments[0].sha256", "schedule"]
+            [
+                "technical_plan",
+                "attachments[0].sha256",
+                "schedule",
+                "attestation"
+            ]
         );
     }
 

@@ -54,6 +54,10 @@ text_enum!(
         /// Logins of a client address or of a username that names no account (identified as
         /// `address:<ip>` or `account:<username>`): their throttling.
         Login,
+        /// A finding of falsification (弄虚作假) against a proposal, a bid or a project.
+        Finding,
+        /// An enquiry (答疑/澄清) on a call and its answer.
+        Enquiry,
     }
 );
 

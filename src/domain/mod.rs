@@ -25,6 +25,7 @@ macro_rules! text_enum {
 
 pub mod acceptance;
 pub mod access;
+pub mod attestation;
 pub mod award;
 pub mod bid;
 pub mod calendar;
@@ -32,6 +33,7 @@ pub mod call;
 pub mod codes;
 pub mod completeness;
 pub mod conflict;
+pub mod enquiry;
 pub mod event;
 pub mod industry_map;
 pub mod json_patch;

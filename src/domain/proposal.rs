@@ -343,6 +343,8 @@ pub struct Proposal {
     pub reasons: Option<String>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// The truthfulness statement of the latest submission.
+    pub attestation: Option<super::attestation::Attestation>,
 }
 
 /// A row of a proposal list: what a list shows, not the whole form and plan.

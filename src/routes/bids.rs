@@ -3,7 +3,9 @@
 
 use actix_web::{get, post, put, web, HttpResponse};
 
-use super::views::bids::{BidContent, BidView, Receipt, ScoresBody, StoredScore};
+use super::views::bids::{
+    BidContent, BidView, Receipt, ScoresBody, StoredScore, WithdrawalReceipt,
+};
 use super::Data;
 use crate::app;
 use crate::auth::Caller;
@@ -14,6 +16,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(submit_bid)
         .service(list_bids)
         .service(get_bid)
+        .service(withdraw_bid)
         .service(put_scores);
 }
 
@@ -93,6 +96,29 @@ async fn get_bid(state: Data, caller: Caller, id: web::Path<i32>) -> Result<web:
             .await?
             .into(),
     ))
+}
+
+/// Withdraw the caller's organisation's bid (its bidder, before the close). Returns the
+/// withdrawal's receipt; the opening reports the bid as withdrawn and never opens it. Submitting
+/// again inside the window reinstates it. Outside the window or already withdrawn → 409.
+#[utoipa::path(
+    tag = "bids",
+    operation_id = "withdraw_bid",
+    security(("bearer_auth" = [])),
+    params(("id" = i32, Path, description = "Bid id")),
+    responses(
+        (status = 201, body = WithdrawalReceipt),
+        (status = 400, response = crate::error::responses::BadRequest),
+        (status = 401, response = crate::error::responses::Unauthorized),
+        (status = 403, response = crate::error::responses::Forbidden),
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 409, response = crate::error::responses::Conflict)
+    )
+)]
+#[post("/bids/{id}/withdrawal")]
+async fn withdraw_bid(state: Data, caller: Caller, id: web::Path<i32>) -> Result<HttpResponse> {
+    let w = app::bids::withdraw(&state, &caller, id.into_inner()).await?;
+    Ok(HttpResponse::Created().json(WithdrawalReceipt::from(w)))
 }
 
 /// Score a bid on every criterion of the rubric (an assigned, non-recused expert, while the call

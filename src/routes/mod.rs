@@ -25,8 +25,10 @@ pub mod calls;
 mod charts;
 mod clusters;
 mod districts;
+mod enquiries;
 mod exports;
 mod feed;
+mod findings;
 mod health;
 mod industry_classes;
 pub mod lists;
@@ -88,7 +90,8 @@ pub type Data = web::Data<AppState>;
         (name = "platform", description = "For data platforms and auditors: the change feed, webhooks (Standard Webhooks, signed, at least once) and the verifiable log (signed tree heads, inclusion and consistency proofs)."),
         (name = "projects", description = "After the award: construction projects (建设项目), task agreements (任务书), progress reports, district supervision (督导), completion (建成) and the request for acceptance (验收)."),
         (name = "acceptance", description = "Acceptance (验收): the panel under the conflict rules, the third-party evaluator's measured report, expert scores, and the conclusion the computed rule allows."),
-        (name = "brains", description = "The public register of plaqued industry brains (授牌), annual evaluations (年度常态化评价), rectification (限期整改) and revocation (取消授牌).")
+        (name = "brains", description = "The public register of plaqued industry brains (授牌), annual evaluations (年度常态化评价), rectification (限期整改) and revocation (取消授牌)."),
+        (name = "findings", description = "Attestation: findings of falsification (弄虚作假) against a proposal, a bid or a project, public once final.")
     )
 )]
 struct ApiDoc;
@@ -144,7 +147,9 @@ fn api() -> utoipa_actix_web::UtoipaApp<
                 .configure(brains::configure)
                 .configure(webhooks::configure)
                 .configure(charts::configure)
-                .configure(exports::configure),
+                .configure(exports::configure)
+                .configure(findings::configure)
+                .configure(enquiries::configure),
         )
 }
 

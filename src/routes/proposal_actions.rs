@@ -4,7 +4,9 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 
-use super::views::proposals::{respond, EligibilityBody, ProposalDto, ReturnBody, SealBody};
+use super::views::proposals::{
+    respond, EligibilityBody, ProposalDto, ReturnBody, SealBody, SubmitBody,
+};
 use super::Data;
 use crate::app::proposals;
 use crate::auth::Caller;
@@ -21,12 +23,14 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// Submit to the district for review (the owner, while `draft` or `returned`, until the intake
-/// deadline).
+/// deadline), with the truthfulness statement (真实性承诺) of a named person, stored with the
+/// submission.
 #[utoipa::path(
     tag = "proposals",
     operation_id = "submit_proposal",
     security(("bearer_auth" = [])),
     params(("id" = i32, Path, description = "Proposal id"), ("If-Match" = String, Header, description = "The ETag you read")),
+    request_body = SubmitBody,
     responses(
         (status = 200, body = ProposalDto, headers(("ETag" = String))),
         (status = 400, response = crate::error::responses::BadRequest),
@@ -35,6 +39,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         (status = 404, response = crate::error::responses::NotFound),
         (status = 409, response = crate::error::responses::Conflict),
         (status = 412, response = crate::error::responses::PreconditionFailed),
+        (status = 422, response = crate::error::responses::Unprocessable),
         (status = 428, response = crate::error::responses::PreconditionRequired)
     )
 )]
@@ -44,8 +49,16 @@ async fn submit_proposal(
     caller: Caller,
     id: web::Path<i32>,
     if_match: IfMatch,
+    body: ValidJson<SubmitBody>,
 ) -> Result<HttpResponse> {
-    let p = proposals::submit(&state, &caller, id.into_inner(), &if_match).await?;
+    let p = proposals::submit(
+        &state,
+        &caller,
+        id.into_inner(),
+        &if_match,
+        body.0.attestation,
+    )
+    .await?;
     Ok(respond(StatusCode::OK, p))
 }
 

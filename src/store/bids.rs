@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{bid, bid_receipt};
+use entity::{bid, bid_receipt, bid_withdrawal};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
 };
 
-use crate::domain::bid::{Bid, Receipt};
+use crate::domain::bid::{Bid, Receipt, Withdrawal};
 
 fn bid_of_model(m: bid::Model) -> Bid {
     Bid {
@@ -260,4 +260,97 @@ pub async fn reseal(
         .exec(db)
         .await?;
     Ok(r.rows_affected == 1)
+}
+
+fn withdrawal_of_model(m: bid_withdrawal::Model) -> Withdrawal {
+    Withdrawal {
+        id: m.id,
+        bid_id: m.bid_id,
+        call_id: m.call_id,
+        receipt_id: m.receipt_id,
+        withdrawn_by: m.withdrawn_by,
+        withdrawn_at: m.withdrawn_at,
+        sha256: m.sha256,
+    }
+}
+
+/// Stores a withdrawal's receipt for the bid's current receipt `receipt_id`. Call it under the
+/// call's lock.
+///
+/// # Errors
+/// Database failures (a second withdrawal of the same receipt fails on the unique index).
+pub async fn withdraw(
+    db: &impl ConnectionTrait,
+    bid: &Bid,
+    receipt_id: i32,
+    withdrawn_by: i32,
+    withdrawn_at: DateTime<Utc>,
+    sha256: String,
+) -> Result<Withdrawal, DbErr> {
+    let m = bid_withdrawal::ActiveModel {
+        bid_id: Set(bid.id),
+        call_id: Set(bid.call_id),
+        receipt_id: Set(receipt_id),
+        withdrawn_by: Set(withdrawn_by),
+        withdrawn_at: Set(withdrawn_at),
+        sha256: Set(sha256),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(withdrawal_of_model(m))
+}
+
+/// Every withdrawal of a bid, oldest first.
+///
+/// # Errors
+/// Database failures.
+pub async fn withdrawals(db: &impl ConnectionTrait, bid_id: i32) -> Result<Vec<Withdrawal>, DbErr> {
+    Ok(bid_withdrawal::Entity::find()
+        .filter(bid_withdrawal::Column::BidId.eq(bid_id))
+        .order_by_asc(bid_withdrawal::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(withdrawal_of_model)
+        .collect())
+}
+
+/// The bids of a call withdrawn now (their latest withdrawal names their current receipt), by
+/// bid id, with that withdrawal.
+///
+/// # Errors
+/// Database failures.
+pub async fn withdrawn(
+    db: &impl ConnectionTrait,
+    call_id: i32,
+) -> Result<HashMap<i32, Withdrawal>, DbErr> {
+    let all = bid_withdrawal::Entity::find()
+        .filter(bid_withdrawal::Column::CallId.eq(call_id))
+        .order_by_asc(bid_withdrawal::Column::Id)
+        .all(db)
+        .await?;
+    if all.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let current = current_receipts(db, call_id).await?;
+    Ok(all
+        .into_iter()
+        .map(withdrawal_of_model)
+        .filter(|w| current.get(&w.bid_id).is_some_and(|r| r.id == w.receipt_id))
+        .map(|w| (w.bid_id, w))
+        .collect())
+}
+
+/// A call's bids that are not withdrawn, by id.
+///
+/// # Errors
+/// Database failures.
+pub async fn active_bids(db: &impl ConnectionTrait, call_id: i32) -> Result<Vec<Bid>, DbErr> {
+    let withdrawn = withdrawn(db, call_id).await?;
+    Ok(bids(db, call_id)
+        .await?
+        .into_iter()
+        .filter(|b| !withdrawn.contains_key(&b.id))
+        .collect())
 }

@@ -236,3 +236,28 @@ pub async fn clock_move(
         .await?;
     Ok(result.rows_affected == 1)
 }
+
+/// Amends an open call's requirements and close, if it is still at `version` (bumping it).
+/// `false` if someone else changed it first.
+///
+/// # Errors
+/// Database failures.
+pub async fn amend(
+    db: &impl ConnectionTrait,
+    id: i32,
+    version: i32,
+    requirements: &str,
+    closes_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = call::Entity::update_many()
+        .col_expr(call::Column::Requirements, Expr::value(requirements))
+        .col_expr(call::Column::ClosesAt, Expr::value(closes_at))
+        .col_expr(call::Column::Version, Expr::value(version + 1))
+        .col_expr(call::Column::UpdatedAt, Expr::value(now))
+        .filter(call::Column::Id.eq(id))
+        .filter(call::Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}

@@ -3,7 +3,9 @@
 pub mod acceptance;
 pub mod bids;
 pub mod calls;
+pub mod enquiries;
 pub mod events;
+pub mod findings;
 pub mod merkle;
 pub mod objections;
 pub mod organisations;

@@ -145,6 +145,12 @@ pub fn decode(m: proposal::Model, year: i32) -> Result<Proposal, DbErr> {
     let status: Status = m.status.parse().map_err(|e| bad("status", &e))?;
     let form: ProposalForm = serde_json::from_value(m.form.clone()).map_err(|e| bad("form", &e))?;
     let plan: ProposalPlan = serde_json::from_value(m.plan.clone()).map_err(|e| bad("plan", &e))?;
+    let attestation = m
+        .attestation
+        .clone()
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|e| bad("attestation", &e))?;
     let seal = match (m.sealed_at, m.sealed_by, m.seal_statement) {
         (Some(at), Some(by), Some(statement)) => Some(Seal { by, at, statement }),
         (None, None, None) => None,
@@ -167,6 +173,7 @@ pub fn decode(m: proposal::Model, year: i32) -> Result<Proposal, DbErr> {
         reasons: m.reasons,
         created_at: m.created_at,
         updated_at: m.updated_at,
+        attestation,
     })
 }
 
@@ -254,6 +261,7 @@ pub struct Update {
     pub submitted_at: Option<DateTime<Utc>>,
     pub seal: Option<Seal>,
     pub reasons: Option<Option<String>>,
+    pub attestation: Option<crate::domain::attestation::Attestation>,
 }
 
 /// Writes `u` if the proposal is still at `expected_version`, bumping it (the conditional write
@@ -298,6 +306,9 @@ pub async fn update_if_version(
     }
     if let Some(r) = u.reasons {
         q = q.col_expr(proposal::Column::Reasons, Expr::value(r));
+    }
+    if let Some(a) = &u.attestation {
+        q = q.col_expr(proposal::Column::Attestation, Expr::value(to_stored(a)?));
     }
     let result = q
         .filter(proposal::Column::Id.eq(id))

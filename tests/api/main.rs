@@ -4,11 +4,13 @@
 //! (SQLite by default; PostgreSQL when `TEST_DATABASE_URL` is set).
 
 mod acceptance;
+mod attestation;
 mod auth;
 mod call_integrity;
 mod calls;
 mod credentials;
 mod demo;
+mod enquiries;
 mod errors;
 mod events;
 mod feed;
@@ -25,3 +27,4 @@ mod selection;
 mod transparency;
 mod users;
 mod webhooks;
+mod withdrawal;

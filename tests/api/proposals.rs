@@ -72,6 +72,11 @@ pub async fn act(
     etag: &str,
     body: Option<Value>,
 ) -> Reply {
+    // A submission carries the truthfulness statement.
+    let body = match (action, body) {
+        ("submit", None) => Some(attestation()),
+        (_, b) => b,
+    };
     app.request_with(
         Method::POST,
         &format!("/api/v1/proposals/{id}/{action}"),
@@ -80,6 +85,11 @@ pub async fn act(
         &[("if-match", etag)],
     )
     .await
+}
+
+/// A submission's body: the truthfulness statement by a named person.
+pub fn attestation() -> Value {
+    json!({"attestation": {"statement": "对建设方案的真实性负责，严禁弄虚作假", "name": "示例法定代表人", "position": "法定代表人"}})
 }
 
 async fn get(app: &TestApp, token: &str, id: i64) -> Reply {

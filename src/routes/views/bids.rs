@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::bids::{BidRead, ReceiptInfo, Submission};
+use crate::domain::bid::Withdrawal;
 pub use crate::domain::bid::{Attachment, BidContent, BidMilestone, TeamMember};
 use crate::domain::ranking::{ScoreDraft, SheetLine};
 use crate::extract::hundredths;
@@ -52,6 +53,38 @@ pub struct BidView {
     pub content: Option<BidContent>,
     /// Every receipt of this bid (the bidder and, once opened, the commission).
     pub receipts: Vec<ReceiptLine>,
+    /// Set while the bid is withdrawn: the receipt of its withdrawal. A withdrawn bid is never
+    /// opened; its content stays sealed to all but its bidder.
+    pub withdrawn: Option<WithdrawalReceipt>,
+    /// Every withdrawal's receipt (where `receipts` are shown).
+    pub withdrawals: Vec<WithdrawalReceipt>,
+}
+
+/// The receipt of a bid's withdrawal.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct WithdrawalReceipt {
+    pub withdrawal_id: i32,
+    pub bid_id: i32,
+    /// The receipt withdrawn.
+    pub receipt_id: i32,
+    /// Server time of the withdrawal.
+    pub withdrawn_at: DateTime<Utc>,
+    /// SHA-256 (hex) of the RFC 8785 canonical form of the statement
+    /// `{"bid_id", "call_id", "withdrawn_at" (RFC 3339, microseconds, Z), "withdrawn_receipt_id",
+    /// "withdrawn_receipt_sha256"}`.
+    pub sha256: String,
+}
+
+impl From<Withdrawal> for WithdrawalReceipt {
+    fn from(w: Withdrawal) -> Self {
+        Self {
+            withdrawal_id: w.id,
+            bid_id: w.bid_id,
+            receipt_id: w.receipt_id,
+            withdrawn_at: w.withdrawn_at,
+            sha256: w.sha256,
+        }
+    }
 }
 
 impl From<BidRead> for BidView {
@@ -66,6 +99,12 @@ impl From<BidRead> for BidView {
             sealed: b.sealed,
             content: b.content,
             receipts: b.receipts.into_iter().map(ReceiptLine::from).collect(),
+            withdrawn: b.withdrawn.map(WithdrawalReceipt::from),
+            withdrawals: b
+                .withdrawals
+                .into_iter()
+                .map(WithdrawalReceipt::from)
+                .collect(),
         }
     }
 }

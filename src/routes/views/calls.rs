@@ -125,7 +125,7 @@ pub struct CallDto {
     pub winners: i32,
     pub notice_days: i32,
     pub rubric: Vec<CriterionDto>,
-    /// Bids received (their content stays sealed until opening).
+    /// Bids received and not withdrawn (their content stays sealed until opening).
     pub bid_count: u64,
     pub opened_at: Option<DateTime<Utc>>,
     pub opened_by: Option<i32>,
@@ -191,6 +191,8 @@ pub struct OpeningCheck {
     /// The stored content decrypts and hashes to the receipt's SHA-256.
     pub verified: bool,
     pub problem: Option<String>,
+    /// Set for a bid withdrawn before the close: reported as withdrawn, never opened.
+    pub withdrawn_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -199,6 +201,8 @@ pub struct OpeningReport {
     pub opened_by: i32,
     pub bids: usize,
     pub verified: usize,
+    /// Bids withdrawn before the close (counted in `bids`, not opened).
+    pub withdrawn: usize,
     /// Every receipt, with any mismatch reported (never hidden).
     pub checks: Vec<OpeningCheck>,
 }
@@ -210,6 +214,7 @@ impl From<bid::OpeningReport> for OpeningReport {
             opened_by: r.opened_by,
             bids: r.bids,
             verified: r.verified,
+            withdrawn: r.withdrawn,
             checks: r
                 .checks
                 .into_iter()
@@ -219,6 +224,7 @@ impl From<bid::OpeningReport> for OpeningReport {
                     sha256: c.sha256,
                     verified: c.verified,
                     problem: c.problem,
+                    withdrawn_at: c.withdrawn_at,
                 })
                 .collect(),
         }

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::app::history::Entry;
 use crate::app::proposals::{self, proposal_etag, Page, PaperProposal};
+use crate::domain::attestation::{Attestation, AttestationInput};
 use crate::domain::json_patch::PatchOp;
 use crate::domain::proposal::{Proposal, ProposalForm, ProposalPlan, Summary};
 use crate::domain::proposal_state::Status;
@@ -53,6 +54,39 @@ pub struct ProposalDto {
     pub reasons: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The truthfulness statement of the latest submission.
+    pub attestation: Option<AttestationView>,
+}
+
+/// A truthfulness statement (真实性承诺) as stored with a submission.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AttestationView {
+    pub statement: String,
+    /// The person who made it.
+    pub name: String,
+    pub position: Option<String>,
+    /// The account that submitted.
+    pub account_id: i32,
+    pub at: DateTime<Utc>,
+}
+
+impl From<Attestation> for AttestationView {
+    fn from(a: Attestation) -> Self {
+        Self {
+            statement: a.statement,
+            name: a.name,
+            position: a.position,
+            account_id: a.account_id,
+            at: a.at,
+        }
+    }
+}
+
+/// The body of a submission: the truthfulness statement.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitBody {
+    pub attestation: AttestationInput,
 }
 
 impl From<Proposal> for ProposalDto {
@@ -74,6 +108,7 @@ impl From<Proposal> for ProposalDto {
                 at: s.at,
                 statement: s.statement,
             }),
+            attestation: p.attestation.map(AttestationView::from),
             reasons: p.reasons,
             created_at: p.created_at,
             updated_at: p.updated_at,
