@@ -11,6 +11,7 @@ mod credentials;
 mod demo;
 mod errors;
 mod events;
+mod examples;
 mod feed;
 mod helpers;
 mod hygiene;
