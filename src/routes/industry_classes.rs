@@ -20,7 +20,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     operation_id = "list_industry_classes",
     security(),
     params(ClassQuery),
-    responses((status = 200, body = Vec<IndustryClassDto>), (status = 400, response = crate::error::responses::BadRequest))
+    responses(
+        (status = 200, body = Vec<IndustryClassDto>),
+        (status = 400, response = crate::error::responses::BadRequest),
+        (status = 422, response = crate::error::responses::Unprocessable)
+    )
 )]
 #[get("/industry-classes")]
 async fn list_industry_classes(

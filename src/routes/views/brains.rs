@@ -20,7 +20,6 @@ pub struct BrainQuery {
     /// Only brains in this standing.
     pub status: Option<PlaqueStatus>,
     /// The cursor: the `next` of the previous page.
-    #[param(minimum = 0)]
     pub after: Option<i32>,
     /// Items per page, 1–100 (default 20).
     #[param(minimum = 1, maximum = 100)]

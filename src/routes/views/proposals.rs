@@ -252,7 +252,8 @@ pub fn history(entries: Vec<Entry>) -> Vec<HistoryEntry> {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reasons": "投资估算明细与总额不符，请补充后重新提交。"}))]
 pub struct ReturnBody {
-    /// Why it goes back, for the owner to fix.
+    /// Why it goes back, for the owner to fix (1–4000 characters).
+    #[schema(min_length = 1, max_length = 4000)]
     pub reasons: String,
 }
 
