@@ -31,12 +31,13 @@ impl<T> std::ops::Deref for ValidJson<T> {
 /// # Errors
 /// 400 for malformed JSON, 422 for a body of the wrong shape or text that is not clean.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value =
+    let mut value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|inner| ApiError::BadRequest {
             detail: format!("the body is not valid JSON: {inner}"),
             errors: vec![FieldError::new("body", inner.to_string())],
         })?;
     ApiError::check(text_hygiene(&value))?;
+    integral_numbers(&mut value);
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let msg = strip_position(&err.inner().to_string());
@@ -53,8 +54,28 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// A number without a fractional part is an integer, as JSON Schema counts it (`3.0` is valid
+/// where the contract says `integer`, and some clients send integers so): such numbers are read
+/// as integers. Decimals and numbers beyond the 64-bit range stay as they were.
+fn integral_numbers(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64() {
+                // 2^63 bounds the exactly representable range on both sides.
+                const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+                if f.fract() == 0.0 && (-LIMIT..LIMIT).contains(&f) {
+                    *v = serde_json::Value::from(f as i64);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
+}
+
 /// Members that hold one line (names, codes, titles): no tab or line break there.
-const SINGLE_LINE: &[&str] = &[
+pub(crate) const SINGLE_LINE: &[&str] = &[
     "username",
     "name",
     "brain_name",

@@ -262,13 +262,19 @@ pub async fn cluster_history(state: &AppState, code: &str) -> Result<Vec<super::
 /// Industry classes by code, optionally one parent's children or one level.
 ///
 /// # Errors
-/// Database failures.
+/// 422 for a level other than 1–3; database failures.
 #[tracing::instrument(skip_all, fields(parent = ?parent, level = ?level))]
 pub async fn industry_classes(
     state: &AppState,
     parent: Option<&str>,
     level: Option<i16>,
 ) -> Result<Vec<IndustryClass>> {
+    if level.is_some_and(|l| !(1..=3).contains(&l)) {
+        return Err(ApiError::field(
+            "level",
+            "must be 1 (大类), 2 (中类) or 3 (小类)",
+        ));
+    }
     Ok(store::reference::industry_classes(&state.db, parent, level).await?)
 }
 

@@ -229,7 +229,7 @@ pub async fn enable(state: &AppState, caller: &Caller, id: i32) -> Result<Subscr
             "webhook {id} is {}, not disabled",
             current.status
         ))
-        .with("status", current.status));
+        .with("current_status", current.status));
     }
     change(state, caller, &current, WebhookStatus::Active, "enable").await
 }

@@ -24,6 +24,7 @@ pub struct IndustryMapEntry {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"leading": [{"kind": "cluster", "code": "icv_nev"}], "characteristic": [{"kind": "industry_class", "code": "26"}]}))]
 pub struct IndustryMap {
     /// Leading industries (主导产业): at most 2, or 3 for 两江新区 and 高新区.
     pub leading: Vec<IndustryMapEntry>,

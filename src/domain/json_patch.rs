@@ -44,11 +44,11 @@ pub struct PatchOp {
     pub path: String,
     /// The new value (`add`, `replace`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub value: Option<Value>,
     /// The value before (`remove`, `replace`): not part of RFC 6902, kept so the history reads alone.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub old: Option<Value>,
 }
 

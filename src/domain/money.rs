@@ -202,6 +202,7 @@ impl utoipa::PartialSchema for Money {
             ))
             .minimum(Some(0))
             .maximum(Some(MAX_WAN_YUAN))
+            .multiple_of(Some(0.01))
             .examples([serde_json::json!(1234.56)])
             .into()
     }
@@ -273,6 +274,8 @@ impl utoipa::PartialSchema for Quantity {
                 "A quantity in its indicator's own unit: non-negative, at most 2 decimals.",
             ))
             .minimum(Some(0))
+            .maximum(Some(MAX_WAN_YUAN))
+            .multiple_of(Some(0.01))
             .examples([serde_json::json!(95.5)])
             .into()
     }

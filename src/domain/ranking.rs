@@ -224,15 +224,23 @@ pub struct BidInput {
     pub scores: Vec<ExpertScore>,
 }
 
+/// One expert's value for one criterion (a named pair, so that client generators need no tuples).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ExpertValue {
+    /// The expert's label in this call (E1, E2, …); never the expert's identity before the award.
+    pub expert: String,
+    /// Points in hundredths.
+    pub points: i64,
+}
+
 /// One criterion of one bid: every value, what was dropped, and the exact mean.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CriterionResult {
     pub criterion: String,
     /// Weight in percent, from the rubric.
     pub weight: i64,
-    /// `(expert label, points in hundredths)` for every expert who scored this criterion, in the
-    /// labels' order (E1, E2, …, E10).
-    pub values: Vec<(String, i64)>,
+    /// Every expert who scored this criterion, in the labels' order (E1, E2, …, E10).
+    pub values: Vec<ExpertValue>,
     /// The highest value, dropped because at least 5 experts scored; `None` otherwise.
     pub dropped_high: Option<i64>,
     /// The lowest value, dropped likewise.
@@ -416,17 +424,18 @@ fn score_bid(rubric: &[Criterion], bid: &BidInput) -> Option<(Vec<CriterionResul
     let mut weighted = Ratio::ZERO;
     let mut every_criterion_scored = true;
     for c in rubric {
-        let mut values: Vec<(String, i64)> = bid
+        let mut values: Vec<ExpertValue> = bid
             .scores
             .iter()
             .filter_map(|s| {
-                s.points
-                    .get(&c.criterion)
-                    .map(|&p| (s.expert_label.clone(), p))
+                s.points.get(&c.criterion).map(|&p| ExpertValue {
+                    expert: s.expert_label.clone(),
+                    points: p,
+                })
             })
             .collect();
-        values.sort_by(|a, b| label_order(&a.0).cmp(&label_order(&b.0)));
-        let points: Vec<i64> = values.iter().map(|v| v.1).collect();
+        values.sort_by(|a, b| label_order(&a.expert).cmp(&label_order(&b.expert)));
+        let points: Vec<i64> = values.iter().map(|v| v.points).collect();
         let trimmed = match trimmed_mean(&points) {
             Some(t) => t,
             None if points.is_empty() => {
@@ -676,12 +685,16 @@ mod tests {
         assert_eq!(
             c.values,
             [
-                ("E1".to_owned(), 8000),
-                ("E2".to_owned(), 9000),
-                ("E3".to_owned(), 7000),
-                ("E4".to_owned(), 8500),
-                ("E5".to_owned(), 6000)
+                ("E1", 8000),
+                ("E2", 9000),
+                ("E3", 7000),
+                ("E4", 8500),
+                ("E5", 6000)
             ]
+            .map(|(e, p)| ExpertValue {
+                expert: e.to_owned(),
+                points: p
+            })
         );
         assert_eq!(out[0].total, r(23_500, 3));
         assert_eq!(out[0].total_display, "78.33");
@@ -841,7 +854,7 @@ mod tests {
         let labels: Vec<&str> = r[0].per_criterion[0]
             .values
             .iter()
-            .map(|v| v.0.as_str())
+            .map(|v| v.expert.as_str())
             .collect();
         assert_eq!(labels, ["E1", "E2", "E10"]);
         let mut all = vec!["E10", "x", "E2", "E1"];
@@ -919,7 +932,7 @@ mod tests {
         let json = serde_json::to_value(&out).unwrap();
         assert_eq!(
             json[0]["per_criterion"][0]["values"][0],
-            serde_json::json!(["E1", 8000])
+            serde_json::json!({"expert": "E1", "points": 8000})
         );
         assert_eq!(json[0]["total"], serde_json::json!({"num": 8000, "den": 1}));
         let back: Vec<BidResult> = serde_json::from_value(json).unwrap();

@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[utoipa::path(
     tag = "platform",
     operation_id = "get_audit_key",
+    security(),
     responses((status = 200, body = AuditKey))
 )]
 #[get("/audit/key")]
@@ -32,6 +33,7 @@ async fn get_audit_key(state: Data) -> web::Json<AuditKey> {
 #[utoipa::path(
     tag = "platform",
     operation_id = "get_tree_head",
+    security(),
     responses((status = 200, body = TreeHeadDto))
 )]
 #[get("/audit/tree-head")]
@@ -43,6 +45,7 @@ async fn get_tree_head(state: Data) -> Result<web::Json<TreeHeadDto>> {
 #[utoipa::path(
     tag = "platform",
     operation_id = "get_inclusion_proof",
+    security(),
     params(InclusionQuery),
     responses(
         (status = 200, body = InclusionProofDto),
@@ -66,6 +69,7 @@ async fn get_inclusion_proof(
 #[utoipa::path(
     tag = "platform",
     operation_id = "get_consistency_proof",
+    security(),
     params(ConsistencyQuery),
     responses(
         (status = 200, body = ConsistencyProofDto),

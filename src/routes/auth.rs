@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[utoipa::path(
     tag = "auth",
     operation_id = "create_token",
+    security(),
     request_body = TokenRequest,
     responses(
         (status = 200, body = TokenResponse),

@@ -50,7 +50,7 @@ async fn create_call(
 }
 
 /// Every call (anyone): status now, window, rubric, bid count — never bid contents.
-#[utoipa::path(tag = "calls", operation_id = "list_calls", responses((status = 200, body = Vec<CallDto>)))]
+#[utoipa::path(tag = "calls", operation_id = "list_calls", security(), responses((status = 200, body = Vec<CallDto>)))]
 #[get("/calls")]
 async fn list_calls(state: Data) -> Result<web::Json<Vec<CallDto>>> {
     let calls = app::calls::list(&state).await?;
@@ -61,6 +61,7 @@ async fn list_calls(state: Data) -> Result<web::Json<Vec<CallDto>>> {
 #[utoipa::path(
     tag = "calls",
     operation_id = "get_call",
+    security(),
     params(("id" = i32, Path, description = "Call id")),
     responses(
         (status = 200, body = CallDto),

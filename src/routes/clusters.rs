@@ -18,7 +18,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// Every cluster (anyone).
-#[utoipa::path(tag = "reference", operation_id = "list_clusters", responses((status = 200, body = Vec<ClusterDto>)))]
+#[utoipa::path(tag = "reference", operation_id = "list_clusters", security(), responses((status = 200, body = Vec<ClusterDto>)))]
 #[get("/clusters")]
 async fn list_clusters(state: Data) -> Result<web::Json<Vec<ClusterDto>>> {
     let rows = app::reference::clusters(&state).await?;
@@ -57,7 +57,7 @@ async fn create_cluster(
     operation_id = "update_cluster",
     security(("bearer_auth" = [])),
     params(("code" = String, Path, description = "Cluster code")),
-    request_body = UpdateCluster,
+    request_body(content = UpdateCluster, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, body = ClusterDto),
         (status = 400, response = crate::error::responses::BadRequest),
@@ -83,6 +83,7 @@ async fn update_cluster(
 #[utoipa::path(
     tag = "reference",
     operation_id = "get_cluster_history",
+    security(),
     params(("code" = String, Path, description = "Cluster code")),
     responses((status = 200, body = Vec<EventEntry>), (status = 404, response = crate::error::responses::NotFound))
 )]

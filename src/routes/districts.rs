@@ -22,6 +22,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[utoipa::path(
     tag = "reference",
     operation_id = "list_districts",
+    security(),
     params(DistrictQuery),
     responses((status = 200, body = Vec<DistrictDto>), (status = 400, response = crate::error::responses::BadRequest))
 )]
@@ -38,6 +39,7 @@ async fn list_districts(
 #[utoipa::path(
     tag = "reference",
     operation_id = "get_district",
+    security(),
     params(("code" = String, Path, description = "District code")),
     responses((status = 200, body = DistrictDto), (status = 404, response = crate::error::responses::NotFound))
 )]
@@ -80,6 +82,7 @@ async fn put_industry_map(
 #[utoipa::path(
     tag = "reference",
     operation_id = "get_district_history",
+    security(),
     params(("code" = String, Path, description = "District code")),
     responses((status = 200, body = Vec<EventEntry>), (status = 404, response = crate::error::responses::NotFound))
 )]

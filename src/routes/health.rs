@@ -7,7 +7,7 @@ use crate::app;
 use crate::error::Result;
 
 /// The process is alive.
-#[utoipa::path(tag = "operations", operation_id = "get_healthz", responses((status = 200, description = "Alive")))]
+#[utoipa::path(tag = "operations", operation_id = "get_healthz", security(), responses((status = 200, description = "Alive")))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
@@ -17,6 +17,7 @@ pub async fn healthz() -> HttpResponse {
 #[utoipa::path(
     tag = "operations",
     operation_id = "get_readyz",
+    security(),
     responses((status = 200, description = "Ready"), (status = 503, description = "The database does not answer"))
 )]
 #[get("/readyz")]

@@ -18,8 +18,13 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[utoipa::path(
     tag = "reference",
     operation_id = "list_industry_classes",
+    security(),
     params(ClassQuery),
-    responses((status = 200, body = Vec<IndustryClassDto>), (status = 400, response = crate::error::responses::BadRequest))
+    responses(
+        (status = 200, body = Vec<IndustryClassDto>),
+        (status = 400, response = crate::error::responses::BadRequest),
+        (status = 422, response = crate::error::responses::Unprocessable)
+    )
 )]
 #[get("/industry-classes")]
 async fn list_industry_classes(
@@ -38,7 +43,7 @@ async fn list_industry_classes(
     tag = "reference",
     operation_id = "import_industry_classes",
     security(("bearer_auth" = [])),
-    request_body = Vec<IndustryClassDto>,
+    request_body(content = Vec<IndustryClassDto>, example = json!([{"code": "2684", "name": "化妆品制造", "parent": "268"}])),
     responses(
         (status = 200, body = ImportResult),
         (status = 400, response = crate::error::responses::BadRequest),

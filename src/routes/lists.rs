@@ -48,6 +48,7 @@ async fn publish_list(
 #[utoipa::path(
     tag = "list",
     operation_id = "get_list",
+    security(),
     params(("year" = i32, Path, description = "The round's year"), ListQuery),
     responses(
         (status = 200, body = PublishedList),

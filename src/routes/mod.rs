@@ -24,6 +24,7 @@ mod brains;
 pub mod calls;
 mod charts;
 mod clusters;
+mod contract;
 mod districts;
 mod enquiries;
 mod exports;
@@ -54,8 +55,9 @@ pub type Data = web::Data<AppState>;
     info(
         title = "jiebang",
         description = "揭榜挂帅 — the \"unveil the list and take command\" competition for Chongqing's industry brains (行业产业大脑): intake, selection of the list, calls and awards.",
-        license(name = "MIT")
+        license(name = "MIT", identifier = "MIT")
     ),
+    servers((url = "/", description = "The server that serves this document")),
     modifiers(&SecurityAddon),
     components(
         schemas(Problem, FieldError),
@@ -154,10 +156,13 @@ fn api() -> utoipa_actix_web::UtoipaApp<
 }
 
 /// The OpenAPI document, exactly as the server serves it.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut doc = api().split_for_parts().1;
+pub fn openapi() -> serde_json::Value {
+    finish(api().split_for_parts().1)
+}
+
+fn finish(mut doc: utoipa::openapi::OpenApi) -> serde_json::Value {
     doc.info.version = env!("CARGO_PKG_VERSION").into();
-    doc
+    contract::finish(&doc)
 }
 
 /// The whole application for one worker.
@@ -172,16 +177,16 @@ pub fn app(
         InitError = (),
     >,
 > {
-    let (app, mut doc) = api().split_for_parts();
-    doc.info.version = env!("CARGO_PKG_VERSION").into();
+    let (app, doc) = api().split_for_parts();
     let table = web::Data::new(RouteTable::new(&doc));
+    let doc = finish(doc);
     app.app_data(state)
         .app_data(table)
         .app_data(web::PathConfig::default().error_handler(extract::path_error))
         .app_data(web::QueryConfig::default().error_handler(extract::query_error))
         .service(
             SwaggerUi::new("/swagger-ui/{_:.*}")
-                .url("/api-docs/openapi.json", doc)
+                .external_url_unchecked("/api-docs/openapi.json", doc)
                 .config(
                     Config::default()
                         .validator_url("none")

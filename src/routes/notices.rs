@@ -26,6 +26,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[utoipa::path(
     tag = "award",
     operation_id = "get_ranking",
+    security((), ("bearer_auth" = [])),
     params(("id" = i32, Path, description = "Call id")),
     responses(
         (status = 200, body = Ranking),
@@ -77,7 +78,7 @@ async fn award_call(
 
 /// Public notices (公示): every call under notice or awarded (anyone), with its objections counted,
 /// late answers flagged, and the answered objections shown without their objectors.
-#[utoipa::path(tag = "award", operation_id = "list_notices", responses((status = 200, body = Vec<Notice>)))]
+#[utoipa::path(tag = "award", operation_id = "list_notices", security(), responses((status = 200, body = Vec<Notice>)))]
 #[get("/notices")]
 async fn list_notices(state: Data) -> Result<web::Json<Vec<Notice>>> {
     let notices = app::award::notices(&state).await?;

@@ -24,6 +24,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[utoipa::path(
     tag = "platform",
     operation_id = "get_releases",
+    security(),
     params(ReleasesQuery),
     responses(
         (status = 200, body = ReleasePackage,
@@ -46,6 +47,7 @@ async fn get_releases(state: Data, query: ValidQuery<ReleasesQuery>) -> Result<H
 #[utoipa::path(
     tag = "platform",
     operation_id = "get_records",
+    security(),
     params(YearQuery),
     responses(
         (status = 200, body = RecordPackage),
@@ -68,6 +70,7 @@ async fn get_records(
 #[utoipa::path(
     tag = "platform",
     operation_id = "get_record",
+    security(),
     params(("ocid" = String, Path, description = "The contracting process's ocid")),
     responses(
         (status = 200, body = RecordPackage),
@@ -83,6 +86,7 @@ async fn get_record(state: Data, ocid: web::Path<String>) -> Result<web::Json<Re
 #[utoipa::path(
     tag = "platform",
     operation_id = "get_bulk",
+    security(),
     params(YearQuery),
     responses(
         (status = 200, content_type = "application/jsonl", body = String,
@@ -105,6 +109,7 @@ async fn get_bulk(state: Data, query: ValidQuery<YearQuery>) -> Result<HttpRespo
 #[utoipa::path(
     tag = "platform",
     operation_id = "get_extension_file",
+    security(),
     params(("file" = String, Path, description = "extension.json, release-schema.json or README.md")),
     responses(
         (status = 200, body = ExtensionFile),

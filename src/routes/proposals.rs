@@ -113,7 +113,7 @@ async fn get_proposal(state: Data, caller: Caller, id: web::Path<i32>) -> Result
     operation_id = "update_proposal",
     security(("bearer_auth" = [])),
     params(("id" = i32, Path, description = "Proposal id"), ("If-Match" = String, Header, description = "The ETag you read")),
-    request_body(content = Object, description = "A merge patch over `{form, plan}` (see ProposalInput)"),
+    request_body(content = ProposalInput, content_type = "application/merge-patch+json", description = "A JSON merge patch (RFC 7396) over `{form, plan}`: members given replace, `null` removes."),
     responses(
         (status = 200, body = ProposalDto, headers(("ETag" = String))),
         (status = 400, response = crate::error::responses::BadRequest),

@@ -52,7 +52,7 @@ async fn create_round(
 }
 
 /// Every round (anyone).
-#[utoipa::path(tag = "rounds", operation_id = "list_rounds", responses((status = 200, body = Vec<RoundDto>)))]
+#[utoipa::path(tag = "rounds", operation_id = "list_rounds", security(), responses((status = 200, body = Vec<RoundDto>)))]
 #[get("/rounds")]
 async fn list_rounds(state: Data) -> Result<web::Json<Vec<RoundDto>>> {
     let all = rounds::list(&state).await?;
@@ -63,6 +63,7 @@ async fn list_rounds(state: Data) -> Result<web::Json<Vec<RoundDto>>> {
 #[utoipa::path(
     tag = "rounds",
     operation_id = "get_round",
+    security(),
     params(("year" = i32, Path, description = "The round's year")),
     responses(
         (status = 200, body = RoundDto, headers(("ETag" = String))),
@@ -84,7 +85,7 @@ async fn get_round(state: Data, year: web::Path<i32>) -> Result<HttpResponse> {
     operation_id = "update_round",
     security(("bearer_auth" = [])),
     params(("year" = i32, Path, description = "The round's year"), ("If-Match" = String, Header, description = "The ETag you read")),
-    request_body = UpdateRound,
+    request_body(content = UpdateRound, content_type = "application/merge-patch+json"),
     responses(
         (status = 200, body = RoundDto, headers(("ETag" = String))),
         (status = 400, response = crate::error::responses::BadRequest),
@@ -114,6 +115,7 @@ async fn update_round(
 #[utoipa::path(
     tag = "rounds",
     operation_id = "get_round_history",
+    security((), ("bearer_auth" = [])),
     params(("year" = i32, Path, description = "The round's year")),
     responses(
         (status = 200, body = Vec<EventEntry>),

@@ -708,7 +708,7 @@ async fn a_conflict_declared_after_scoring_changes_the_ranking() {
     );
     assert_eq!(
         ranking.body["bids"][1]["per_criterion"][0]["values"],
-        json!([["E2", 4000]])
+        json!([{"expert": "E2", "points": 4000}])
     );
     // The log says which sheet left the ranking and why.
     let history = app

@@ -533,7 +533,7 @@ async fn a_whole_call_from_bids_to_award() {
         .iter()
         .all(|e| e["expert_id"].is_null()));
     assert_eq!(
-        public.body["bids"][0]["per_criterion"][0]["values"][0][0],
+        public.body["bids"][0]["per_criterion"][0]["values"][0]["expert"],
         "E2"
     );
 

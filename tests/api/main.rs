@@ -13,6 +13,7 @@ mod demo;
 mod enquiries;
 mod errors;
 mod events;
+mod examples;
 mod feed;
 mod helpers;
 mod hygiene;

@@ -32,7 +32,13 @@ async fn every_operation_has_tag_id_and_error_responses() {
                 op["tags"].as_array().is_some_and(|t| !t.is_empty()),
                 "{id} has no tag"
             );
-            let secured = op.get("security").is_some();
+            // A token is required where the security requirements are not empty and none is
+            // the empty (anonymous) one.
+            let secured = op["security"].as_array().is_some_and(|s| {
+                !s.is_empty()
+                    && s.iter()
+                        .all(|r| r.as_object().is_some_and(|o| !o.is_empty()))
+            });
             let responses = op["responses"].as_object().unwrap();
             if secured {
                 assert!(responses.contains_key("401"), "{id} lacks 401");
@@ -87,4 +93,93 @@ async fn swagger_ui_is_served_from_the_binary() {
         init.contains("\"validatorUrl\": \"none\""),
         "the validator badge calls an outside host"
     );
+}
+
+/// Generators and Swagger UI send a token only where an operation declares it: every operation
+/// says what it needs — `[]` for public ones, `[{}, bearer]` where a token is optional.
+#[tokio::test]
+async fn every_operation_declares_its_security() {
+    let doc = jiebang::routes::openapi();
+    let mut optional = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_default();
+            let security = op["security"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{method} {path} ({id}) declares no security"));
+            if security.len() == 2 && security[0] == serde_json::json!({}) {
+                optional.push(id.to_owned());
+            }
+        }
+    }
+    for id in [
+        "get_ranking",
+        "get_round_history",
+        "list_brains",
+        "get_feed",
+    ] {
+        assert!(
+            optional.iter().any(|o| o == id),
+            "{id}: the token is optional there"
+        );
+    }
+}
+
+/// The shapes client generators choke on stay out of the document.
+#[tokio::test]
+async fn the_document_has_no_tuples_single_member_one_ofs_or_odd_formats() {
+    fn walk(v: &serde_json::Value, at: &str) {
+        match v {
+            serde_json::Value::Object(map) => {
+                assert!(!map.contains_key("prefixItems"), "a tuple at {at}");
+                if let Some(members) = map.get("oneOf").and_then(|o| o.as_array()) {
+                    assert!(members.len() > 1, "a one-member oneOf at {at}");
+                }
+                if let Some(format) = map.get("format").and_then(|f| f.as_str()) {
+                    assert!(
+                        [
+                            "int32",
+                            "int64",
+                            "double",
+                            "float",
+                            "date-time",
+                            "date",
+                            "binary"
+                        ]
+                        .contains(&format),
+                        "format {format} at {at}"
+                    );
+                }
+                for (k, x) in map {
+                    walk(x, &format!("{at}/{k}"));
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, x) in items.iter().enumerate() {
+                    walk(x, &format!("{at}/{i}"));
+                }
+            }
+            _ => {}
+        }
+    }
+    let doc = jiebang::routes::openapi();
+    walk(&doc, "");
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, response) in op["responses"].as_object().unwrap() {
+                let described = response.get("$ref").is_some()
+                    || response["description"]
+                        .as_str()
+                        .is_some_and(|d| !d.is_empty());
+                assert!(described, "{method} {path} {status} has no description");
+            }
+            if method == "patch" {
+                assert!(
+                    op["requestBody"]["content"]["application/merge-patch+json"]["schema"]
+                        .is_object(),
+                    "{method} {path}: a typed merge patch"
+                );
+            }
+        }
+    }
 }

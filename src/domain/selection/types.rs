@@ -118,10 +118,13 @@ pub struct Candidate {
 #[serde(deny_unknown_fields)]
 pub struct Weights {
     /// Weight of plan completeness (方案完整性).
+    #[schema(minimum = 0, maximum = 100)]
     pub completeness: i64,
     /// Weight of industry representativeness (行业代表性).
+    #[schema(minimum = 0, maximum = 100)]
     pub representativeness: i64,
     /// Weight of district industrial layout (区县产业布局).
+    #[schema(minimum = 0, maximum = 100)]
     pub layout: i64,
 }
 

@@ -62,8 +62,10 @@ impl From<TreeHead> for TreeHeadDto {
 #[into_params(parameter_in = Query)]
 pub struct InclusionQuery {
     /// The public event's `seq`.
+    #[param(minimum = 1)]
     pub seq: i64,
-    /// The tree size of the head to prove against.
+    /// The tree size of the head to prove against (1 to the current size).
+    #[param(minimum = 1)]
     pub tree_size: u64,
 }
 
@@ -96,8 +98,10 @@ impl From<Inclusion> for InclusionProofDto {
 #[into_params(parameter_in = Query)]
 pub struct ConsistencyQuery {
     /// The earlier tree size (at least 1).
+    #[param(minimum = 1)]
     pub first: u64,
     /// The later tree size (at most the current one).
+    #[param(minimum = 1)]
     pub second: u64,
 }
 

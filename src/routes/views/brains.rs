@@ -22,6 +22,7 @@ pub struct BrainQuery {
     /// The cursor: the `next` of the previous page.
     pub after: Option<i32>,
     /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
 }
 

@@ -60,9 +60,9 @@ pub struct CreateCall {
     /// Who may bid.
     #[serde(default)]
     pub eligibility: Eligibility,
-    #[schema(value_type = String, example = "2024-06-01T09:00:00+08:00")]
+    #[schema(value_type = String, format = DateTime, example = "2024-06-01T09:00:00+08:00")]
     pub opens_at: DateTime<chrono::FixedOffset>,
-    #[schema(value_type = String, example = "2024-06-30T17:00:00+08:00")]
+    #[schema(value_type = String, format = DateTime, example = "2024-06-30T17:00:00+08:00")]
     pub closes_at: DateTime<chrono::FixedOffset>,
     /// How many winners (default 1; more is a "horse race" 赛马).
     #[serde(default = "default_winners")]

@@ -12,10 +12,13 @@ use crate::domain::json_patch::PatchOp;
 #[into_params(parameter_in = Query)]
 pub struct FeedQuery {
     /// The cursor: 0 (the default) for the beginning, else the `next` of the previous page.
+    #[param(minimum = 0)]
     pub after: Option<i64>,
     /// Events per page, 1–1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u64>,
     /// Seconds (0–30, default 0) to wait for a new event when there is none.
+    #[param(minimum = 0, maximum = 30)]
     pub wait: Option<u64>,
 }
 

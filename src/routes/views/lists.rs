@@ -10,6 +10,7 @@ use crate::domain::selection_run::points;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"selection_id": 1, "note": "渝经信智能〔2024〕1号"}))]
 pub struct PublishRequest {
     /// The selection run whose list is published.
     pub selection_id: i32,

@@ -10,9 +10,11 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 pub struct ReleasesQuery {
     /// The cursor: 0 (the default) for the beginning, else the `next` of the previous page.
+    #[param(minimum = 0)]
     pub after: Option<i64>,
     /// Releases per page, 1–1000 (default 100); a page ends after a whole event, so it may hold
     /// a few more.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u64>,
 }
 
@@ -21,6 +23,7 @@ pub struct ReleasesQuery {
 #[into_params(parameter_in = Query)]
 pub struct YearQuery {
     /// The round's year (2000–2100).
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: i32,
 }
 

@@ -33,12 +33,20 @@ impl From<Organisation> for OrganisationDto {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "示例日化科技有限公司", "uscc": "91500105MA0000002U", "district_code": "500105", "registered_capital": 5000}))]
 pub struct CreateOrganisation {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
-    /// 统一社会信用代码: 18 characters with a valid check character.
-    #[schema(example = "91500105MA5U0001XX")]
+    /// 统一社会信用代码: 18 characters (GB 32100-2015) with a valid check character.
+    #[schema(
+        example = "91500105MA0000002U",
+        pattern = "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
+    )]
     pub uscc: String,
-    /// Where it is registered.
+    /// Where it is registered: a district or zone code.
+    #[schema(
+        pattern = "^(5001(0[1-9]|1[0-9]|20|5[1-6])|5002(29|3[0135-8]|4[0-3])|CQLJ|CQGX|CQWS)$"
+    )]
     pub district_code: String,
     /// Registered capital (注册资本), 万元; calls may require a minimum.
     pub registered_capital: Option<Money>,

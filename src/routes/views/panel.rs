@@ -97,6 +97,7 @@ impl From<DeclareConflict> for Declaration {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"past_employers": [{"organisation_id": 1, "until": "2023-06-30"}]}))]
 pub struct ExpertProfileBody {
     /// The organisation the expert works for now.
     pub organisation_id: Option<i32>,

@@ -19,6 +19,28 @@ use crate::domain::proposal_state::Status;
 /// demanded; only malformed values are refused.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+        "form": {
+            "brain_name": "示例口腔清洁用品行业产业大脑",
+            "district_code": "500105",
+            "cluster_code": "light_textile",
+            "industry_class": {"major": "26", "middle": "268", "minor": "2683"},
+            "builder_organisation_id": 1,
+            "chain_leader": {"name": "示例日化有限公司", "scale": 123456.78, "in_city_suppliers": 120},
+            "cluster_stats": {"scale": 2500000, "enterprise_count": 300, "data_year": 2022},
+            "construction_model": "chain_leader_led",
+            "contact": {"name": "示例联系人", "phone": "023-6000-0001"}
+        },
+        "plan": {
+            "basis": "本区日化产业集聚明显，龙头企业数字化基础较好，已建成多条智能产线和工业互联网平台。",
+            "funding": {
+                "total": 1000,
+                "breakdown": [{"item": "平台建设", "amount": 600}, {"item": "运营", "amount": 400}],
+                "sources": [{"source": "企业自筹", "amount": 1000}]
+            },
+            "schedule": {"start": "2024-04-01", "milestones": [{"name": "上线", "due": "2024-12-31"}], "end": "2025-06-30"}
+        }
+    }))]
 pub struct ProposalInput {
     #[serde(default)]
     pub form: ProposalForm,
@@ -263,13 +285,16 @@ pub fn history(entries: Vec<Entry>) -> Vec<HistoryEntry> {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reasons": "投资估算明细与总额不符，请补充后重新提交。"}))]
 pub struct ReturnBody {
-    /// Why it goes back, for the owner to fix.
+    /// Why it goes back, for the owner to fix (1–4000 characters).
+    #[schema(min_length = 1, max_length = 4000)]
     pub reasons: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"statement": "经审核，同意报送。"}))]
 pub struct SealBody {
     /// The district's review statement (审核意见) that goes with the seal.
     pub statement: String,
@@ -277,6 +302,7 @@ pub struct SealBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"eligible": true, "reasons": "符合申报条件。"}))]
 pub struct EligibilityBody {
     pub eligible: bool,
     /// Required when not eligible; recorded either way.
@@ -296,7 +322,7 @@ pub struct ImportRow {
     /// Username of the district officer who sealed it; must be an officer of the form's district.
     pub sealed_by: String,
     /// When it was sealed (RFC 3339 with offset); not after the intake deadline.
-    #[schema(value_type = String, example = "2024-02-27T10:00:00+08:00")]
+    #[schema(value_type = String, format = DateTime, example = "2024-02-27T10:00:00+08:00")]
     pub sealed_at: DateTime<FixedOffset>,
     /// The district's review statement on the paper copy.
     pub statement: String,

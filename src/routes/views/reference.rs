@@ -45,6 +45,7 @@ impl From<District> for DistrictDto {
 #[serde(deny_unknown_fields)]
 pub struct DistrictQuery {
     /// Only districts of this region: `main_urban`, `northeast` or `southeast`.
+    #[param(value_type = Option<String>, pattern = "^(main_urban|northeast|southeast)$")]
     pub region: Option<String>,
 }
 
@@ -71,16 +72,19 @@ impl From<Cluster> for ClusterDto {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "smart_home", "name": "智能家居", "tier": "rising_star"}))]
 pub struct CreateCluster {
     /// 2–40 characters: lower-case letters, digits and `_`.
-    #[schema(example = "smart_home")]
+    #[schema(example = "smart_home", pattern = "^[a-z0-9_]{2,40}$")]
     pub code: String,
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     pub tier: Tier,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "智能家居产业集群"}))]
 pub struct UpdateCluster {
     pub name: Option<String>,
     pub tier: Option<Tier>,
@@ -124,6 +128,7 @@ pub struct ClassQuery {
     /// Only the children of this class.
     pub parent: Option<String>,
     /// Only this level: 1 = 大类, 2 = 中类, 3 = 小类.
+    #[param(minimum = 1, maximum = 3)]
     pub level: Option<i16>,
 }
 

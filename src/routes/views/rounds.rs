@@ -44,16 +44,18 @@ fn default_list_size() -> i64 {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"year": 2024, "title": "2024年行业产业大脑建设", "intake_deadline": "2024-02-29T23:59:59+08:00", "list_size": 5}))]
 pub struct CreateRound {
-    #[schema(example = 2024)]
+    #[schema(example = 2024, minimum = 2020, maximum = 2100)]
     pub year: i32,
-    #[schema(example = "2024年行业产业大脑建设")]
+    #[schema(example = "2024年行业产业大脑建设", min_length = 1, max_length = 200)]
     pub title: String,
     /// RFC 3339 with an offset.
-    #[schema(value_type = String, example = "2024-02-29T23:59:59+08:00")]
+    #[schema(value_type = String, format = DateTime, example = "2024-02-29T23:59:59+08:00")]
     pub intake_deadline: DateTime<FixedOffset>,
     /// How many proposals the list holds (2024: 5).
     #[serde(default = "default_list_size")]
+    #[schema(minimum = 1, maximum = 50)]
     pub list_size: i64,
     /// Weights, constraint defaults and scoring constants; omitted parts take the documented defaults.
     #[serde(default)]
@@ -76,10 +78,13 @@ impl From<CreateRound> for NewRound {
 /// stored settings, so `{"settings": {"weights": {...}}}` changes only the weights.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"list_size": 1, "reason": "本年度仅一个方案通过审核，榜单调整为一项。"}))]
 pub struct UpdateRound {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
-    #[schema(value_type = Option<String>, example = "2024-02-29T23:59:59+08:00")]
+    #[schema(value_type = Option<String>, format = DateTime, example = "2024-02-29T23:59:59+08:00")]
     pub intake_deadline: Option<DateTime<FixedOffset>>,
+    #[schema(minimum = 1, maximum = 50)]
     pub list_size: Option<i64>,
     #[schema(value_type = Option<Object>)]
     pub settings: Option<serde_json::Value>,

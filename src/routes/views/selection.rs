@@ -125,6 +125,7 @@ impl From<SelectionConstraints> for ConstraintOverrides {
 /// A selection request. Omitted members take the round's settings.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"weights": {"completeness": 40, "representativeness": 30, "layout": 30}}))]
 pub struct SelectionRequest {
     /// Weights for this run (percent, summing to 100); default the round's.
     pub weights: Option<Weights>,

@@ -33,16 +33,23 @@ impl From<Account> for UserDto {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "jb-officer", "password": "a-long-password-here", "role": "district", "district_code": "500105"}))]
 pub struct CreateUser {
     /// 3–64 characters: letters, digits, `.`, `_`, `-`.
+    #[schema(min_length = 3, max_length = 64, pattern = "^[A-Za-z0-9._-]{3,64}$")]
     pub username: String,
     /// At least 12 characters, not all whitespace, not the username, not a commonly used
     /// password.
+    #[schema(min_length = 12)]
     pub password: String,
     pub role: Role,
-    /// Required for `district`, refused otherwise.
+    /// Required for `district`, refused otherwise: a district or zone code.
+    #[schema(
+        pattern = "^(5001(0[1-9]|1[0-9]|20|5[1-6])|5002(29|3[0135-8]|4[0-3])|CQLJ|CQGX|CQWS)$"
+    )]
     pub district_code: Option<String>,
     /// Required for `applicant`, refused otherwise.
+    #[schema(minimum = 1)]
     pub organisation_id: Option<i32>,
 }
 
@@ -68,6 +75,7 @@ pub struct UserQuery {
 /// A change of one's own password.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "a-long-password-here", "new_password": "another-long-password"}))]
 pub struct ChangePassword {
     pub current_password: String,
     /// At least 12 characters, not all whitespace, not the username, not a commonly used
@@ -78,6 +86,7 @@ pub struct ChangePassword {
 /// A password set by the commission.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"new_password": "choose-a-strong-one"}))]
 pub struct ResetPassword {
     /// At least 12 characters, not all whitespace, not the username, not a commonly used
     /// password.
@@ -86,6 +95,7 @@ pub struct ResetPassword {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "admin", "password": "choose-a-strong-one"}))]
 pub struct TokenRequest {
     #[schema(example = "admin")]
     pub username: String,

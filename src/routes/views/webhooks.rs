@@ -9,6 +9,7 @@ use crate::domain::webhook::{DeliveryStatus, EventFilter, WebhookStatus};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"url": "https://platform.example/hooks/jiebang", "event_types": ["list.publish", "call"]}))]
 pub struct CreateWebhook {
     /// Where to post: an absolute `http` or `https` URL, without credentials.
     #[schema(example = "https://platform.example/hooks/jiebang")]
@@ -19,6 +20,9 @@ pub struct CreateWebhook {
     pub event_types: Vec<String>,
     /// The signing secret, `whsec_` and the base64 of 24–64 random bytes; generated when
     /// absent. Shown only in this request's response.
+    #[schema(
+        pattern = "^whsec_(?:(?:[A-Za-z0-9+/]{4}){8,20}(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?|(?:[A-Za-z0-9+/]{4}){21}(?:[A-Za-z0-9+/][AQgw]==)?)$"
+    )]
     pub secret: Option<String>,
 }
 
@@ -91,8 +95,10 @@ impl From<Created> for CreatedWebhook {
 #[into_params(parameter_in = Query)]
 pub struct DeliveryQuery {
     /// The cursor: 0 (the default) for the first, else the `next` of the previous page.
+    #[param(minimum = 0)]
     pub after: Option<i64>,
     /// Deliveries per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
     /// Only deliveries in this state.
     pub status: Option<DeliveryStatus>,
