@@ -221,6 +221,7 @@ pub async fn webhooks(
         role: crate::domain::role::Role::Commission,
         district_code: None,
         organisation_id: None,
+        account: None,
     };
 
     println!("{events} public events per run, one subscription, receiver on 127.0.0.1 answering 204, {backend}\n");

@@ -16,6 +16,7 @@ pub mod error;
 pub mod extract;
 pub mod headers;
 pub mod keys;
+pub mod metrics;
 pub mod routes;
 pub mod settings;
 pub mod startup;

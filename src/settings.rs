@@ -32,6 +32,15 @@ pub struct Settings {
     pub audit: AuditSettings,
     pub ocds: OcdsSettings,
     pub webhooks: WebhookSettings,
+    pub metrics: MetricsSettings,
+}
+
+/// `GET /metrics` (Prometheus text format).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// The bearer token a scraper sends (at least 16 characters). Unset: `/metrics` answers 404.
+    pub token: Option<SecretString>,
 }
 
 /// The webhook worker.
@@ -385,6 +394,7 @@ impl Settings {
                 "must be longer than webhooks.timeout_secs",
             ));
         }
+        min_len(names, "metrics.token", self.metrics.token.as_ref(), 16)?;
         min_len(names, "sealing.key", self.sealing.key.as_ref(), 32)?;
         if let (Some(a), Some(b)) = (&self.auth.secret, &self.sealing.key) {
             if a.expose_secret() == b.expose_secret() {
@@ -502,7 +512,7 @@ where
 /// Every setting as `(section, key)`, read from the structs' derived `Deserialize`, so the list
 /// cannot drift from the fields.
 fn known() -> Vec<(&'static str, &'static str)> {
-    let sections: [(&str, &[&str]); 9] = [
+    let sections: [(&str, &[&str]); 10] = [
         ("server", fields_of::<ServerSettings>()),
         ("database", fields_of::<DatabaseSettings>()),
         ("auth", fields_of::<AuthSettings>()),
@@ -512,6 +522,7 @@ fn known() -> Vec<(&'static str, &'static str)> {
         ("audit", fields_of::<AuditSettings>()),
         ("ocds", fields_of::<OcdsSettings>()),
         ("webhooks", fields_of::<WebhookSettings>()),
+        ("metrics", fields_of::<MetricsSettings>()),
     ];
     sections
         .into_iter()
@@ -883,7 +894,7 @@ mod tests {
         sections.dedup();
         assert_eq!(sections, fields_of::<Settings>());
         assert!(known().contains(&("server", "addr")));
-        assert_eq!(known().len(), 27);
+        assert_eq!(known().len(), 28);
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod organisations;
 pub mod panel;
 pub mod projects;
 pub mod proposals;
+pub mod public_cache;
 pub mod reference;
 pub mod rounds;
 pub mod selection;

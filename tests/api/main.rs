@@ -19,6 +19,7 @@ mod openapi;
 mod projects;
 mod proposals;
 mod reference;
+mod scale;
 mod schema;
 mod selection;
 mod transparency;
