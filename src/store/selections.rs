@@ -332,6 +332,20 @@ pub async fn runs(db: &impl ConnectionTrait, round_id: i32) -> Result<Vec<RunSum
         .collect()
 }
 
+/// The size in bytes of a run's stored inputs as JSON text (benchmarks).
+///
+/// # Errors
+/// Database failures.
+pub async fn inputs_size(db: &impl ConnectionTrait, id: i32) -> Result<usize, DbErr> {
+    let inputs: Option<serde_json::Value> = selection_run::Entity::find_by_id(id)
+        .select_only()
+        .column(selection_run::Column::Inputs)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(inputs.map_or(0, |v| v.to_string().len()))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Published lists
 
