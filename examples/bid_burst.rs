@@ -6,6 +6,11 @@
 //!
 //! `cargo run --release --example bid_burst -- --base http://127.0.0.1:8080 --admin-password P \
 //!     --out receipts.json` then `... --verify receipts.json`.
+//!
+//! `--base` may list several instances of one service (comma-separated): bidders are spread over
+//! them in turn. `--edits N` then runs N concurrent editors of one round, each reading it from one
+//! instance and writing it with `If-Match` through the next (see `bench/two-instances.sh`): every
+//! write answers 200 or 412, and the round's version and history must count exactly the 200s.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark harness fails loudly
 
@@ -95,8 +100,13 @@ const PASSWORD: &str = "bench-password-123";
 
 #[tokio::main]
 async fn main() {
+    let bases: Vec<String> = arg("--base")
+        .unwrap_or_else(|| "http://127.0.0.1:8080".into())
+        .split(',')
+        .map(str::to_owned)
+        .collect();
     let api = Api {
-        base: arg("--base").unwrap_or_else(|| "http://127.0.0.1:8080".into()),
+        base: bases[0].clone(),
         http: reqwest::Client::builder()
             .pool_max_idle_per_host(256)
             .build()
@@ -159,7 +169,7 @@ async fn main() {
     let mut tasks = Vec::new();
     for (i, token) in bidders.into_iter().enumerate() {
         let http = api.http.clone();
-        let base = api.base.clone();
+        let base = bases[i % bases.len()].clone();
         let calls = calls.clone();
         tasks.push(tokio::spawn(async move {
             let mut out = Vec::new();
@@ -228,6 +238,87 @@ async fn main() {
     )
     .unwrap();
     eprintln!("receipts written to {out}");
+    let editors: usize = arg("--edits").map_or(0, |v| v.parse().unwrap());
+    if editors > 0 {
+        edits(&api, &admin, &bases, editors, tag).await;
+    }
+}
+
+/// `editors` clients each make 20 read-then-write attempts on one round, reading through one
+/// instance and writing with `If-Match` through the next. Nothing may be lost: the round's version
+/// rises by exactly the number of 200s, and its history holds exactly that many updates.
+async fn edits(api: &Api, admin: &str, bases: &[String], editors: usize, tag: i64) {
+    let year = 2100 - i32::try_from(tag % 70).unwrap();
+    let path = format!("/api/v1/rounds/{year}");
+    let (before, _) = api
+        .ok(reqwest::Method::GET, &path, Some(admin), None, None)
+        .await;
+    let history_path = format!("{path}/history");
+    let (h, _) = api
+        .ok(reqwest::Method::GET, &history_path, Some(admin), None, None)
+        .await;
+    let history_before = h.as_array().unwrap().len();
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for e in 0..editors {
+        let bases = bases.to_vec();
+        let http = api.http.clone();
+        let admin = admin.to_owned();
+        let path = path.clone();
+        tasks.push(tokio::spawn(async move {
+            let (mut ok, mut stale) = (0u32, 0u32);
+            for k in 0..20 {
+                let read = &bases[(e + k) % bases.len()];
+                let write = &bases[(e + k + 1) % bases.len()];
+                let res = http
+                    .get(format!("{read}{path}"))
+                    .bearer_auth(&admin)
+                    .send()
+                    .await
+                    .unwrap();
+                let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+                let res = http
+                    .patch(format!("{write}{path}"))
+                    .bearer_auth(&admin)
+                    .header("if-match", etag)
+                    .json(&json!({"title": format!("压测 {tag} editor {e} edit {k}")}))
+                    .send()
+                    .await
+                    .unwrap();
+                match res.status().as_u16() {
+                    200 => ok += 1,
+                    412 | 409 => stale += 1,
+                    s => panic!(
+                        "edit answered {s}: {}",
+                        res.text().await.unwrap_or_default()
+                    ),
+                }
+            }
+            (ok, stale)
+        }));
+    }
+    let (mut ok, mut stale) = (0, 0);
+    for t in tasks {
+        let (o, s) = t.await.unwrap();
+        ok += o;
+        stale += s;
+    }
+    let wall = started.elapsed();
+    let (after, _) = api
+        .ok(reqwest::Method::GET, &path, Some(admin), None, None)
+        .await;
+    let (h, _) = api
+        .ok(reqwest::Method::GET, &history_path, Some(admin), None, None)
+        .await;
+    let rose = after["version"].as_i64().unwrap() - before["version"].as_i64().unwrap();
+    let recorded = h.as_array().unwrap().len() - history_before;
+    let lost = i64::from(ok) - rose;
+    println!(
+        "edits: {editors} editors over {} instances, {ok} written (200), {stale} refused as stale (412/409) in {:.2} s; version rose by {rose}, history gained {recorded}; {} lost",
+        bases.len(),
+        wall.as_secs_f64(),
+        lost.abs() + (i64::from(ok) - recorded as i64).abs()
+    );
 }
 
 fn ms(d: Duration) -> f64 {

@@ -221,6 +221,7 @@ pub async fn webhooks(
         role: crate::domain::role::Role::Commission,
         district_code: None,
         organisation_id: None,
+        account: None,
     };
 
     println!("{events} public events per run, one subscription, receiver on 127.0.0.1 answering 204, {backend}\n");
@@ -377,5 +378,159 @@ pub async fn ocds(copies: usize, runs: usize) -> anyhow::Result<()> {
     );
     drop(state);
     std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
+/// The process's peak resident set (`VmHWM`, MB) since the last `reset_peak_rss`; Linux only.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Resets `VmHWM` to the current RSS (Linux: `echo 5 > /proc/self/clear_refs`).
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// `jiebang bench selection-path`: the whole path a panel uses, through the use cases, on a
+/// temporary SQLite database: the demo round's eligible pool copied to `n` eligible proposals
+/// (districts, clusters and the form's figures varied), then the scores (first page and summary),
+/// one selection (score, solve, explain, store the run and its event), the round's runs listed,
+/// and the run read back. Prints wall times and the peak RSS of each step.
+///
+/// # Errors
+/// Database failures; a use case refused.
+pub async fn selection_path(sizes: &[usize]) -> anyhow::Result<()> {
+    use rand::{Rng, SeedableRng};
+    use sea_orm::{ActiveValue, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+
+    let api = |e: crate::error::ApiError| anyhow::anyhow!(e.sentence());
+    println!("| eligible N | scores (page of 1000 + summary) | selection run (score, solve, explain, store) | runs listed | run read | stored inputs | peak RSS |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    for &n in sizes {
+        let dir =
+            std::env::temp_dir().join(format!("jiebang-bench-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir)?;
+        let mut settings = crate::settings::Settings::default();
+        settings.database.url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
+        settings.audit.signing_key = Some(secrecy::SecretString::from(
+            "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+        ));
+        settings.bootstrap.admin_password =
+            Some(secrecy::SecretString::from("bench-admin-password-1"));
+        let state = crate::state::AppState::prepare(
+            settings,
+            std::sync::Arc::new(crate::clock::SystemClock),
+        )
+        .await?;
+        crate::demo_load::load(&state, 2024).await?;
+        let admin = crate::store::users::by_username(&state.db, "admin")
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no admin account"))?;
+        let caller = crate::auth::Caller {
+            id: admin.id,
+            username: admin.username,
+            role: crate::domain::role::Role::Commission,
+            district_code: None,
+            organisation_id: None,
+            account: None,
+        };
+        // The pool: copies of the demo's eligible proposals, spread over every district and
+        // cluster, each chain-leader and cluster figure scaled by a random factor.
+        let seeds = entity::proposal::Entity::find()
+            .filter(entity::proposal::Column::Status.eq("eligible"))
+            .all(&state.db)
+            .await?;
+        let districts: Vec<String> = crate::store::reference::districts(&state.db, None)
+            .await?
+            .into_iter()
+            .map(|d| d.code)
+            .collect();
+        let clusters: Vec<String> = crate::store::reference::clusters(&state.db)
+            .await?
+            .into_iter()
+            .map(|c| c.code)
+            .collect();
+        anyhow::ensure!(!seeds.is_empty(), "the demo has no eligible proposal");
+        let mut rng = rand::rngs::StdRng::seed_from_u64(42 + n as u64);
+        let extra = n.saturating_sub(seeds.len());
+        let txn = state.db.begin().await?;
+        let mut batch = Vec::with_capacity(500);
+        for i in 0..extra {
+            let seed = &seeds[i % seeds.len()];
+            let district = districts[rng.gen_range(0..districts.len())].clone();
+            let cluster = clusters[rng.gen_range(0..clusters.len())].clone();
+            let mut form = seed.form.clone();
+            form["district_code"] = district.clone().into();
+            form["cluster_code"] = cluster.clone().into();
+            form["brain_name"] = format!("压测行业产业大脑 {i}").into();
+            for (part, key) in [
+                ("chain_leader", "scale"),
+                ("chain_leader", "in_city_suppliers"),
+                ("cluster_stats", "scale"),
+                ("cluster_stats", "enterprise_count"),
+            ] {
+                if let Some(x) = form[part][key].as_i64() {
+                    let scaled = ((x as f64) * rng.gen_range(0.2..5.0)).round() as i64;
+                    form[part][key] = scaled.max(1).into();
+                }
+            }
+            let mut row: entity::proposal::ActiveModel = seed.clone().into();
+            row.id = ActiveValue::NotSet;
+            row.district_code = ActiveValue::Set(district);
+            row.cluster_code = ActiveValue::Set(Some(cluster));
+            row.form = ActiveValue::Set(form);
+            batch.push(row);
+            if batch.len() == 500 || i + 1 == extra {
+                entity::proposal::Entity::insert_many(std::mem::take(&mut batch))
+                    .exec(&txn)
+                    .await?;
+            }
+        }
+        txn.commit().await?;
+
+        reset_peak_rss();
+        let t = Instant::now();
+        let (_, summary) = crate::app::selection::scores(
+            &state,
+            &caller,
+            2024,
+            crate::app::selection::ScoreQuery::default(),
+        )
+        .await
+        .map_err(api)?;
+        let scores_ms = t.elapsed().as_secs_f64() * 1e3;
+        let t = Instant::now();
+        let run = crate::app::selection::run(
+            &state,
+            &caller,
+            2024,
+            crate::app::selection::Request::default(),
+        )
+        .await
+        .map_err(api)?;
+        let run_ms = t.elapsed().as_secs_f64() * 1e3;
+        let t = Instant::now();
+        crate::app::selection::list(&state, &caller, 2024)
+            .await
+            .map_err(api)?;
+        let list_ms = t.elapsed().as_secs_f64() * 1e3;
+        let t = Instant::now();
+        crate::app::selection::get(&state, &caller, run.id)
+            .await
+            .map_err(api)?;
+        let get_ms = t.elapsed().as_secs_f64() * 1e3;
+        let peak = peak_rss_mb().unwrap_or(f64::NAN);
+        let stored = crate::store::selections::inputs_size(&state.db, run.id).await?;
+        println!(
+            "| {} | {scores_ms:.0} ms | {run_ms:.0} ms | {list_ms:.1} ms | {get_ms:.0} ms | {:.1} MB | {peak:.0} MB |",
+            summary.pool,
+            stored as f64 / 1e6
+        );
+        drop(state);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(())
 }

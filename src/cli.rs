@@ -96,6 +96,13 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Time the whole selection path a panel uses (scores, selection run with explanation and
+    /// stored run, runs listed, run read) on the demo round's pool copied to each size.
+    SelectionPath {
+        /// Eligible pool sizes, comma-separated.
+        #[arg(long, value_delimiter = ',', default_values_t = [5_000usize, 50_000])]
+        sizes: Vec<usize>,
+    },
     /// Time the OCDS export: the demo's year from a temporary SQLite database, then its
     /// processes copied to a larger year, built and compiled in memory.
     Ocds {
@@ -261,6 +268,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Bench {
             what: BenchWhat::Selection { sizes, runs },
         }) => return crate::bench::selection(sizes, *runs),
+        Some(Command::Bench {
+            what: BenchWhat::SelectionPath { sizes },
+        }) => return crate::bench::selection_path(sizes).await,
         Some(Command::Bench {
             what: BenchWhat::Log { events },
         }) => return crate::bench::log(*events).await,

@@ -37,6 +37,9 @@ async fn open(settings: &DatabaseSettings, connections: u32) -> anyhow::Result<D
     opts.max_connections(connections)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
+        // No ping before every checkout (a round trip per checkout, several per request): a
+        // connection that broke fails its statement and is dropped from the pool.
+        .test_before_acquire(false)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)

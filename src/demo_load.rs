@@ -56,6 +56,7 @@ pub(crate) fn caller_of(a: &users::Account) -> Caller {
         role: a.role,
         district_code: a.district_code.clone(),
         organisation_id: a.organisation_id,
+        account: None,
     }
 }
 

@@ -55,6 +55,7 @@ pub async fn play(state: &AppState, year: i32, out: &mut dyn FnMut(String)) -> a
         role: Role::Commission,
         district_code: None,
         organisation_id: None,
+        account: None,
     };
     let run = run_selection(state, &caller, year, Request::default()).await?;
     let list = publish(

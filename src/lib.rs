@@ -17,6 +17,7 @@ pub mod extract;
 pub mod headers;
 pub mod i18n;
 pub mod keys;
+pub mod metrics;
 pub mod routes;
 pub mod settings;
 pub mod startup;

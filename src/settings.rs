@@ -33,6 +33,7 @@ pub struct Settings {
     pub ocds: OcdsSettings,
     pub webhooks: WebhookSettings,
     pub calls: CallSettings,
+    pub metrics: MetricsSettings,
 }
 
 /// Calls (揭榜).
@@ -49,6 +50,14 @@ impl Default for CallSettings {
             enquiry_extension_hours: 72,
         }
     }
+}
+
+/// `GET /metrics` (Prometheus text format).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// The bearer token a scraper sends (at least 16 characters). Unset: `/metrics` answers 404.
+    pub token: Option<SecretString>,
 }
 
 /// The webhook worker.
@@ -402,6 +411,7 @@ impl Settings {
                 "must be longer than webhooks.timeout_secs",
             ));
         }
+        min_len(names, "metrics.token", self.metrics.token.as_ref(), 16)?;
         min_len(names, "sealing.key", self.sealing.key.as_ref(), 32)?;
         if let (Some(a), Some(b)) = (&self.auth.secret, &self.sealing.key) {
             if a.expose_secret() == b.expose_secret() {
@@ -519,7 +529,7 @@ where
 /// Every setting as `(section, key)`, read from the structs' derived `Deserialize`, so the list
 /// cannot drift from the fields.
 fn known() -> Vec<(&'static str, &'static str)> {
-    let sections: [(&str, &[&str]); 10] = [
+    let sections: [(&str, &[&str]); 11] = [
         ("server", fields_of::<ServerSettings>()),
         ("database", fields_of::<DatabaseSettings>()),
         ("auth", fields_of::<AuthSettings>()),
@@ -530,6 +540,7 @@ fn known() -> Vec<(&'static str, &'static str)> {
         ("ocds", fields_of::<OcdsSettings>()),
         ("webhooks", fields_of::<WebhookSettings>()),
         ("calls", fields_of::<CallSettings>()),
+        ("metrics", fields_of::<MetricsSettings>()),
     ];
     sections
         .into_iter()
@@ -901,7 +912,7 @@ mod tests {
         sections.dedup();
         assert_eq!(sections, fields_of::<Settings>());
         assert!(known().contains(&("server", "addr")));
-        assert_eq!(known().len(), 28);
+        assert_eq!(known().len(), 29);
     }
 
     #[test]

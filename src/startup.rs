@@ -54,6 +54,7 @@ impl AppState {
             appended: Arc::new(tokio::sync::Notify::new()),
             audit_key,
             http,
+            public_cache: Arc::default(),
         };
         let resealed =
             crate::app::bids::reseal_legacy(&state, keys.legacy_sealing.as_deref()).await?;
@@ -206,6 +207,7 @@ impl Application {
         let workers = settings.server.workers;
         let shutdown = settings.server.shutdown_timeout;
         let state = web::Data::new(AppState::prepare(settings, clock).await?);
+        crate::metrics::handle();
         let data = state.clone();
         let mut server = HttpServer::new(move || routes::app(data.clone()))
             .listen(listener)?
@@ -216,6 +218,16 @@ impl Application {
         let every = state.settings.webhooks.interval_ms;
         let worker = (every > 0)
             .then(|| Worker::spawn(state.clone(), std::time::Duration::from_millis(every)));
+        // The aggregated access log: one info line a minute (per-request lines are at debug).
+        tokio::spawn(async {
+            let period = std::time::Duration::from_secs(60);
+            let mut tick = tokio::time::interval(period);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                crate::telemetry::summarise(period);
+            }
+        });
         Ok(Self {
             port,
             server: server.run(),

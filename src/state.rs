@@ -26,6 +26,8 @@ pub struct AppState {
     pub audit_key: ed25519_dalek::SigningKey,
     /// The webhook worker's HTTP client (no redirects followed: a receiver answers itself).
     pub http: reqwest::Client,
+    /// Pre-serialised public reads, each kept with the data version it was rendered from.
+    pub public_cache: Arc<crate::app::public_cache::PublicCache>,
 }
 
 impl AppState {
@@ -41,6 +43,7 @@ impl AppState {
             appended: self.appended.clone(),
             audit_key: self.audit_key.clone(),
             http: self.http.clone(),
+            public_cache: self.public_cache.clone(),
         }
     }
 }

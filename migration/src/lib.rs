@@ -15,6 +15,7 @@ mod m20261202_000010_platform;
 mod m20261202_000011_projects;
 mod m20261202_000012_lifecycle;
 mod m20261202_000013_webhooks;
+mod m20261202_000014_scale;
 mod m20261202_000015_withdrawal_attestation;
 mod m20261202_000016_enquiries;
 mod seed;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_projects::Migration),
             Box::new(m20261202_000012_lifecycle::Migration),
             Box::new(m20261202_000013_webhooks::Migration),
+            Box::new(m20261202_000014_scale::Migration),
             Box::new(m20261202_000015_withdrawal_attestation::Migration),
             Box::new(m20261202_000016_enquiries::Migration),
         ]

@@ -244,6 +244,7 @@ pub async fn submit(
                     .payload(receipt_ops(s.replaced.as_ref(), &s.receipt)),
                 );
                 uow.commit().await?;
+                metrics::counter!(crate::metrics::BIDS_RECEIVED).increment(1);
                 return Ok(Submission {
                     bid_id: s.bid.id,
                     receipt_id: s.receipt.id,

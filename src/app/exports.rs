@@ -25,7 +25,18 @@ pub struct ScoresExport {
 /// 403 for another role, 404 for an unknown round.
 #[tracing::instrument(skip_all, fields(round_year = year))]
 pub async fn scores(state: &AppState, caller: &Caller, year: i32) -> Result<ScoresExport> {
-    let scores = selection::scores(state, caller, year).await?;
+    // Every proposal of the pool, page by page in the scores' own order.
+    let mut query = selection::ScoreQuery {
+        limit: Some(selection::MAX_SCORE_PAGE),
+        ..Default::default()
+    };
+    let (mut scores, mut summary) = selection::scores(state, caller, year, query.clone()).await?;
+    while let Some(after) = summary.next {
+        query.after = Some(after);
+        let (page, next) = selection::scores(state, caller, year, query.clone()).await?;
+        scores.proposals.extend(page.proposals);
+        summary = next;
+    }
     let published = super::lists::get(state, year, None)
         .await
         .ok()

@@ -24,6 +24,7 @@ pub mod panel;
 pub mod projects;
 pub mod proposals;
 pub mod public;
+pub mod public_cache;
 pub mod reference;
 pub mod rounds;
 pub mod selection;

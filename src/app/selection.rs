@@ -232,20 +232,88 @@ fn score(loaded: &[Loaded], settings: &RoundSettings) -> (Vec<ScoreCard>, Vec<Ca
     score_pool(&entries, settings)
 }
 
-/// Every pool proposal's three scores, their parts and the weighted total, strongest first
-/// (commission only).
+/// Which scored proposals to return, and how many: a page in the stable order (weighted total
+/// descending, then proposal id), after a keyset cursor.
+#[derive(Debug, Clone, Default)]
+pub struct ScoreQuery {
+    pub district: Option<String>,
+    pub cluster: Option<String>,
+    pub status: Option<Status>,
+    pub region: Option<Region>,
+    /// At most this many (1..=`MAX_SCORE_PAGE`; default `DEFAULT_SCORE_PAGE`).
+    pub limit: Option<u32>,
+    /// Only those after this `(weighted_total, proposal_id)` in the order.
+    pub after: Option<(i64, i32)>,
+}
+
+pub const DEFAULT_SCORE_PAGE: u32 = 1000;
+pub const MAX_SCORE_PAGE: u32 = 5000;
+
+/// The pool and the matching proposals at a glance, over every match (not only the page).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScoreSummary {
+    /// Proposals in the round's pool.
+    pub pool: u64,
+    /// Proposals matching the filters.
+    pub matched: u64,
+    /// Weighted totals of the matches, units of 1e-4 point.
+    pub max_total: Option<i64>,
+    pub min_total: Option<i64>,
+    pub mean_total: Option<i64>,
+    /// The cursor of the next page, when there is one.
+    pub next: Option<(i64, i32)>,
+}
+
+/// The pool's proposals matching `query`, their three scores, their parts and the weighted
+/// total, strongest first, one page at a time (commission only). Representativeness is always
+/// normalised over the whole pool; the filters only choose what is returned.
 ///
 /// # Errors
-/// 403 for another role, 404 for an unknown round.
+/// 403 for another role, 404 for an unknown round, 400 for a limit out of range.
 #[tracing::instrument(skip_all, fields(round_year = year))]
-pub async fn scores(state: &AppState, caller: &Caller, year: i32) -> Result<Scores> {
+pub async fn scores(
+    state: &AppState,
+    caller: &Caller,
+    year: i32,
+    query: ScoreQuery,
+) -> Result<(Scores, ScoreSummary)> {
     caller.require(&[Role::Commission])?;
+    let limit = query.limit.unwrap_or(DEFAULT_SCORE_PAGE);
+    if !(1..=MAX_SCORE_PAGE).contains(&limit) {
+        return Err(ApiError::BadRequest {
+            detail: format!("limit must be 1 to {MAX_SCORE_PAGE}"),
+            errors: vec![FieldError::new(
+                "limit",
+                format!("must be 1 to {MAX_SCORE_PAGE}"),
+            )],
+        });
+    }
     let round = find_round(state, year).await?;
     let loaded = load_pool(state, &round).await?;
     let (cards, _) = score(&loaded, &round.settings);
+    let pool = loaded.len() as u64;
+    let warnings = no_map_warnings(
+        loaded
+            .iter()
+            .zip(&cards)
+            .map(|(l, c)| (l.proposal.id, l.proposal.district_code.as_str(), &c.layout)),
+    );
+    let matches = |l: &Loaded| {
+        query
+            .district
+            .as_ref()
+            .is_none_or(|d| *d == l.proposal.district_code)
+            && query
+                .cluster
+                .as_ref()
+                .is_none_or(|c| Some(c) == l.proposal.cluster_code.as_ref())
+            && query.status.is_none_or(|s| s == l.proposal.status)
+            && query.region.is_none_or(|r| r == l.region)
+    };
     let mut proposals: Vec<Scored> = loaded
         .into_iter()
         .zip(cards)
+        .filter(|(l, _)| matches(l))
         .map(|(l, card)| Scored {
             proposal_id: l.proposal.id,
             brain_name: l.proposal.form.brain_name,
@@ -256,23 +324,38 @@ pub async fn scores(state: &AppState, caller: &Caller, year: i32) -> Result<Scor
             card,
         })
         .collect();
-    proposals.sort_by(|a, b| {
-        b.card
-            .weighted_total
-            .cmp(&a.card.weighted_total)
-            .then(a.proposal_id.cmp(&b.proposal_id))
+    let key = |p: &Scored| (std::cmp::Reverse(p.card.weighted_total), p.proposal_id);
+    proposals.sort_by_key(key);
+    let totals = proposals.iter().map(|p| p.card.weighted_total);
+    let matched = proposals.len() as u64;
+    let sum: i128 = totals.clone().map(i128::from).sum();
+    let mut summary = ScoreSummary {
+        pool,
+        matched,
+        max_total: totals.clone().max(),
+        min_total: totals.min(),
+        mean_total: (matched > 0)
+            .then(|| i64::try_from(sum / i128::from(matched)).unwrap_or(i64::MAX)),
+        next: None,
+    };
+    let start = query.after.map_or(0, |(total, id)| {
+        proposals.partition_point(|p| key(p) <= (std::cmp::Reverse(total), id))
     });
-    let warnings = no_map_warnings(
-        proposals
-            .iter()
-            .map(|p| (p.proposal_id, p.district_code.as_str(), &p.card.layout)),
-    );
-    Ok(Scores {
-        year: round.year,
-        weights: round.settings.weights,
-        proposals,
-        warnings,
-    })
+    let limit = limit as usize;
+    let mut page: Vec<Scored> = proposals.drain(start..).take(limit + 1).collect();
+    if page.len() > limit {
+        page.truncate(limit);
+        summary.next = page.last().map(|p| (p.card.weighted_total, p.proposal_id));
+    }
+    Ok((
+        Scores {
+            year: round.year,
+            weights: round.settings.weights,
+            proposals: page,
+            warnings,
+        },
+        summary,
+    ))
 }
 
 /// Solves on the blocking pool (it is CPU work) and maps infeasibility to a 422 that names the
@@ -402,6 +485,7 @@ pub async fn run(state: &AppState, caller: &Caller, year: i32, req: Request) -> 
         .payload(json_patch::diff(&json!({}), &asked)),
     );
     uow.commit().await?;
+    metrics::counter!(crate::metrics::SELECTIONS_RUN).increment(1);
 
     let names: HashMap<i32, String> = loaded
         .into_iter()

@@ -45,6 +45,9 @@ pub struct Token {
 /// 404 when the account is gone.
 #[tracing::instrument(skip_all, fields(user_id = caller.id))]
 pub async fn me(state: &AppState, caller: &Caller) -> Result<Account> {
+    if let Some(a) = &caller.account {
+        return Ok(a.as_ref().clone());
+    }
     store::users::account(&state.db, caller.id)
         .await?
         .ok_or_else(|| ApiError::NotFound("account".into()))
@@ -331,6 +334,7 @@ async fn charge(state: &AppState, keys: &[(&str, Policy)]) -> Result<Vec<Counter
         // Nothing is written: the transaction rolls back when dropped.
         let retry_after = login_throttle::retry_after(until, now);
         tracing::info!(retry_after, "login refused: too many failures");
+        metrics::counter!(crate::metrics::LOGINS_FAILED, "reason" => "throttled").increment(1);
         return Err(ApiError::TooManyRequests {
             detail: "too many failed logins for this account or from this address; try again later"
                 .into(),
@@ -417,6 +421,8 @@ pub async fn login(
         Some(c) if ok => c,
         found => {
             record_throttling(state, found.map(|c| c.account.id), &keys, &counters).await?;
+            metrics::counter!(crate::metrics::LOGINS_FAILED, "reason" => "credentials")
+                .increment(1);
             return Err(ApiError::Unauthorized("wrong username or password".into()));
         }
     };

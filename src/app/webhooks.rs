@@ -490,6 +490,8 @@ async fn record(
             },
         )
         .await?;
+        metrics::counter!(crate::metrics::WEBHOOK_DELIVERIES, "outcome" => status.as_str())
+            .increment(1);
         match status {
             DeliveryStatus::Delivered => report.delivered += 1,
             DeliveryStatus::Pending => report.retrying += 1,

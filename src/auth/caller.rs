@@ -23,6 +23,9 @@ pub struct Caller {
     pub district_code: Option<String>,
     /// Set for `applicant` accounts.
     pub organisation_id: Option<i32>,
+    /// The account row the extractor loaded, so `/users/me` answers without reading it again
+    /// (absent for callers the CLI and the demo build themselves).
+    pub account: Option<std::sync::Arc<crate::store::users::Account>>,
 }
 
 impl Caller {
@@ -96,7 +99,9 @@ async fn load(state: web::Data<AppState>, token: String) -> Result<Caller, ApiEr
             "the account's role has changed; get a new token".into(),
         ));
     }
+    let account = crate::store::users::decode(user.clone())?;
     Ok(Caller {
+        account: Some(std::sync::Arc::new(account)),
         id: user.id,
         username: user.username,
         role,

@@ -1,6 +1,6 @@
 //! The "33618" cluster system.
 
-use actix_web::{get, patch, post, web, HttpResponse};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 
 use super::views::history::EventEntry;
 use super::views::reference::{ClusterDto, CreateCluster, UpdateCluster};
@@ -18,11 +18,22 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// Every cluster (anyone).
-#[utoipa::path(tag = "reference", operation_id = "list_clusters", security(), responses((status = 200, body = Vec<ClusterDto>)))]
+#[utoipa::path(
+    tag = "reference",
+    operation_id = "list_clusters",
+    security(),
+    responses(
+        (status = 200, body = Vec<ClusterDto>, headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 304, description = "Not modified: `If-None-Match` names the current ETag")
+    )
+)]
 #[get("/clusters")]
-async fn list_clusters(state: Data) -> Result<web::Json<Vec<ClusterDto>>> {
-    let rows = app::reference::clusters(&state).await?;
-    Ok(web::Json(rows.into_iter().map(Into::into).collect()))
+async fn list_clusters(state: Data, req: HttpRequest) -> Result<HttpResponse> {
+    let body = app::public_cache::clusters(&state, |rows| {
+        serde_json::to_vec(&rows.into_iter().map(ClusterDto::from).collect::<Vec<_>>())
+    })
+    .await?;
+    Ok(super::cached(&req, &body))
 }
 
 /// Add a cluster, e.g. one of the 18 新星 clusters (commission only).

@@ -1,6 +1,6 @@
 //! Districts and zones, with their industry maps.
 
-use actix_web::{get, put, web};
+use actix_web::{get, put, web, HttpRequest, HttpResponse};
 
 use super::views::history::EventEntry;
 use super::views::reference::{DistrictDto, DistrictQuery};
@@ -24,15 +24,19 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     operation_id = "list_districts",
     security(),
     params(DistrictQuery),
-    responses((status = 200, body = Vec<DistrictDto>), (status = 400, response = crate::error::responses::BadRequest))
+    responses((status = 200, body = Vec<DistrictDto>, headers(("ETag" = String), ("Cache-Control" = String))), (status = 304, description = "Not modified: `If-None-Match` names the current ETag"), (status = 400, response = crate::error::responses::BadRequest))
 )]
 #[get("/districts")]
 async fn list_districts(
     state: Data,
+    req: HttpRequest,
     query: web::Query<DistrictQuery>,
-) -> Result<web::Json<Vec<DistrictDto>>> {
-    let rows = app::reference::districts(&state, query.region.as_deref()).await?;
-    Ok(web::Json(rows.into_iter().map(Into::into).collect()))
+) -> Result<HttpResponse> {
+    let body = app::public_cache::districts(&state, query.region.as_deref(), |rows| {
+        serde_json::to_vec(&rows.into_iter().map(DistrictDto::from).collect::<Vec<_>>())
+    })
+    .await?;
+    Ok(super::cached(&req, &body))
 }
 
 /// One district or zone (anyone).

@@ -1,6 +1,6 @@
 //! GB/T 4754-2017 industry classes.
 
-use actix_web::{get, post, web};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use super::views::reference::{ClassQuery, ImportResult, IndustryClassDto};
 use super::Data;
@@ -20,20 +20,25 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     operation_id = "list_industry_classes",
     security(),
     params(ClassQuery),
-    responses(
-        (status = 200, body = Vec<IndustryClassDto>),
-        (status = 400, response = crate::error::responses::BadRequest),
-        (status = 422, response = crate::error::responses::Unprocessable)
-    )
+    responses((status = 200, body = Vec<IndustryClassDto>, headers(("ETag" = String), ("Cache-Control" = String))), (status = 304, description = "Not modified: `If-None-Match` names the current ETag"), (status = 400, response = crate::error::responses::BadRequest), (status = 422, response = crate::error::responses::Unprocessable))
 )]
 #[get("/industry-classes")]
 async fn list_industry_classes(
     state: Data,
+    req: HttpRequest,
     query: web::Query<ClassQuery>,
-) -> Result<web::Json<Vec<IndustryClassDto>>> {
-    let rows =
-        app::reference::industry_classes(&state, query.parent.as_deref(), query.level).await?;
-    Ok(web::Json(rows.into_iter().map(Into::into).collect()))
+) -> Result<HttpResponse> {
+    let body =
+        app::public_cache::industry_classes(&state, query.parent.as_deref(), query.level, |rows| {
+            serde_json::to_vec(
+                &rows
+                    .into_iter()
+                    .map(IndustryClassDto::from)
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .await?;
+    Ok(super::cached(&req, &body))
 }
 
 /// Import classes in bulk (commission only). Every row is checked — a 3-digit code's parent is its

@@ -1,7 +1,7 @@
 //! The published list (榜单): immutable versions, each of list items (揭榜项) drawn from a
 //! selection run. Publication moves the pool's proposals to `listed` / `not_listed`.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use super::views::lists::{ListQuery, PublishRequest, PublishedList};
 use super::Data;
@@ -51,7 +51,8 @@ async fn publish_list(
     security(),
     params(("year" = i32, Path, description = "The round's year"), ListQuery),
     responses(
-        (status = 200, body = PublishedList),
+        (status = 200, body = PublishedList, headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 304, description = "Not modified: `If-None-Match` names the current ETag"),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 404, response = crate::error::responses::NotFound)
     )
@@ -59,9 +60,13 @@ async fn publish_list(
 #[get("/rounds/{year}/list")]
 async fn get_list(
     state: Data,
+    req: HttpRequest,
     year: web::Path<i32>,
     query: web::Query<ListQuery>,
-) -> Result<web::Json<PublishedList>> {
-    let list = app::lists::get(&state, year.into_inner(), query.version).await?;
-    Ok(web::Json(list.into()))
+) -> Result<HttpResponse> {
+    let body = app::public_cache::list(&state, year.into_inner(), query.version, |list| {
+        serde_json::to_vec(&PublishedList::from(list))
+    })
+    .await?;
+    Ok(super::cached(&req, &body))
 }

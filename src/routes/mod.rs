@@ -123,6 +123,7 @@ fn api() -> utoipa_actix_web::UtoipaApp<
         .openapi(ApiDoc::openapi())
         .service(health::healthz)
         .service(health::readyz)
+        .service(health::metrics)
         .service(
             scope::scope("/api/v1")
                 .configure(auth::configure)
@@ -244,6 +245,55 @@ impl RouteTable {
             matches.then(|| methods.iter().map(|m| (*m).to_owned()).collect())
         })
     }
+}
+
+/// A public read from its pre-serialised bytes: a strong `ETag`, `Cache-Control` that lets any
+/// cache keep it but revalidate before reuse (it changes when the data does, on any instance), and
+/// 304 without a body when `If-None-Match` names it.
+pub(crate) fn cached(
+    req: &HttpRequest,
+    c: &crate::app::public_cache::Cached,
+) -> actix_web::HttpResponse {
+    use actix_web::http::header;
+    let matches = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim() == "*"
+                || v.split(',')
+                    .map(|t| t.trim().trim_start_matches("W/"))
+                    .any(|t| t == c.etag)
+        });
+    let mut res = if matches {
+        actix_web::HttpResponse::NotModified()
+    } else {
+        actix_web::HttpResponse::Ok()
+    };
+    res.insert_header((header::ETAG, c.etag.clone()))
+        .insert_header((header::CACHE_CONTROL, "public, no-cache"));
+    if matches {
+        res.finish()
+    } else {
+        res.content_type(mime_json()).body(c.body.clone())
+    }
+}
+
+fn mime_json() -> &'static str {
+    "application/json"
+}
+
+/// An RFC 8288 `Link` header value to the next page: this request's path and query with `after`
+/// replaced by the given cursor.
+pub(crate) fn next_link(req: &HttpRequest, after: &str) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(req.query_string().as_bytes()) {
+        if k != "after" {
+            query.append_pair(&k, &v);
+        }
+    }
+    query.append_pair("after", after);
+    format!("<{}?{}>; rel=\"next\"", req.path(), query.finish())
 }
 
 /// `/swagger-ui` leads to the Swagger UI (its own paths need the trailing slash).

@@ -1,16 +1,17 @@
 //! Selection (揭榜挂帅 step 2): score the eligible pool on the notice's three criteria and choose
 //! the list exactly, with explanations and replay.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use super::views::selection::{
-    Replay, RoundScores, SelectionRequest, SelectionRun, SelectionSummary,
+    Replay, RoundScores, ScoreQuery, SelectionRequest, SelectionRun, SelectionSummary,
 };
 use super::Data;
 use crate::app;
 use crate::auth::Caller;
 use crate::error::Result;
-use crate::extract::ValidJson;
+use crate::extract::{ValidJson, ValidQuery};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(round_scores)
@@ -20,14 +21,16 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(replay_selection);
 }
 
-/// Every eligible proposal's three scores, their parts and the weighted total (commission only).
+/// The pool's proposals' three scores, their parts and the weighted total, strongest first
+/// (commission only), filtered and a page at a time (`limit`, `after`: the next page's cursor is
+/// `summary.next_after` and the `Link: <…>; rel="next"` header), with a summary over every match.
 #[utoipa::path(
     tag = "selection",
     operation_id = "get_round_scores",
     security(("bearer_auth" = [])),
-    params(("year" = i32, Path, description = "The round's year")),
+    params(("year" = i32, Path, description = "The round's year"), ScoreQuery),
     responses(
-        (status = 200, body = RoundScores),
+        (status = 200, body = RoundScores, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there is one"))),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
         (status = 403, response = crate::error::responses::Forbidden),
@@ -39,9 +42,18 @@ async fn round_scores(
     state: Data,
     caller: Caller,
     year: web::Path<i32>,
-) -> Result<web::Json<RoundScores>> {
-    let scores = app::selection::scores(&state, &caller, year.into_inner()).await?;
-    Ok(web::Json(scores.into()))
+    query: ValidQuery<ScoreQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let year = year.into_inner();
+    let scores =
+        app::selection::scores(&state, &caller, year, query.into_inner().try_into()?).await?;
+    let body = RoundScores::from(scores);
+    let mut res = HttpResponse::Ok();
+    if let Some(after) = &body.summary.next_after {
+        res.insert_header((header::LINK, super::next_link(&req, after)));
+    }
+    Ok(res.json(body))
 }
 
 /// Run the selection (commission only): an exact integer program over the round's eligible pool.

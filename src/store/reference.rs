@@ -376,6 +376,40 @@ impl crate::domain::proposal::ReferenceLookup for RefData {
     }
 }
 
+/// The version of the reference data as a whole: the `seq` of the last event of each of its
+/// aggregate types (industry maps, clusters, classes), read in one query over the
+/// `(aggregate_type, seq)` index (reference events are few). Every change of reference data is
+/// such an event.
+///
+/// # Errors
+/// Database failures.
+pub async fn version(db: &impl ConnectionTrait) -> Result<String, DbErr> {
+    use crate::domain::event::AggregateType;
+    use entity::event;
+    use sea_orm::sea_query::Func;
+    use sea_orm::QuerySelect;
+    let types = [
+        AggregateType::IndustryMap,
+        AggregateType::Cluster,
+        AggregateType::IndustryClass,
+    ];
+    let mut last: Vec<(String, Option<i64>)> = event::Entity::find()
+        .select_only()
+        .column(event::Column::AggregateType)
+        .expr(Func::max(Expr::col(event::Column::Seq)))
+        .filter(event::Column::AggregateType.is_in(types.iter().map(|t| t.as_str())))
+        .group_by(event::Column::AggregateType)
+        .into_tuple()
+        .all(db)
+        .await?;
+    last.sort();
+    Ok(last
+        .iter()
+        .map(|(t, seq)| format!("{t}:{}", seq.unwrap_or(0)))
+        .collect::<Vec<_>>()
+        .join(","))
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;

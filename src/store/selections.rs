@@ -9,7 +9,7 @@ use entity::{list_item, list_version, proposal, round, selection_run};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -286,29 +286,64 @@ pub async fn run(db: &impl ConnectionTrait, id: i32) -> Result<Option<StoredRun>
     }))
 }
 
-/// A round's runs, oldest first.
+/// A round's runs, oldest first. Reads neither the inputs (every scored proposal of the pool:
+/// megabytes at scale) nor anything else a summary does not show.
 ///
 /// # Errors
 /// Database failures and results that do not read back.
 pub async fn runs(db: &impl ConnectionTrait, round_id: i32) -> Result<Vec<RunSummary>, DbErr> {
+    use selection_run::Column as C;
     selection_run::Entity::find()
-        .filter(selection_run::Column::RoundId.eq(round_id))
-        .order_by_asc(selection_run::Column::Id)
+        .select_only()
+        .columns([
+            C::Id,
+            C::CreatedAt,
+            C::CreatedBy,
+            C::InputsHash,
+            C::Objective,
+            C::Result,
+        ])
+        .filter(C::RoundId.eq(round_id))
+        .order_by_asc(C::Id)
+        .into_tuple::<(
+            i32,
+            DateTime<Utc>,
+            i32,
+            String,
+            Option<i64>,
+            serde_json::Value,
+        )>()
         .all(db)
         .await?
         .into_iter()
-        .map(|r| {
-            let result: RunResult = stored(&r.result, &format!("result of selection {}", r.id))?;
-            Ok(RunSummary {
-                id: r.id,
-                created_at: r.created_at,
-                created_by: r.created_by,
-                inputs_hash: r.inputs_hash,
-                objective: r.objective,
-                chosen: result.solution.ids(),
-            })
-        })
+        .map(
+            |(id, created_at, created_by, inputs_hash, objective, result)| {
+                let result: RunResult = stored(&result, &format!("result of selection {id}"))?;
+                Ok(RunSummary {
+                    id,
+                    created_at,
+                    created_by,
+                    inputs_hash,
+                    objective,
+                    chosen: result.solution.ids(),
+                })
+            },
+        )
         .collect()
+}
+
+/// The size in bytes of a run's stored inputs as JSON text (benchmarks).
+///
+/// # Errors
+/// Database failures.
+pub async fn inputs_size(db: &impl ConnectionTrait, id: i32) -> Result<usize, DbErr> {
+    let inputs: Option<serde_json::Value> = selection_run::Entity::find_by_id(id)
+        .select_only()
+        .column(selection_run::Column::Inputs)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(inputs.map_or(0, |v| v.to_string().len()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -502,6 +537,31 @@ pub async fn publish(
         out.push(decode_item(m)?);
     }
     Ok((decode_version(version), out))
+}
+
+/// The id of the latest published list version of the round of `year`; `None` when nothing is
+/// published or there is no such round. One indexed query.
+///
+/// # Errors
+/// Database failures.
+pub async fn latest_list_version(
+    db: &impl ConnectionTrait,
+    year: i32,
+) -> Result<Option<i32>, DbErr> {
+    use sea_orm::sea_query::{Func, Query};
+    let round_id = Query::select()
+        .column(round::Column::Id)
+        .from(round::Entity)
+        .and_where(round::Column::Year.eq(year))
+        .to_owned();
+    let latest: Option<Option<i32>> = list_version::Entity::find()
+        .select_only()
+        .expr(Func::max(Expr::col(list_version::Column::Id)))
+        .filter(list_version::Column::RoundId.in_subquery(round_id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(latest.flatten())
 }
 
 /// # Errors

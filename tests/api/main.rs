@@ -23,6 +23,7 @@ mod pages;
 mod projects;
 mod proposals;
 mod reference;
+mod scale;
 mod schema;
 mod selection;
 mod transparency;

@@ -159,7 +159,7 @@ pub fn ranking(r: &Ranking, lang: Lang) -> Markup {
                 .iter()
                 .flat_map(|b| b.per_criterion.iter())
                 .filter(|c| c.criterion == crit)
-                .flat_map(|c| c.values.iter().map(|(_, v)| *v))
+                .flat_map(|c| c.values.iter().map(|v| v.points))
         };
         let lo = values().min().unwrap_or(0).div_euclid(1000) * 1000;
         let hi = (values().max().unwrap_or(0) + 999).div_euclid(1000) * 1000;
@@ -195,7 +195,8 @@ pub fn ranking(r: &Ranking, lang: Lang) -> Markup {
                     @for (j, c) in criteria.iter().enumerate() {
                         @if let Some(cr) = b.per_criterion.iter().find(|x| &x.criterion == c) {
                             @let trimmed = trimmed_indices(&cr.values, cr.dropped_high, cr.dropped_low);
-                            @for (k, (label, v)) in cr.values.iter().enumerate() {
+                            @for (k, ev) in cr.values.iter().enumerate() {
+                                @let (label, v) = (&ev.expert, &ev.points);
                                 @let (lo, hi) = spans[j];
                                 @let cx = LABEL + PANEL * j as f64 + 12.0 + (PANEL - 24.0) * ((*v - lo) as f64) / ((hi - lo) as f64);
                                 @if trimmed.contains(&k) {
@@ -218,10 +219,14 @@ pub fn ranking(r: &Ranking, lang: Lang) -> Markup {
 
 /// Which of `values` were dropped: the first holding the dropped highest, and another (or the
 /// same when there is only one value) holding the dropped lowest.
-fn trimmed_indices(values: &[(String, i64)], high: Option<i64>, low: Option<i64>) -> Vec<usize> {
+fn trimmed_indices(
+    values: &[crate::domain::ranking::ExpertValue],
+    high: Option<i64>,
+    low: Option<i64>,
+) -> Vec<usize> {
     let mut out = Vec::new();
     if let Some(h) = high {
-        if let Some(i) = values.iter().position(|(_, v)| *v == h) {
+        if let Some(i) = values.iter().position(|v| v.points == h) {
             out.push(i);
         }
     }
@@ -229,7 +234,7 @@ fn trimmed_indices(values: &[(String, i64)], high: Option<i64>, low: Option<i64>
         if let Some(i) = values
             .iter()
             .enumerate()
-            .rposition(|(i, (_, v))| *v == l && !out.contains(&i))
+            .rposition(|(i, v)| v.points == l && !out.contains(&i))
         {
             out.push(i);
         }
@@ -248,10 +253,13 @@ mod tests {
 
     #[test]
     fn trimmed_marks_one_highest_and_one_lowest() {
-        let v = |xs: &[i64]| -> Vec<(String, i64)> {
+        let v = |xs: &[i64]| -> Vec<crate::domain::ranking::ExpertValue> {
             xs.iter()
                 .enumerate()
-                .map(|(i, x)| (format!("E{}", i + 1), *x))
+                .map(|(i, x)| crate::domain::ranking::ExpertValue {
+                    expert: format!("E{}", i + 1),
+                    points: *x,
+                })
                 .collect()
         };
         assert_eq!(

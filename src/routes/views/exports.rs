@@ -299,12 +299,12 @@ pub fn ranking_tables(r: &Ranking, lang: Lang) -> Vec<Table> {
                 c.dropped_low.map_or(Cell::Empty, Cell::Hundredths),
                 Cell::Text(b.total_display.clone()),
             ]);
-            for (label, v) in &c.values {
+            for v in &c.values {
                 sheets.rows.push(vec![
                     Cell::Int(i64::from(b.bid_id)),
-                    Cell::Text(label.clone()),
+                    Cell::Text(v.expert.clone()),
                     Cell::Text(c.criterion.clone()),
-                    Cell::Hundredths(*v),
+                    Cell::Hundredths(v.points),
                 ]);
             }
         }

@@ -404,7 +404,7 @@ pub fn call(p: &CallPage, lang: Lang) -> Markup {
                                         (cr.mean_display)
                                         br;
                                         span class="experts" {
-                                            @for (label, v) in &cr.values { (label) " " (hundredths_text(*v)) " " }
+                                            @for v in &cr.values { (v.expert) " " (hundredths_text(v.points)) " " }
                                         }
                                     }
                                 }

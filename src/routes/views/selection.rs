@@ -4,11 +4,11 @@ use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::app::selection::{
-    ChosenEntry, ConstraintOverrides, Replay as ReplayOutcome, Request, Run, RunSummary, Scored,
-    Scores,
+    ChosenEntry, ConstraintOverrides, Replay as ReplayOutcome, Request, Run, RunSummary,
+    ScoreQuery as AppScoreQuery, ScoreSummary as AppScoreSummary, Scored, Scores,
 };
 use crate::domain::layout::ScoreWarning;
 use crate::domain::pool::ScoreCard;
@@ -17,6 +17,7 @@ use crate::domain::proposal_state::Status;
 use crate::domain::score::units_rounded_text as points;
 use crate::domain::selection::{Constraints, Explanation, Region, Weights};
 use crate::domain::selection_run::PanelDecision;
+use crate::error::{ApiError, FieldError};
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ScoredProposal {
@@ -58,6 +59,86 @@ pub struct RoundScores {
     /// What to know before relying on these scores, e.g. a district without an industry map
     /// (its proposals' industry match scores 0 for want of data).
     pub warnings: Vec<ScoreWarning>,
+    /// The pool and every match at a glance (not only this page), and the next page's cursor.
+    pub summary: ScoreSummary,
+}
+
+/// Counts and weighted totals over every proposal matching the filters.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ScoreSummary {
+    /// Proposals in the round's pool (representativeness is normalised over all of them).
+    pub pool: u64,
+    /// Proposals matching the filters.
+    pub matched: u64,
+    /// Highest, lowest and mean weighted total of the matches, units of 1e-4 point.
+    pub max_total: Option<i64>,
+    pub min_total: Option<i64>,
+    pub mean_total: Option<i64>,
+    /// Send as `after` for the next page (also in the `Link: <…>; rel="next"` header); absent on
+    /// the last page.
+    pub next_after: Option<String>,
+}
+
+impl From<AppScoreSummary> for ScoreSummary {
+    fn from(s: AppScoreSummary) -> Self {
+        Self {
+            pool: s.pool,
+            matched: s.matched,
+            max_total: s.max_total,
+            min_total: s.min_total,
+            mean_total: s.mean_total,
+            next_after: s.next.map(|(total, id)| format!("{total}:{id}")),
+        }
+    }
+}
+
+/// Filters and the page of `GET /rounds/{year}/scores`. The order is stable: weighted total
+/// descending, then proposal id.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ScoreQuery {
+    /// Only this district's.
+    pub district: Option<String>,
+    /// Only this cluster's.
+    pub cluster: Option<String>,
+    /// Only proposals in this state.
+    pub status: Option<Status>,
+    /// Only this region's.
+    pub region: Option<Region>,
+    /// At most this many, 1–5000 (default 1000).
+    pub limit: Option<u32>,
+    /// The cursor `summary.next_after` of the previous page.
+    pub after: Option<String>,
+}
+
+impl TryFrom<ScoreQuery> for AppScoreQuery {
+    type Error = ApiError;
+
+    fn try_from(q: ScoreQuery) -> Result<Self, ApiError> {
+        let after = q
+            .after
+            .map(|a| {
+                a.split_once(':')
+                    .and_then(|(t, id)| Some((t.parse().ok()?, id.parse().ok()?)))
+                    .ok_or_else(|| ApiError::BadRequest {
+                        detail: "after must be the cursor a previous page gave".into(),
+                        errors: vec![FieldError::new(
+                            "after",
+                            "not a cursor of this list (`<total>:<id>`)",
+                        )],
+                    })
+            })
+            .transpose()?;
+        Ok(Self {
+            district: q.district,
+            cluster: q.cluster,
+            status: q.status,
+            region: q.region,
+            limit: q.limit,
+            after,
+        })
+    }
 }
 
 pub const NORMALISATION: &str =
@@ -65,14 +146,15 @@ pub const NORMALISATION: &str =
 among the pool's values (share of pool values ≤ it, ties counted fully; a missing value scores 0), \
 which equals the percentile of its log scale";
 
-impl From<Scores> for RoundScores {
-    fn from(s: Scores) -> Self {
+impl From<(Scores, AppScoreSummary)> for RoundScores {
+    fn from((s, summary): (Scores, AppScoreSummary)) -> Self {
         Self {
             year: s.year,
             weights: s.weights,
             normalisation: NORMALISATION.into(),
             proposals: s.proposals.into_iter().map(Into::into).collect(),
             warnings: s.warnings,
+            summary: summary.into(),
         }
     }
 }
