@@ -23,6 +23,7 @@ from jiebang_client.api.rounds import create_round
 from jiebang_client.api.selection import create_selection, get_round_scores
 from jiebang_client.api.users import create_user
 from jiebang_client.models import (
+    AttestationInput,
     CreateOrganisation,
     CreateRound,
     CreateUser,
@@ -32,6 +33,7 @@ from jiebang_client.models import (
     Role,
     SealBody,
     SelectionRequest,
+    SubmitBody,
     TokenRequest,
 )
 
@@ -120,7 +122,10 @@ def main(base, admin_password):
     r = create_proposal.sync_detailed(year=rnd.year, client=applicant, body=proposal)
     p = ok(r, 201, "proposal")
     etag = r.headers["etag"]
-    r = submit_proposal.sync_detailed(id=p.id, client=applicant, if_match=etag)
+    attestation = AttestationInput(statement="对建设方案的真实性负责，严禁弄虚作假", name="张三", position="法定代表人")
+    r = submit_proposal.sync_detailed(
+        id=p.id, client=applicant, if_match=etag, body=SubmitBody(attestation=attestation)
+    )
     ok(r, 200, "submit")
     r = seal_proposal.sync_detailed(
         id=p.id, client=district, if_match=r.headers["etag"], body=SealBody(statement="经审核，同意报送。")

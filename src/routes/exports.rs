@@ -33,15 +33,18 @@ pub enum Format {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// `xlsx` (default) or `csv`.
+    #[param(inline)]
     pub format: Option<Format>,
     /// `zh` (default) or `en`: the language of the headers and labels.
     pub lang: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LangQuery {
     /// `zh` (default) or `en`: the language of the headers and labels.

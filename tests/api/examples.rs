@@ -168,7 +168,7 @@ async fn every_request_body_example_is_accepted_by_a_fresh_server() {
             Method::POST,
             &format!("/api/v1/proposals/{pid}/submit"),
             Some(&applicant),
-            None,
+            Some(crate::proposals::attestation()),
             &[("if-match", &etag(&p))],
         )
         .await;
@@ -186,7 +186,7 @@ async fn every_request_body_example_is_accepted_by_a_fresh_server() {
             Method::POST,
             &format!("/api/v1/proposals/{pid}/submit"),
             Some(&applicant),
-            None,
+            Some(crate::proposals::attestation()),
             &[("if-match", &etag(&p))],
         )
         .await;
