@@ -2,7 +2,7 @@
 # Mutation testing of the rules that decide outcomes (not part of CI: it is slow — each mutant
 # rebuilds the library and runs its unit tests). Needs cargo-mutants:
 #   cargo install cargo-mutants --locked
-# Usage: bench/mutants.sh [file …]   (default: every file below)
+# Usage: [MUTANTS_ARGS="--in-place -j 2"] bench/mutants.sh [file …]   (default: every file below)
 # Output: mutants.out/ (cargo-mutants' own), and a table per file: mutants, caught, missed,
 # unviable, timeouts, and the share of viable mutants caught.
 set -euo pipefail
@@ -31,7 +31,7 @@ args=()
 for f in "${files[@]}"; do args+=(-f "$f"); done
 
 # Unit tests only: the rules are tested there (the API suite would multiply the time by ten).
-cargo mutants --no-shuffle --timeout-multiplier 3 "${args[@]}" -- --lib || true
+cargo mutants ${MUTANTS_ARGS:-} --no-shuffle --timeout-multiplier 3 "${args[@]}" -- --lib || true
 
 python3 - "${files[@]}" <<'PY'
 import json, sys, collections

@@ -621,6 +621,29 @@ mod tests {
         Utc.with_ymd_and_hms(2024, 3, 1, h, m, s).unwrap()
     }
 
+    /// Which statuses show bid contents to others and which are final, status by status (bids stay
+    /// sealed until the opening; nothing leaves an award, a failure or a cancellation).
+    #[test]
+    fn revealed_and_final_statuses() {
+        use CallStatus as S;
+        let table = [
+            (S::Announced, false, false),
+            (S::Open, false, false),
+            (S::Closed, false, false),
+            (S::Opened, true, false),
+            (S::UnderReview, true, false),
+            (S::Notice, true, false),
+            (S::Awarded, true, true),
+            (S::Unsuccessful, false, true),
+            (S::Cancelled, false, true),
+        ];
+        assert_eq!(table.len(), S::ALL.len());
+        for (status, revealed, last) in table {
+            assert_eq!(status.bids_revealed(), revealed, "{status:?} revealed");
+            assert_eq!(status.is_final(), last, "{status:?} final");
+        }
+    }
+
     /// Every (state, action) pair: the legal ones and where they lead; everything else is illegal.
     #[test]
     fn every_move() {
