@@ -96,7 +96,8 @@ where
     R: FnOnce(Vec<super::reference::District>) -> serde_json::Result<Vec<u8>>,
 {
     let version = store::reference::version(&state.db).await?;
-    let key = format!("districts?{}", region.unwrap_or(""));
+    // `{:?}` keeps `?region=` (Some("")) apart from no filter, so the loader validates it.
+    let key = format!("districts?{region:?}");
     let load = super::reference::districts(state, region);
     through(state, key, version, load, render).await
 }
@@ -128,11 +129,7 @@ where
     R: FnOnce(Vec<super::reference::IndustryClass>) -> serde_json::Result<Vec<u8>>,
 {
     let version = store::reference::version(&state.db).await?;
-    let key = format!(
-        "industry-classes?{}&{}",
-        parent.unwrap_or(""),
-        level.map(|l| l.to_string()).unwrap_or_default()
-    );
+    let key = format!("industry-classes?{parent:?}&{level:?}");
     let load = super::reference::industry_classes(state, parent, level);
     through(state, key, version, load, render).await
 }

@@ -16,6 +16,20 @@ async fn districts_are_41_in_24_11_6() {
             .await;
         assert_eq!(r.body.as_array().unwrap().len(), n, "{region}");
     }
+    // The unfiltered list is cached now; an empty or unknown region is still refused, never
+    // answered from the cache of the unfiltered list.
+    for bad in ["", "east"] {
+        let r = app
+            .get(&format!("/api/v1/districts?region={bad}"), None)
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "region {bad:?}: {}",
+            r.body
+        );
+        assert_eq!(r.body["errors"][0]["field"], "region", "{bad:?}");
+    }
     let jb = app.get("/api/v1/districts/500105", None).await;
     assert_eq!(jb.body["name"], "江北区");
     let lj = app.get("/api/v1/districts/CQLJ", None).await;
