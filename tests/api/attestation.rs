@@ -4,7 +4,7 @@
 use chrono::Duration;
 use jiebang::domain::role::Role;
 use reqwest::{Method, StatusCode};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 
 use jiebang::routes::views::findings::FindingDto;
@@ -180,6 +180,7 @@ async fn a_bid_needs_the_statement_and_a_finding_is_public_only_once_final() {
     // The log: a commission-only record, then a public finalisation stating the finding.
     let rows = entity::event::Entity::find()
         .filter(entity::event::Column::AggregateType.eq("finding"))
+        .order_by_asc(entity::event::Column::Seq)
         .all(&app.state.db)
         .await
         .unwrap();

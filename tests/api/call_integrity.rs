@@ -840,6 +840,7 @@ async fn recusals_found_from_data_are_frozen_at_the_opening() {
     let edits = entity::event::Entity::find()
         .filter(entity::event::Column::AggregateType.eq("expert_profile"))
         .filter(entity::event::Column::AggregateId.eq(expert_id.to_string()))
+        .order_by_asc(entity::event::Column::Seq)
         .all(&app.state.db)
         .await
         .unwrap();
