@@ -745,4 +745,57 @@ mod tests {
         let naive_set: BTreeSet<&String> = naive.iter().collect();
         assert_ne!(optimum_set, naive_set);
     }
+
+    /// Scoring as `GET /rounds/{year}/scores` does it, over 50,000 proposals made from the demo's
+    /// forms with random figures. A benchmark, not a test: run by hand in release mode with
+    /// `cargo test --release --lib demo::tests::score_pool_50k -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "benchmark: run by hand in release mode"]
+    fn score_pool_50k() {
+        use crate::domain::money::Money;
+        use crate::domain::pool::{score_pool, PoolEntry};
+        use crate::domain::round::RoundSettings;
+        use crate::domain::selection::bench::SplitMix64;
+        use crate::domain::selection::Region;
+
+        const N: usize = 50_000;
+        let demo = crate::demo::try_demo_set().unwrap();
+        let mut rng = SplitMix64::new(13);
+        let forms: Vec<_> = (0..N)
+            .map(|k| {
+                let p = &demo.proposals[k % demo.proposals.len()];
+                let mut form = p.form.clone();
+                let money = |r: &mut SplitMix64| Money::from_hundredths(r.range(0, 1 << 40)).ok();
+                form.cluster_stats.scale = money(&mut rng);
+                form.chain_leader.scale = money(&mut rng);
+                form.cluster_stats.enterprise_count = u32::try_from(rng.range(0, 5_000)).ok();
+                form.chain_leader.in_city_suppliers = u32::try_from(rng.range(0, 800)).ok();
+                (form, &p.plan)
+            })
+            .collect();
+        let map = demo.industry_maps[0].1.clone();
+        let entries: Vec<PoolEntry<'_>> = forms
+            .iter()
+            .enumerate()
+            .map(|(k, (form, plan))| PoolEntry {
+                id: i32::try_from(k).unwrap_or(i32::MAX),
+                form,
+                plan,
+                district: "500105",
+                region: Region::MainUrban,
+                map: &map,
+                cluster_tier: Some(crate::domain::representativeness::Tier::HundredBillion),
+                sealed_at: i64::try_from(k).unwrap_or(0),
+            })
+            .collect();
+        let settings = RoundSettings::default();
+        let started = std::time::Instant::now();
+        let (cards, _) = score_pool(&entries, &settings);
+        let elapsed = started.elapsed();
+        assert_eq!(cards.len(), N);
+        println!(
+            "score_pool over {N} proposals: {:.3} s",
+            elapsed.as_secs_f64()
+        );
+    }
 }

@@ -11,7 +11,7 @@ pub mod demo;
 pub mod demo_load;
 pub mod demo_run;
 pub mod demo_year;
-pub mod domain;
+pub use jiebang_domain as domain;
 pub mod error;
 pub mod extract;
 pub mod headers;

@@ -499,9 +499,9 @@ pub fn revocation_grounds(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::conflict::PastEmployer;
-    use crate::domain::money::{Money, Quantity};
-    use crate::domain::project::{verdict, BudgetLine, Target};
+    use crate::conflict::PastEmployer;
+    use crate::money::{Money, Quantity};
+    use crate::project::{verdict, BudgetLine, Target};
     use strum::VariantArray;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {

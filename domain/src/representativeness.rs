@@ -358,6 +358,36 @@ mod tests {
         assert_eq!(score.parts[0].reason, "full marks");
     }
 
+    /// Below full marks the reason names the tier, in English and Chinese, as applicants read it.
+    #[test]
+    fn tier_part_reason_names_the_tier() {
+        let params = RepresentativenessParams::default();
+        for (tier, want) in [
+            (
+                Tier::FiveHundredBillion,
+                "five-hundred-billion-level (五千亿级) cluster",
+            ),
+            (
+                Tier::HundredBillion,
+                "hundred-billion-level (千亿级) cluster",
+            ),
+            (Tier::RisingStar, "rising-star (新星) cluster"),
+            (Tier::Trillion, "full marks"),
+        ] {
+            let input = entry(Some(tier), [None; 4]);
+            let score = representativeness(&input, &[], &params);
+            assert_eq!(score.parts[0].reason, want, "case {tier:?}");
+        }
+        let mut less = params.clone();
+        less.tier_points = TierPoints {
+            trillion: params.tier_max - 1,
+            ..params.tier_points
+        };
+        let input = entry(Some(Tier::Trillion), [None; 4]);
+        let score = representativeness(&input, &[], &less);
+        assert_eq!(score.parts[0].reason, "trillion-level (万亿级) cluster");
+    }
+
     /// Pool of values 10, 20, 20, 40 and one missing: the ranks are 1/4, 3/4, 3/4, 4/4.
     #[test]
     fn numeric_parts_are_percentile_ranks_with_ties_counted_fully() {
@@ -577,58 +607,5 @@ mod tests {
             let high = representativeness(&with(high), &pool, &params);
             prop_assert!(low.total <= high.total);
         }
-    }
-
-    /// Scoring as `GET /rounds/{year}/scores` does it, over 50,000 proposals made from the demo's
-    /// forms with random figures. A benchmark, not a test: run by hand in release mode with
-    /// `cargo test --release --lib score_pool_50k -- --ignored --nocapture`.
-    #[test]
-    #[ignore = "benchmark: run by hand in release mode"]
-    fn score_pool_50k() {
-        use crate::domain::money::Money;
-        use crate::domain::pool::{score_pool, PoolEntry};
-        use crate::domain::round::RoundSettings;
-        use crate::domain::selection::bench::SplitMix64;
-        use crate::domain::selection::Region;
-
-        const N: usize = 50_000;
-        let demo = crate::demo::try_demo_set().unwrap();
-        let mut rng = SplitMix64::new(13);
-        let forms: Vec<_> = (0..N)
-            .map(|k| {
-                let p = &demo.proposals[k % demo.proposals.len()];
-                let mut form = p.form.clone();
-                let money = |r: &mut SplitMix64| Money::from_hundredths(r.range(0, 1 << 40)).ok();
-                form.cluster_stats.scale = money(&mut rng);
-                form.chain_leader.scale = money(&mut rng);
-                form.cluster_stats.enterprise_count = u32::try_from(rng.range(0, 5_000)).ok();
-                form.chain_leader.in_city_suppliers = u32::try_from(rng.range(0, 800)).ok();
-                (form, &p.plan)
-            })
-            .collect();
-        let map = demo.industry_maps[0].1.clone();
-        let entries: Vec<PoolEntry<'_>> = forms
-            .iter()
-            .enumerate()
-            .map(|(k, (form, plan))| PoolEntry {
-                id: i32::try_from(k).unwrap_or(i32::MAX),
-                form,
-                plan,
-                district: "500105",
-                region: Region::MainUrban,
-                map: &map,
-                cluster_tier: Some(Tier::HundredBillion),
-                sealed_at: i64::try_from(k).unwrap_or(0),
-            })
-            .collect();
-        let settings = RoundSettings::default();
-        let started = std::time::Instant::now();
-        let (cards, _) = score_pool(&entries, &settings);
-        let elapsed = started.elapsed();
-        assert_eq!(cards.len(), N);
-        println!(
-            "score_pool over {N} proposals: {:.3} s",
-            elapsed.as_secs_f64()
-        );
     }
 }

@@ -4,9 +4,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{json, Value};
 
 use super::*;
-use crate::domain::call::{Call, CallStatus, Criterion};
-use crate::domain::event::{Actor, AggregateRef, AggregateType, Event, Visibility};
-use crate::domain::json_patch::PatchOp;
+use crate::call::{Call, CallStatus, Criterion};
+use crate::event::{Actor, AggregateRef, AggregateType, Event, Visibility};
+use crate::json_patch::PatchOp;
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 3, 15, 2, 0, 0).unwrap()

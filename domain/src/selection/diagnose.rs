@@ -10,7 +10,7 @@ use super::types::{
     Candidate, Change, Constraints, Infeasible, Region, Relaxation, Weights, MAX_LIST_SIZE,
     MAX_SCORE, MIN_LIST_SIZE,
 };
-use crate::domain::score::hundredths_text;
+use crate::score::hundredths_text;
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {

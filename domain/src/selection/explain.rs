@@ -10,7 +10,7 @@ use super::types::{
     Candidate, ChosenExplanation, Constraints, Explanation, ForcingCost, LeftOut, LeftOutReason,
     Solution, WeightInterval, WeightName, Weights,
 };
-use crate::domain::score::{hundredths_text, units_text};
+use crate::score::{hundredths_text, units_text};
 
 /// Forcing costs are computed for at least this many of the strongest
 /// admissible proposals left out (each costs one integer program).

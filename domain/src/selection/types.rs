@@ -20,7 +20,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::model::pid;
-use crate::domain::score::hundredths_text;
+use crate::score::hundredths_text;
 
 /// Integer units of a weighted total per point: totals are in ten-thousandths of a point.
 pub const UNITS_PER_POINT: i64 = 10_000;
