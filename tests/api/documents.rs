@@ -472,3 +472,52 @@ async fn proposal_documents_are_sniffed_limited_versioned_and_the_owners() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_draft_findings_evidence_is_the_commissions_and_each_download_is_logged() {
+    let app = spawn_app().await;
+    create_round(&app).await;
+    let applicant = app.token(Role::Applicant).to_owned();
+    let commission = app.token(Role::Commission).to_owned();
+    let p = file(&app, &applicant, sample(HOME_DISTRICT, "light_textile")).await;
+    let proposal = i64::from(p.parse::<ProposalDto>().id);
+    let r = app
+        .post(
+            "/api/v1/findings",
+            Some(Role::Commission),
+            json!({"subject_type": "proposal", "subject_id": proposal, "reason": "虚报链主企业产值", "evidence": "纳税证明"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let finding = r.body["id"].as_i64().unwrap();
+    let path = format!("/api/v1/findings/{finding}/evidence?name=proof.pdf");
+    let r = send(&app, Method::POST, &path, &applicant, pdf("x"), None).await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "a draft is the commission's"
+    );
+    let evidence = pdf("纳税证明扫描件");
+    let doc: DocumentDto = send(
+        &app,
+        Method::POST,
+        &path,
+        &commission,
+        evidence.clone(),
+        None,
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    let content_path = format!("/api/v1/documents/{}/content", doc.id);
+    let (status, bytes, _) = download(&app, &commission, &content_path).await;
+    assert_eq!((status, bytes), (StatusCode::OK, evidence));
+    let (status, _, _) = download(&app, &applicant, &content_path).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        document_events(&app, doc.id).await,
+        [
+            ("uploaded".to_owned(), "commission".to_owned()),
+            ("downloaded".to_owned(), "commission".to_owned())
+        ]
+    );
+}
