@@ -248,7 +248,6 @@ pub async fn follow(
                 "schedule": [{"name": "平台一期上线", "due": format!("{y}-09-30")},
                              {"name": "全面建成", "due": format!("{y}-12-31")}],
                 "commitments": ["按期建成", "建成后持续运营不少于三年"],
-                "attachments": [{"name": "技术方案.pdf", "sha256": DOC_SHA256}],
                 "attestation": {"statement": "对建设方案的真实性负责，严禁弄虚作假", "name": "示例法定代表人", "position": "法定代表人"}
             });
             let content: BidContent = serde_json::from_value(sent.clone())?;

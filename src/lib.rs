@@ -18,6 +18,7 @@ pub mod headers;
 pub mod i18n;
 pub mod keys;
 pub mod metrics;
+pub mod objects;
 pub mod routes;
 pub mod settings;
 pub mod startup;

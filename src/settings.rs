@@ -34,6 +34,87 @@ pub struct Settings {
     pub webhooks: WebhookSettings,
     pub calls: CallSettings,
     pub metrics: MetricsSettings,
+    pub documents: DocumentSettings,
+}
+
+/// Where uploaded documents are kept, and how large they may be.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DocumentSettings {
+    /// `local` (a folder) or `s3` (any S3-compatible store).
+    pub store: DocumentStoreKind,
+    /// The folder of the `local` store. Unset: beside the SQLite database
+    /// (`<database file>.documents`), or `jiebang-documents` for PostgreSQL.
+    pub root: Option<PathBuf>,
+    /// The S3 bucket (required for `s3`).
+    pub s3_bucket: Option<String>,
+    /// The S3 endpoint, for stores other than AWS (e.g. `https://minio.example:9000`).
+    pub s3_endpoint: Option<String>,
+    pub s3_region: String,
+    pub s3_access_key_id: Option<SecretString>,
+    pub s3_secret_access_key: Option<SecretString>,
+    /// Allow plain `http://` endpoints (a store on the same host or network only).
+    pub s3_allow_http: bool,
+    /// Largest proposal document (意向表, 方案), in bytes.
+    pub max_bytes_proposal: u64,
+    /// Largest bid attachment, in bytes.
+    pub max_bytes_bid: u64,
+    /// Largest project document (task agreement, acceptance evidence, evaluation report).
+    pub max_bytes_project: u64,
+    /// Largest piece of a finding's evidence, in bytes.
+    pub max_bytes_finding: u64,
+}
+
+impl Default for DocumentSettings {
+    fn default() -> Self {
+        Self {
+            store: DocumentStoreKind::Local,
+            root: None,
+            s3_bucket: None,
+            s3_endpoint: None,
+            s3_region: "us-east-1".into(),
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            s3_allow_http: false,
+            max_bytes_proposal: 20 * 1024 * 1024,
+            max_bytes_bid: 50 * 1024 * 1024,
+            max_bytes_project: 50 * 1024 * 1024,
+            max_bytes_finding: 20 * 1024 * 1024,
+        }
+    }
+}
+
+impl DocumentSettings {
+    /// The size limits by kind.
+    pub fn limits(&self) -> crate::domain::document::Limits {
+        crate::domain::document::Limits {
+            proposal: self.max_bytes_proposal,
+            bid: self.max_bytes_bid,
+            project: self.max_bytes_project,
+            finding: self.max_bytes_finding,
+        }
+    }
+}
+
+/// Where documents are kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum DocumentStoreKind {
+    #[default]
+    Local,
+    S3,
+}
+
+impl TryFrom<String> for DocumentStoreKind {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        match s.trim() {
+            "local" => Ok(Self::Local),
+            "s3" => Ok(Self::S3),
+            other => Err(format!("{other:?} is not one of local, s3")),
+        }
+    }
 }
 
 /// Calls (揭榜).
@@ -353,6 +434,31 @@ impl Settings {
         if self.server.body_limit < 1024 {
             return Err(names.invalid("server.body_limit", "must be at least 1024 bytes"));
         }
+        if self.documents.store == DocumentStoreKind::S3 && self.documents.s3_bucket.is_none() {
+            return Err(names.invalid(
+                "documents.s3_bucket",
+                "is required when documents.store is s3",
+            ));
+        }
+        for (key, v) in [
+            (
+                "documents.max_bytes_proposal",
+                self.documents.max_bytes_proposal,
+            ),
+            ("documents.max_bytes_bid", self.documents.max_bytes_bid),
+            (
+                "documents.max_bytes_project",
+                self.documents.max_bytes_project,
+            ),
+            (
+                "documents.max_bytes_finding",
+                self.documents.max_bytes_finding,
+            ),
+        ] {
+            if !(1..=1024 * 1024 * 1024).contains(&v) {
+                return Err(names.invalid(key, "must be 1 byte to 1 GiB"));
+            }
+        }
         if self.server.workers == Some(0) {
             return Err(names.invalid("server.workers", "must be at least 1"));
         }
@@ -529,7 +635,7 @@ where
 /// Every setting as `(section, key)`, read from the structs' derived `Deserialize`, so the list
 /// cannot drift from the fields.
 fn known() -> Vec<(&'static str, &'static str)> {
-    let sections: [(&str, &[&str]); 11] = [
+    let sections: [(&str, &[&str]); 12] = [
         ("server", fields_of::<ServerSettings>()),
         ("database", fields_of::<DatabaseSettings>()),
         ("auth", fields_of::<AuthSettings>()),
@@ -541,6 +647,7 @@ fn known() -> Vec<(&'static str, &'static str)> {
         ("webhooks", fields_of::<WebhookSettings>()),
         ("calls", fields_of::<CallSettings>()),
         ("metrics", fields_of::<MetricsSettings>()),
+        ("documents", fields_of::<DocumentSettings>()),
     ];
     sections
         .into_iter()
@@ -912,7 +1019,7 @@ mod tests {
         sections.dedup();
         assert_eq!(sections, fields_of::<Settings>());
         assert!(known().contains(&("server", "addr")));
-        assert_eq!(known().len(), 29);
+        assert_eq!(known().len(), 41);
     }
 
     #[test]

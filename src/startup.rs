@@ -44,6 +44,7 @@ impl AppState {
             .user_agent(concat!("jiebang-webhooks/", env!("CARGO_PKG_VERSION")))
             .build()
             .context("building the webhook HTTP client")?;
+        let documents = crate::objects::open(&settings)?;
         let state = Self {
             db,
             clock,
@@ -55,6 +56,7 @@ impl AppState {
             audit_key,
             http,
             public_cache: Arc::default(),
+            documents,
         };
         let resealed =
             crate::app::bids::reseal_legacy(&state, keys.legacy_sealing.as_deref()).await?;

@@ -28,6 +28,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Pre-serialised public reads, each kept with the data version it was rendered from.
     pub public_cache: Arc<crate::app::public_cache::PublicCache>,
+    /// Where uploaded documents' bytes are kept (a local folder or an S3-compatible store).
+    pub documents: crate::objects::Store,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             audit_key: self.audit_key.clone(),
             http: self.http.clone(),
             public_cache: self.public_cache.clone(),
+            documents: self.documents.clone(),
         }
     }
 }

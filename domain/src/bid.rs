@@ -31,9 +31,18 @@ pub struct BidMilestone {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Attachment {
-    pub name: String,
-    /// SHA-256 of the file, 64 hex digits (the file itself is kept by the bidder).
+    /// The uploaded document (`POST /bids/{id}/attachments`): required on every submission.
+    /// Bids received before documents were kept name a file only (`name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = 7)]
+    pub document_id: Option<i32>,
+    /// The SHA-256 of the document's version this bid attaches, 64 hex digits: the receipt then
+    /// covers the file's bytes too.
     pub sha256: String,
+    /// Only in bids received before documents were kept (the file stayed with the bidder); not
+    /// accepted any more: the name is the document's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// A bid's content. Sealed: stored encrypted, readable by the bidder only until the call is opened.
@@ -72,10 +81,16 @@ pub fn validate_content(c: &BidContent) -> Vec<FieldError> {
         }
     }
     for (i, a) in c.attachments.iter().enumerate() {
-        if a.name.trim().is_empty() {
+        if a.document_id.is_none() {
+            errors.push(FieldError::new(
+                format!("attachments[{i}].document_id"),
+                "required: upload the file to the bid (POST /api/v1/bids/{id}/attachments) and name the document here",
+            ));
+        }
+        if a.name.is_some() {
             errors.push(FieldError::new(
                 format!("attachments[{i}].name"),
-                "must not be blank",
+                "not accepted: the name is the uploaded document's",
             ));
         }
         if a.sha256.len() != 64 || !a.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -239,7 +254,7 @@ mod tests {
             "technical_plan": "方案",
             "budget": 900,
             "schedule": [{"name": "a", "due": "2024-06-01"}, {"name": "b", "due": "2024-12-31"}],
-            "attachments": [{"name": "x.pdf", "sha256": "a".repeat(64)}],
+            "attachments": [{"document_id": 3, "sha256": "a".repeat(64)}],
             "attestation": {"statement": attestation::STATEMENT, "name": "张三"}
         }))
         .unwrap()
@@ -251,6 +266,11 @@ mod tests {
         let mut c = content();
         c.technical_plan = " ".into();
         c.attachments[0].sha256 = "xyz".into();
+        c.attachments.push(Attachment {
+            document_id: None,
+            sha256: "b".repeat(64),
+            name: Some("legacy.pdf".into()),
+        });
         c.schedule.reverse();
         c.attestation = None;
         let fields: Vec<String> = validate_content(&c).into_iter().map(|e| e.field).collect();
@@ -259,6 +279,8 @@ mod tests {
             [
                 "technical_plan",
                 "attachments[0].sha256",
+                "attachments[1].document_id",
+                "attachments[1].name",
                 "schedule",
                 "attestation"
             ]

@@ -58,6 +58,9 @@ text_enum!(
         Finding,
         /// An enquiry (答疑/澄清) on a call and its answer.
         Enquiry,
+        /// An uploaded document and its versions (and, for sealed or commission-only ones,
+        /// every download).
+        Document,
     }
 );
 

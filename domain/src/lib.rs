@@ -33,6 +33,7 @@ pub mod call;
 pub mod codes;
 pub mod completeness;
 pub mod conflict;
+pub mod document;
 pub mod enquiry;
 pub mod event;
 pub mod industry_map;

@@ -14,6 +14,8 @@ pub mod call;
 pub mod cluster;
 pub mod conflict;
 pub mod district;
+pub mod document;
+pub mod document_version;
 pub mod enquiry;
 pub mod evaluation;
 pub mod event;

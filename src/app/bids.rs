@@ -14,6 +14,7 @@ use crate::domain::bid::{
     aad, validate_content, withdrawal_statement, Bid, BidContent, Receipt, Withdrawal,
 };
 use crate::domain::call::{bid_window_open, check_eligibility, BidderFacts, Call, CallStatus};
+use crate::domain::document::DocumentKind;
 use crate::domain::event::{AggregateType, NewEvent, Visibility};
 use crate::domain::json_patch::PatchOp;
 use crate::domain::money::Money;
@@ -138,7 +139,7 @@ pub struct Submission {
 }
 
 /// Refuses a bid arriving at `now` outside the window or on a call that is not open.
-fn check_open(call: &Call, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn check_open(call: &Call, now: DateTime<Utc>) -> Result<()> {
     if !bid_window_open(call.opens_at, call.closes_at, now) {
         return Err(ApiError::conflict(format!(
             "bids are accepted from {} to {}; it is now {}",
@@ -203,6 +204,7 @@ pub async fn submit(
                 .collect(),
         ));
     }
+    check_attachments(state, call.id, org, &content).await?;
     let canonical = sealing::jcs(sent).map_err(anyhow::Error::from)?;
     let sha256 = sealing::receipt_hash(&canonical);
     let key = sealing::bid_key_v2(&state.sealing_key, call.id);
@@ -257,6 +259,50 @@ pub async fn submit(
             Err(e) if attempt < 3 && (e.sql_err().is_some() || is_contention(&e)) => drop(uow),
             Err(e) => return Err(e.into()),
         }
+    }
+}
+
+/// Each attachment must be a document uploaded to this organisation's bid on this call, and its
+/// SHA-256 that of one of the document's versions.
+async fn check_attachments(
+    state: &AppState,
+    call_id: i32,
+    org: i32,
+    content: &BidContent,
+) -> Result<()> {
+    if content.attachments.is_empty() {
+        return Ok(());
+    }
+    let bid = store::bids::bid_of(&state.db, call_id, org).await?;
+    let mut errors = Vec::new();
+    for (i, a) in content.attachments.iter().enumerate() {
+        let Some(id) = a.document_id else { continue };
+        let doc = store::documents::get(&state.db, id).await?.filter(|d| {
+            d.kind == DocumentKind::BidAttachment
+                && bid.as_ref().is_some_and(|b| b.id == d.owner_id)
+        });
+        let Some(doc) = doc else {
+            errors.push(FieldError::new(
+                format!("attachments[{i}].document_id"),
+                format!("no attachment {id} of your bid on this call: upload it first"),
+            ));
+            continue;
+        };
+        let versions = store::documents::versions(&state.db, doc.id).await?;
+        if !versions
+            .iter()
+            .any(|v| v.sha256.eq_ignore_ascii_case(&a.sha256))
+        {
+            errors.push(FieldError::new(
+                format!("attachments[{i}].sha256"),
+                format!("no version of document {id} has this SHA-256"),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
     }
 }
 

@@ -14,6 +14,7 @@ use crate::domain::call::{
     answer_overdue, due_clock_moves, transition, validate_call, validate_rubric, Call, CallAction,
     CallChange, CallStatus, Criterion, Eligibility,
 };
+use crate::domain::document::OwnerType;
 use crate::domain::event::{Actor, AggregateRef, AggregateType, Event, NewEvent, Visibility};
 use crate::domain::json_patch::PatchOp;
 use crate::domain::money::Money;
@@ -593,15 +594,27 @@ pub async fn history(state: &AppState, caller: &Caller, id: i32) -> Result<Vec<H
         }
     };
     let sealed = call.opened_at.is_none();
+    // A bid's attachments (documents under the call): its bidder's steps, and the commission's
+    // record once the bids are opened; before that nothing shows that one exists.
+    let own_documents: Vec<String> = match own_bid {
+        Some(Some(b)) => store::documents::of_owner(&state.db, OwnerType::Bid, b)
+            .await?
+            .into_iter()
+            .map(|d| d.id.to_string())
+            .collect(),
+        _ => Vec::new(),
+    };
     let events =
         store::events::of_tree(&state.db, &AggregateRef::new(AggregateType::Call, call.id)).await?;
     Ok(events
         .into_iter()
         .filter(|e| match &own_bid {
-            None => true,
+            None => !(sealed && e.aggregate.kind == AggregateType::Document),
             Some(bid) => {
-                e.aggregate.kind == AggregateType::Bid
-                    && bid.is_some_and(|b| e.aggregate.id == b.to_string())
+                (e.aggregate.kind == AggregateType::Bid
+                    && bid.is_some_and(|b| e.aggregate.id == b.to_string()))
+                    || (e.aggregate.kind == AggregateType::Document
+                        && own_documents.contains(&e.aggregate.id))
             }
         })
         .map(|mut event| {

@@ -106,7 +106,15 @@ async fn once(state: &AppState, caller: Option<&Caller>, after: i64, limit: u64)
     };
     let names = caller.is_some_and(crate::app::history::sees_names);
     Ok(Page {
-        events: events.into_iter().map(|e| as_seen(e, names)).collect(),
+        // A bid's attachments are never in the feed: their events are the bidder's and, after
+        // the opening, the call history's (`calls::history`).
+        events: events
+            .into_iter()
+            .filter(|e| {
+                !(e.visibility == Visibility::Sealed && e.aggregate.kind == AggregateType::Document)
+            })
+            .map(|e| as_seen(e, names))
+            .collect(),
         next,
         head,
     })

@@ -11,6 +11,7 @@ pub mod award;
 pub mod bids;
 pub mod brains;
 pub mod calls;
+pub mod documents;
 pub mod enquiries;
 pub mod exports;
 pub mod feed;

@@ -32,7 +32,7 @@ pub fn proposal_etag(p: &Proposal) -> String {
     etag("proposal", p.id, p.version)
 }
 
-fn viewer(caller: &Caller) -> Viewer<'_> {
+pub(crate) fn viewer(caller: &Caller) -> Viewer<'_> {
     Viewer {
         role: caller.role,
         district: caller.district_code.as_deref(),

@@ -26,6 +26,7 @@ mod charts;
 mod clusters;
 mod contract;
 mod districts;
+mod documents;
 mod enquiries;
 mod exports;
 mod feed;
@@ -93,7 +94,8 @@ pub type Data = web::Data<AppState>;
         (name = "projects", description = "After the award: construction projects (建设项目), task agreements (任务书), progress reports, district supervision (督导), completion (建成) and the request for acceptance (验收)."),
         (name = "acceptance", description = "Acceptance (验收): the panel under the conflict rules, the third-party evaluator's measured report, expert scores, and the conclusion the computed rule allows."),
         (name = "brains", description = "The public register of plaqued industry brains (授牌), annual evaluations (年度常态化评价), rectification (限期整改) and revocation (取消授牌)."),
-        (name = "findings", description = "Attestation: findings of falsification (弄虚作假) against a proposal, a bid or a project, public once final.")
+        (name = "findings", description = "Attestation: findings of falsification (弄虚作假) against a proposal, a bid or a project, public once final."),
+        (name = "documents", description = "Uploaded files (意向表 and 方案 scans, bid attachments sealed with the bid, a finding's evidence) and their versions, read as their owner is.")
     )
 )]
 struct ApiDoc;
@@ -152,7 +154,8 @@ fn api() -> utoipa_actix_web::UtoipaApp<
                 .configure(charts::configure)
                 .configure(exports::configure)
                 .configure(findings::configure)
-                .configure(enquiries::configure),
+                .configure(enquiries::configure)
+                .configure(documents::configure),
         )
 }
 

@@ -3,6 +3,7 @@
 pub mod acceptance;
 pub mod bids;
 pub mod calls;
+pub mod documents;
 pub mod enquiries;
 pub mod events;
 pub mod findings;

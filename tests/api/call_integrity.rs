@@ -394,7 +394,6 @@ async fn a_receipt_recomputes_from_the_body_as_sent_with_jcs() {
         "budget": 1200.50,
         "schedule": [{"name": "上线 v3.0", "due": "2024-12-31"}, {"due": "2025-06-30", "name": "验收"}],
         "commitments": ["按期建成", "接入企业不少于200家"],
-        "attachments": [{"sha256": "ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef0123456789", "name": "方案.pdf"}],
         "attestation": {"statement": "对建设方案的真实性负责，严禁弄虚作假", "name": "张三"}
     }"#;
     let res = app
@@ -413,8 +412,7 @@ async fn a_receipt_recomputes_from_the_body_as_sent_with_jcs() {
     assert_eq!(
         canonical,
         concat!(
-            r#"{"attachments":[{"name":"方案.pdf","sha256":"ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef0123456789"}],"#,
-            r#""attestation":{"name":"张三","statement":"对建设方案的真实性负责，严禁弄虚作假"},"#,
+            r#"{"attestation":{"name":"张三","statement":"对建设方案的真实性负责，严禁弄虚作假"},"#,
             r#""budget":1200.5,"commitments":["按期建成","接入企业不少于200家"],"#,
             r#""schedule":[{"due":"2024-12-31","name":"上线 v3.0"},{"due":"2025-06-30","name":"验收"}],"#,
             r#""technical_plan":"两江新区“工业大脑” — ü 😀 \"引号\" \\ 反斜杠\n第二行"}"#

@@ -132,6 +132,12 @@ pub fn settings(db_url: &str) -> Settings {
     // Tests drive webhook delivery themselves (`app::webhooks::deliver_due` after moving the
     // clock); one test turns the background worker on.
     s.webhooks.interval_ms = 0;
+    // Documents in a folder of the test's own (beside the SQLite file would do, but PostgreSQL
+    // databases have no file).
+    s.documents.root = Some(std::env::temp_dir().join(format!(
+        "jiebang-test-documents-{}",
+        uuid::Uuid::new_v4().simple()
+    )));
     s
 }
 

@@ -10,6 +10,7 @@ mod call_integrity;
 mod calls;
 mod credentials;
 mod demo;
+mod documents;
 mod enquiries;
 mod errors;
 mod events;

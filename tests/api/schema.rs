@@ -153,8 +153,7 @@ async fn world() -> World {
                 "budget": 900,
                 "schedule": [{"name": "上线", "due": "2024-12-31"}],
                 "commitments": ["按期建成"],
-                "attachments": [{"name": "技术方案.pdf", "sha256": "a".repeat(64)}],
-                "attestation": {"statement": "对建设方案的真实性负责，严禁弄虚作假", "name": "示例法定代表人", "position": "法定代表人"}
+                        "attestation": {"statement": "对建设方案的真实性负责，严禁弄虚作假", "name": "示例法定代表人", "position": "法定代表人"}
             })),
         )
         .await;

@@ -8,6 +8,7 @@ pub mod bids;
 pub mod brains;
 pub mod calls;
 pub mod charts;
+pub mod documents;
 pub mod enquiries;
 pub mod exports;
 pub mod feed;
