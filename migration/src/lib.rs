@@ -18,6 +18,7 @@ mod m20261202_000013_webhooks;
 mod m20261202_000014_scale;
 mod m20261202_000015_withdrawal_attestation;
 mod m20261202_000016_enquiries;
+mod m20261202_000018_notifications;
 mod seed;
 
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000014_scale::Migration),
             Box::new(m20261202_000015_withdrawal_attestation::Migration),
             Box::new(m20261202_000016_enquiries::Migration),
+            Box::new(m20261202_000018_notifications::Migration),
         ]
     }
 }
