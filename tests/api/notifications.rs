@@ -419,3 +419,41 @@ async fn own_notifications_only_mark_read_and_pages() {
     let r = app.get("/api/v1/users/me/notifications", None).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
+
+/// A call opened for bids, then closing in 3 days: every applicant organisation is told the
+/// same, bidder or not, so no notice says who bid.
+#[tokio::test]
+async fn a_call_is_announced_to_every_applicant_alike() {
+    use crate::calls::{bid, bidder, closes, content, opens, with_call};
+    let (app, call) = with_call().await;
+    let (_, bidding) = bidder(&app, "示例投标科技有限公司", 81, 2000.0).await;
+    let (_, idle) = bidder(&app, "示例观望科技有限公司", 82, 2000.0).await;
+    assert_eq!(remind_due(&app.state).await.unwrap(), 0, "not open yet");
+    app.clock.set(opens() + Duration::hours(1));
+    let r = bid(&app, &bidding, call, content("方案", 900.0)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert!(remind_due(&app.state).await.unwrap() >= 2);
+    app.clock.set(closes() - Duration::days(3));
+    assert!(remind_due(&app.state).await.unwrap() >= 2);
+    assert_eq!(remind_due(&app.state).await.unwrap(), 0, "written once");
+
+    let seen = |p: NotificationPage| -> Vec<(Reason, String, String, String)> {
+        p.notifications
+            .into_iter()
+            .map(|n| (n.reason, n.text, n.object.id, n.object.link))
+            .collect()
+    };
+    let a = seen(notifications(&app, &bidding, "").await);
+    let b = seen(notifications(&app, &idle, "").await);
+    assert_eq!(a, b, "the bidder and the non-bidder are told the same");
+    let reasons: Vec<Reason> = a.iter().map(|n| n.0).collect();
+    assert_eq!(reasons, [Reason::CallClosingSoon, Reason::CallOpened]);
+    assert!(a.iter().all(|n| n.2 == call.to_string()));
+    assert!(a.iter().all(|n| !n.1.contains("示例投标")), "{a:?}");
+    // The commission and the officers bid nothing and are not told.
+    let officer = app.token(Role::District).to_owned();
+    assert!(notifications(&app, &officer, "")
+        .await
+        .notifications
+        .is_empty());
+}
