@@ -175,3 +175,12 @@ constraint-min_per_model = the minimum per construction model
 constraint-max_per_district = at most one item per district
 constraint-max_per_cluster = at most one item per cluster
 constraint-combination = no swap keeps every constraint
+
+## notices to people (reason codes of GET /users/me/notifications)
+notice-proposal-returned = Proposal { $proposal } was returned for changes: { $reason }
+notice-intake-deadline-soon = The { $year } intake closes on { $deadline }: your proposal is not submitted yet
+notice-call-opened = Call { $call } is open for bids until { $closes_at }
+notice-call-closing-soon = Call { $call } closes for bids on { $closes_at }
+notice-objection-to-answer = Objection { $objection } to the award of call { $call } awaits an answer
+notice-progress-report-due = The { $quarter } progress report of project { $project } is due by { $due }
+notice-acceptance-request-overdue = Project { $project }: acceptance should have been requested by { $due }

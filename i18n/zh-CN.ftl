@@ -175,3 +175,12 @@ constraint-min_per_model = 各建设模式的最低数量
 constraint-max_per_district = 每个区县至多一项
 constraint-max_per_cluster = 每个产业集群至多一项
 constraint-combination = 任何替换都无法同时满足全部约束
+
+## 通知（GET /users/me/notifications 的事由代码）
+notice-proposal-returned = 建设方案 { $proposal } 已退回修改：{ $reason }
+notice-intake-deadline-soon = { $year } 年度申报将于 { $deadline } 截止，贵单位的建设方案尚未提交
+notice-call-opened = 揭榜任务 { $call } 已开放揭榜，截止时间 { $closes_at }
+notice-call-closing-soon = 揭榜任务 { $call } 将于 { $closes_at } 截止揭榜
+notice-objection-to-answer = 揭榜任务 { $call } 的异议 { $objection } 待答复
+notice-progress-report-due = 项目 { $project } 的 { $quarter } 季度进展报告应于 { $due } 前报送
+notice-acceptance-request-overdue = 项目 { $project } 应于 { $due } 前申请验收，现已逾期

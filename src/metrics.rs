@@ -21,6 +21,8 @@ pub const BIDS_RECEIVED: &str = "jiebang_bids_received_total";
 pub const SELECTIONS_RUN: &str = "jiebang_selections_run_total";
 pub const LOGINS_FAILED: &str = "jiebang_logins_failed_total";
 pub const WEBHOOK_DELIVERIES: &str = "jiebang_webhook_deliveries_total";
+pub const NOTICES: &str = "jiebang_notices_total";
+pub const EMAILS: &str = "jiebang_email_attempts_total";
 
 /// Latency buckets in seconds: 0.5 ms to 10 s.
 const BUCKETS: [f64; 14] = [
@@ -74,4 +76,6 @@ fn describe() {
         "Token requests refused (wrong credentials or throttled)"
     );
     describe_counter!(WEBHOOK_DELIVERIES, "Webhook delivery attempts, by outcome");
+    describe_counter!(NOTICES, "Notifications written, by reason");
+    describe_counter!(EMAILS, "Email attempts, by outcome");
 }

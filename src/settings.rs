@@ -15,6 +15,8 @@ use config::{Config, ConfigError, Environment, File, FileFormat};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+pub use crate::domain::notification::SmtpTls;
+
 const PREFIX: &str = "JIEBANG__";
 const SEPARATOR: &str = "__";
 /// The config file read from the working directory when `--config` is not given.
@@ -35,6 +37,7 @@ pub struct Settings {
     pub calls: CallSettings,
     pub metrics: MetricsSettings,
     pub documents: DocumentSettings,
+    pub email: EmailSettings,
 }
 
 /// Where uploaded documents are kept, and how large they may be.
@@ -113,6 +116,44 @@ impl TryFrom<String> for DocumentStoreKind {
             "local" => Ok(Self::Local),
             "s3" => Ok(Self::S3),
             other => Err(format!("{other:?} is not one of local, s3")),
+        }
+    }
+}
+
+/// Notices to people: the worker that writes deadline reminders and sends emails through SMTP.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EmailSettings {
+    /// The SMTP server's host name. Unset: no email is written or sent (notices stay in the API).
+    pub host: Option<String>,
+    pub port: u16,
+    pub tls: SmtpTls,
+    /// SMTP AUTH user name; set with `password`, or neither.
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    /// The sender mailbox (`Name <address>` or an address).
+    pub from: String,
+    /// Milliseconds between the notice worker's passes (reminders, then due emails); 0 runs no
+    /// worker in this instance (another instance, or a test, runs it).
+    pub interval_ms: u64,
+    /// Seconds the server has for one email (connection and dialogue).
+    pub timeout_secs: u64,
+    /// Seconds a claim holds an email; a crashed instance's claims expire after it.
+    pub lease_secs: u64,
+}
+
+impl Default for EmailSettings {
+    fn default() -> Self {
+        Self {
+            host: None,
+            port: 587,
+            tls: SmtpTls::Starttls,
+            username: None,
+            password: None,
+            from: "揭榜挂帅 <noreply@jiebang.invalid>".into(),
+            interval_ms: 5000,
+            timeout_secs: 30,
+            lease_secs: 120,
         }
     }
 }
@@ -517,6 +558,34 @@ impl Settings {
                 "must be longer than webhooks.timeout_secs",
             ));
         }
+        let e = &self.email;
+        if e.host.as_ref().is_some_and(|h| h.trim().is_empty()) {
+            return Err(names.invalid(
+                "email.host",
+                "must not be empty (leave it unset for no email)",
+            ));
+        }
+        if e.port == 0 {
+            return Err(names.invalid("email.port", "must be 1 to 65535"));
+        }
+        if e.username.is_some() != e.password.is_some() {
+            return Err(names.invalid(
+                "email.password",
+                "set email.username and email.password together, or neither",
+            ));
+        }
+        if e.from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(names.invalid(
+                "email.from",
+                "must be a mailbox like 揭榜挂帅 <noreply@example.com>",
+            ));
+        }
+        if !(1..=300).contains(&e.timeout_secs) {
+            return Err(names.invalid("email.timeout_secs", "must be 1 to 300"));
+        }
+        if e.lease_secs <= e.timeout_secs {
+            return Err(names.invalid("email.lease_secs", "must be longer than email.timeout_secs"));
+        }
         min_len(names, "metrics.token", self.metrics.token.as_ref(), 16)?;
         min_len(names, "sealing.key", self.sealing.key.as_ref(), 32)?;
         if let (Some(a), Some(b)) = (&self.auth.secret, &self.sealing.key) {
@@ -635,7 +704,7 @@ where
 /// Every setting as `(section, key)`, read from the structs' derived `Deserialize`, so the list
 /// cannot drift from the fields.
 fn known() -> Vec<(&'static str, &'static str)> {
-    let sections: [(&str, &[&str]); 12] = [
+    let sections: [(&str, &[&str]); 13] = [
         ("server", fields_of::<ServerSettings>()),
         ("database", fields_of::<DatabaseSettings>()),
         ("auth", fields_of::<AuthSettings>()),
@@ -648,6 +717,7 @@ fn known() -> Vec<(&'static str, &'static str)> {
         ("calls", fields_of::<CallSettings>()),
         ("metrics", fields_of::<MetricsSettings>()),
         ("documents", fields_of::<DocumentSettings>()),
+        ("email", fields_of::<EmailSettings>()),
     ];
     sections
         .into_iter()
@@ -993,6 +1063,13 @@ mod tests {
         assert_eq!(s.webhooks.timeout_secs, d.webhooks.timeout_secs);
         assert_eq!(s.webhooks.batch, d.webhooks.batch);
         assert_eq!(s.webhooks.lease_secs, d.webhooks.lease_secs);
+        assert!(s.email.host.is_none() && s.email.username.is_none());
+        assert_eq!(s.email.port, d.email.port);
+        assert_eq!(s.email.tls, d.email.tls);
+        assert_eq!(s.email.from, d.email.from);
+        assert_eq!(s.email.interval_ms, d.email.interval_ms);
+        assert_eq!(s.email.timeout_secs, d.email.timeout_secs);
+        assert_eq!(s.email.lease_secs, d.email.lease_secs);
 
         // Every setting appears, set or commented out (`# key = …`), under its section.
         let text = include_str!("../jiebang.example.toml");
@@ -1019,7 +1096,7 @@ mod tests {
         sections.dedup();
         assert_eq!(sections, fields_of::<Settings>());
         assert!(known().contains(&("server", "addr")));
-        assert_eq!(known().len(), 41);
+        assert_eq!(known().len(), 50);
     }
 
     #[test]

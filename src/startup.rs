@@ -149,18 +149,26 @@ pub struct Application {
     server: Server,
     state: web::Data<AppState>,
     worker: Option<Worker>,
+    /// The notice worker (reminders and emails), when `email.interval_ms` is not 0.
+    notices: Option<Worker>,
 }
 
-/// The webhook worker: a task that delivers what is due every `webhooks.interval_ms`, stopped
-/// when the server stops (between passes: a pass in flight finishes, up to the shutdown
-/// timeout; what it leaves is delivered after its lease expires, by this or another instance).
+/// A background worker: the webhook worker (delivers what is due every `webhooks.interval_ms`)
+/// or the notice worker (writes the reminders due and sends the emails due every
+/// `email.interval_ms`). Stopped when the server stops (between passes: a pass in flight
+/// finishes, up to the shutdown timeout; what it leaves is done after its lease expires, by this
+/// or another instance).
 struct Worker {
     stop: tokio::sync::watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Worker {
-    fn spawn(state: web::Data<AppState>, every: std::time::Duration) -> Self {
+    fn spawn<F, Fut>(state: web::Data<AppState>, every: std::time::Duration, job: F) -> Self
+    where
+        F: Fn(web::Data<AppState>) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send,
+    {
         let (stop, mut stopped) = tokio::sync::watch::channel(false);
         let task = tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
@@ -168,11 +176,7 @@ impl Worker {
             loop {
                 tokio::select! {
                     _ = stopped.changed() => break,
-                    _ = tick.tick() => {
-                        if let Err(e) = crate::app::webhooks::deliver_due(&state).await {
-                            tracing::error!(error = %e.sentence(), "webhook delivery pass failed");
-                        }
-                    }
+                    _ = tick.tick() => job(state.clone()).await,
                 }
             }
         });
@@ -218,8 +222,29 @@ impl Application {
             server = server.workers(n);
         }
         let every = state.settings.webhooks.interval_ms;
-        let worker = (every > 0)
-            .then(|| Worker::spawn(state.clone(), std::time::Duration::from_millis(every)));
+        let worker = (every > 0).then(|| {
+            Worker::spawn(
+                state.clone(),
+                std::time::Duration::from_millis(every),
+                |state| async move {
+                    if let Err(e) = crate::app::webhooks::deliver_due(&state).await {
+                        tracing::error!(error = %e.sentence(), "webhook delivery pass failed");
+                    }
+                },
+            )
+        });
+        let every = state.settings.email.interval_ms;
+        let notices = (every > 0).then(|| {
+            Worker::spawn(
+                state.clone(),
+                std::time::Duration::from_millis(every),
+                |state| async move {
+                    if let Err(e) = crate::app::notifications::run_once(&state).await {
+                        tracing::error!(error = %e.sentence(), "notice pass failed");
+                    }
+                },
+            )
+        });
         // The aggregated access log: one info line a minute (per-request lines are at debug).
         tokio::spawn(async {
             let period = std::time::Duration::from_secs(60);
@@ -235,6 +260,7 @@ impl Application {
             server: server.run(),
             state,
             worker,
+            notices,
         })
     }
 
@@ -252,8 +278,8 @@ impl Application {
     /// When the server fails.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
-        if let Some(w) = self.worker {
-            let grace = std::time::Duration::from_secs(self.state.settings.server.shutdown_timeout);
+        let grace = std::time::Duration::from_secs(self.state.settings.server.shutdown_timeout);
+        for w in [self.worker, self.notices].into_iter().flatten() {
             w.shut_down(grace).await;
         }
         served

@@ -42,6 +42,7 @@ pub mod layout;
 pub mod login_throttle;
 pub mod merkle;
 pub mod money;
+pub mod notification;
 pub mod ocds;
 pub mod panel_draw;
 pub mod password_policy;

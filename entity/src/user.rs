@@ -16,6 +16,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Bumped by every password change; tokens issued at an earlier version are refused.
     pub credential_version: i32,
+    /// Where notices are emailed; none: in the API only.
+    pub email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

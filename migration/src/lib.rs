@@ -19,6 +19,7 @@ mod m20261202_000014_scale;
 mod m20261202_000015_withdrawal_attestation;
 mod m20261202_000016_enquiries;
 mod m20261202_000017_documents;
+mod m20261202_000018_notifications;
 mod seed;
 
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_withdrawal_attestation::Migration),
             Box::new(m20261202_000016_enquiries::Migration),
             Box::new(m20261202_000017_documents::Migration),
+            Box::new(m20261202_000018_notifications::Migration),
         ]
     }
 }

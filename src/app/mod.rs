@@ -19,6 +19,7 @@ pub mod findings;
 pub mod health;
 pub mod history;
 pub mod lists;
+pub mod notifications;
 pub mod ocds;
 pub mod organisations;
 pub mod panel;
@@ -63,6 +64,8 @@ pub struct Uow {
     events: Vec<NewEvent>,
     /// Woken after a commit that appended events (the change feed's long polls).
     appended: Arc<Notify>,
+    /// Whether notices also put emails in the outbox (an SMTP server is set).
+    email_on: bool,
 }
 
 impl Uow {
@@ -77,6 +80,7 @@ impl Uow {
             now: now(state),
             events: Vec::new(),
             appended: state.appended.clone(),
+            email_on: notifications::email_on(&state.settings.email),
         })
     }
 
@@ -99,8 +103,9 @@ impl Uow {
     }
 
     /// Appends the recorded events, puts the public ones' webhook deliveries in the outbox
-    /// (`webhooks::enqueue`), and commits: the writes, their events and the deliveries stand or
-    /// fall together.
+    /// (`webhooks::enqueue`), writes the notices they call for (`notifications::on_commit`),
+    /// and commits: the writes, their events, the deliveries and the notices stand or fall
+    /// together.
     ///
     /// # Errors
     /// Database failures (nothing is then written).
@@ -109,9 +114,22 @@ impl Uow {
             .events
             .iter()
             .any(|e| e.visibility == Visibility::Public);
+        let triggers: Vec<(usize, notifications::Trigger)> = self
+            .events
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| notifications::Trigger::of(e).map(|t| (i, t)))
+            .collect();
         let seqs = store::events::append(&self.txn, self.actor, self.now, self.events).await?;
         if public {
             webhooks::enqueue(&self.txn, &seqs, self.now).await?;
+        }
+        if !triggers.is_empty() {
+            let triggers = triggers
+                .into_iter()
+                .filter_map(|(i, t)| seqs.get(i).map(|s| (*s, t)))
+                .collect();
+            notifications::on_commit(&self.txn, self.email_on, triggers, self.now).await?;
         }
         self.txn.commit().await?;
         if !seqs.is_empty() {
@@ -144,6 +162,7 @@ impl Uow {
             now: at.trunc_subsecs(6),
             events: Vec::new(),
             appended: state.appended.clone(),
+            email_on: notifications::email_on(&state.settings.email),
         })
     }
 

@@ -35,6 +35,7 @@ mod health;
 mod industry_classes;
 pub mod lists;
 pub mod notices;
+pub mod notifications;
 mod ocds;
 mod organisations;
 pub mod panel;
@@ -144,6 +145,7 @@ fn api() -> utoipa_actix_web::UtoipaApp<
                 .configure(bids::configure)
                 .configure(panel::configure)
                 .configure(notices::configure)
+                .configure(notifications::configure)
                 .configure(projects::configure)
                 .configure(feed::configure)
                 .configure(ocds::configure)

@@ -8,6 +8,7 @@ pub mod enquiries;
 pub mod events;
 pub mod findings;
 pub mod merkle;
+pub mod notifications;
 pub mod objections;
 pub mod organisations;
 pub mod panel;

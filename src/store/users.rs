@@ -240,6 +240,7 @@ mod tests {
             organisation_id: None,
             created_at: Utc.with_ymd_and_hms(2024, 1, 29, 9, 0, 0).unwrap(),
             credential_version: 0,
+            email: None,
         };
         assert_eq!(decode(row("expert")).unwrap().role, Role::Expert);
         let e = decode(row("admin")).unwrap_err().to_string();

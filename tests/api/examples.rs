@@ -148,6 +148,7 @@ async fn every_request_body_example_is_accepted_by_a_fresh_server() {
     let token = walk.post("create_token", &[], "", None).await;
     let commission = token.body["access_token"].as_str().unwrap().to_owned();
     walk.post("create_webhook", &[], &platform, None).await;
+    walk.post("set_my_email", &[], &applicant, None).await;
 
     // A round, a proposal through review, the selection and the published list.
     walk.post("create_round", &[], &commission, None).await;

@@ -138,6 +138,8 @@ pub fn settings(db_url: &str) -> Settings {
         "jiebang-test-documents-{}",
         uuid::Uuid::new_v4().simple()
     )));
+    // The same for reminders and emails (`app::notifications::remind_due` / `send_due`).
+    s.email.interval_ms = 0;
     s
 }
 
@@ -208,6 +210,12 @@ pub async fn start_with_settings(settings: Settings, dir: Option<tempfile::TempD
 }
 
 impl TestApp {
+    /// The injected clock's present moment to the microsecond (as the service stamps rows).
+    pub fn clock_instant(&self) -> chrono::DateTime<Utc> {
+        use chrono::SubsecRound;
+        jiebang::clock::Clock::now(&self.clock).trunc_subsecs(6)
+    }
+
     pub async fn stop(self) -> Option<tempfile::TempDir> {
         self.handle.stop(true).await;
         self._dir

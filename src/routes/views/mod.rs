@@ -15,6 +15,7 @@ pub mod feed;
 pub mod findings;
 pub mod history;
 pub mod lists;
+pub mod notifications;
 pub mod ocds;
 pub mod organisations;
 pub mod pages;
