@@ -73,6 +73,9 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("unsupported media type: {0}")]
     UnsupportedMediaType(String),
+    /// 406: no representation the `Accept` header allows.
+    #[error("not acceptable: {0}")]
+    NotAcceptable(String),
     /// 429 with `Retry-After` (seconds): too many failed logins.
     #[error("too many requests: {detail}")]
     TooManyRequests { detail: String, retry_after: u64 },
@@ -135,6 +138,7 @@ impl ApiError {
             Self::PreconditionRequired(_) => ("precondition-required", "Precondition required"),
             Self::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
             Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
+            Self::NotAcceptable(_) => ("not-acceptable", "Not acceptable"),
             Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             Self::Unavailable { .. } => ("unavailable", "Service unavailable"),
             Self::Unexpected(_) => ("internal", "Internal server error"),
@@ -188,7 +192,8 @@ impl ApiError {
             | Self::PreconditionFailed(d)
             | Self::PreconditionRequired(d)
             | Self::PayloadTooLarge(d)
-            | Self::UnsupportedMediaType(d) => d.clone(),
+            | Self::UnsupportedMediaType(d)
+            | Self::NotAcceptable(d) => d.clone(),
             Self::TooManyRequests { detail, .. } | Self::Unavailable { detail, .. } => {
                 detail.clone()
             }
@@ -231,6 +236,7 @@ impl ResponseError for ApiError {
             Self::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -335,6 +341,10 @@ pub mod responses {
         "The object's state or a unique key does not allow this."
     );
     problem_response!(PreconditionFailed, "The If-Match ETag is stale.");
+    problem_response!(
+        NotAcceptable,
+        "The `Accept` header names no format this resource has; the detail lists them."
+    );
     problem_response!(PayloadTooLarge, "The body is over the size limit.");
     problem_response!(
         Unprocessable,

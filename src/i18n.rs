@@ -98,7 +98,7 @@ impl Lang {
 }
 
 /// A `q` value in thousandths (`1`, `0.8`, `0.125`); `None` when it is not one.
-fn parse_q(s: &str) -> Option<u16> {
+pub fn parse_q(s: &str) -> Option<u16> {
     let (int, frac) = s.split_once('.').unwrap_or((s, ""));
     if frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return None;

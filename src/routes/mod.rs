@@ -72,6 +72,7 @@ pub type Data = web::Data<AppState>;
             responses::TooManyRequests,
             responses::ServiceUnavailable,
             responses::PayloadTooLarge,
+            responses::NotAcceptable,
             responses::Unprocessable
         )
     ),
