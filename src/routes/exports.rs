@@ -116,8 +116,9 @@ pub fn negotiate(req: &HttpRequest, format: Option<Format>) -> Result<Format> {
         }
     }
     best.map(|(f, _, _)| f).ok_or_else(|| {
-        ApiError::NotAcceptable(format!(
-            "the Accept header allows neither {XLSX} nor text/csv"
+        ApiError::NotAcceptable(crate::msg!(
+            "not-acceptable-accept-header-allows-neither-nor",
+            XLSX = XLSX
         ))
     })
 }

@@ -434,6 +434,38 @@ async fn problems_speak_chinese_when_asked() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["title"], "未找到");
     assert_eq!(body["type"], "https://jiebang.example/problems/not-found");
+    // The detail too, from the catalogue with its argument; English unless asked.
+    assert_eq!(body["detail"], "榜单任务 999");
+    let en = app.get("/api/v1/calls/999", None).await;
+    assert_eq!(en.body["detail"], "call 999");
+    // A 405's detail and a 401's.
+    let r = app
+        .client
+        .delete(format!("{}/api/v1/notices", app.base))
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["title"], "不支持该请求方法", "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("此资源只允许："),
+        "{body}"
+    );
+    let r = app
+        .client
+        .get(format!("{}/api/v1/rounds/2024/scores", app.base))
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["detail"], "未发送 Bearer 令牌", "{body}");
 }
 
 /// A workbook read back: each sheet's rows, and whether every sheet freezes its header row.
