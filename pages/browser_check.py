@@ -133,6 +133,26 @@ def main():
                 call("POST", f"{s}/goog/cdp/execute",
                      {"cmd": "Emulation.setEmulatedMedia", "params": {"media": ""}})
                 call("POST", f"{s}/window/rect", {"width": 1200, "height": 1600})
+                # Exact, from the PDF itself: hide everything after the list table in document
+                # order and print again with the same A4 settings. One page means the heading
+                # and the whole table (five items with names and score parts) are on the
+                # first printed page of the full print above.
+                rows = call("POST", f"{s}/execute/sync", {"script": (
+                    "const t = document.querySelector('table.list');"
+                    "if (!t) return 0;"
+                    "for (let n = t; n && n !== document.body; n = n.parentElement) {"
+                    "  for (let x = n.nextElementSibling; x; x = x.nextElementSibling) {"
+                    "    x.style.display = 'none'; } }"
+                    "return document.querySelectorAll('table.list tbody tr').length"),
+                    "args": []})
+                cut = base64.b64decode(call("POST", f"{s}/print", {
+                    "page": {"width": 21.0, "height": 29.7}, "background": True}))
+                with open(f"{OUT}/list-a4-first.pdf", "wb") as f:
+                    f.write(cut)
+                k = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", cut))
+                check(rows >= 5 and k == 1,
+                      f"the PDF's first page holds the list table: {rows} items, the print "
+                      f"up to the table's end is {k} page(s) ({OUT}/list-a4-first.pdf)")
     finally:
         call("DELETE", s)
     print(f"{passed} passed, {failed} failed")

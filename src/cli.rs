@@ -62,6 +62,10 @@ pub enum Command {
         /// round is never emptied in place).
         #[arg(long, default_value_t = 2024)]
         year: i32,
+        /// The language of the output: `zh-CN` or `en`. Without it the locale decides
+        /// (`LC_ALL`, then `LANG`: `zh_*` → zh-CN, `en_*` → English); otherwise zh-CN.
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<crate::i18n::Lang>,
     },
     /// The OCDS 1.1 export.
     Ocds {
@@ -385,7 +389,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 crate::demo_load::DEMO_PASSWORD
             );
         }
-        Command::Demo { year } => crate::demo_run::run(settings, year).await?,
+        Command::Demo { year, lang } => {
+            crate::demo_run::run(settings, year, crate::demo_run::demo_lang(lang)).await?;
+        }
         Command::Ocds {
             action: OcdsAction::Export { year, out },
         } => {
@@ -448,4 +454,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Openapi | Command::Bench { .. } => {}
     }
     Ok(())
+}
+
+/// `--lang zh-CN|en` (also `zh`, `zh-Hans`, `en-GB` …).
+fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {
+    crate::i18n::Lang::from_param(s).ok_or_else(|| format!("{s:?} is neither zh-CN nor en"))
 }

@@ -2,6 +2,8 @@
 //! and on through the years after it (`demo_year`): calls, awards, construction, acceptance,
 //! plaques, the first annual evaluation and a rectification, ending with the public register.
 
+use crate::i18n::{s, t, tr, Lang};
+use crate::routes::views::pages::reason_text;
 use std::sync::Arc;
 
 use actix_web::web;
@@ -21,9 +23,26 @@ use crate::{demo_load, demo_year, store};
 ///
 /// # Errors
 /// A database that already holds the round's proposals, or any failure on the way.
-pub async fn run(settings: Settings, year: i32) -> anyhow::Result<()> {
+pub async fn run(settings: Settings, year: i32, lang: Lang) -> anyhow::Result<()> {
     let state = web::Data::new(AppState::prepare(settings, Arc::new(SystemClock)).await?);
-    play(&state, year, &mut |line| println!("{line}")).await
+    crate::i18n::scope(
+        lang,
+        play_in(&state, year, lang, &mut |line| println!("{line}")),
+    )
+    .await
+}
+
+/// The language of the demo's output: `--lang` if given, else the locale (`LC_ALL`, then
+/// `LANG`: `zh_CN.UTF-8` → zh-CN, `en_GB.UTF-8` → English), else zh-CN (also for `C`/`POSIX`).
+pub fn demo_lang(arg: Option<Lang>) -> Lang {
+    arg.or_else(|| {
+        ["LC_ALL", "LANG"]
+            .iter()
+            .filter_map(|k| std::env::var(k).ok())
+            .find(|v| !v.is_empty())
+            .and_then(|v| Lang::from_param(&v))
+    })
+    .unwrap_or(Lang::Zh)
 }
 
 /// The whole demo on `state`'s database: loads the demo data into the `year` round, publishes
@@ -33,13 +52,32 @@ pub async fn run(settings: Settings, year: i32) -> anyhow::Result<()> {
 /// # Errors
 /// A database that already holds the round's proposals, or any failure on the way.
 pub async fn play(state: &AppState, year: i32, out: &mut dyn FnMut(String)) -> anyhow::Result<()> {
+    play_in(state, year, Lang::En, out).await
+}
+
+/// [`play`] with the list part of the output (the load, the list with district and cluster
+/// names beside their codes, the left-out reasons, the weight ranges) in `lang`, from the
+/// catalogues. The years after it are told in English.
+///
+/// # Errors
+/// As [`play`].
+pub async fn play_in(
+    state: &AppState,
+    year: i32,
+    lang: Lang,
+    out: &mut dyn FnMut(String),
+) -> anyhow::Result<()> {
     let report = demo_load::load(state, year).await?;
-    out(format!(
-        "Loaded {} demo proposals into the {year} round ({} organisations, {} accounts, password {:?}).",
-        report.proposals,
-        report.organisations,
-        report.accounts,
-        demo_load::DEMO_PASSWORD
+    out(tr(
+        lang,
+        "demo-loaded",
+        &[
+            ("count", s(report.proposals.to_string())),
+            ("year", s(year.to_string())),
+            ("organisations", s(report.organisations.to_string())),
+            ("accounts", s(report.accounts.to_string())),
+            ("password", s(format!("{:?}", demo_load::DEMO_PASSWORD))),
+        ],
     ));
     // From here the demo's own clock: the list on 5 March, then the years after it.
     let clock = ManualClock::new(demo_year::at(year, 3, 5, 10, 0)?);
@@ -70,48 +108,115 @@ pub async fn play(state: &AppState, year: i32, out: &mut dyn FnMut(String)) -> a
     )
     .await?;
     out(String::new());
-    out(format!(
-        "{year} 行业大脑建设榜单, version {} — from selection #{} ",
-        list.version, run.id
+    out(tr(
+        lang,
+        "demo-list-title",
+        &[
+            ("year", s(year.to_string())),
+            ("version", s(list.version.to_string())),
+            ("run", s(run.id.to_string())),
+        ],
     ));
-    out(format!("  solver: {} ({})", run.solver, run.solver_version));
-    out(format!("  inputs sha256: {}", run.inputs_hash));
-    out(format!(
-        "  weights: completeness {} / representativeness {} / layout {}; objective {} points",
-        run.weights.completeness,
-        run.weights.representativeness,
-        run.weights.layout,
-        points(run.objective)
+    out(tr(
+        lang,
+        "demo-solver",
+        &[
+            ("solver", s(run.solver.clone())),
+            ("version", s(run.solver_version.clone())),
+        ],
     ));
-    out(format!("  tie rule: {}", run.tie_rule));
+    out(tr(
+        lang,
+        "demo-inputs",
+        &[("hash", s(run.inputs_hash.clone()))],
+    ));
+    out(tr(
+        lang,
+        "demo-weights",
+        &[
+            ("c", s(run.weights.completeness.to_string())),
+            ("r", s(run.weights.representativeness.to_string())),
+            ("l", s(run.weights.layout.to_string())),
+            ("objective", s(points(run.objective))),
+        ],
+    ));
+    out(tr(
+        lang,
+        "demo-tie-rule",
+        &[("rule", s(run.tie_rule.clone()))],
+    ));
     out(String::new());
     // Names beside codes, as the public pages show them.
     let names = crate::app::public::names(state).await?;
     for (item, chosen) in list.items.iter().zip(&run.chosen) {
-        out(format!(
-            "{:>2}. {} — district {} {}, cluster {} {}, total {} (completeness {}, representativeness {}, layout {})",
-            item.rank,
-            item.direction,
-            names.district(&item.district_code),
-            item.district_code,
-            names.cluster(item.cluster_code.as_deref()),
-            item.cluster_code.as_deref().unwrap_or("-"),
-            points(item.total),
-            hundredths(chosen.card.completeness.total),
-            hundredths(chosen.card.representativeness.total),
-            hundredths(chosen.card.layout.total),
+        out(tr(
+            lang,
+            "demo-item",
+            &[
+                ("rank", s(format!("{:>2}", item.rank))),
+                ("direction", s(item.direction.clone())),
+                ("district", s(names.district(&item.district_code))),
+                ("district_code", s(item.district_code.clone())),
+                ("cluster", s(names.cluster(item.cluster_code.as_deref()))),
+                (
+                    "cluster_code",
+                    s(item.cluster_code.clone().unwrap_or_else(|| "-".into())),
+                ),
+                ("total", s(points(item.total))),
+                (
+                    "completeness",
+                    s(hundredths(chosen.card.completeness.total)),
+                ),
+                (
+                    "representativeness",
+                    s(hundredths(chosen.card.representativeness.total)),
+                ),
+                ("layout", s(hundredths(chosen.card.layout.total))),
+            ],
         ));
-        out(format!("    {}", chosen.message));
+        if lang == Lang::En {
+            out(format!("    {}", chosen.message));
+        }
     }
     out(String::new());
-    out("Left out, strongest first:".into());
+    out(t(lang, "demo-left-out"));
     for l in run.explanation.left_out.iter().take(12) {
-        out(format!("  P-{} ({}): {}", l.id, points(l.total), l.message));
+        let why = if lang == Lang::En {
+            l.message.clone()
+        } else {
+            reason_text(lang, &l.reason)
+        };
+        out(tr(
+            lang,
+            "demo-left-out-line",
+            &[
+                ("id", s(l.id.to_string())),
+                ("total", s(points(l.total))),
+                ("why", s(why)),
+            ],
+        ));
     }
     out(String::new());
-    out("How far each weight can move before the list changes:".into());
+    out(t(lang, "demo-weight-ranges"));
     for w in &run.explanation.weight_intervals {
-        out(format!("  {}", w.message));
+        let line = if lang == Lang::En {
+            w.message.clone()
+        } else {
+            tr(
+                lang,
+                "weight-range",
+                &[
+                    (
+                        "name",
+                        s(t(lang, &format!("criterion-{}", w.weight.as_str()))),
+                    ),
+                    ("low", w.low.into()),
+                    ("high", w.high.into()),
+                    ("current", w.current.into()),
+                ],
+            )
+        };
+        out(format!("  {line}"));
     }
     demo_year::follow(state, &clock, &caller, &list, out).await
 }

@@ -12,6 +12,8 @@ use utoipa::openapi::{ContentBuilder, RefOr, Response, ResponseBuilder};
 use utoipa::ToSchema;
 
 pub use crate::domain::FieldError;
+pub use crate::i18n::Msg;
+use crate::i18n::{s as text, tr, Lang};
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
@@ -40,7 +42,7 @@ pub struct Problem {
 pub enum ApiError {
     #[error("{detail}")]
     BadRequest {
-        detail: String,
+        detail: Msg,
         errors: Vec<FieldError>,
     },
     #[error("validation failed")]
@@ -48,37 +50,40 @@ pub enum ApiError {
     /// A 422 that is not about one field's shape (e.g. constraints no list satisfies).
     #[error("unprocessable: {detail}")]
     Unprocessable {
-        detail: String,
+        detail: Msg,
         errors: Vec<FieldError>,
         extensions: serde_json::Map<String, serde_json::Value>,
     },
     #[error("authentication required: {0}")]
-    Unauthorized(String),
+    Unauthorized(Msg),
     #[error("forbidden: {0}")]
-    Forbidden(String),
+    Forbidden(Msg),
     #[error("not found: {0}")]
-    NotFound(String),
+    NotFound(Msg),
     #[error("method not allowed")]
     MethodNotAllowed { allow: Vec<String> },
     #[error("conflict: {detail}")]
     Conflict {
-        detail: String,
+        detail: Msg,
         extensions: serde_json::Map<String, serde_json::Value>,
     },
     #[error("precondition failed: {0}")]
-    PreconditionFailed(String),
+    PreconditionFailed(Msg),
     #[error("precondition required: {0}")]
-    PreconditionRequired(String),
+    PreconditionRequired(Msg),
     #[error("payload too large: {0}")]
-    PayloadTooLarge(String),
+    PayloadTooLarge(Msg),
     #[error("unsupported media type: {0}")]
-    UnsupportedMediaType(String),
+    UnsupportedMediaType(Msg),
+    /// 406: no representation the `Accept` header allows.
+    #[error("not acceptable: {0}")]
+    NotAcceptable(Msg),
     /// 429 with `Retry-After` (seconds): too many failed logins.
     #[error("too many requests: {detail}")]
-    TooManyRequests { detail: String, retry_after: u64 },
+    TooManyRequests { detail: Msg, retry_after: u64 },
     /// 503 with `Retry-After` (seconds): a bounded resource stayed busy (password hashing).
     #[error("unavailable: {detail}")]
-    Unavailable { detail: String, retry_after: u64 },
+    Unavailable { detail: Msg, retry_after: u64 },
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -90,7 +95,7 @@ impl ApiError {
     }
 
     /// A 409 with the given extension members (e.g. `current_state`).
-    pub fn conflict(detail: impl Into<String>) -> Self {
+    pub fn conflict(detail: impl Into<Msg>) -> Self {
         Self::Conflict {
             detail: detail.into(),
             extensions: serde_json::Map::new(),
@@ -121,6 +126,7 @@ impl ApiError {
         }
     }
 
+    /// The problem type's slug (the catalogue's title is `problem-{slug}`) and English title.
     fn kind(&self) -> (&'static str, &'static str) {
         match self {
             Self::BadRequest { .. } => ("bad-request", "Bad request"),
@@ -135,6 +141,7 @@ impl ApiError {
             Self::PreconditionRequired(_) => ("precondition-required", "Precondition required"),
             Self::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
             Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
+            Self::NotAcceptable(_) => ("not-acceptable", "Not acceptable"),
             Self::TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
             Self::Unavailable { .. } => ("unavailable", "Service unavailable"),
             Self::Unexpected(_) => ("internal", "Internal server error"),
@@ -156,8 +163,15 @@ impl ApiError {
         out
     }
 
+    /// The problem document in the request's language (English outside a request).
     pub fn problem(&self) -> Problem {
-        let (slug, title) = self.kind();
+        self.problem_in(crate::i18n::current())
+    }
+
+    /// The problem document in `lang`: the title by its type and the detail from the catalogues.
+    pub fn problem_in(&self, lang: Lang) -> Problem {
+        let (slug, _) = self.kind();
+        let title = tr(lang, &format!("problem-{slug}"), &[]);
         let status = self.status_code();
         let mut errors = None;
         let mut extensions = serde_json::Map::new();
@@ -166,12 +180,21 @@ impl ApiError {
                 if !e.is_empty() {
                     errors = Some(e.clone());
                 }
-                detail.clone()
+                detail.render(lang)
             }
             Self::Validation(e) => {
                 errors = Some(e.clone());
                 let fields: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
-                format!("{} invalid field(s): {}", e.len(), fields.join(", "))
+                // The field codes stay as they are; only the list separator is the language's.
+                let sep = if lang == Lang::Zh { "、" } else { ", " };
+                tr(
+                    lang,
+                    "problem-validation-detail",
+                    &[
+                        ("count", text(e.len().to_string())),
+                        ("fields", text(fields.join(sep))),
+                    ],
+                )
             }
             Self::Unprocessable {
                 detail,
@@ -180,7 +203,7 @@ impl ApiError {
             } => {
                 errors = Some(e.clone());
                 extensions = ext.clone();
-                detail.clone()
+                detail.render(lang)
             }
             Self::Unauthorized(d)
             | Self::Forbidden(d)
@@ -188,27 +211,28 @@ impl ApiError {
             | Self::PreconditionFailed(d)
             | Self::PreconditionRequired(d)
             | Self::PayloadTooLarge(d)
-            | Self::UnsupportedMediaType(d) => d.clone(),
+            | Self::UnsupportedMediaType(d)
+            | Self::NotAcceptable(d) => d.render(lang),
             Self::TooManyRequests { detail, .. } | Self::Unavailable { detail, .. } => {
-                detail.clone()
+                detail.render(lang)
             }
-            Self::MethodNotAllowed { allow } => {
-                format!("this resource allows only: {}", allow.join(", "))
-            }
+            Self::MethodNotAllowed { allow } => tr(
+                lang,
+                "problem-method-not-allowed-detail",
+                &[("allow", text(allow.join(", ")))],
+            ),
             Self::Conflict {
                 detail,
                 extensions: ext,
             } => {
                 extensions = ext.clone();
-                detail.clone()
+                detail.render(lang)
             }
-            Self::Unexpected(_) => {
-                "the server failed to handle this request; it has been logged".into()
-            }
+            Self::Unexpected(_) => tr(lang, "problem-internal-detail", &[]),
         };
         Problem {
             r#type: format!("https://jiebang.example/problems/{slug}"),
-            title: title.into(),
+            title,
             status: status.as_u16(),
             detail,
             errors,
@@ -231,6 +255,7 @@ impl ResponseError for ApiError {
             Self::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -263,10 +288,10 @@ impl ResponseError for ApiError {
 impl From<DbErr> for ApiError {
     fn from(e: DbErr) -> Self {
         match e {
-            DbErr::RecordNotFound(what) => Self::NotFound(what),
+            DbErr::RecordNotFound(what) => Self::NotFound(what.into()),
             e => match e.sql_err() {
                 Some(SqlErr::UniqueConstraintViolation(_)) => {
-                    Self::conflict("an object with the same unique key already exists")
+                    Self::conflict(crate::msg!("conflict-unique-key"))
                 }
                 _ => Self::Unexpected(anyhow::Error::new(e).context("database")),
             },
@@ -335,6 +360,10 @@ pub mod responses {
         "The object's state or a unique key does not allow this."
     );
     problem_response!(PreconditionFailed, "The If-Match ETag is stale.");
+    problem_response!(
+        NotAcceptable,
+        "The `Accept` header names no format this resource has; the detail lists them."
+    );
     problem_response!(PayloadTooLarge, "The body is over the size limit.");
     problem_response!(
         Unprocessable,

@@ -33,7 +33,7 @@ impl<T> std::ops::Deref for ValidJson<T> {
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|inner| ApiError::BadRequest {
-            detail: format!("the body is not valid JSON: {inner}"),
+            detail: crate::msg!("detail-body-valid-json", inner = inner),
             errors: vec![FieldError::new("body", inner.to_string())],
         })?;
     ApiError::check(text_hygiene(&value))?;
@@ -233,19 +233,23 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
         let mut payload = payload.take();
         Box::pin(async move {
             if !content_type_ok {
-                return Err(ApiError::UnsupportedMediaType(
-                    "send the body as application/json".into(),
-                ));
+                return Err(ApiError::UnsupportedMediaType(crate::msg!(
+                    "media-type-send-body-application-json"
+                )));
             }
-            let too_large =
-                || ApiError::PayloadTooLarge(format!("the body must be at most {limit} bytes"));
+            let too_large = || {
+                ApiError::PayloadTooLarge(crate::msg!(
+                    "too-large-body-must-at-most-bytes",
+                    limit = limit
+                ))
+            };
             if declared.is_some_and(|n| n > limit) {
                 return Err(too_large());
             }
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|e| ApiError::BadRequest {
-                    detail: format!("the body could not be read: {e}"),
+                    detail: crate::msg!("detail-body-could-read", e = e),
                     errors: vec![],
                 })?;
                 if body.len() + chunk.len() > limit {
@@ -255,7 +259,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
             }
             if body.is_empty() {
                 return Err(ApiError::BadRequest {
-                    detail: "a JSON body is required".into(),
+                    detail: crate::msg!("detail-json-body-required"),
                     errors: vec![FieldError::new("body", "empty")],
                 });
             }
@@ -292,7 +296,7 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
             }
         });
         ApiError::BadRequest {
-            detail: format!("the query parameter {field} is not valid: {msg}"),
+            detail: crate::msg!("detail-query-parameter-valid", field = field, msg = msg),
             errors: vec![FieldError::new(field, msg)],
         }
     })
@@ -311,14 +315,14 @@ impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
 pub fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
     let PathError::Deserialize(e) = &err else {
         return ApiError::BadRequest {
-            detail: err.to_string(),
+            detail: err.to_string().into(),
             errors: vec![],
         }
         .into();
     };
     let msg = e.to_string();
     ApiError::BadRequest {
-        detail: format!("a path parameter is not valid: {msg}"),
+        detail: crate::msg!("detail-path-parameter-valid", msg = msg),
         errors: vec![FieldError::new("path", msg)],
     }
     .into()
@@ -332,7 +336,7 @@ pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Err
     };
     let field = named_field(&msg).unwrap_or_else(|| "query".to_owned());
     ApiError::BadRequest {
-        detail: format!("a query parameter is not valid: {msg}"),
+        detail: crate::msg!("detail-query-parameter-valid-2", msg = msg),
         errors: vec![FieldError::new(field, msg)],
     }
     .into()
@@ -439,14 +443,17 @@ impl IfMatch {
     /// 428 when the header is missing, 412 when it names another version.
     pub fn check(&self, current: &str) -> Result<(), ApiError> {
         match self.0.as_deref() {
-            None => Err(ApiError::PreconditionRequired(format!(
-                "send If-Match with the ETag you read (current: {current}) so that no one's change is lost"
+            None => Err(ApiError::PreconditionRequired(crate::msg!(
+                "precondition-required-send-if-match-etag-you",
+                current = current
             ))),
             // RFC 9110 §13.1.1: `*` matches any current representation.
             Some(v) if v.trim() == "*" => Ok(()),
             Some(v) if v.split(',').any(|t| t.trim() == current) => Ok(()),
-            Some(v) => Err(ApiError::PreconditionFailed(format!(
-                "the object changed since you read it: If-Match {v} but the current ETag is {current}; read it again and redo your change"
+            Some(v) => Err(ApiError::PreconditionFailed(crate::msg!(
+                "precondition-failed-object-changed-since-you-read",
+                v = v,
+                current = current
             ))),
         }
     }
@@ -514,7 +521,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonAsSent<T> {
             // Written back out and read as `T` with the same field-naming errors; serde_json
             // round-trips every value it parsed (floats print in their shortest exact form).
             let bytes = serde_json::to_vec(&sent).map_err(|e| ApiError::BadRequest {
-                detail: format!("the body could not be read back: {e}"),
+                detail: crate::msg!("detail-body-could-read-back", e = e),
                 errors: vec![],
             })?;
             let value = parse_json::<T>(&bytes)?;

@@ -98,7 +98,7 @@ impl Lang {
 }
 
 /// A `q` value in thousandths (`1`, `0.8`, `0.125`); `None` when it is not one.
-fn parse_q(s: &str) -> Option<u16> {
+pub fn parse_q(s: &str) -> Option<u16> {
     let (int, frac) = s.split_once('.').unwrap_or((s, ""));
     if frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -213,27 +213,15 @@ pub async fn scope<F: std::future::Future>(lang: Lang, f: F) -> F::Output {
     LANG.scope(lang, f).await
 }
 
-/// A problem document in the request's language: the title by its type, the validation detail
-/// and each field message the catalogue knows. Other details stay as written (English).
+/// A problem document's field messages in the request's language (the title and the detail
+/// are rendered in it already, see `ApiError::problem`): the common rules of the domain and
+/// serde's shape errors are recognised by their fixed English form.
 pub fn localise(mut p: Problem) -> Problem {
     let lang = current();
     if lang == Lang::En {
         return p;
     }
-    let slug = p.r#type.rsplit('/').next().unwrap_or_default().to_owned();
-    p.title = tr(lang, &format!("problem-{slug}"), &[]);
     if let Some(errors) = &mut p.errors {
-        if slug == "validation" {
-            let fields: Vec<&str> = errors.iter().map(|f| f.field.as_str()).collect();
-            p.detail = tr(
-                lang,
-                "problem-validation-detail",
-                &[
-                    ("count", FluentValue::from(errors.len())),
-                    ("fields", s(fields.join("、"))),
-                ],
-            );
-        }
         for e in errors.iter_mut() {
             *e = FieldError::new(
                 std::mem::take(&mut e.field),
@@ -335,6 +323,79 @@ mod tests {
         assert!(zh.len() > 50);
     }
 
+    /// Every catalogue id the code names (`msg!("…")`, `t(…, "…")`, `tr(…, "…")`) is in both
+    /// catalogues, so nothing the service says falls back to its id or to English.
+    #[test]
+    fn every_id_used_in_code_is_in_both_catalogues() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).expect("the source tree") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let zh = ids(ZH_FTL);
+        let en = ids(EN_FTL);
+        let mut used = 0;
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("a source file");
+            for marker in ["msg!(\"", "msg!(\n"] {
+                for (i, _) in text.match_indices(marker) {
+                    let rest = text[i + marker.len()..]
+                        .trim_start()
+                        .trim_start_matches('"');
+                    let id = rest.split('"').next().unwrap_or_default();
+                    if id.is_empty()
+                        || !id
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    {
+                        continue;
+                    }
+                    used += 1;
+                    assert!(
+                        zh.iter().any(|z| z == id) && en.iter().any(|e| e == id),
+                        "{}: {id} is in both catalogues",
+                        file.display()
+                    );
+                }
+            }
+        }
+        assert!(used > 150, "{used} catalogue messages used in code");
+    }
+
+    #[test]
+    fn problem_details_in_chinese_with_their_arguments() {
+        let e = crate::error::ApiError::NotFound(crate::msg!("not-found-call", id = 7));
+        assert_eq!(e.problem_in(Lang::En).detail, "call 7");
+        assert_eq!(e.problem_in(Lang::Zh).detail, "榜单任务 7");
+        assert_eq!(e.problem_in(Lang::Zh).title, "未找到");
+        let e = crate::error::ApiError::MethodNotAllowed {
+            allow: vec!["GET".into()],
+        };
+        assert_eq!(e.problem_in(Lang::Zh).detail, "此资源只允许：GET");
+        let e = crate::error::ApiError::Validation(vec![
+            FieldError::new("year", "out of range"),
+            FieldError::new("title", "must not be blank"),
+        ]);
+        assert_eq!(
+            e.problem_in(Lang::Zh).detail,
+            "共 2 个字段无效：year、title"
+        );
+        assert_eq!(
+            e.problem_in(Lang::En).detail,
+            "2 invalid field(s): year, title"
+        );
+    }
+
     #[test]
     fn accept_language_takes_the_highest_q() {
         let cases = [
@@ -378,4 +439,65 @@ mod tests {
             assert_eq!(field_message(Lang::En, en), en, "{en}");
         }
     }
+}
+
+/// A sentence for a person: a catalogue id and its arguments, rendered in the reader's language
+/// when it is shown ([`Msg::render`]). Details of problem documents are `Msg`s, so that nothing
+/// the service says is built by string concatenation in one language. `Raw` keeps a text that
+/// comes already written (a domain rule's own sentence, a parser's message): it is shown as is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    /// A catalogue message with its arguments (texts, already formatted: ids, codes, times).
+    Catalogue {
+        id: &'static str,
+        args: Vec<(&'static str, String)>,
+    },
+    /// A text written elsewhere, shown as is in every language.
+    Raw(String),
+}
+
+impl Msg {
+    /// The message in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            Msg::Catalogue { id, args } => {
+                let args: Vec<(&str, FluentValue<'_>)> = args
+                    .iter()
+                    .map(|(k, v)| (*k, FluentValue::String(v.as_str().into())))
+                    .collect();
+                tr(lang, id, &args)
+            }
+            Msg::Raw(text) => text.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::En))
+    }
+}
+
+impl From<String> for Msg {
+    fn from(text: String) -> Self {
+        Msg::Raw(text)
+    }
+}
+
+impl From<&str> for Msg {
+    fn from(text: &str) -> Self {
+        Msg::Raw(text.to_owned())
+    }
+}
+
+/// A catalogue message: `msg!("not-found-call", id = call_id)`; every argument is shown with
+/// its `Display`.
+#[macro_export]
+macro_rules! msg {
+    ($id:literal $(, $k:ident = $v:expr)* $(,)?) => {
+        $crate::i18n::Msg::Catalogue {
+            id: $id,
+            args: vec![$((stringify!($k), ::std::string::ToString::to_string(&$v))),*],
+        }
+    };
 }

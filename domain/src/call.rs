@@ -217,7 +217,7 @@ impl CallAction {
     }
 
     /// The action as a verb phrase taking "a call" as its object, for error messages.
-    fn phrase(self) -> &'static str {
+    pub fn phrase(self) -> &'static str {
         match self {
             CallAction::OpenBids => "open the bids of",
             CallAction::StartReview => "start the review of",

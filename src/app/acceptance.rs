@@ -227,7 +227,7 @@ async fn view(
 async fn load(state: &AppState, id: i32) -> Result<(Acceptance, Project)> {
     let a = store::acceptance::get(&state.db, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("acceptance {id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-acceptance", id = id)))?;
     let p = projects::find(state, a.project_id).await?;
     Ok((a, p))
 }
@@ -241,7 +241,7 @@ pub async fn get(state: &AppState, caller: &Caller, id: i32) -> Result<Acceptanc
     let (a, p) = load(state, id).await?;
     let seat = seat_of(state, caller, &p, &a)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("acceptance {id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-acceptance", id = id)))?;
     view(state, &p, a, seat, caller).await
 }
 
@@ -259,7 +259,10 @@ pub async fn of_project(state: &AppState, caller: &Caller, id: i32) -> Result<Ve
         }
     }
     if out.is_empty() && !Standing::of(Some(caller), &p).party() {
-        return Err(ApiError::NotFound(format!("project {id}")));
+        return Err(ApiError::NotFound(crate::msg!(
+            "not-found-project",
+            id = id
+        )));
     }
     Ok(out)
 }
@@ -316,8 +319,9 @@ pub(crate) async fn check_evaluator(
 pub async fn start(state: &AppState, caller: &Caller, id: i32, s: Start) -> Result<AcceptanceView> {
     let (p, _) = projects::for_write(state, caller, id, Role::Commission).await?;
     crate::domain::project::transition(p.status, ProjectAction::StartAcceptance).map_err(|e| {
-        ApiError::conflict(format!(
-            "{e}: an acceptance starts once the builder requested it, or for a re-review after rectification"
+        ApiError::conflict(crate::msg!(
+            "conflict-acceptance-starts-once-builder-requested",
+            e = e
         ))
         .with("current_state", p.status)
     })?;
@@ -325,9 +329,11 @@ pub async fn start(state: &AppState, caller: &Caller, id: i32, s: Start) -> Resu
     if let (ProjectStatus::Rectifying, Some(until)) = (p.status, p.rectify_until) {
         if let Err(days) = rectification_in_time(until, today) {
             if !projects::rectification_excepted(&state.db, &p).await? {
-                return Err(ApiError::conflict(format!(
-                    "the re-review was due by the rectification deadline {until}, which passed {days} day(s) ago; the commission may record an exception (POST /projects/{}/acceptance-exception)",
-                    p.id
+                return Err(ApiError::conflict(crate::msg!(
+                    "conflict-re-review-was-due-rectification",
+                    until = until,
+                    days = days,
+                    id = p.id
                 ))
                 .with("days_over", days)
                 .with("rectify_until", until));
@@ -422,9 +428,9 @@ pub async fn start(state: &AppState, caller: &Caller, id: i32, s: Start) -> Resu
     )
     .await?
     else {
-        return Err(ApiError::PreconditionFailed(format!(
-            "acceptance {} changed at the same moment; read it again",
-            a.id
+        return Err(ApiError::PreconditionFailed(crate::msg!(
+            "precondition-failed-acceptance-changed-at-same-moment",
+            id = a.id
         )));
     };
     let mut members = Vec::new();
@@ -475,18 +481,24 @@ async fn for_expert(state: &AppState, caller: &Caller, id: i32) -> Result<(Accep
     caller.require(&[Role::Expert])?;
     let (a, p) = load(state, id).await?;
     if seat_of(state, caller, &p, &a).await? != Some(Seat::Expert) {
-        return Err(ApiError::NotFound(format!("acceptance {id}")));
+        return Err(ApiError::NotFound(crate::msg!(
+            "not-found-acceptance",
+            id = id
+        )));
     }
     Ok((a, p))
 }
 
 fn still_open(a: &Acceptance, p: &Project) -> Result<()> {
     if a.conclusion.is_some() {
-        return Err(ApiError::conflict("this acceptance is concluded"));
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-acceptance-concluded"
+        )));
     }
     if p.status != ProjectStatus::UnderAcceptance || !a.started() {
         return Err(
-            ApiError::conflict("the acceptance is not under way").with("current_state", p.status)
+            ApiError::conflict(crate::msg!("conflict-acceptance-under-way"))
+                .with("current_state", p.status),
         );
     }
     Ok(())
@@ -508,7 +520,9 @@ pub async fn declare_conflict(
 ) -> Result<AcceptanceView> {
     let (a, p) = for_expert(state, caller, id).await?;
     if a.conclusion.is_some() {
-        return Err(ApiError::conflict("this acceptance is concluded"));
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-acceptance-concluded"
+        )));
     }
     let note = note.trim();
     if note.is_empty() || note.chars().count() > 4000 {
@@ -553,7 +567,7 @@ pub async fn declare_conflict(
     uow.commit().await?;
     let a = store::acceptance::get(&state.db, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("acceptance {id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-acceptance", id = id)))?;
     view(state, &p, a, Seat::Expert, caller).await
 }
 
@@ -576,9 +590,9 @@ pub async fn put_scores(
         .map(|c| format!("declared ({}): {}", c.kind, c.note))
         .collect();
     if !mine.is_empty() {
-        return Err(ApiError::Forbidden(format!(
-            "you are recused from this acceptance: {}",
-            mine.join("; ")
+        return Err(ApiError::Forbidden(crate::msg!(
+            "forbidden-you-recused-from-acceptance",
+            mine = mine.join("; ")
         )));
     }
     still_open(&a, &p)?;
@@ -622,11 +636,16 @@ pub async fn file_report(
     caller.require(&[Role::Evaluator])?;
     let (a, p) = load(state, id).await?;
     if seat_of(state, caller, &p, &a).await? != Some(Seat::Evaluator) {
-        return Err(ApiError::NotFound(format!("acceptance {id}")));
+        return Err(ApiError::NotFound(crate::msg!(
+            "not-found-acceptance",
+            id = id
+        )));
     }
     still_open(&a, &p)?;
     if a.report.is_some() {
-        return Err(ApiError::conflict("the report is filed already"));
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-report-filed-already"
+        )));
     }
     let agreement = projects::signed_agreement_in(&state.db, &p).await?;
     ApiError::check(report.validate(&agreement.content))?;
@@ -643,8 +662,9 @@ pub async fn file_report(
     )
     .await?
     else {
-        return Err(ApiError::PreconditionFailed(format!(
-            "acceptance {id} changed at the same moment; read it again"
+        return Err(ApiError::PreconditionFailed(crate::msg!(
+            "precondition-failed-acceptance-changed-at-same-moment",
+            id = id
         )));
     };
     uow.record(
@@ -689,16 +709,16 @@ pub async fn conclude(
         return Err(ApiError::field("reason", "say why, in 10–4000 characters"));
     }
     if a.report.is_none() {
-        return Err(ApiError::conflict(
-            "the third-party evaluator has not filed its report",
-        ));
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-third-party-evaluator-has-filed"
+        )));
     }
     let e = evaluate(&state.db, &p, &a).await?;
     if !e.missing.is_empty() || e.counted == 0 {
-        return Err(ApiError::conflict(
-            "every panel expert who is not recused scores before the conclusion",
-        )
-        .with("missing", &e.missing));
+        return Err(
+            ApiError::conflict(crate::msg!("conflict-every-panel-expert-who-recused"))
+                .with("missing", &e.missing),
+        );
     }
     let earlier = store::acceptance::of_project(&state.db, p.id).await?;
     let after_rectification = earlier.iter().any(|x| {
@@ -747,8 +767,9 @@ pub async fn conclude(
     )
     .await?
     else {
-        return Err(ApiError::PreconditionFailed(format!(
-            "acceptance {id} changed at the same moment; read it again"
+        return Err(ApiError::PreconditionFailed(crate::msg!(
+            "precondition-failed-acceptance-changed-at-same-moment",
+            id = id
         )));
     };
     uow.record(

@@ -128,13 +128,16 @@ pub async fn ranking(state: &AppState, caller: Option<&Caller>, call_id: i32) ->
     let commission = caller.is_some_and(|c| c.is(Role::Commission));
     let public = matches!(status, CallStatus::Notice | CallStatus::Awarded);
     if commission && call.opened_at.is_none() {
-        return Err(ApiError::conflict("the bids are still sealed").with("current_state", status));
+        return Err(
+            ApiError::conflict(crate::msg!("conflict-bids-still-sealed"))
+                .with("current_state", status),
+        );
     }
     if !commission && !public {
         return Err(match caller {
-            None => ApiError::Unauthorized("the ranking is public from the notice on".into()),
+            None => ApiError::Unauthorized(crate::msg!("unauthorized-ranking-public-from-notice")),
             Some(_) => {
-                ApiError::Forbidden("the ranking is the commission's until the notice".into())
+                ApiError::Forbidden(crate::msg!("forbidden-ranking-commission-s-until-notice"))
             }
         });
     }
@@ -159,8 +162,9 @@ pub async fn award(
     let call = calls::find(state, call_id).await?;
     let may_award = |call: &Call, now| {
         let status = call.status_at(now);
-        transition(status, CallAction::Award)
-            .map_err(|e| ApiError::conflict(e.to_string()).with("current_state", status))
+        transition(status, CallAction::Award).map_err(|e| {
+            ApiError::conflict(calls::illegal_call_move(&e)).with("current_state", status)
+        })
     };
     // Asked of the state machine before anything is computed; `act` asks again when writing.
     may_award(&call, state.clock.now())?;
@@ -335,7 +339,7 @@ pub async fn object(
             Ok(())
         } else {
             Err(
-                ApiError::conflict("objections are taken only during the notice period")
+                ApiError::conflict(crate::msg!("conflict-objections-taken-only-during-notice"))
                     .with("current_state", status)
                     .with("notice_ends_at", call.notice_ends_at),
             )
@@ -346,16 +350,11 @@ pub async fn object(
         Some(org) => store::bids::bid_of(&state.db, call.id, org).await?,
         None => None,
     }
-    .ok_or_else(|| {
-        ApiError::Forbidden(
-            "only a bidder on this call may object to its award (a losing bidder)".into(),
-        )
-    })?;
+    .ok_or_else(|| ApiError::Forbidden(crate::msg!("forbidden-only-bidder-call-may-object")))?;
     if calls::award_of(&call)?.is_some_and(|a| a.bid_ids.contains(&bid.id)) {
-        return Err(ApiError::Forbidden(
-            "your bid is proposed for the award; objections are for the bidders it passed over"
-                .into(),
-        ));
+        return Err(ApiError::Forbidden(crate::msg!(
+            "forbidden-your-bid-proposed-award-objections"
+        )));
     }
     let mut errors = Vec::new();
     if grounds.trim().is_empty() {
@@ -438,13 +437,20 @@ pub async fn answer(
     caller.require(&[Role::Commission])?;
     let o = store::objections::objection(&state.db, objection_id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("objection {objection_id}")))?;
+        .ok_or_else(|| {
+            ApiError::NotFound(crate::msg!(
+                "not-found-objection",
+                objection_id = objection_id
+            ))
+        })?;
     let answer = answer.trim().to_owned();
     if answer.is_empty() {
         return Err(ApiError::field("answer", "must not be blank"));
     }
     if o.upheld.is_some() {
-        return Err(ApiError::conflict("this objection has been answered"));
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-objection-has-been-answered"
+        )));
     }
     calls::find(state, o.call_id).await?;
     let mut uow = Uow::begin(state, caller).await?;
@@ -475,7 +481,7 @@ pub async fn answer(
         uow.now(),
     )
     .await?
-    .ok_or_else(|| ApiError::conflict("this objection has been answered"))?;
+    .ok_or_else(|| ApiError::conflict(crate::msg!("conflict-objection-has-been-answered")))?;
     let ops = vec![
         PatchOp::add("/upheld", upheld),
         PatchOp::add("/answer", answer.clone()),

@@ -95,7 +95,12 @@ pub async fn bidder_facts(
 ) -> Result<BidderFacts> {
     let org = store::organisations::by_id(&state.db, organisation_id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("organisation {organisation_id}")))?;
+        .ok_or_else(|| {
+            ApiError::NotFound(crate::msg!(
+                "not-found-organisation",
+                organisation_id = organisation_id
+            ))
+        })?;
     let now = state.clock.now();
     let mut has_award = false;
     for other in store::calls::calls_of_round(&state.db, call.round_id).await? {
@@ -141,11 +146,11 @@ pub struct Submission {
 /// Refuses a bid arriving at `now` outside the window or on a call that is not open.
 pub(crate) fn check_open(call: &Call, now: DateTime<Utc>) -> Result<()> {
     if !bid_window_open(call.opens_at, call.closes_at, now) {
-        return Err(ApiError::conflict(format!(
-            "bids are accepted from {} to {}; it is now {}",
-            call.opens_at.to_rfc3339(),
-            call.closes_at.to_rfc3339(),
-            now.to_rfc3339()
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-bids-accepted-from-now",
+            opens_at = call.opens_at.to_rfc3339(),
+            closes_at = call.closes_at.to_rfc3339(),
+            now = now.to_rfc3339()
         ))
         .with("opens_at", call.opens_at)
         .with("closes_at", call.closes_at)
@@ -154,7 +159,8 @@ pub(crate) fn check_open(call: &Call, now: DateTime<Utc>) -> Result<()> {
     let status = call.status_at(now);
     if status != CallStatus::Open {
         return Err(
-            ApiError::conflict(format!("the call is {status}")).with("current_state", status)
+            ApiError::conflict(crate::msg!("conflict-call", status = status))
+                .with("current_state", status),
         );
     }
     Ok(())
@@ -184,7 +190,7 @@ pub async fn submit(
     caller.require(&[Role::Applicant])?;
     let org = caller
         .organisation_id
-        .ok_or_else(|| ApiError::Forbidden("this account has no organisation".into()))?;
+        .ok_or_else(|| ApiError::Forbidden(crate::msg!("forbidden-account-has-organisation")))?;
     let call = calls::find(state, call_id).await?;
     // A first answer without the lock, so that late or bad bids cost nothing; the window is asked
     // again under the lock.
@@ -220,7 +226,9 @@ pub async fn submit(
         uow.restamp(state);
         let locked = store::calls::call(uow.db(), call.id)
             .await?
-            .ok_or_else(|| ApiError::NotFound(format!("call {call_id}")))?;
+            .ok_or_else(|| {
+                ApiError::NotFound(crate::msg!("not-found-call-2", call_id = call_id))
+            })?;
         check_open(&locked, uow.now())?;
         let new = store::bids::NewReceipt {
             call_id: call.id,
@@ -342,7 +350,7 @@ fn receipt_ops(replaced: Option<&Receipt>, new: &Receipt) -> Vec<PatchOp> {
 #[tracing::instrument(skip_all, fields(bid_id = %bid_id))]
 pub async fn withdraw(state: &AppState, caller: &Caller, bid_id: i32) -> Result<Withdrawal> {
     caller.require(&[Role::Applicant])?;
-    let not_found = || ApiError::NotFound(format!("bid {bid_id}"));
+    let not_found = || ApiError::NotFound(crate::msg!("not-found-bid", bid_id = bid_id));
     let bid = store::bids::bid(&state.db, bid_id)
         .await?
         .filter(|b| caller.organisation_id == Some(b.organisation_id))
@@ -354,16 +362,16 @@ pub async fn withdraw(state: &AppState, caller: &Caller, bid_id: i32) -> Result<
     uow.restamp(state);
     let locked = store::calls::call(uow.db(), call.id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("call {}", call.id)))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-call", id = call.id)))?;
     check_open(&locked, uow.now())?;
     let current = store::bids::current_receipt(uow.db(), bid.id).await?;
     if let Some(w) = store::bids::withdrawn(uow.db(), call.id)
         .await?
         .remove(&bid.id)
     {
-        return Err(ApiError::conflict(format!(
-            "the bid was withdrawn at {}; submit it again to reinstate it",
-            w.withdrawn_at.to_rfc3339()
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-bid-was-withdrawn-at-submit",
+            withdrawn_at = w.withdrawn_at.to_rfc3339()
         ))
         .with("withdrawn_at", w.withdrawn_at));
     }
@@ -528,12 +536,12 @@ pub async fn list(state: &AppState, caller: &Caller, call_id: i32) -> Result<Vec
 pub async fn get(state: &AppState, caller: &Caller, id: i32) -> Result<BidRead> {
     let bid = store::bids::bid(&state.db, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("bid {id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-bid-2", id = id)))?;
     let call = calls::find(state, bid.call_id).await?;
     let readable = Reader::new(state, caller, &call)
         .await?
         .reading(&bid)
-        .ok_or_else(|| ApiError::NotFound(format!("bid {id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-bid-2", id = id)))?;
     let owner = caller.organisation_id == Some(bid.organisation_id);
     read(state, &bid, readable, owner).await
 }
@@ -556,15 +564,15 @@ pub async fn put_scores(
     caller.require(&[Role::Expert])?;
     let bid = store::bids::bid(&state.db, bid_id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("bid {bid_id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-bid", bid_id = bid_id)))?;
     let call = calls::find(state, bid.call_id).await?;
     let may_score = |recused: Option<BTreeMap<i32, Vec<String>>>, status: CallStatus| {
         let recused = recused
-            .ok_or_else(|| ApiError::Forbidden("you are not on this call's panel".into()))?;
+            .ok_or_else(|| ApiError::Forbidden(crate::msg!("forbidden-you-call-s-panel")))?;
         if let Some(reasons) = recused.get(&bid.id) {
-            return Err(ApiError::Forbidden(format!(
-                "you are recused from this bid: {}",
-                reasons.join("; ")
+            return Err(ApiError::Forbidden(crate::msg!(
+                "forbidden-you-recused-from-bid",
+                reasons = reasons.join("; ")
             )));
         }
         scoring_open(status).map_err(|m| ApiError::conflict(m).with("current_state", status))
@@ -577,9 +585,9 @@ pub async fn put_scores(
         .await?
         .contains_key(&bid.id)
     {
-        return Err(ApiError::conflict(
-            "the bid was withdrawn before the close; it is not scored",
-        ));
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-bid-was-withdrawn-before-close"
+        )));
     }
     let lines = check_sheet(&call.rubric, drafts).map_err(ApiError::Validation)?;
     let new_lines = serde_json::to_value(&lines).map_err(anyhow::Error::from)?;
@@ -593,9 +601,9 @@ pub async fn put_scores(
     let (sheet_id, ops) = match earlier {
         Some(s) => {
             if !store::scores::replace(uow.db(), s.id, s.submitted_at, &lines, uow.now()).await? {
-                return Err(ApiError::conflict(
-                    "the score sheet changed at the same moment; send it again",
-                ));
+                return Err(ApiError::conflict(crate::msg!(
+                    "conflict-score-sheet-changed-at-same"
+                )));
             }
             let old = serde_json::to_value(&s.lines).map_err(anyhow::Error::from)?;
             let ops = PatchOp::change("/scores", old, new_lines)

@@ -99,7 +99,7 @@ pub async fn list(state: &AppState, caller: Option<&Caller>, q: BrainQuery) -> R
     let limit = q.limit.unwrap_or(20);
     if !(1..=super::projects::MAX_PAGE).contains(&limit) {
         return Err(ApiError::BadRequest {
-            detail: format!("limit is 1–{}", super::projects::MAX_PAGE),
+            detail: crate::msg!("detail-limit-1", MAX_PAGE = super::projects::MAX_PAGE),
             errors: vec![FieldError::new("limit", "out of range")],
         });
     }
@@ -129,7 +129,7 @@ pub async fn list(state: &AppState, caller: Option<&Caller>, q: BrainQuery) -> R
 async fn find(state: &AppState, number: &str) -> Result<Plaque> {
     store::plaques::by_number(&state.db, number)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no brain with plaque {number}")))
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-brain-plaque", number = number)))
 }
 
 /// One brain of the register by its plaque number.
@@ -141,7 +141,7 @@ pub async fn get(state: &AppState, caller: Option<&Caller>, number: &str) -> Res
     let p = find(state, number).await?;
     let mut v = views(state, caller, vec![p]).await?;
     v.pop()
-        .ok_or_else(|| ApiError::NotFound(format!("no brain with plaque {number}")))
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-brain-plaque", number = number)))
 }
 
 async fn lifecycle(
@@ -158,8 +158,10 @@ async fn lifecycle(
 }
 
 fn stale(what: &str, id: i32) -> ApiError {
-    ApiError::PreconditionFailed(format!(
-        "{what} {id} changed at the same moment; read it again"
+    ApiError::PreconditionFailed(crate::msg!(
+        "precondition-failed-changed-at-same-moment-read",
+        what = what,
+        id = id
     ))
 }
 
@@ -178,7 +180,8 @@ pub async fn engage_evaluator(
     caller.require(&[Role::Commission])?;
     let p = find(state, number).await?;
     if p.status == PlaqueStatus::Revoked {
-        return Err(ApiError::conflict("the plaque is revoked").with("current_state", p.status));
+        return Err(ApiError::conflict(crate::msg!("conflict-plaque-revoked"))
+            .with("current_state", p.status));
     }
     super::acceptance::check_evaluator(&state.db, evaluator_id, p.organisation_id, "evaluator_id")
         .await?;
@@ -229,7 +232,10 @@ pub async fn file_evaluation(
     caller.require(&[Role::Evaluator])?;
     let p = find(state, number).await?;
     if p.evaluator_id != Some(caller.id) {
-        return Err(ApiError::NotFound(format!("no brain with plaque {number}")));
+        return Err(ApiError::NotFound(crate::msg!(
+            "not-found-brain-plaque",
+            number = number
+        )));
     }
     let mut errors = parts.validate();
     let summary = summary.trim();
@@ -240,7 +246,17 @@ pub async fn file_evaluation(
     // The binding may have changed since the engagement.
     super::acceptance::check_evaluator(&state.db, caller.id, p.organisation_id, "evaluator")
         .await
-        .map_err(|e| ApiError::Forbidden(e.sentence()))?;
+        .map_err(|e| match e {
+            ApiError::Validation(errors) => ApiError::Forbidden(crate::msg!(
+                "forbidden-evaluator-binding",
+                why = errors
+                    .iter()
+                    .map(|f| f.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )),
+            other => other,
+        })?;
     let today = local_day(state.clock.now());
     let earlier = store::plaques::evaluations(&state.db, &[p.id]).await?;
     let (year, attempt) = next_evaluation(&p, &earlier, today)
@@ -288,7 +304,7 @@ pub async fn file_evaluation(
 async fn evaluation_with_plaque(state: &AppState, id: i32) -> Result<(Evaluation, Plaque)> {
     let e = store::plaques::evaluation(&state.db, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("evaluation {id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-evaluation", id = id)))?;
     let p = store::plaques::get(&state.db, e.plaque_id)
         .await?
         .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("plaque {} missing", e.plaque_id)))?;
@@ -313,7 +329,9 @@ pub async fn confirm_evaluation(state: &AppState, caller: &Caller, id: i32) -> R
     caller.require(&[Role::Commission])?;
     let (e, p) = evaluation_with_plaque(state, id).await?;
     if e.confirmed.is_some() {
-        return Err(ApiError::conflict("this evaluation is confirmed already"));
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-evaluation-confirmed-already"
+        )));
     }
     let days = lifecycle(state, &p).await?.rectification_days;
     let today = local_day(state.clock.now());
@@ -426,7 +444,10 @@ pub async fn file_plan(
     caller.require(&[Role::Applicant])?;
     let (e, p) = evaluation_with_plaque(state, id).await?;
     if caller.organisation_id != Some(p.organisation_id) {
-        return Err(ApiError::NotFound(format!("evaluation {id}")));
+        return Err(ApiError::NotFound(crate::msg!(
+            "not-found-evaluation",
+            id = id
+        )));
     }
     let plan = plan.trim();
     if plan.chars().count() < 10 || plan.chars().count() > 20_000 {
@@ -441,13 +462,15 @@ pub async fn file_plan(
         || e.confirmed.is_none()
         || latest != Some(e.id)
     {
-        return Err(ApiError::conflict(
-            "a plan answers the confirmed 不合格 evaluation that put the brain under rectification",
-        )
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-plan-answers-confirmed-evaluation-put"
+        ))
         .with("current_state", p.status));
     }
     if e.plan.is_some() {
-        return Err(ApiError::conflict("the plan is filed already"));
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-plan-filed-already"
+        )));
     }
     let mut uow = Uow::begin(state, caller).await?;
     let now = uow.now();

@@ -86,7 +86,7 @@ fn unexpected(what: String) -> ApiError {
 pub async fn find(state: &AppState, id: i32) -> Result<Call> {
     let call = store::calls::call(&state.db, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("call {id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-call", id = id)))?;
     catch_up(state, call).await
 }
 
@@ -139,7 +139,7 @@ pub async fn catch_up(state: &AppState, mut call: Call) -> Result<Call> {
         // Another observer (or a person's move) got there first: read what it left.
         call = store::calls::call(&state.db, call.id)
             .await?
-            .ok_or_else(|| ApiError::NotFound(format!("call {}", call.id)))?;
+            .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-call", id = call.id)))?;
     }
     Err(unexpected(format!(
         "call {}: the clock's moves did not settle",
@@ -158,7 +158,7 @@ pub async fn locked(uow: &Uow, id: i32) -> Result<Call> {
     store::calls::lock_call(uow.db(), id).await?;
     store::calls::call(uow.db(), id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("call {id}")))
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-call", id = id)))
 }
 
 /// What readers see of a call (anyone: bid contents stay out, budgets only once awarded).
@@ -276,15 +276,15 @@ pub async fn announce(
     caller.require(&[Role::Commission])?;
     let item = store::selections::item(&state.db, list_item_id)
         .await?
-        .ok_or_else(|| ApiError::NotFound("list item".into()))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-list-item")))?;
     let version = store::selections::version(&state.db, item.list_version_id)
         .await?
         .ok_or_else(|| unexpected("list version missing".into()))?;
     let current = store::selections::versions(&state.db, version.round_id).await?;
     if current.last().map(|v| v.id) != Some(version.id) {
-        return Err(ApiError::conflict(
-            "this list item belongs to a superseded list version; use the current list",
-        ));
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-list-item-belongs-superseded-list"
+        )));
     }
     let mut errors = validate_call(
         new.opens_at,
@@ -368,18 +368,18 @@ pub async fn act(
 ) -> Result<()> {
     let from = call.status_at(uow.now());
     let to = transition(from, action)
-        .map_err(|e| ApiError::conflict(e.to_string()).with("current_state", from))?;
+        .map_err(|e| ApiError::conflict(illegal_call_move(&e)).with("current_state", from))?;
     if from != call.status {
         // Time moved the call after it was read and before this unit: the clock's move is not
         // in the log yet, and this move must follow it there.
-        return Err(ApiError::conflict(
-            "the call changed at the same moment; read it again",
-        ));
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-call-changed-at-same-moment"
+        )));
     }
     if !store::calls::update(uow.db(), call.id, call.version, to, &change, uow.now()).await? {
-        return Err(ApiError::conflict(
-            "the call changed at the same moment; read it again",
-        ));
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-call-changed-at-same-moment"
+        )));
     }
     let mut ops: Vec<PatchOp> = PatchOp::change("/status", from.as_str(), to.as_str())
         .into_iter()
@@ -410,9 +410,9 @@ pub async fn act(
 pub async fn open_bids(state: &AppState, caller: &Caller, id: i32) -> Result<OpeningReport> {
     caller.require(&[Role::Commission])?;
     let too_early = |closes_at: DateTime<Utc>| {
-        ApiError::conflict(format!(
-            "bids can be opened only after the call closes at {}",
-            closes_at.to_rfc3339()
+        ApiError::conflict(crate::msg!(
+            "conflict-bids-can-opened-only-after",
+            closes_at = closes_at.to_rfc3339()
         ))
         .with("closes_at", closes_at)
     };
@@ -487,9 +487,10 @@ pub async fn start_review(state: &AppState, caller: &Caller, id: i32) -> Result<
     caller.require(&[Role::Commission])?;
     let call = find(state, id).await?;
     if store::panel::panel(&state.db, call.id).await?.is_empty() {
-        return Err(ApiError::conflict(
-            "appoint the expert panel first (POST /calls/{id}/panel)",
-        ));
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-appoint-expert-panel-first-post",
+            id = id
+        )));
     }
     let mut uow = Uow::begin(state, caller).await?;
     act(
@@ -588,9 +589,9 @@ pub async fn history(state: &AppState, caller: &Caller, id: i32) -> Result<Vec<H
                 .map(|b| b.id),
         ),
         _ => {
-            return Err(ApiError::Forbidden(
-                "a call's history is the commission's record".into(),
-            ))
+            return Err(ApiError::Forbidden(crate::msg!(
+                "forbidden-call-s-history-commission-s"
+            )))
         }
     };
     let sealed = call.opened_at.is_none();
@@ -643,4 +644,14 @@ pub fn award_of(call: &Call) -> Result<Option<&Award>> {
         ))),
         (a, _) => Ok(a.as_ref()),
     }
+}
+
+/// A move the call's status does not allow, from the catalogues (the status and the action by
+/// their codes).
+pub(crate) fn illegal_call_move(e: &crate::domain::call::IllegalCallMove) -> crate::i18n::Msg {
+    crate::msg!(
+        "conflict-call-illegal-move",
+        action = e.action.phrase(),
+        status = e.from.as_str().replace('_', " ")
+    )
 }

@@ -100,7 +100,8 @@ async fn access_to(
     owner: OwnerType,
     owner_id: i32,
 ) -> Result<Access> {
-    let not_found = || ApiError::NotFound(format!("{owner} {owner_id}"));
+    let not_found =
+        || ApiError::NotFound(crate::msg!("not-found-owner", owner = owner, id = owner_id));
     match owner {
         OwnerType::Proposal => {
             let p = proposals::visible(state, caller, owner_id).await?;
@@ -142,8 +143,10 @@ async fn access_to(
                 organisation_id: None,
             })
         }
-        OwnerType::Project => Err(ApiError::NotFound(format!(
-            "{owner} {owner_id}: project documents are not accepted yet"
+        OwnerType::Project => Err(ApiError::NotFound(crate::msg!(
+            "not-found-project-documents",
+            owner = owner,
+            id = owner_id
         ))),
     }
 }
@@ -174,9 +177,11 @@ fn prepare(
 ) -> Result<Prepared> {
     let limit = state.settings.documents.limits().of(kind);
     if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
-        return Err(ApiError::PayloadTooLarge(format!(
-            "a {kind} must be at most {limit} bytes ({})",
-            Limits::setting(kind)
+        return Err(ApiError::PayloadTooLarge(crate::msg!(
+            "payload-too-large-document-kind",
+            kind = kind,
+            limit = limit,
+            setting = Limits::setting(kind)
         )));
     }
     if bytes.is_empty() {
@@ -253,7 +258,7 @@ async fn lock_owner(uow: &Uow, a: &Access) -> Result<()> {
         store::calls::lock_call(uow.db(), call_id).await?;
         let call = store::calls::call(uow.db(), call_id)
             .await?
-            .ok_or_else(|| ApiError::NotFound(format!("call {call_id}")))?;
+            .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-call", id = call_id)))?;
         bids::check_open(&call, uow.now())?;
     }
     Ok(())
@@ -316,8 +321,9 @@ async fn check_write(
     a: &Access,
 ) -> Result<()> {
     if !a.write {
-        return Err(ApiError::Forbidden(format!(
-            "only the {owner}'s owner uploads its documents"
+        return Err(ApiError::Forbidden(crate::msg!(
+            "forbidden-only-owner-uploads",
+            owner = owner
         )));
     }
     match owner {
@@ -408,11 +414,11 @@ pub async fn upload_version(
 async fn find(state: &AppState, caller: &Caller, id: i32) -> Result<(Document, Access)> {
     let d = store::documents::get(&state.db, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("document {id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-document", id = id)))?;
     let a = access_to(state, caller, d.owner_type, d.owner_id)
         .await
         .map_err(|e| match e {
-            ApiError::NotFound(_) => ApiError::NotFound(format!("document {id}")),
+            ApiError::NotFound(_) => ApiError::NotFound(crate::msg!("not-found-document", id = id)),
             e => e,
         })?;
     Ok((d, a))
@@ -477,7 +483,13 @@ pub async fn download(
         .await?
         .into_iter()
         .find(|v| v.number == wanted)
-        .ok_or_else(|| ApiError::NotFound(format!("document {id} version {wanted}")))?;
+        .ok_or_else(|| {
+            ApiError::NotFound(crate::msg!(
+                "not-found-document-version",
+                id = id,
+                version = wanted
+            ))
+        })?;
     let stored = objects::get(&state.documents, &version.object_key)
         .await
         .map_err(|e| {

@@ -37,8 +37,9 @@ pub struct EnquiryRead {
 }
 
 fn not_open(status: CallStatus) -> ApiError {
-    ApiError::conflict(format!(
-        "enquiries are taken while the call is open for bids; it is {status}"
+    ApiError::conflict(crate::msg!(
+        "conflict-enquiries-taken-while-call-open",
+        status = status
     ))
     .with("current_state", status)
 }
@@ -58,7 +59,7 @@ pub async fn ask(
     caller.require(&[Role::Applicant])?;
     let org = caller
         .organisation_id
-        .ok_or_else(|| ApiError::Forbidden("this account has no organisation".into()))?;
+        .ok_or_else(|| ApiError::Forbidden(crate::msg!("forbidden-account-has-organisation")))?;
     ApiError::check(check_text("question", question, 4000))?;
     let call = calls::find(state, call_id).await?;
     let mut uow = Uow::begin(state, caller).await?;
@@ -121,7 +122,7 @@ pub async fn answer(
     ApiError::check(errors)?;
     let e = store::enquiries::get(&state.db, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("enquiry {id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-enquiry", id = id)))?;
     calls::find(state, e.call_id).await?;
     let mut uow = Uow::begin(state, caller).await?;
     let call = calls::locked(&uow, e.call_id).await?;
@@ -132,9 +133,9 @@ pub async fn answer(
         return Err(not_open(status));
     }
     if let Some(at) = e.answered_at {
-        return Err(ApiError::conflict(format!(
-            "the enquiry was answered at {}",
-            at.to_rfc3339()
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-enquiry-was-answered-at",
+            at = at.to_rfc3339()
         )));
     }
     let closes: Option<(DateTime<Utc>, DateTime<Utc>)> = match &amendment {
@@ -151,7 +152,9 @@ pub async fn answer(
     };
     let answer = answer.trim().to_owned();
     if !store::enquiries::answer(uow.db(), &e, answer.clone(), caller.id, now, closes).await? {
-        return Err(ApiError::conflict("the enquiry was answered meanwhile"));
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-enquiry-was-answered-meanwhile"
+        )));
     }
     let mut ops = vec![
         PatchOp::add("/question", e.question.clone()),
@@ -161,9 +164,9 @@ pub async fn answer(
     if let (Some(a), Some((before, after))) = (&amendment, closes) {
         let requirements = a.requirements.trim();
         if !store::calls::amend(uow.db(), call.id, call.version, requirements, after, now).await? {
-            return Err(ApiError::conflict(
-                "the call changed meanwhile; answer again",
-            ));
+            return Err(ApiError::conflict(crate::msg!(
+                "conflict-call-changed-meanwhile-answer-again"
+            )));
         }
         let mut call_ops: Vec<PatchOp> =
             PatchOp::change("/requirements", call.requirements.as_str(), requirements)
@@ -197,7 +200,7 @@ pub async fn answer(
     uow.commit().await?;
     let e = store::enquiries::get(&state.db, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("enquiry {id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-enquiry", id = id)))?;
     Ok(EnquiryRead {
         enquiry: e,
         asker_shown: true,

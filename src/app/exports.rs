@@ -69,3 +69,23 @@ pub async fn ranking(
     let ranking = award::ranking(state, caller, call_id).await?;
     Ok((calls::get(state, call_id).await?, ranking))
 }
+
+/// A selection run with the names its explanation shows (commission only, as
+/// `GET /selections/{id}`).
+///
+/// # Errors
+/// 403 for another role, 404 for an unknown run.
+#[tracing::instrument(skip_all, fields(selection_id = id))]
+pub async fn explanation(state: &AppState, caller: &Caller, id: i32) -> Result<(Run, Names)> {
+    let run = selection::get(state, caller, id).await?;
+    Ok((run, public::names(state).await?))
+}
+
+/// The public notices (公示) with their objections (anyone, as `GET /notices`).
+///
+/// # Errors
+/// Database failures.
+#[tracing::instrument(skip_all)]
+pub async fn notices(state: &AppState) -> Result<Vec<award::Notice>> {
+    award::notices(state).await
+}

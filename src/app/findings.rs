@@ -33,7 +33,7 @@ fn doc(f: &Finding) -> Vec<PatchOp> {
 /// Checks the subject exists and may be named: a bid only once its call is opened (before,
 /// which bid is whose is sealed).
 async fn check_subject(state: &AppState, subject: FindingSubject, id: i32) -> Result<()> {
-    let missing = || ApiError::NotFound(format!("{subject} {id}"));
+    let missing = || ApiError::NotFound(crate::msg!("not-found-msg", subject = subject, id = id));
     match subject {
         FindingSubject::Proposal => {
             store::proposals::get(&state.db, id)
@@ -48,9 +48,9 @@ async fn check_subject(state: &AppState, subject: FindingSubject, id: i32) -> Re
         FindingSubject::Bid => {
             let bid = store::bids::bid(&state.db, id).await?.ok_or_else(missing)?;
             if calls::find(state, bid.call_id).await?.opened_at.is_none() {
-                return Err(ApiError::conflict(
-                    "the bid's call is not opened yet: bids are sealed until the opening",
-                ));
+                return Err(ApiError::conflict(crate::msg!(
+                    "conflict-bid-s-call-opened-yet"
+                )));
             }
         }
     }
@@ -116,18 +116,19 @@ pub async fn finalise(
     caller.require(&[Role::Commission])?;
     let f = store::findings::get(&state.db, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("finding {id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-finding", id = id)))?;
     if_match.check(&finding_etag(&f))?;
     if f.status == FindingStatus::Final {
         return Err(
-            ApiError::conflict("the finding is already final").with("current_state", f.status)
+            ApiError::conflict(crate::msg!("conflict-finding-already-final"))
+                .with("current_state", f.status),
         );
     }
     let mut uow = Uow::begin(state, caller).await?;
     if !store::findings::finalise(uow.db(), f.id, f.version, caller.id, uow.now()).await? {
-        return Err(ApiError::PreconditionFailed(
-            "the finding changed meanwhile; read it again".into(),
-        ));
+        return Err(ApiError::PreconditionFailed(crate::msg!(
+            "precondition-failed-finding-changed-meanwhile-read-again"
+        )));
     }
     let mut ops: Vec<PatchOp> =
         PatchOp::change("/status", f.status.as_str(), FindingStatus::Final.as_str())
@@ -147,7 +148,7 @@ pub async fn finalise(
     uow.commit().await?;
     store::findings::get(&state.db, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("finding {id}")))
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-finding", id = id)))
 }
 
 /// Findings the caller may read: final ones for everyone, drafts too for the commission.
@@ -173,5 +174,5 @@ pub async fn get(state: &AppState, caller: Option<&Caller>, id: i32) -> Result<F
         .filter(|f| {
             f.status == FindingStatus::Final || caller.is_some_and(|c| c.is(Role::Commission))
         })
-        .ok_or_else(|| ApiError::NotFound(format!("finding {id}")))
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-finding", id = id)))
 }

@@ -48,14 +48,14 @@ pub fn metrics(state: &AppState, token: Option<&str>) -> crate::error::Result<St
     use crate::error::ApiError;
 
     let Some(expected) = &state.settings.metrics.token else {
-        return Err(ApiError::NotFound("no route for /metrics".into()));
+        return Err(ApiError::NotFound(crate::msg!("not-found-route-metrics")));
     };
     // Compared as digests: equal-length values whose comparison time says nothing of the token.
     let sent = token.map(|t| Sha256::digest(t.as_bytes()));
     if sent != Some(Sha256::digest(expected.expose_secret().as_bytes())) {
-        return Err(ApiError::Unauthorized(
-            "send the metrics token as `Authorization: Bearer <token>`".into(),
-        ));
+        return Err(ApiError::Unauthorized(crate::msg!(
+            "unauthorized-send-metrics-token-authorization-bearer"
+        )));
     }
     let Some(handle) = crate::metrics::handle() else {
         return Err(ApiError::Unexpected(anyhow::anyhow!(

@@ -139,9 +139,9 @@ pub async fn publish(
         .map(|id| format!("P-{id}"))
         .collect();
     if !missing.is_empty() {
-        return Err(ApiError::conflict(format!(
-            "the run chose {} which are no longer eligible; run the selection again",
-            missing.join(", ")
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-run-chose-which-longer-eligible",
+            missing = missing.join(", ")
         )));
     }
     let mut items = Vec::with_capacity(chosen_ids.len());
@@ -149,7 +149,7 @@ pub async fn publish(
         let p = pool
             .iter()
             .find(|p| p.id == c.id)
-            .ok_or_else(|| ApiError::conflict("pool changed"))?;
+            .ok_or_else(|| ApiError::conflict(crate::msg!("conflict-pool-changed")))?;
         let targets: Vec<Target> = p
             .plan
             .scenarios
@@ -212,9 +212,9 @@ pub async fn publish(
     )
     .await
     .map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict { .. } => ApiError::conflict(
-            "another version was published at the same moment; read the list again",
-        ),
+        ApiError::Conflict { .. } => {
+            ApiError::conflict(crate::msg!("conflict-another-version-was-published-at"))
+        }
         other => other,
     })?;
     let new_doc = list_doc(
@@ -244,9 +244,9 @@ pub async fn publish(
             continue; // already where this version puts it
         };
         if !store::selections::move_proposal(uow.db(), p.id, p.version, to, now).await? {
-            return Err(ApiError::conflict(format!(
-                "P-{} changed during publication; publish again",
-                p.id
+            return Err(ApiError::conflict(crate::msg!(
+                "conflict-p-changed-during-publication-publish",
+                id = p.id
             )));
         }
         uow.record(
@@ -281,8 +281,15 @@ async fn read(
         None => versions.last(),
     }
     .ok_or_else(|| match version {
-        Some(n) => ApiError::NotFound(format!("the {} list has no version {n}", round.year)),
-        None => ApiError::NotFound(format!("the {} list is not published yet", round.year)),
+        Some(n) => ApiError::NotFound(crate::msg!(
+            "not-found-list-has-version",
+            year = round.year,
+            n = n
+        )),
+        None => ApiError::NotFound(crate::msg!(
+            "not-found-list-published-yet",
+            year = round.year
+        )),
     })?;
     let items = store::selections::items(&state.db, v.id).await?;
     Ok(PublishedList {

@@ -462,7 +462,7 @@ fn render(n: Notice, lang: Lang) -> Rendered {
 /// 404 for an id that is not the caller's notification.
 #[tracing::instrument(skip_all, fields(user_id = caller.id, notification_id = id))]
 pub async fn mark_read(state: &AppState, caller: &Caller, id: i64, lang: Lang) -> Result<Rendered> {
-    let not_found = || ApiError::NotFound(format!("notification {id}"));
+    let not_found = || ApiError::NotFound(crate::msg!("not-found-notification", id = id));
     let n = store::notifications::get(&state.db, id)
         .await?
         .filter(|n| n.user_id == caller.id)

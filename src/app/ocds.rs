@@ -326,7 +326,8 @@ pub async fn releases(state: &AppState, after: i64, limit: u64) -> Result<Releas
 #[tracing::instrument(skip_all, fields(ocid))]
 pub async fn record(state: &AppState, ocid: &str) -> Result<Value> {
     let publisher = publisher(state);
-    let not_found = || ApiError::NotFound(format!("contracting process {ocid}"));
+    let not_found =
+        || ApiError::NotFound(crate::msg!("not-found-contracting-process", ocid = ocid));
     let (year, item) = publisher.parse_ocid(ocid).ok_or_else(not_found)?;
     let p = processes(state, year)
         .await?
@@ -462,7 +463,10 @@ pub fn extension_file(state: &AppState, name: &str) -> Result<ExtensionFile> {
         }
         "release-schema.json" => Ok(ExtensionFile::Json(parse(EXTENSION_SCHEMA)?)),
         "README.md" => Ok(ExtensionFile::Text(EXTENSION_README)),
-        _ => Err(ApiError::NotFound(format!("extension file {name}"))),
+        _ => Err(ApiError::NotFound(crate::msg!(
+            "not-found-extension-file",
+            name = name
+        ))),
     }
 }
 

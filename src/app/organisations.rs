@@ -60,9 +60,9 @@ pub async fn create(
     } else if caller.is(Role::District)
         && caller.district_code.as_deref() != Some(new.district_code.as_str())
     {
-        return Err(ApiError::Forbidden(
-            "a district officer registers organisations of its own district only".into(),
-        ));
+        return Err(ApiError::Forbidden(crate::msg!(
+            "forbidden-district-officer-registers-organisations-own"
+        )));
     }
     ApiError::check(errors)?;
     let uscc = uscc.ok_or_else(|| ApiError::field("uscc", "invalid"))?;
@@ -78,9 +78,9 @@ pub async fn create(
     )
     .await
     .map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict { .. } => {
-            ApiError::conflict("an organisation with this unified social credit code exists")
-        }
+        ApiError::Conflict { .. } => ApiError::conflict(crate::msg!(
+            "conflict-organisation-unified-social-credit-code"
+        )),
         other => other,
     })?;
     let doc = json_patch::strip_nulls(&json!({
@@ -108,9 +108,9 @@ fn scope(caller: &Caller) -> Result<(Option<&str>, Option<i32>)> {
         Role::Commission => Ok((None, None)),
         Role::District => Ok((Some(caller.district_code.as_deref().unwrap_or("")), None)),
         Role::Applicant => Ok((None, Some(caller.organisation_id.unwrap_or(-1)))),
-        _ => Err(ApiError::Forbidden(
-            "organisations are visible to the commission, districts and applicants".into(),
-        )),
+        _ => Err(ApiError::Forbidden(crate::msg!(
+            "forbidden-organisations-visible-commission-districts-applicants"
+        ))),
     }
 }
 
@@ -134,7 +134,7 @@ pub async fn get(state: &AppState, caller: &Caller, id: i32) -> Result<Organisat
     store::organisations::find(&state.db, id)
         .await?
         .filter(|o| district.is_none_or(|d| d == o.district_code) && only.is_none_or(|x| x == o.id))
-        .ok_or_else(|| ApiError::NotFound(format!("organisation {id}")))
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-organisation-2", id = id)))
 }
 
 /// An organisation's history, oldest first (the commission, and the organisation's own
@@ -153,7 +153,10 @@ pub async fn history(
         .await?
         .is_some_and(|o| caller.is(Role::Commission) || caller.organisation_id == Some(o.id));
     if !visible {
-        return Err(ApiError::NotFound(format!("organisation {id}")));
+        return Err(ApiError::NotFound(crate::msg!(
+            "not-found-organisation-2",
+            id = id
+        )));
     }
     super::history::of(state, &AggregateRef::new(AggregateType::Organisation, id)).await
 }

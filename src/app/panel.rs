@@ -189,8 +189,11 @@ pub async fn appoint(
     caller.require(&[Role::Commission])?;
     let call = calls::find(state, call_id).await?;
     let fixed = |status: CallStatus| {
-        ApiError::conflict(format!("the panel is fixed once the call is {status}"))
-            .with("current_state", status)
+        ApiError::conflict(crate::msg!(
+            "conflict-panel-fixed-once-call",
+            status = status
+        ))
+        .with("current_state", status)
     };
     let status = call.status_at(state.clock.now());
     if !panel_open(status) {
@@ -265,9 +268,9 @@ pub async fn get(state: &AppState, caller: &Caller, call_id: i32) -> Result<Vec<
         Role::Commission => None,
         Role::Expert => Some(caller.id),
         _ => {
-            return Err(ApiError::Forbidden(
-                "the panel is shown to the commission and its experts".into(),
-            ))
+            return Err(ApiError::Forbidden(crate::msg!(
+                "forbidden-panel-shown-commission-experts"
+            )))
         }
     };
     entries(state, &call, only).await
@@ -301,7 +304,7 @@ pub async fn declare_conflict(
 ) -> Result<Vec<PanelEntry>> {
     caller.require(&[Role::Expert])?;
     let call = calls::find(state, call_id).await?;
-    let off_panel = || ApiError::Forbidden("you are not on this call's panel".into());
+    let off_panel = || ApiError::Forbidden(crate::msg!("forbidden-you-call-s-panel"));
     if !store::panel::panel(&state.db, call.id)
         .await?
         .iter()
@@ -434,13 +437,13 @@ pub async fn bidders(state: &AppState, caller: &Caller, call_id: i32) -> Result<
             .iter()
             .any(|m| m.expert_id == caller.id)
     {
-        return Err(ApiError::Forbidden(
-            "you are not on this call's panel".into(),
-        ));
+        return Err(ApiError::Forbidden(crate::msg!(
+            "forbidden-you-call-s-panel"
+        )));
     }
     if call.opened_at.is_none() {
         return Err(
-            ApiError::conflict("who bid is sealed until the bids are opened")
+            ApiError::conflict(crate::msg!("conflict-who-bid-sealed-until-bids"))
                 .with("current_state", call.status_at(state.clock.now())),
         );
     }
@@ -480,7 +483,7 @@ pub async fn put_expert_profile(
     caller.require(&[Role::Commission])?;
     let role = store::panel::role_of(&state.db, user_id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("user {user_id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-user", user_id = user_id)))?;
     if role != Role::Expert {
         return Err(ApiError::field(
             "id",

@@ -96,7 +96,7 @@ pub fn agreement_etag(a: &Agreement) -> String {
 pub async fn find(state: &AppState, id: i32) -> Result<Project> {
     store::projects::get(&state.db, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("project {id}")))
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-project", id = id)))
 }
 
 /// The project, for a write that only `role` may make and only as a party: the wrong role is a
@@ -114,7 +114,10 @@ pub async fn for_write(
     let p = find(state, id).await?;
     let standing = Standing::of(Some(caller), &p);
     if !standing.party() {
-        return Err(ApiError::NotFound(format!("project {id}")));
+        return Err(ApiError::NotFound(crate::msg!(
+            "not-found-project",
+            id = id
+        )));
     }
     Ok((p, standing))
 }
@@ -131,7 +134,10 @@ pub async fn for_party_read(
     let p = find(state, id).await?;
     let standing = Standing::of(Some(caller), &p);
     if !standing.party() {
-        return Err(ApiError::NotFound(format!("project {id}")));
+        return Err(ApiError::NotFound(crate::msg!(
+            "not-found-project",
+            id = id
+        )));
     }
     Ok((p, standing))
 }
@@ -148,16 +154,22 @@ pub async fn act(
     reason: Option<String>,
     mut ops: Vec<PatchOp>,
 ) -> Result<Project> {
-    let to = transition(p.status, action)
-        .map_err(|e| ApiError::conflict(e.to_string()).with("current_state", p.status))?;
+    let to = transition(p.status, action).map_err(|e| {
+        ApiError::conflict(crate::msg!(
+            "conflict-project-illegal-move",
+            status = e.from,
+            action = e.action
+        ))
+        .with("current_state", p.status)
+    })?;
     change.status = Some(to);
     let now = uow.now();
     let Some(after) =
         store::projects::update_if_version(uow.db(), p.id, p.version, change, now).await?
     else {
-        return Err(ApiError::PreconditionFailed(format!(
-            "project {} changed at the same moment; read it again",
-            p.id
+        return Err(ApiError::PreconditionFailed(crate::msg!(
+            "precondition-failed-project-changed-at-same-moment",
+            id = p.id
         )));
     };
     ops.insert(
@@ -405,7 +417,7 @@ pub async fn list(
     let limit = q.limit.unwrap_or(20);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::BadRequest {
-            detail: format!("limit is 1–{MAX_PAGE}"),
+            detail: crate::msg!("detail-limit-1", MAX_PAGE = MAX_PAGE),
             errors: vec![FieldError::new("limit", "out of range")],
         });
     }
@@ -413,7 +425,7 @@ pub async fn list(
         Some(y) => Some(
             store::rounds::get(&state.db, y)
                 .await?
-                .ok_or_else(|| ApiError::NotFound(format!("no round for {y}")))?
+                .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-round-2", y = y)))?
                 .id,
         ),
         None => None,
@@ -515,11 +527,14 @@ async fn agreement_for_write(
 ) -> Result<(Agreement, Project, Standing)> {
     let a = store::projects::agreement(&state.db, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("agreement {id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-agreement", id = id)))?;
     let p = find(state, a.project_id).await?;
     let standing = Standing::of(Some(caller), &p);
     if !standing.party() {
-        return Err(ApiError::NotFound(format!("agreement {id}")));
+        return Err(ApiError::NotFound(crate::msg!(
+            "not-found-agreement",
+            id = id
+        )));
     }
     Ok((a, p, standing))
 }
@@ -541,9 +556,10 @@ pub async fn edit_agreement(
     let (a, _, _) = agreement_for_write(state, caller, id).await?;
     if_match.check(&agreement_etag(&a))?;
     if a.status != AgreementStatus::Draft {
-        return Err(ApiError::conflict(
-            "a signed agreement changes only by an amendment (POST /projects/{id}/amendments)",
-        )
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-signed-agreement-changes-only-amendment",
+            id = id
+        ))
         .with("current_state", a.status));
     }
     ApiError::check(content.validate())?;
@@ -584,8 +600,9 @@ pub async fn edit_agreement(
 }
 
 fn stale_agreement(id: i32) -> ApiError {
-    ApiError::PreconditionFailed(format!(
-        "agreement {id} changed at the same moment; read it again"
+    ApiError::PreconditionFailed(crate::msg!(
+        "precondition-failed-agreement-changed-at-same-moment",
+        id = id
     ))
 }
 
@@ -606,21 +623,25 @@ pub async fn confirm_agreement(
     let (a, p, standing) = agreement_for_write(state, caller, id).await?;
     let party = standing
         .agreement_party()
-        .ok_or_else(|| ApiError::NotFound(format!("agreement {id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-agreement", id = id)))?;
     if_match.check(&agreement_etag(&a))?;
     if a.status != AgreementStatus::Draft {
-        return Err(ApiError::conflict("only a draft is confirmed").with("current_state", a.status));
+        return Err(
+            ApiError::conflict(crate::msg!("conflict-only-draft-confirmed"))
+                .with("current_state", a.status),
+        );
     }
     if a.confirmation(party).is_some() {
-        return Err(ApiError::conflict(format!(
-            "the {party} has confirmed this text already"
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-has-confirmed-text-already",
+            party = party
         )));
     }
     let errors = a.content.validate();
     if !errors.is_empty() {
-        return Err(ApiError::conflict(
-            "the draft is not complete enough to confirm; the commission completes it first",
-        )
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-draft-complete-enough-confirm-commission"
+        ))
         .with("errors", errors));
     }
     let signs = a.completes_with(party);
@@ -750,18 +771,18 @@ pub async fn amend(
     ApiError::check(errors)?;
     let all = store::projects::agreements(&state.db, p.id).await?;
     if all.iter().any(|a| a.status == AgreementStatus::Draft) {
-        return Err(ApiError::conflict(
-            "a draft is open; confirm or edit it before amending again",
-        ));
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-draft-open-confirm-edit-before"
+        )));
     }
     let Some(current) = all
         .iter()
         .rev()
         .find(|a| a.status == AgreementStatus::Signed)
     else {
-        return Err(ApiError::conflict(
-            "nothing is signed yet: edit the draft instead",
-        ));
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-nothing-signed-yet-edit-draft"
+        )));
     };
     let number = all.iter().map(|a| a.number).max().unwrap_or(0) + 1;
     let ops = json_patch::diff(&content_json(&current.content)?, &content_json(&content)?)
@@ -817,7 +838,7 @@ pub async fn signed_agreement_in(
         .into_iter()
         .rev()
         .find(|a| a.status == AgreementStatus::Signed)
-        .ok_or_else(|| ApiError::conflict("the task agreement is not signed yet"))
+        .ok_or_else(|| ApiError::conflict(crate::msg!("conflict-task-agreement-signed-yet")))
 }
 
 // ---- construction ----
@@ -842,9 +863,9 @@ pub async fn file_report(
         p.status,
         ProjectStatus::InConstruction | ProjectStatus::Completed
     ) {
-        return Err(ApiError::conflict(format!(
-            "progress is reported while the project is in construction; it is {}",
-            p.status
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-progress-reported-while-project-construction",
+            status = p.status
         ))
         .with("current_state", p.status));
     }
@@ -857,9 +878,10 @@ pub async fn file_report(
             .map_or(today, crate::domain::calendar::local_day),
     );
     if period < signed_q || period > Quarter::of(today) {
-        return Err(ApiError::conflict(format!(
-            "reports cover the quarters from {signed_q} (the agreement's signing) to {} (now)",
-            Quarter::of(today)
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-reports-cover-quarters-from-agreement",
+            signed_q = signed_q,
+            today = Quarter::of(today)
         )));
     }
     if store::projects::reports(&state.db, p.id)
@@ -867,8 +889,9 @@ pub async fn file_report(
         .iter()
         .any(|r| r.period == period)
     {
-        return Err(ApiError::conflict(format!(
-            "the report for {period} has been filed"
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-report-has-been-filed",
+            period = period
         )));
     }
     let mut uow = Uow::begin(state, caller).await?;
@@ -933,9 +956,9 @@ pub async fn supervise(
         p.status,
         ProjectStatus::Agreement | ProjectStatus::Accepted | ProjectStatus::Failed
     ) {
-        return Err(ApiError::conflict(format!(
-            "supervision runs from the agreement's signing to acceptance; the project is {}",
-            p.status
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-supervision-runs-from-agreement-s",
+            status = p.status
         ))
         .with("current_state", p.status));
     }
@@ -1032,22 +1055,22 @@ pub async fn close_follow_up(
     caller.require(&[Role::District])?;
     let (f, project_id) = store::projects::follow_up(&state.db, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("follow-up {id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-follow-up", id = id)))?;
     let (p, _) = for_write(state, caller, project_id, Role::District)
         .await
-        .map_err(|_| ApiError::NotFound(format!("follow-up {id}")))?;
+        .map_err(|_| ApiError::NotFound(crate::msg!("not-found-follow-up", id = id)))?;
     let note = note.trim();
     if note.is_empty() || note.chars().count() > 4000 {
         return Err(ApiError::field("note", "1–4000 characters"));
     }
     if f.closed.is_some() {
-        return Err(ApiError::conflict("this follow-up is closed"));
+        return Err(ApiError::conflict(crate::msg!("conflict-follow-up-closed")));
     }
     let mut uow = Uow::begin(state, caller).await?;
     let now = uow.now();
     let closed = store::projects::close_follow_up(uow.db(), id, caller.id, note.to_owned(), now)
         .await?
-        .ok_or_else(|| ApiError::conflict("this follow-up is closed"))?;
+        .ok_or_else(|| ApiError::conflict(crate::msg!("conflict-follow-up-closed")))?;
     uow.record(
         NewEvent::new(
             AggregateType::Supervision,
@@ -1166,22 +1189,24 @@ pub async fn record_exception(
     let covers = match p.status {
         ProjectStatus::Completed => {
             if p.acceptance_exception.is_some() {
-                return Err(ApiError::conflict("an exception is recorded already"));
+                return Err(ApiError::conflict(crate::msg!(
+                    "conflict-exception-recorded-already"
+                )));
             }
             "acceptance_request"
         }
         ProjectStatus::Rectifying => {
             if rectification_excepted(&state.db, &p).await? {
-                return Err(ApiError::conflict(
-                    "an exception for this rectification is recorded already",
-                ));
+                return Err(ApiError::conflict(crate::msg!(
+                    "conflict-exception-rectification-recorded-already"
+                )));
             }
             "re_review"
         }
         _ => {
-            return Err(ApiError::conflict(
-                "an exception is for a completed project whose request for acceptance is late, or a project under rectification whose re-review is late",
-            )
+            return Err(ApiError::conflict(crate::msg!(
+                "conflict-exception-completed-project-whose-request"
+            ))
             .with("current_state", p.status))
         }
     };
@@ -1199,9 +1224,9 @@ pub async fn record_exception(
     )
     .await?
     else {
-        return Err(ApiError::PreconditionFailed(format!(
-            "project {} changed at the same moment; read it again",
-            p.id
+        return Err(ApiError::PreconditionFailed(crate::msg!(
+            "precondition-failed-project-changed-at-same-moment",
+            id = p.id
         )));
     };
     uow.record(
@@ -1254,9 +1279,9 @@ pub async fn request_acceptance(
         return Err(ApiError::field("letter", "1–20000 characters"));
     }
     if p.status != ProjectStatus::Completed {
-        return Err(ApiError::conflict(format!(
-            "acceptance is requested once the brain is declared built; the project is {}",
-            p.status
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-acceptance-requested-once-brain-declared",
+            status = p.status
         ))
         .with("current_state", p.status));
     }
@@ -1264,9 +1289,13 @@ pub async fn request_acceptance(
     if let Some(done) = p.completed_on {
         if let Err(days) = acceptance_request_in_time(done, today) {
             if p.acceptance_exception.is_none() {
-                return Err(ApiError::conflict(format!(
-                    "acceptance must be requested within one month of completion ({done}): the deadline {} passed {days} day(s) ago; the commission may record an exception",
-                    acceptance_request_due(done).map(|d| d.to_string()).unwrap_or_default()
+                return Err(ApiError::conflict(crate::msg!(
+                    "conflict-acceptance-must-requested-within-one",
+                    done = done,
+                    to_string = acceptance_request_due(done)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                    days = days
                 ))
                 .with("days_over", days)
                 .with("completed_on", done));

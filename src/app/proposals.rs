@@ -52,7 +52,7 @@ fn document(form: &ProposalForm, plan: &ProposalPlan) -> Result<Value> {
 async fn round(state: &AppState, year: i32) -> Result<Round> {
     store::rounds::get(&state.db, year)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no round for {year}")))
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-round", year = year)))
 }
 
 /// The proposal if the caller may see it; else 404 (its existence is not disclosed).
@@ -62,9 +62,12 @@ async fn round(state: &AppState, year: i32) -> Result<Round> {
 pub async fn visible(state: &AppState, caller: &Caller, id: i32) -> Result<Proposal> {
     let p = store::proposals::get(&state.db, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("proposal {id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-proposal", id = id)))?;
     if !Scope::of(viewer(caller)).admits(p.facts()) {
-        return Err(ApiError::NotFound(format!("proposal {id}")));
+        return Err(ApiError::NotFound(crate::msg!(
+            "not-found-proposal",
+            id = id
+        )));
     }
     Ok(p)
 }
@@ -111,9 +114,9 @@ pub async fn create(
     let round = round(state, year).await?;
     let owner = match caller.role {
         Role::Applicant => {
-            let org = caller
-                .organisation_id
-                .ok_or_else(|| ApiError::Forbidden("this account has no organisation".into()))?;
+            let org = caller.organisation_id.ok_or_else(|| {
+                ApiError::Forbidden(crate::msg!("forbidden-account-has-organisation"))
+            })?;
             match form.builder_organisation_id {
                 Some(b) if b != org => {
                     return Err(ApiError::field(
@@ -130,9 +133,9 @@ pub async fn create(
                 form.district_code.clone_from(&caller.district_code);
             }
             if form.district_code != caller.district_code {
-                return Err(ApiError::Forbidden(
-                    "a district officer files proposals for its own district only".into(),
-                ));
+                return Err(ApiError::Forbidden(crate::msg!(
+                    "forbidden-district-officer-files-proposals-own"
+                )));
             }
             None
         }
@@ -213,7 +216,7 @@ pub async fn list(state: &AppState, caller: &Caller, year: i32, query: ListQuery
     let page = page.unwrap_or(1);
     if !(1..=100).contains(&per_page) || !(1..=MAX_PAGE).contains(&page) {
         return Err(ApiError::BadRequest {
-            detail: format!("page is 1–{MAX_PAGE} and per_page is 1–100"),
+            detail: crate::msg!("detail-page-1-per-page-1", MAX_PAGE = MAX_PAGE),
             errors: vec![FieldError::new(
                 if (1..=MAX_PAGE).contains(&page) {
                     "per_page"
@@ -262,13 +265,19 @@ pub async fn edit(
 ) -> Result<Proposal> {
     let p = visible(state, caller, id).await?;
     if !access::is_owner(viewer(caller), p.facts()) {
-        return Err(ApiError::Forbidden(
-            "only the proposal's owner edits it".into(),
-        ));
+        return Err(ApiError::Forbidden(crate::msg!(
+            "forbidden-only-proposal-s-owner-edits"
+        )));
     }
     if_match.check(&proposal_etag(&p))?;
-    transition(p.status, Action::Edit)
-        .map_err(|e| ApiError::conflict(e.to_string()).with("current_state", p.status))?;
+    transition(p.status, Action::Edit).map_err(|e| {
+        ApiError::conflict(crate::msg!(
+            "conflict-proposal-illegal-move",
+            action = e.action.as_str().replace('_', " "),
+            status = e.from
+        ))
+        .with("current_state", p.status)
+    })?;
     if !patch.is_object() {
         return Err(ApiError::field(
             "body",
@@ -338,10 +347,10 @@ async fn write(
             .ok()
             .flatten()
             .map(|p| proposal_etag(&p));
-        return Err(ApiError::PreconditionFailed(format!(
-            "someone else changed proposal {} at the same moment; its ETag is now {}; read it again and redo your change",
-            p.id,
-            current.unwrap_or_else(|| "unknown".into())
+        return Err(ApiError::PreconditionFailed(crate::msg!(
+            "precondition-failed-someone-else-changed-proposal-at",
+            id = p.id,
+            into = current.unwrap_or_else(|| "unknown".into())
         )));
     };
     uow.record(
@@ -388,14 +397,21 @@ async fn step(
             Who::Reviewer => "the proposal's district officer",
             Who::Commission => "the commission",
         };
-        return Err(ApiError::Forbidden(format!(
-            "only {whom} may {}",
-            action.as_str().replace('_', " ")
+        return Err(ApiError::Forbidden(crate::msg!(
+            "forbidden-only-may",
+            whom = whom,
+            action = action.as_str().replace('_', " ")
         )));
     }
     if_match.check(&proposal_etag(&p))?;
-    let to = transition(p.status, action)
-        .map_err(|e| ApiError::conflict(e.to_string()).with("current_state", p.status))?;
+    let to = transition(p.status, action).map_err(|e| {
+        ApiError::conflict(crate::msg!(
+            "conflict-proposal-illegal-move",
+            action = e.action.as_str().replace('_', " "),
+            status = e.from
+        ))
+        .with("current_state", p.status)
+    })?;
     let round = store::rounds::get_by_id(&state.db, p.round_id)
         .await?
         .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("round of proposal {id} missing")))?;

@@ -205,7 +205,10 @@ pub async fn selection(state: &AppState, caller: Option<&Caller>, id: i32) -> Re
             .iter()
             .any(|v| v.selection_id == id);
         if !published {
-            return Err(ApiError::NotFound(format!("selection {id}")));
+            return Err(ApiError::NotFound(crate::msg!(
+                "not-found-selection",
+                id = id
+            )));
         }
     }
     run_facts(state, id).await

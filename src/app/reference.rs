@@ -21,8 +21,9 @@ use crate::store;
 pub use crate::store::reference::{Cluster, District, IndustryClass};
 
 fn changed_at_the_same_moment(what: String) -> ApiError {
-    ApiError::conflict(format!(
-        "{what} was changed by someone else at the same moment; read it again"
+    ApiError::conflict(crate::msg!(
+        "conflict-was-changed-someone-else-at",
+        what = what
     ))
 }
 
@@ -36,7 +37,7 @@ pub async fn districts(state: &AppState, region: Option<&str>) -> Result<Vec<Dis
     let region = region
         .map(|r| {
             r.parse::<Region>().map_err(|_| ApiError::BadRequest {
-                detail: format!("unknown region {r:?}"),
+                detail: crate::msg!("detail-unknown-region", r = r),
                 errors: vec![FieldError::new(
                     "region",
                     "one of main_urban, northeast, southeast",
@@ -50,7 +51,7 @@ pub async fn districts(state: &AppState, region: Option<&str>) -> Result<Vec<Dis
 async fn find_district(state: &AppState, code: &str) -> Result<District> {
     store::reference::find_district(&state.db, code)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("district {code}")))
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-district", code = code)))
 }
 
 /// One district or zone.
@@ -176,7 +177,10 @@ pub async fn create_cluster(
     check_name(&name, &mut errors);
     ApiError::check(errors)?;
     if store::reference::cluster(&state.db, &code).await?.is_some() {
-        return Err(ApiError::conflict(format!("cluster {code:?} exists")));
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-cluster-exists",
+            code = code
+        )));
     }
     let name = name.trim().to_owned();
     let mut uow = Uow::begin(state, caller).await?;
@@ -184,7 +188,9 @@ pub async fn create_cluster(
     let cluster = store::reference::create_cluster(uow.db(), code.clone(), name.clone(), tier, now)
         .await
         .map_err(|e| match ApiError::from(e) {
-            ApiError::Conflict { .. } => ApiError::conflict(format!("cluster {code:?} exists")),
+            ApiError::Conflict { .. } => {
+                ApiError::conflict(crate::msg!("conflict-cluster-exists", code = code))
+            }
             other => other,
         })?;
     uow.record(
@@ -199,7 +205,7 @@ pub async fn create_cluster(
 async fn find_cluster(state: &AppState, code: &str) -> Result<Cluster> {
     store::reference::cluster(&state.db, code)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("cluster {code}")))
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-cluster", code = code)))
 }
 
 /// Renames a cluster or changes its tier (commission only).

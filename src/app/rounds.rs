@@ -61,9 +61,9 @@ pub async fn create(state: &AppState, caller: &Caller, new: NewRound) -> Result<
     errors.extend(settings_errors(&new.settings));
     ApiError::check(errors)?;
     if store::rounds::by_year(&state.db, new.year).await?.is_some() {
-        return Err(ApiError::conflict(format!(
-            "the {} round exists; change it with PATCH",
-            new.year
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-round-exists-change-patch",
+            year = new.year
         )));
     }
     let list_size = i32::try_from(new.list_size)
@@ -111,7 +111,7 @@ pub async fn list(state: &AppState) -> Result<Vec<Round>> {
 pub async fn get(state: &AppState, year: i32) -> Result<Round> {
     store::rounds::get(&state.db, year)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no round for {year}")))
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-round", year = year)))
 }
 
 /// Changes a round (commission): needs `If-Match` with the version read; a change to the
@@ -186,8 +186,9 @@ pub async fn update(
     let Some(updated) =
         store::rounds::update_if_version(uow.db(), &changed, current.version, now).await?
     else {
-        return Err(ApiError::PreconditionFailed(format!(
-            "someone else changed the {year} round at the same moment; read it again and redo your change"
+        return Err(ApiError::PreconditionFailed(crate::msg!(
+            "precondition-failed-someone-else-changed-round-at",
+            year = year
         )));
     };
     uow.record(

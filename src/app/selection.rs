@@ -163,7 +163,7 @@ pub struct Replay {
 pub(crate) async fn find_round(state: &AppState, year: i32) -> Result<SelectionRound> {
     store::selections::round_by_year(&state.db, year)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no round for {year}")))
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-round", year = year)))
 }
 
 /// A pool proposal with what scoring needs, loaded.
@@ -281,7 +281,7 @@ pub async fn scores(
     let limit = query.limit.unwrap_or(DEFAULT_SCORE_PAGE);
     if !(1..=MAX_SCORE_PAGE).contains(&limit) {
         return Err(ApiError::BadRequest {
-            detail: format!("limit must be 1 to {MAX_SCORE_PAGE}"),
+            detail: crate::msg!("detail-limit-must-1", MAX_SCORE_PAGE = MAX_SCORE_PAGE),
             errors: vec![FieldError::new(
                 "limit",
                 format!("must be 1 to {MAX_SCORE_PAGE}"),
@@ -387,10 +387,10 @@ fn infeasible(e: &Infeasible) -> ApiError {
     );
     let texts = e.relaxation_texts();
     ApiError::Unprocessable {
-        detail: format!(
-            "no list satisfies these constraints: {}; {}",
-            e.conflicts.join("; "),
-            if texts.is_empty() {
+        detail: crate::msg!(
+            "detail-list-satisfies-these-constraints",
+            conflicts = e.conflicts.join("; "),
+            join = if texts.is_empty() {
                 "no single relaxation helps".to_owned()
             } else {
                 format!("any one of these would allow a list: {}", texts.join("; "))
@@ -566,7 +566,7 @@ fn present(run: StoredRun, year: i32, names: &HashMap<i32, String>) -> Result<Ru
 pub(crate) async fn load_run(state: &AppState, id: i32) -> Result<(StoredRun, SelectionRound)> {
     let run = store::selections::run(&state.db, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("selection {id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-selection", id = id)))?;
     let round = store::selections::round_by_id(&state.db, run.meta.round_id)
         .await?
         .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("round of selection {id} missing")))?;

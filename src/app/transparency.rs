@@ -179,7 +179,7 @@ pub async fn inclusion(state: &AppState, seq: i64, tree_size: u64) -> Result<Inc
     }
     let idx = store::merkle::leaf_of(&state.db, seq)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("public event {seq}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-public-event", seq = seq)))?;
     let idx = to_u64(idx)?;
     let plan = merkle::inclusion_plan(tree_size, idx).ok_or_else(|| {
         ApiError::field(
@@ -193,7 +193,7 @@ pub async fn inclusion(state: &AppState, seq: i64, tree_size: u64) -> Result<Inc
         .into_iter()
         .next()
         .filter(|r| r.seq == seq)
-        .ok_or_else(|| ApiError::NotFound(format!("event {seq}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-event", seq = seq)))?;
     let leaf = entity::event::canonical(&row).map_err(anyhow::Error::from)?;
     Ok(Inclusion {
         seq,

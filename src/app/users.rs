@@ -50,7 +50,7 @@ pub async fn me(state: &AppState, caller: &Caller) -> Result<Account> {
     }
     store::users::account(&state.db, caller.id)
         .await?
-        .ok_or_else(|| ApiError::NotFound("account".into()))
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-account")))
 }
 
 /// Accounts, optionally only one role's (commission only).
@@ -158,9 +158,9 @@ async fn register(state: &AppState, actor: Actor, new: NewAccount) -> Result<Acc
         .await?
         .is_some()
     {
-        return Err(ApiError::conflict(format!(
-            "the username {:?} is taken",
-            new.username
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-username-taken",
+            username = new.username
         )));
     }
     insert(state, actor, new).await
@@ -295,7 +295,7 @@ async fn hash(state: &AppState, password_text: String) -> Result<String> {
 fn hash_error(e: HashError) -> ApiError {
     match e {
         HashError::Busy => ApiError::Unavailable {
-            detail: "password checking is saturated; try again shortly".into(),
+            detail: crate::msg!("detail-password-checking-saturated-try-again"),
             retry_after: 2,
         },
         HashError::Failed(e) => ApiError::Unexpected(e),
@@ -336,8 +336,7 @@ async fn charge(state: &AppState, keys: &[(&str, Policy)]) -> Result<Vec<Counter
         tracing::info!(retry_after, "login refused: too many failures");
         metrics::counter!(crate::metrics::LOGINS_FAILED, "reason" => "throttled").increment(1);
         return Err(ApiError::TooManyRequests {
-            detail: "too many failed logins for this account or from this address; try again later"
-                .into(),
+            detail: crate::msg!("detail-too-many-failed-logins-account"),
             retry_after,
         });
     }
@@ -423,7 +422,9 @@ pub async fn login(
             record_throttling(state, found.map(|c| c.account.id), &keys, &counters).await?;
             metrics::counter!(crate::metrics::LOGINS_FAILED, "reason" => "credentials")
                 .increment(1);
-            return Err(ApiError::Unauthorized("wrong username or password".into()));
+            return Err(ApiError::Unauthorized(crate::msg!(
+                "unauthorized-wrong-username-password"
+            )));
         }
     };
     let uow = Uow::begin(state, Actor::System).await?;
@@ -456,9 +457,9 @@ async fn set_password(
     let hash = hash(state, new_password).await?;
     let mut uow = Uow::begin(state, actor).await?;
     if !store::users::set_password(uow.db(), creds.account.id, creds.version, hash).await? {
-        return Err(ApiError::conflict(
-            "the password was changed by someone else meanwhile; try again",
-        ));
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-password-was-changed-someone-else"
+        )));
     }
     store::throttle::clear(uow.db(), &account_key(&creds.account.username)).await?;
     let version = creds.version + 1;
@@ -508,7 +509,7 @@ pub async fn change_own_password(
     let counters = charge(state, &keys).await?;
     let creds = store::users::credentials_by_id(&state.db, caller.id)
         .await?
-        .ok_or_else(|| ApiError::NotFound("account".into()))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-account")))?;
     let ok = state
         .hasher
         .verify(current, Some(creds.hash.clone()))
@@ -557,7 +558,7 @@ pub async fn reset_password(
     caller.require(&[Role::Commission])?;
     let creds = store::users::credentials_by_id(&state.db, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("account {id}")))?;
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-account-2", id = id)))?;
     if let Some(why) = password_policy::check(&creds.account.username, &new_password) {
         return Err(ApiError::field("new_password", why));
     }
@@ -584,7 +585,10 @@ pub async fn history(
 ) -> Result<Vec<super::history::Entry>> {
     caller.require(&[Role::Commission])?;
     if store::users::account(&state.db, id).await?.is_none() {
-        return Err(ApiError::NotFound(format!("account {id}")));
+        return Err(ApiError::NotFound(crate::msg!(
+            "not-found-account-2",
+            id = id
+        )));
     }
     super::history::of(state, &AggregateRef::new(AggregateType::User, id)).await
 }

@@ -75,7 +75,7 @@ async fn find(state: &AppState, caller: &Caller, id: i32) -> Result<Subscription
     store::webhooks::get(&state.db, id)
         .await?
         .filter(|s| sees(caller, s))
-        .ok_or_else(|| ApiError::NotFound(format!("webhook {id}")))
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-webhook", id = id)))
 }
 
 /// The subscription's fields as its events record them (never the secret).
@@ -184,9 +184,9 @@ async fn change(
     let Some(sub) =
         store::webhooks::set_status(uow.db(), current.id, current.status, to, None, now).await?
     else {
-        return Err(ApiError::conflict(format!(
-            "webhook {} changed at the same moment; read it again",
-            current.id
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-webhook-changed-at-same-moment",
+            id = current.id
         )));
     };
     if to == WebhookStatus::Active {
@@ -225,9 +225,10 @@ pub async fn delete(state: &AppState, caller: &Caller, id: i32) -> Result<()> {
 pub async fn enable(state: &AppState, caller: &Caller, id: i32) -> Result<Subscription> {
     let current = find(state, caller, id).await?;
     if current.status != WebhookStatus::Disabled {
-        return Err(ApiError::conflict(format!(
-            "webhook {id} is {}, not disabled",
-            current.status
+        return Err(ApiError::conflict(crate::msg!(
+            "conflict-webhook-disabled",
+            id = id,
+            status = current.status
         ))
         .with("current_status", current.status));
     }

@@ -36,10 +36,10 @@ impl Caller {
             Ok(())
         } else {
             let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-            Err(ApiError::Forbidden(format!(
-                "this action needs the role {}; you are {}",
-                names.join(" or "),
-                self.role
+            Err(ApiError::Forbidden(crate::msg!(
+                "forbidden-action-needs-role-you",
+                names = names.join(" or "),
+                role = self.role
             )))
         }
     }
@@ -57,18 +57,18 @@ fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     let Some(value) = req.headers().get(actix_web::http::header::AUTHORIZATION) else {
         return Ok(None);
     };
-    let value = value
-        .to_str()
-        .map_err(|_| ApiError::Unauthorized("the Authorization header is not valid text".into()))?;
+    let value = value.to_str().map_err(|_| {
+        ApiError::Unauthorized(crate::msg!("unauthorized-authorization-header-valid-text"))
+    })?;
     match value.split_once(' ') {
         Some((scheme, token))
             if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
         {
             Ok(Some(token.trim().to_owned()))
         }
-        _ => Err(ApiError::Unauthorized(
-            "the Authorization header must be `Bearer <token>`".into(),
-        )),
+        _ => Err(ApiError::Unauthorized(crate::msg!(
+            "unauthorized-authorization-header-must-bearer-token"
+        ))),
     }
 }
 
@@ -76,28 +76,30 @@ async fn load(state: web::Data<AppState>, token: String) -> Result<Caller, ApiEr
     let claims = state
         .auth
         .verify(&token, state.clock.now().timestamp())
-        .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
+        .map_err(|e| ApiError::Unauthorized(token_msg(&e)))?;
     let id: i32 = claims
         .sub
         .parse()
-        .map_err(|_| ApiError::Unauthorized(TokenError::Invalid.to_string()))?;
+        .map_err(|_| ApiError::Unauthorized(token_msg(&TokenError::Invalid)))?;
     let user = entity::user::Entity::find_by_id(id)
         .one(&state.db)
         .await?
-        .ok_or_else(|| ApiError::Unauthorized("the token's account no longer exists".into()))?;
+        .ok_or_else(|| {
+            ApiError::Unauthorized(crate::msg!("unauthorized-token-s-account-longer-exists"))
+        })?;
     if user.credential_version != claims.cv {
-        return Err(ApiError::Unauthorized(
-            "the token was issued before the account's password changed; log in again".into(),
-        ));
+        return Err(ApiError::Unauthorized(crate::msg!(
+            "unauthorized-token-was-issued-before-account"
+        )));
     }
     let role = user
         .role
         .parse::<Role>()
         .map_err(|e| ApiError::Unexpected(anyhow::anyhow!(e)))?;
     if role != claims.role {
-        return Err(ApiError::Unauthorized(
-            "the account's role has changed; get a new token".into(),
-        ));
+        return Err(ApiError::Unauthorized(crate::msg!(
+            "unauthorized-account-s-role-has-changed"
+        )));
     }
     let account = crate::store::users::decode(user.clone())?;
     Ok(Caller {
@@ -130,8 +132,9 @@ impl FromRequest for Caller {
         let token = bearer(req);
         let state = state(req);
         Box::pin(async move {
-            let token =
-                token?.ok_or_else(|| ApiError::Unauthorized("no bearer token was sent".into()))?;
+            let token = token?.ok_or_else(|| {
+                ApiError::Unauthorized(crate::msg!("unauthorized-bearer-token-was-sent"))
+            })?;
             load(state?, token).await
         })
     }
@@ -150,5 +153,14 @@ impl FromRequest for MaybeCaller {
                 Some(t) => Ok(MaybeCaller(Some(load(state?, t).await?))),
             }
         })
+    }
+}
+
+/// Why a token is refused, from the catalogues.
+fn token_msg(e: &TokenError) -> crate::i18n::Msg {
+    match e {
+        TokenError::Invalid => crate::msg!("unauthorized-token-invalid"),
+        TokenError::Expired => crate::msg!("unauthorized-token-expired"),
+        TokenError::NotYetValid => crate::msg!("unauthorized-token-not-yet-valid"),
     }
 }

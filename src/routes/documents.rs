@@ -34,11 +34,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// are sniffed.
 async fn read_body(state: &Data, req: &HttpRequest, mut payload: web::Payload) -> Result<Vec<u8>> {
     let limit = documents::largest(state);
-    let too_large = || {
-        ApiError::PayloadTooLarge(format!(
-            "no document may be larger than {limit} bytes (documents.max_bytes_*)"
-        ))
-    };
+    let too_large =
+        || ApiError::PayloadTooLarge(crate::msg!("payload-too-large-document", limit = limit));
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -50,7 +47,7 @@ async fn read_body(state: &Data, req: &HttpRequest, mut payload: web::Payload) -
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| ApiError::BadRequest {
-            detail: format!("the body could not be read: {e}"),
+            detail: crate::msg!("bad-request-body-unreadable", error = e),
             errors: vec![FieldError::new("body", "unreadable")],
         })?;
         if u64::try_from(body.len() + chunk.len()).unwrap_or(u64::MAX) > limit {

@@ -1,7 +1,10 @@
-//! Spreadsheet exports for the panel: a round's scores with the explanation of its list, and a
-//! call's ranking with the score sheets, as XLSX (one sheet per part) or CSV (the first part).
-//! The format is the path's extension, or `?format=xlsx|csv` on the plain path. Headers are in
-//! zh-CN unless `?lang=en` or `Accept-Language` asks for English.
+//! Spreadsheet exports for the panel: a round's scores with the explanation of its list, a
+//! selection run's explanation, a call's ranking with the score sheets, and the public notices
+//! (公示), as XLSX (one sheet per part) or CSV (the first part). The format is the path's
+//! extension (`.xlsx`, `.csv`), or on the `…/export` path `?format=xlsx|csv`, else the `Accept`
+//! header (content negotiation: the XLSX media type, `text/csv`, wildcards; XLSX when absent);
+//! an `Accept` that allows neither is a 406 naming it. Headers are in zh-CN unless `?lang=en` or
+//! `Accept-Language` asks for English.
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -21,7 +24,14 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_scores_csv)
         .service(get_scores_export)
         .service(get_ranking_xlsx)
-        .service(get_ranking_csv);
+        .service(get_ranking_csv)
+        .service(get_ranking_export)
+        .service(get_explanation_xlsx)
+        .service(get_explanation_csv)
+        .service(get_explanation_export)
+        .service(get_notices_xlsx)
+        .service(get_notices_csv)
+        .service(get_notices_export);
 }
 
 /// A spreadsheet format.
@@ -36,7 +46,7 @@ pub enum Format {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
-    /// `xlsx` (default) or `csv`.
+    /// `xlsx` or `csv`; without it the `Accept` header chooses (XLSX when absent or `*/*`).
     #[param(inline)]
     pub format: Option<Format>,
     /// `zh` (default) or `en`: the language of the headers and labels.
@@ -52,6 +62,66 @@ pub struct LangQuery {
 }
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The format of an `…/export` request: `?format=` first, then `Accept` (the highest `q` among
+/// the XLSX media type, `text/csv` and wildcards; XLSX on ties and when absent).
+///
+/// # Errors
+/// 406 naming `Accept` when it allows neither format.
+pub fn negotiate(req: &HttpRequest, format: Option<Format>) -> Result<Format> {
+    if let Some(f) = format {
+        return Ok(f);
+    }
+    let accept: Vec<&str> = req
+        .headers()
+        .get_all(header::ACCEPT)
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    if accept.is_empty() {
+        return Ok(Format::Xlsx);
+    }
+    let mut best: Option<(Format, u16, u8)> = None;
+    for range in accept.iter().flat_map(|v| v.split(',')) {
+        let mut pieces = range.split(';');
+        let media = pieces
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        let q = pieces
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .next()
+            .map_or(Some(1000), crate::i18n::parse_q);
+        let Some(q) = q.filter(|q| *q > 0) else {
+            continue;
+        };
+        // Each format this range allows, with how specific the match is (exact beats wildcard).
+        let matches: &[(Format, u8)] = match media.as_str() {
+            XLSX => &[(Format::Xlsx, 2)],
+            "text/csv" => &[(Format::Csv, 2)],
+            "application/*" => &[(Format::Xlsx, 1)],
+            "text/*" => &[(Format::Csv, 1)],
+            "*/*" => &[(Format::Xlsx, 0), (Format::Csv, 0)],
+            _ => &[],
+        };
+        for &(f, specific) in matches {
+            let better = best.is_none_or(|(bf, bq, bs)| {
+                q > bq
+                    || (q == bq && specific > bs)
+                    || (q == bq && specific == bs && f == Format::Xlsx && bf != f)
+            });
+            if better {
+                best = Some((f, q, specific));
+            }
+        }
+    }
+    best.map(|(f, _, _)| f).ok_or_else(|| {
+        ApiError::NotAcceptable(crate::msg!(
+            "not-acceptable-accept-header-allows-neither-nor",
+            XLSX = XLSX
+        ))
+    })
+}
 
 /// `?lang=`, then `Accept-Language`, then zh-CN: spreadsheets are for people.
 fn lang_of(req: &HttpRequest, param: Option<&str>) -> Lang {
@@ -158,13 +228,17 @@ async fn get_scores_csv(
     scores(&state, &caller, lang, year.into_inner(), Format::Csv).await
 }
 
-/// The round's scores in the format asked by `?format=` (commission only); the same content as
+/// The round's scores in the format asked by `?format=` or `Accept` (commission only); the same content as
 /// `scores.xlsx` and `scores.csv`.
 #[utoipa::path(
     tag = "selection",
     operation_id = "get_scores_export",
     security(("bearer_auth" = [])),
-    params(("year" = i32, Path, description = "The round's year"), ExportQuery),
+    params(
+        ("year" = i32, Path, description = "The round's year"),
+        ExportQuery,
+        ("Accept" = Option<String>, Header, description = "Used when `format` is absent: the XLSX media type or `text/csv` (wildcards allowed); XLSX when absent.")
+    ),
     responses(
         (status = 200, description = "The workbook or the CSV",
          content(
@@ -174,7 +248,8 @@ async fn get_scores_csv(
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
         (status = 403, response = crate::error::responses::Forbidden),
-        (status = 404, response = crate::error::responses::NotFound)
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 406, response = crate::error::responses::NotAcceptable)
     )
 )]
 #[get("/rounds/{year}/scores/export")]
@@ -186,7 +261,7 @@ async fn get_scores_export(
     q: ValidQuery<ExportQuery>,
 ) -> Result<HttpResponse> {
     let lang = lang_of(&req, q.0.lang.as_deref());
-    let format = q.0.format.unwrap_or(Format::Xlsx);
+    let format = negotiate(&req, q.0.format)?;
     scores(&state, &caller, lang, year.into_inner(), format).await
 }
 
@@ -274,4 +349,235 @@ async fn get_ranking_csv(
         Format::Csv,
     )
     .await
+}
+
+/// A call's ranking and score sheets in the format asked by `?format=` or `Accept`; the same
+/// content and access as `ranking.xlsx` and `ranking.csv`.
+#[utoipa::path(
+    tag = "award",
+    operation_id = "get_ranking_export",
+    security((), ("bearer_auth" = [])),
+    params(
+        ("id" = i32, Path, description = "Call id"),
+        ExportQuery,
+        ("Accept" = Option<String>, Header, description = "Used when `format` is absent: the XLSX media type or `text/csv` (wildcards allowed); XLSX when absent.")
+    ),
+    responses(
+        (status = 200, description = "The workbook or the CSV",
+         content(
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/csv")
+         )),
+        (status = 400, response = crate::error::responses::BadRequest),
+        (status = 401, response = crate::error::responses::Unauthorized),
+        (status = 403, response = crate::error::responses::Forbidden),
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 406, response = crate::error::responses::NotAcceptable),
+        (status = 409, response = crate::error::responses::Conflict)
+    )
+)]
+#[get("/calls/{id}/ranking/export")]
+async fn get_ranking_export(
+    state: Data,
+    caller: MaybeCaller,
+    req: HttpRequest,
+    id: web::Path<i32>,
+    q: ValidQuery<ExportQuery>,
+) -> Result<HttpResponse> {
+    let lang = lang_of(&req, q.0.lang.as_deref());
+    let format = negotiate(&req, q.0.format)?;
+    ranking(&state, caller.0.as_ref(), lang, id.into_inner(), format).await
+}
+
+async fn explanation(
+    state: &Data,
+    caller: &Caller,
+    lang: Lang,
+    id: i32,
+    format: Format,
+) -> Result<HttpResponse> {
+    let (run, names) = app::exports::explanation(state, caller, id).await?;
+    answer(
+        &exports::run_tables(&run, &names, lang),
+        format,
+        &format!("jiebang-selection-{id}-explanation"),
+    )
+}
+
+/// A selection run's explanation as a workbook (commission only, as `GET /selections/{id}`):
+/// the chosen in rank order with district and cluster names, score parts, totals and margins;
+/// the left out with the reason each was not chosen and the cost of forcing it in; the range
+/// each weight can move without changing the list. Chinese headers, frozen header rows,
+/// numbers as numbers.
+#[utoipa::path(
+    tag = "selection",
+    operation_id = "get_explanation_xlsx",
+    security(("bearer_auth" = [])),
+    params(("id" = i32, Path, description = "Selection run id"), LangQuery),
+    responses(
+        (status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 400, response = crate::error::responses::BadRequest),
+        (status = 401, response = crate::error::responses::Unauthorized),
+        (status = 403, response = crate::error::responses::Forbidden),
+        (status = 404, response = crate::error::responses::NotFound)
+    )
+)]
+#[get("/selections/{id}/explanation.xlsx")]
+async fn get_explanation_xlsx(
+    state: Data,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<i32>,
+    q: ValidQuery<LangQuery>,
+) -> Result<HttpResponse> {
+    let lang = lang_of(&req, q.0.lang.as_deref());
+    explanation(&state, &caller, lang, id.into_inner(), Format::Xlsx).await
+}
+
+/// A selection run's chosen list as CSV (commission only): the first sheet of the workbook.
+#[utoipa::path(
+    tag = "selection",
+    operation_id = "get_explanation_csv",
+    security(("bearer_auth" = [])),
+    params(("id" = i32, Path, description = "Selection run id"), LangQuery),
+    responses(
+        (status = 200, description = "The chosen list", content_type = "text/csv", body = String),
+        (status = 400, response = crate::error::responses::BadRequest),
+        (status = 401, response = crate::error::responses::Unauthorized),
+        (status = 403, response = crate::error::responses::Forbidden),
+        (status = 404, response = crate::error::responses::NotFound)
+    )
+)]
+#[get("/selections/{id}/explanation.csv")]
+async fn get_explanation_csv(
+    state: Data,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<i32>,
+    q: ValidQuery<LangQuery>,
+) -> Result<HttpResponse> {
+    let lang = lang_of(&req, q.0.lang.as_deref());
+    explanation(&state, &caller, lang, id.into_inner(), Format::Csv).await
+}
+
+/// A selection run's explanation in the format asked by `?format=` or `Accept` (commission
+/// only); the same content as `explanation.xlsx` and `explanation.csv`.
+#[utoipa::path(
+    tag = "selection",
+    operation_id = "get_explanation_export",
+    security(("bearer_auth" = [])),
+    params(
+        ("id" = i32, Path, description = "Selection run id"),
+        ExportQuery,
+        ("Accept" = Option<String>, Header, description = "Used when `format` is absent: the XLSX media type or `text/csv` (wildcards allowed); XLSX when absent.")
+    ),
+    responses(
+        (status = 200, description = "The workbook or the CSV",
+         content(
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/csv")
+         )),
+        (status = 400, response = crate::error::responses::BadRequest),
+        (status = 401, response = crate::error::responses::Unauthorized),
+        (status = 403, response = crate::error::responses::Forbidden),
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 406, response = crate::error::responses::NotAcceptable)
+    )
+)]
+#[get("/selections/{id}/explanation/export")]
+async fn get_explanation_export(
+    state: Data,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<i32>,
+    q: ValidQuery<ExportQuery>,
+) -> Result<HttpResponse> {
+    let lang = lang_of(&req, q.0.lang.as_deref());
+    let format = negotiate(&req, q.0.format)?;
+    explanation(&state, &caller, lang, id.into_inner(), format).await
+}
+
+async fn notices(state: &Data, lang: Lang, format: Format) -> Result<HttpResponse> {
+    let n = app::exports::notices(state).await?;
+    answer(
+        &exports::notices_tables(&n, lang),
+        format,
+        "jiebang-notices",
+    )
+}
+
+/// The public notices (公示) as a workbook (anyone, as `GET /notices`): one line per call under
+/// notice or awarded (direction, status, notice period, bids, winners, objections counted);
+/// the winners with their budgets; the answered objections with their answers, never the
+/// objector.
+#[utoipa::path(
+    tag = "award",
+    operation_id = "get_notices_xlsx",
+    security(),
+    params(LangQuery),
+    responses(
+        (status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 400, response = crate::error::responses::BadRequest)
+    )
+)]
+#[get("/notices.xlsx")]
+async fn get_notices_xlsx(
+    state: Data,
+    req: HttpRequest,
+    q: ValidQuery<LangQuery>,
+) -> Result<HttpResponse> {
+    let lang = lang_of(&req, q.0.lang.as_deref());
+    notices(&state, lang, Format::Xlsx).await
+}
+
+/// The public notices (公示) as CSV (anyone): the first sheet of the workbook.
+#[utoipa::path(
+    tag = "award",
+    operation_id = "get_notices_csv",
+    security(),
+    params(LangQuery),
+    responses(
+        (status = 200, description = "The notices", content_type = "text/csv", body = String),
+        (status = 400, response = crate::error::responses::BadRequest)
+    )
+)]
+#[get("/notices.csv")]
+async fn get_notices_csv(
+    state: Data,
+    req: HttpRequest,
+    q: ValidQuery<LangQuery>,
+) -> Result<HttpResponse> {
+    let lang = lang_of(&req, q.0.lang.as_deref());
+    notices(&state, lang, Format::Csv).await
+}
+
+/// The public notices (公示) in the format asked by `?format=` or `Accept` (anyone); the same
+/// content as `notices.xlsx` and `notices.csv`.
+#[utoipa::path(
+    tag = "award",
+    operation_id = "get_notices_export",
+    security(),
+    params(
+        ExportQuery,
+        ("Accept" = Option<String>, Header, description = "Used when `format` is absent: the XLSX media type or `text/csv` (wildcards allowed); XLSX when absent.")
+    ),
+    responses(
+        (status = 200, description = "The workbook or the CSV",
+         content(
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/csv")
+         )),
+        (status = 400, response = crate::error::responses::BadRequest),
+        (status = 406, response = crate::error::responses::NotAcceptable)
+    )
+)]
+#[get("/notices/export")]
+async fn get_notices_export(
+    state: Data,
+    req: HttpRequest,
+    q: ValidQuery<ExportQuery>,
+) -> Result<HttpResponse> {
+    let lang = lang_of(&req, q.0.lang.as_deref());
+    let format = negotiate(&req, q.0.format)?;
+    notices(&state, lang, format).await
 }

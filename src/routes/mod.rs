@@ -74,6 +74,7 @@ pub type Data = web::Data<AppState>;
             responses::TooManyRequests,
             responses::ServiceUnavailable,
             responses::PayloadTooLarge,
+            responses::NotAcceptable,
             responses::Unprocessable
         )
     ),
@@ -311,7 +312,7 @@ async fn to_swagger_ui() -> actix_web::HttpResponse {
 async fn fallback(req: HttpRequest, table: web::Data<RouteTable>) -> ApiError {
     match table.allowed(req.path()) {
         Some(allow) => ApiError::MethodNotAllowed { allow },
-        None => ApiError::NotFound(format!("no route for {}", req.path())),
+        None => ApiError::NotFound(crate::msg!("not-found-route", req = req.path())),
     }
 }
 

@@ -151,3 +151,34 @@ async fn the_demo_follows_the_list_to_plaques_and_a_rectification() {
     let report = jiebang::app::audit::verify(&app.state.db).await.unwrap();
     assert!(report.ok(), "{report:?}");
 }
+
+/// `jiebang demo --lang zh-CN`: the list part from the Chinese catalogue, district and cluster
+/// names beside their codes, the left-out reasons and the weight ranges in Chinese; the English
+/// run says the same in English.
+#[tokio::test]
+async fn the_demo_prints_the_list_in_chinese_when_asked() {
+    let app = spawn_app().await;
+    let mut lines = Vec::new();
+    jiebang::demo_run::play_in(&app.state, 2024, jiebang::i18n::Lang::Zh, &mut |l| {
+        lines.push(l)
+    })
+    .await
+    .expect("the demo runs");
+    let text = lines.join("\n");
+    assert!(text.contains("2024 年行业大脑建设榜单，第 1 版"), "{text}");
+    let items: Vec<&String> = lines.iter().filter(|l| l.contains(" — 区县 ")).collect();
+    assert_eq!(items.len(), 5, "{text}");
+    for l in &items {
+        assert!(l.contains("产业集群") && l.contains("方案完整性"), "{l}");
+    }
+    assert!(text.contains("区县 两江新区（CQLJ）"), "{text}");
+    assert!(text.contains("未入选（按得分从高到低）："), "{text}");
+    assert!(
+        text.contains("各项权重在榜单不变前可调整的范围："),
+        "{text}"
+    );
+    assert_eq!(
+        jiebang::demo_run::demo_lang(Some(jiebang::i18n::Lang::En)),
+        jiebang::i18n::Lang::En
+    );
+}

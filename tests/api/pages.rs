@@ -434,4 +434,320 @@ async fn problems_speak_chinese_when_asked() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["title"], "未找到");
     assert_eq!(body["type"], "https://jiebang.example/problems/not-found");
+    // The detail too, from the catalogue with its argument; English unless asked.
+    assert_eq!(body["detail"], "榜单任务 999");
+    let en = app.get("/api/v1/calls/999", None).await;
+    assert_eq!(en.body["detail"], "call 999");
+    // A 405's detail and a 401's.
+    let r = app
+        .client
+        .delete(format!("{}/api/v1/notices", app.base))
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["title"], "不支持该请求方法", "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("此资源只允许："),
+        "{body}"
+    );
+    let r = app
+        .client
+        .get(format!("{}/api/v1/rounds/2024/scores", app.base))
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["detail"], "未发送 Bearer 令牌", "{body}");
+}
+
+/// A workbook read back: each sheet's rows, and whether every sheet freezes its header row.
+fn workbook(bytes: &[u8]) -> (Xlsx<Cursor<Vec<u8>>>, bool) {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut frozen = true;
+    let mut sheets = 0;
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        if f.name().starts_with("xl/worksheets/sheet") {
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut f, &mut xml).unwrap();
+            sheets += 1;
+            frozen &= xml.contains(r#"ySplit="1""#) && xml.contains(r#"state="frozen""#);
+        }
+    }
+    assert!(sheets > 0);
+    (
+        Xlsx::new(Cursor::new(bytes.to_vec())).expect("an XLSX workbook"),
+        frozen,
+    )
+}
+
+fn header_of(wb: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str) -> Vec<String> {
+    let range = wb.worksheet_range(sheet).expect("the sheet");
+    range.rows().next().unwrap().iter().map(cell_text).collect()
+}
+
+/// GET with an optional bearer role and `Accept`: status, content type, body bytes.
+async fn fetch(
+    app: &TestApp,
+    path: &str,
+    role: Option<Role>,
+    accept: Option<&str>,
+) -> (StatusCode, String, Vec<u8>) {
+    let mut req = app.client.get(format!("{}{path}", app.base));
+    if let Some(role) = role {
+        req = req.bearer_auth(app.token(role));
+    }
+    if let Some(a) = accept {
+        req = req.header("accept", a);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status();
+    let ct = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, ct, r.bytes().await.unwrap().to_vec())
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+#[tokio::test]
+async fn notices_and_explanation_export_and_negotiate_the_format() {
+    let app = demo_app().await;
+
+    // The notice list (公示): anyone; Chinese headers, frozen header rows, numbers as numbers.
+    let json = app.get("/api/v1/notices", None).await;
+    assert_eq!(json.status, StatusCode::OK);
+    let notices = json.body.as_array().unwrap();
+    assert!(
+        !notices.is_empty(),
+        "the demo has a call under notice or awarded"
+    );
+    let (status, ct, bytes) = fetch(&app, "/api/v1/notices.xlsx", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ct, XLSX);
+    let (mut wb, frozen) = workbook(&bytes);
+    assert!(frozen, "every sheet freezes its header row");
+    assert_eq!(wb.sheet_names(), ["公示", "揭榜单位", "异议"]);
+    assert_eq!(
+        header_of(&mut wb, "公示"),
+        [
+            "榜单任务编号",
+            "年度",
+            "大脑名称",
+            "状态",
+            "公示开始",
+            "公示截止",
+            "揭榜数",
+            "揭榜单位",
+            "异议数",
+            "未答复",
+            "逾期答复"
+        ]
+    );
+    let sheet = wb.worksheet_range("公示").unwrap();
+    assert_eq!(sheet.height(), notices.len() + 1);
+    let rows: Vec<&[Data]> = sheet.rows().skip(1).collect();
+    let mut budgets = 0;
+    let winners = wb.worksheet_range("揭榜单位").unwrap();
+    for n in notices {
+        let id = n["call"]["id"].as_i64().unwrap() as f64;
+        let row = rows.iter().find(|r| r[0] == Data::Float(id)).unwrap();
+        assert_eq!(
+            row[8],
+            Data::Float(n["objections"].as_u64().unwrap() as f64)
+        );
+        assert_eq!(
+            row[9],
+            Data::Float(n["unanswered"].as_u64().unwrap() as f64)
+        );
+        let status = cell_text(&row[3]);
+        assert!(["公示中", "已挂帅"].contains(&status.as_str()), "{status}");
+        for w in n["call"]["award"].as_array().unwrap() {
+            let bid = w["bid_id"].as_i64().unwrap() as f64;
+            let line = winners
+                .rows()
+                .find(|r| r[1] == Data::Float(bid))
+                .expect("the winner's line");
+            if let Some(b) = w["budget"].as_f64() {
+                assert_eq!(line[3], Data::Float(b), "the budget to the hundredth");
+                budgets += 1;
+            }
+        }
+    }
+    assert!(budgets > 0, "an awarded budget was compared");
+    let objections = wb.worksheet_range("异议").unwrap();
+    let answered: usize = notices
+        .iter()
+        .map(|n| n["answered"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(objections.height(), answered + 1);
+
+    // CSV by extension, by ?format= and by Accept: the same bytes; ?format= beats Accept.
+    let (_, ct, csv) = fetch(&app, "/api/v1/notices.csv", None, None).await;
+    assert!(ct.starts_with("text/csv"), "{ct}");
+    assert!(String::from_utf8(csv.clone())
+        .unwrap()
+        .starts_with("\u{feff}榜单任务编号,年度,大脑名称"));
+    for (path, accept) in [
+        ("/api/v1/notices/export?format=csv", None),
+        ("/api/v1/notices/export", Some("text/csv")),
+        (
+            "/api/v1/notices/export",
+            Some("text/*;q=0.9, application/json"),
+        ),
+        ("/api/v1/notices/export?format=csv", Some(XLSX)),
+        (
+            "/api/v1/notices/export",
+            Some(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;q=0.5, text/csv",
+            ),
+        ),
+    ] {
+        let (status, ct, body) = fetch(&app, path, None, accept).await;
+        assert_eq!(status, StatusCode::OK, "{path} {accept:?}");
+        assert!(ct.starts_with("text/csv"), "{path} {accept:?}: {ct}");
+        assert_eq!(body, csv, "{path} {accept:?}");
+    }
+    for accept in [
+        None,
+        Some(XLSX),
+        Some("*/*"),
+        Some("application/*"),
+        Some("text/csv;q=0.2, */*"),
+    ] {
+        let (status, ct, _) = fetch(&app, "/api/v1/notices/export", None, accept).await;
+        assert_eq!(status, StatusCode::OK, "{accept:?}");
+        assert_eq!(ct, XLSX, "{accept:?}");
+    }
+    // An Accept that allows neither is a 406 naming it; a bad format= a 400 naming it.
+    for accept in ["application/json", "text/csv;q=0, application/pdf"] {
+        let (status, ct, body) = fetch(&app, "/api/v1/notices/export", None, Some(accept)).await;
+        assert_eq!(status, StatusCode::NOT_ACCEPTABLE, "{accept}");
+        assert_eq!(ct, "application/problem+json");
+        let p: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(p["type"], "https://jiebang.example/problems/not-acceptable");
+        assert!(p["detail"].as_str().unwrap().contains("Accept"), "{p}");
+    }
+    let bad = app.get("/api/v1/notices/export?format=ods", None).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.error_fields(), ["format"]);
+
+    // The selection run's explanation: the run's access (the commission's only).
+    let runs = app
+        .get("/api/v1/rounds/2024/selections", Some(Role::Commission))
+        .await;
+    let id = runs.body.as_array().unwrap().last().unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let run = app
+        .get(&format!("/api/v1/selections/{id}"), Some(Role::Commission))
+        .await;
+    let path = format!("/api/v1/selections/{id}/explanation.xlsx");
+    for (role, status) in [
+        (None, StatusCode::UNAUTHORIZED),
+        (Some(Role::Applicant), StatusCode::FORBIDDEN),
+        (Some(Role::District), StatusCode::FORBIDDEN),
+    ] {
+        assert_eq!(fetch(&app, &path, role, None).await.0, status, "{role:?}");
+    }
+    let (status, ct, bytes) = fetch(&app, &path, Some(Role::Commission), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ct, XLSX);
+    let (mut wb, frozen) = workbook(&bytes);
+    assert!(frozen);
+    assert_eq!(wb.sheet_names(), ["入选", "未入选", "权重区间"]);
+    assert_eq!(
+        header_of(&mut wb, "入选")[..6],
+        [
+            "遴选运行",
+            "序号",
+            "申报编号",
+            "大脑名称",
+            "区县",
+            "产业集群"
+        ]
+    );
+    let chosen = wb.worksheet_range("入选").unwrap();
+    let want = run.body["chosen"].as_array().unwrap();
+    assert_eq!(chosen.height(), want.len() + 1);
+    for (row, c) in chosen.rows().skip(1).zip(want) {
+        assert_eq!(
+            row[2],
+            Data::Float(c["proposal_id"].as_i64().unwrap() as f64)
+        );
+        let total = c["total"].as_i64().unwrap();
+        assert_eq!(row[9], Data::Float(total as f64 / 10_000.0), "exact total");
+        let layout = c["card"]["layout"]["total"].as_i64().unwrap();
+        assert_eq!(row[8], Data::Float(layout as f64 / 100.0), "exact part");
+        assert!(!cell_text(&row[4]).is_empty() && !cell_text(&row[4]).starts_with("CQ"));
+    }
+    let left = wb.worksheet_range("未入选").unwrap();
+    assert_eq!(
+        left.height(),
+        run.body["explanation"]["left_out"]
+            .as_array()
+            .unwrap()
+            .len()
+            + 1
+    );
+    let (status, ct, csv) = fetch(
+        &app,
+        &format!("/api/v1/selections/{id}/explanation/export"),
+        Some(Role::Commission),
+        Some("text/csv"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ct.starts_with("text/csv"));
+    let (_, _, by_ext) = fetch(
+        &app,
+        &format!("/api/v1/selections/{id}/explanation.csv"),
+        Some(Role::Commission),
+        None,
+    )
+    .await;
+    assert_eq!(csv, by_ext);
+    assert_eq!(
+        String::from_utf8(csv).unwrap().lines().count(),
+        want.len() + 1
+    );
+
+    // A call's ranking and the round's scores negotiate the same way.
+    let (_, _, ranking_csv) = fetch(&app, "/api/v1/calls/1/ranking.csv", None, None).await;
+    let (status, _, by_accept) = fetch(
+        &app,
+        "/api/v1/calls/1/ranking/export",
+        None,
+        Some("text/csv"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(by_accept, ranking_csv);
+    let (status, ct, _) = fetch(
+        &app,
+        "/api/v1/rounds/2024/scores/export",
+        Some(Role::Commission),
+        Some("text/csv"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ct.starts_with("text/csv"));
+    let (status, _, _) = fetch(
+        &app,
+        "/api/v1/rounds/2024/scores/export",
+        Some(Role::Commission),
+        Some("image/png"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_ACCEPTABLE);
 }

@@ -5,9 +5,12 @@
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use super::pages::{cost_text, reason_text};
+use super::pages::{beijing, cost_text, reason_text};
+use crate::app::award::Notice;
 use crate::app::award::Ranking;
 use crate::app::exports::ScoresExport;
+use crate::app::public::Names;
+use crate::app::selection::Run;
 use crate::domain::selection::WeightName;
 use crate::i18n::{t, Lang};
 
@@ -201,67 +204,170 @@ pub fn scores_tables(e: &ScoresExport, lang: Lang) -> Vec<Table> {
     }
     let mut tables = vec![pool, parts];
     if let Some(run) = &e.run {
-        let mut chosen = Table::new(
-            lang,
-            "sheet-chosen",
-            &[
-                "col-run",
-                "col-rank",
-                "col-proposal",
-                "col-direction",
-                "col-district",
-                "col-cluster",
-                "criterion-completeness",
-                "criterion-representativeness",
-                "criterion-layout",
-                "col-total",
-                "col-margin",
-            ],
-        );
-        for c in &run.chosen {
-            chosen.rows.push(vec![
-                Cell::Int(i64::from(run.id)),
-                Cell::Int(i64::from(c.rank)),
-                Cell::Int(i64::from(c.proposal_id)),
-                c.brain_name.clone().map_or(Cell::Empty, Cell::Text),
-                Cell::Text(e.names.district(&c.district_code)),
-                Cell::Text(e.names.cluster(Some(&c.cluster_code))),
-                Cell::Hundredths(c.card.completeness.total),
-                Cell::Hundredths(c.card.representativeness.total),
-                Cell::Hundredths(c.card.layout.total),
-                Cell::Units(c.total),
-                c.margin.map_or(Cell::Empty, Cell::Units),
-            ]);
-        }
-        let mut left = Table::new(
-            lang,
-            "sheet-left-out",
-            &["col-proposal", "col-total", "col-reason", "col-cost"],
-        );
-        for l in &run.explanation.left_out {
-            left.rows.push(vec![
-                Cell::Int(i64::from(l.id)),
-                Cell::Units(l.total),
-                Cell::Text(reason_text(lang, &l.reason)),
-                Cell::Text(cost_text(lang, l.forcing_cost.as_ref())),
-            ]);
-        }
-        let mut weights = Table::new(
-            lang,
-            "sheet-weights",
-            &["col-criterion", "col-current", "col-low", "col-high"],
-        );
-        for w in &run.explanation.weight_intervals {
-            weights.rows.push(vec![
-                Cell::Text(t(lang, weight_id(w.weight))),
-                Cell::Int(w.current),
-                Cell::Int(w.low),
-                Cell::Int(w.high),
-            ]);
-        }
-        tables.extend([chosen, left, weights]);
+        tables.extend(run_tables(run, &e.names, lang));
     }
     tables
+}
+
+/// A selection run's explanation: the chosen with their parts and margins (first; the CSV), the
+/// left out with reasons and forcing costs, and the weight ranges.
+pub fn run_tables(run: &Run, names: &Names, lang: Lang) -> Vec<Table> {
+    let mut chosen = Table::new(
+        lang,
+        "sheet-chosen",
+        &[
+            "col-run",
+            "col-rank",
+            "col-proposal",
+            "col-direction",
+            "col-district",
+            "col-cluster",
+            "criterion-completeness",
+            "criterion-representativeness",
+            "criterion-layout",
+            "col-total",
+            "col-margin",
+        ],
+    );
+    for c in &run.chosen {
+        chosen.rows.push(vec![
+            Cell::Int(i64::from(run.id)),
+            Cell::Int(i64::from(c.rank)),
+            Cell::Int(i64::from(c.proposal_id)),
+            c.brain_name.clone().map_or(Cell::Empty, Cell::Text),
+            Cell::Text(names.district(&c.district_code)),
+            Cell::Text(names.cluster(Some(&c.cluster_code))),
+            Cell::Hundredths(c.card.completeness.total),
+            Cell::Hundredths(c.card.representativeness.total),
+            Cell::Hundredths(c.card.layout.total),
+            Cell::Units(c.total),
+            c.margin.map_or(Cell::Empty, Cell::Units),
+        ]);
+    }
+    let mut left = Table::new(
+        lang,
+        "sheet-left-out",
+        &["col-proposal", "col-total", "col-reason", "col-cost"],
+    );
+    for l in &run.explanation.left_out {
+        left.rows.push(vec![
+            Cell::Int(i64::from(l.id)),
+            Cell::Units(l.total),
+            Cell::Text(reason_text(lang, &l.reason)),
+            Cell::Text(cost_text(lang, l.forcing_cost.as_ref())),
+        ]);
+    }
+    let mut weights = Table::new(
+        lang,
+        "sheet-weights",
+        &["col-criterion", "col-current", "col-low", "col-high"],
+    );
+    for w in &run.explanation.weight_intervals {
+        weights.rows.push(vec![
+            Cell::Text(t(lang, weight_id(w.weight))),
+            Cell::Int(w.current),
+            Cell::Int(w.low),
+            Cell::Int(w.high),
+        ]);
+    }
+    vec![chosen, left, weights]
+}
+
+/// The public notices (公示): one line per call under notice or awarded (first; the CSV), its
+/// winners with their budgets, and the answered objections with their answers (never the
+/// objector).
+pub fn notices_tables(notices: &[Notice], lang: Lang) -> Vec<Table> {
+    let mut calls = Table::new(
+        lang,
+        "sheet-notices",
+        &[
+            "col-call",
+            "col-year",
+            "col-direction",
+            "col-status",
+            "col-notice-start",
+            "col-notice-end",
+            "col-bids",
+            "col-winners",
+            "col-objections",
+            "col-unanswered",
+            "col-overdue",
+        ],
+    );
+    let mut winners = Table::new(
+        lang,
+        "sheet-winners",
+        &["col-call", "col-bid", "col-bidder", "col-budget"],
+    );
+    let mut objections = Table::new(
+        lang,
+        "sheet-objections",
+        &[
+            "col-call",
+            "col-objection",
+            "objection-grounds",
+            "col-submitted",
+            "col-due",
+            "col-outcome",
+            "objection-answer",
+            "col-answered",
+            "col-overdue",
+        ],
+    );
+    let when = |at: Option<chrono::DateTime<chrono::Utc>>| {
+        at.map_or(Cell::Empty, |a| Cell::Text(beijing(a)))
+    };
+    for n in notices {
+        let c = &n.call;
+        let names: Vec<&str> = c
+            .winners
+            .iter()
+            .map(|w| w.organisation_name.as_str())
+            .collect();
+        calls.rows.push(vec![
+            Cell::Int(i64::from(c.call.id)),
+            Cell::Int(i64::from(c.year)),
+            Cell::Text(c.direction.clone()),
+            Cell::Text(t(lang, &format!("call-status-{}", c.status.as_str()))),
+            when(c.call.notice_started_at),
+            when(c.call.notice_ends_at),
+            Cell::Int(i64::try_from(c.bid_count).unwrap_or(i64::MAX)),
+            Cell::Text(names.join("、")),
+            Cell::Int(i64::try_from(n.objections.total).unwrap_or(i64::MAX)),
+            Cell::Int(i64::try_from(n.objections.unanswered).unwrap_or(i64::MAX)),
+            Cell::Int(i64::try_from(n.objections.overdue).unwrap_or(i64::MAX)),
+        ]);
+        for w in &c.winners {
+            winners.rows.push(vec![
+                Cell::Int(i64::from(c.call.id)),
+                Cell::Int(i64::from(w.bid_id)),
+                Cell::Text(w.organisation_name.clone()),
+                w.budget
+                    .map_or(Cell::Empty, |b| Cell::Hundredths(b.hundredths())),
+            ]);
+        }
+        for o in &n.objections.answered {
+            objections.rows.push(vec![
+                Cell::Int(i64::from(c.call.id)),
+                Cell::Int(i64::from(o.id)),
+                Cell::Text(o.grounds.clone()),
+                Cell::Text(beijing(o.submitted_at)),
+                Cell::Text(beijing(o.answer_due_at)),
+                Cell::Text(t(
+                    lang,
+                    if o.upheld {
+                        "objection-upheld"
+                    } else {
+                        "objection-dismissed"
+                    },
+                )),
+                Cell::Text(o.answer.clone()),
+                Cell::Text(beijing(o.answered_at)),
+                Cell::Text(t(lang, if o.overdue { "yes" } else { "no" })),
+            ]);
+        }
+    }
+    vec![calls, winners, objections]
 }
 
 /// A call's ranking (first; the CSV) and its score sheets, one line per expert and criterion.

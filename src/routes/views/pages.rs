@@ -19,7 +19,7 @@ pub const STYLE_CSS: &str = include_str!("pages.css");
 /// The pages' content security policy: this server's stylesheet, inline SVG, nothing else.
 pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-fn beijing(at: DateTime<Utc>) -> String {
+pub fn beijing(at: DateTime<Utc>) -> String {
     let cst = FixedOffset::east_opt(8 * 3600).map_or_else(
         || at.format("%Y-%m-%d %H:%M UTC").to_string(),
         |tz| at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),

@@ -122,7 +122,7 @@ impl TryFrom<ScoreQuery> for AppScoreQuery {
                 a.split_once(':')
                     .and_then(|(t, id)| Some((t.parse().ok()?, id.parse().ok()?)))
                     .ok_or_else(|| ApiError::BadRequest {
-                        detail: "after must be the cursor a previous page gave".into(),
+                        detail: crate::msg!("detail-after-must-cursor-previous-page"),
                         errors: vec![FieldError::new(
                             "after",
                             "not a cursor of this list (`<total>:<id>`)",
