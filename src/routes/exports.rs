@@ -4,7 +4,7 @@
 //! zh-CN unless `?lang=en` or `Accept-Language` asks for English.
 
 use actix_web::http::header;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{get, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -125,7 +125,7 @@ async fn get_scores_xlsx(
     state: Data,
     caller: Caller,
     req: HttpRequest,
-    year: web::Path<i32>,
+    year: crate::extract::IntPath,
     q: ValidQuery<LangQuery>,
 ) -> Result<HttpResponse> {
     let lang = lang_of(&req, q.0.lang.as_deref());
@@ -151,7 +151,7 @@ async fn get_scores_csv(
     state: Data,
     caller: Caller,
     req: HttpRequest,
-    year: web::Path<i32>,
+    year: crate::extract::IntPath,
     q: ValidQuery<LangQuery>,
 ) -> Result<HttpResponse> {
     let lang = lang_of(&req, q.0.lang.as_deref());
@@ -182,7 +182,7 @@ async fn get_scores_export(
     state: Data,
     caller: Caller,
     req: HttpRequest,
-    year: web::Path<i32>,
+    year: crate::extract::IntPath,
     q: ValidQuery<ExportQuery>,
 ) -> Result<HttpResponse> {
     let lang = lang_of(&req, q.0.lang.as_deref());
@@ -228,7 +228,7 @@ async fn get_ranking_xlsx(
     state: Data,
     caller: MaybeCaller,
     req: HttpRequest,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     q: ValidQuery<LangQuery>,
 ) -> Result<HttpResponse> {
     let lang = lang_of(&req, q.0.lang.as_deref());
@@ -262,7 +262,7 @@ async fn get_ranking_csv(
     state: Data,
     caller: MaybeCaller,
     req: HttpRequest,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     q: ValidQuery<LangQuery>,
 ) -> Result<HttpResponse> {
     let lang = lang_of(&req, q.0.lang.as_deref());

@@ -93,6 +93,10 @@ async fn swagger_ui_is_served_from_the_binary() {
         init.contains("\"validatorUrl\": \"none\""),
         "the validator badge calls an outside host"
     );
+    assert!(
+        init.contains("\"persistAuthorization\": true"),
+        "Swagger UI keeps the token across reloads"
+    );
 }
 
 /// Generators and Swagger UI send a token only where an operation declares it: every operation
