@@ -148,7 +148,8 @@ async fn the_document_has_no_tuples_single_member_one_ofs_or_odd_formats() {
                             "float",
                             "date-time",
                             "date",
-                            "binary"
+                            "binary",
+                            "uri"
                         ]
                         .contains(&format),
                         "format {format} at {at}"
