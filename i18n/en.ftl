@@ -383,3 +383,5 @@ not-found-document-version = document { $id } version { $version }
 not-found-notification = notification { $id }
 payload-too-large-document = no document may be larger than { $limit } bytes (documents.max_bytes_*)
 bad-request-body-unreadable = the body could not be read: { $error }
+bad-request-path-parameter = the path parameter { $name } is not valid: { $reason }
+bad-request-path-no-integer = the path has no integer parameter

@@ -383,3 +383,5 @@ not-found-document-version = 文件 { $id } 第 { $version } 版
 not-found-notification = 通知 { $id }
 payload-too-large-document = 任何文件不得超过 { $limit } 字节（documents.max_bytes_*）
 bad-request-body-unreadable = 无法读取请求体：{ $error }
+bad-request-path-parameter = 路径参数 { $name } 无效：{ $reason }
+bad-request-path-no-integer = 路径中没有整数参数

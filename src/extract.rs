@@ -38,7 +38,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         })?;
     ApiError::check(text_hygiene(&value))?;
     integral_numbers(&mut value);
-    serde_path_to_error::deserialize(value).map_err(|err| {
+    serde_path_to_error::deserialize(ObjectBody(value)).map_err(|err| {
         let path = err.path().to_string();
         let msg = strip_position(&err.inner().to_string());
         let field = named_field(&msg)
@@ -52,6 +52,42 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             });
         ApiError::Validation(vec![FieldError::new(field, msg)])
     })
+}
+
+/// A body read as a struct must be a JSON object: serde would also fill a struct from an array
+/// of its members in order (`[null, null]`), which the contract does not allow.
+struct ObjectBody(serde_json::Value);
+
+impl<'de> serde::Deserializer<'de> for ObjectBody {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        serde::Deserializer::deserialize_any(self.0, visitor)
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        if self.0.is_array() {
+            return Err(serde::de::Error::invalid_type(
+                serde::de::Unexpected::Seq,
+                &"a JSON object",
+            ));
+        }
+        serde::Deserializer::deserialize_struct(self.0, name, fields, visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map enum identifier ignored_any
+    }
 }
 
 /// A number without a fractional part is an integer, as JSON Schema counts it (`3.0` is valid
@@ -311,6 +347,64 @@ impl<T: DeserializeOwned> FromRequest for ValidQuery<T> {
     }
 }
 
+/// An integer path parameter (`{id}`, `{year}`, `{number}`). As JSON Schema counts integers, a
+/// number written with a zero fraction (`2024.0`) or an exponent (`2.024e3`) is the same integer,
+/// so it is read as one; anything else that is not an `int32` is a 400 naming the parameter.
+#[derive(Debug, Clone, Copy)]
+pub struct IntPath(i32);
+
+impl IntPath {
+    pub fn into_inner(self) -> i32 {
+        self.0
+    }
+}
+
+/// Reads an integer path segment: `2024`, `2024.0`, `2.024e3`; not `2024.5`, `inf` or `NaN`.
+pub fn parse_int_segment(segment: &str) -> Option<i32> {
+    if let Ok(n) = segment.parse::<i32>() {
+        return Some(n);
+    }
+    let numeric = segment
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'e' | 'E'));
+    if !numeric {
+        return None;
+    }
+    let f = segment.parse::<f64>().ok()?;
+    if f.is_finite() && f.fract() == 0.0 && (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&f)
+    {
+        // In range and integral: the conversion is exact.
+        #[expect(clippy::cast_possible_truncation)]
+        let n = f as i32;
+        Some(n)
+    } else {
+        None
+    }
+}
+
+impl FromRequest for IntPath {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let param = req.match_info().iter().last();
+        let result = match param {
+            Some((name, value)) => parse_int_segment(value).map(IntPath).ok_or_else(|| {
+                let msg = format!("{value:?} is not an integer (int32)");
+                ApiError::BadRequest {
+                    detail: crate::msg!("bad-request-path-parameter", name = name, reason = msg),
+                    errors: vec![FieldError::new(name, msg)],
+                }
+            }),
+            None => Err(ApiError::BadRequest {
+                detail: crate::msg!("bad-request-path-no-integer"),
+                errors: vec![],
+            }),
+        };
+        std::future::ready(result)
+    }
+}
+
 /// Path parameters that do not parse are a 400 naming the parameter.
 pub fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
     let PathError::Deserialize(e) = &err else {
@@ -405,6 +499,37 @@ mod tests {
     }
 
     #[test]
+    fn an_integral_number_in_a_path_is_that_integer() {
+        assert_eq!(parse_int_segment("2024"), Some(2024));
+        assert_eq!(parse_int_segment("2092.0"), Some(2092));
+        assert_eq!(parse_int_segment("-7.00"), Some(-7));
+        assert_eq!(parse_int_segment("2.024e3"), Some(2024));
+        assert_eq!(parse_int_segment("2147483647.0"), Some(i32::MAX));
+        for bad in [
+            "2024.5",
+            "2147483648",
+            "2147483648.0",
+            "inf",
+            "NaN",
+            "",
+            "12a",
+            "1e400",
+        ] {
+            assert_eq!(parse_int_segment(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_struct_is_not_read_from_an_array() {
+        assert!(matches!(
+            parse_json::<Inner>(b"[1]"),
+            Err(ApiError::Validation(_))
+        ));
+        assert!(parse_json::<Inner>(br#"{"n": 1}"#).is_ok());
+        assert!(parse_json::<Vec<Inner>>(br#"[{"n": 1}]"#).is_ok());
+    }
+
+    #[test]
     fn malformed_is_bad_request() {
         assert!(matches!(
             parse_json::<Outer>(b"{"),
@@ -426,7 +551,9 @@ impl FromRequest for IfMatch {
             .headers()
             .get(actix_web::http::header::IF_MATCH)
             .and_then(|v| v.to_str().ok())
-            .map(|v| v.trim().to_owned());
+            .map(|v| v.trim().to_owned())
+            // An empty list names no version: as good as no header (428, not 412).
+            .filter(|v| !v.is_empty());
         std::future::ready(Ok(IfMatch(value)))
     }
 }

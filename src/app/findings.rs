@@ -151,17 +151,19 @@ pub async fn finalise(
         .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-finding", id = id)))
 }
 
-/// Findings the caller may read: final ones for everyone, drafts too for the commission.
+/// Findings the caller may read: final ones for everyone, drafts too for the commission; only
+/// those about this kind of object and/or this object id when given.
 ///
 /// # Errors
 /// Database failures.
 pub async fn list(
     state: &AppState,
     caller: Option<&Caller>,
-    subject: Option<(FindingSubject, i32)>,
+    subject_type: Option<FindingSubject>,
+    subject_id: Option<i32>,
 ) -> Result<Vec<Finding>> {
     let drafts = caller.is_some_and(|c| c.is(Role::Commission));
-    Ok(store::findings::list(&state.db, subject, drafts).await?)
+    Ok(store::findings::list(&state.db, subject_type, subject_id, drafts).await?)
 }
 
 /// One finding: a draft is the commission's (404 to others).

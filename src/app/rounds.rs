@@ -130,7 +130,6 @@ pub async fn update(
 ) -> Result<Round> {
     caller.require(&[Role::Commission])?;
     let current = get(state, year).await?;
-    if_match.check(&round_etag(&current))?;
     let mut changed = current.clone();
     if let Some(t) = patch.title {
         changed.title = t.trim().to_owned();
@@ -175,6 +174,9 @@ pub async fn update(
         }
     };
     ApiError::check(errors)?;
+    // Invalid content is refused as such (422) whatever version it names; a valid change must
+    // name the current one.
+    if_match.check(&round_etag(&current))?;
     let before = current.document().map_err(anyhow::Error::from)?;
     let after = changed.document().map_err(anyhow::Error::from)?;
     let ops = json_patch::diff(&before, &after);

@@ -2,7 +2,7 @@
 //! rules, third-party evaluator), the experts score, the evaluator files its measured report, and
 //! the commission concludes as the computed rule allows.
 
-use actix_web::{get, post, put, web, HttpResponse};
+use actix_web::{get, post, put, HttpResponse};
 
 use super::views::acceptance::{
     AcceptanceConflictBody, AcceptanceDto, ConcludedDto, ConclusionBody, StartBody,
@@ -40,7 +40,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     )
 )]
 #[get("/projects/{id}/acceptances")]
-async fn list_acceptances(state: Data, caller: Caller, id: web::Path<i32>) -> Result<HttpResponse> {
+async fn list_acceptances(
+    state: Data,
+    caller: Caller,
+    id: crate::extract::IntPath,
+) -> Result<HttpResponse> {
     let all = acceptance::of_project(&state, &caller, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(all.into_iter().map(AcceptanceDto::from).collect::<Vec<_>>()))
 }
@@ -70,7 +74,7 @@ async fn list_acceptances(state: Data, caller: Caller, id: web::Path<i32>) -> Re
 async fn create_acceptance(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<StartBody>,
 ) -> Result<HttpResponse> {
     let start = body.0.into_start()?;
@@ -92,7 +96,11 @@ async fn create_acceptance(
     )
 )]
 #[get("/acceptances/{id}")]
-async fn get_acceptance(state: Data, caller: Caller, id: web::Path<i32>) -> Result<HttpResponse> {
+async fn get_acceptance(
+    state: Data,
+    caller: Caller,
+    id: crate::extract::IntPath,
+) -> Result<HttpResponse> {
     let v = acceptance::get(&state, &caller, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(AcceptanceDto::from(v)))
 }
@@ -119,7 +127,7 @@ async fn get_acceptance(state: Data, caller: Caller, id: web::Path<i32>) -> Resu
 async fn create_acceptance_conflict(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<AcceptanceConflictBody>,
 ) -> Result<HttpResponse> {
     let v = acceptance::declare_conflict(&state, &caller, id.into_inner(), body.kind, &body.note)
@@ -148,7 +156,7 @@ async fn create_acceptance_conflict(
 async fn update_acceptance_scores(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<ScoresBody>,
 ) -> Result<HttpResponse> {
     let lines = acceptance::put_scores(&state, &caller, id.into_inner(), body.0.drafts()).await?;
@@ -178,7 +186,7 @@ async fn update_acceptance_scores(
 async fn create_acceptance_report(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<AcceptanceReport>,
 ) -> Result<HttpResponse> {
     let v = acceptance::file_report(&state, &caller, id.into_inner(), body.0).await?;
@@ -210,7 +218,7 @@ async fn create_acceptance_report(
 async fn create_acceptance_conclusion(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<ConclusionBody>,
 ) -> Result<HttpResponse> {
     let c =

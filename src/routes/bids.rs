@@ -44,7 +44,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn submit_bid(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: JsonAsSent<BidContent>,
 ) -> Result<HttpResponse> {
     let receipt =
@@ -70,7 +70,7 @@ async fn submit_bid(
 async fn list_bids(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<BidView>>> {
     let bids = app::bids::list(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(bids.into_iter().map(BidView::from).collect()))
@@ -90,7 +90,11 @@ async fn list_bids(
     )
 )]
 #[get("/bids/{id}")]
-async fn get_bid(state: Data, caller: Caller, id: web::Path<i32>) -> Result<web::Json<BidView>> {
+async fn get_bid(
+    state: Data,
+    caller: Caller,
+    id: crate::extract::IntPath,
+) -> Result<web::Json<BidView>> {
     Ok(web::Json(
         app::bids::get(&state, &caller, id.into_inner())
             .await?
@@ -116,7 +120,11 @@ async fn get_bid(state: Data, caller: Caller, id: web::Path<i32>) -> Result<web:
     )
 )]
 #[post("/bids/{id}/withdrawal")]
-async fn withdraw_bid(state: Data, caller: Caller, id: web::Path<i32>) -> Result<HttpResponse> {
+async fn withdraw_bid(
+    state: Data,
+    caller: Caller,
+    id: crate::extract::IntPath,
+) -> Result<HttpResponse> {
     let w = app::bids::withdraw(&state, &caller, id.into_inner()).await?;
     Ok(HttpResponse::Created().json(WithdrawalReceipt::from(w)))
 }
@@ -143,7 +151,7 @@ async fn withdraw_bid(state: Data, caller: Caller, id: web::Path<i32>) -> Result
 async fn put_scores(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<ScoresBody>,
 ) -> Result<web::Json<Vec<StoredScore>>> {
     let lines = app::bids::put_scores(&state, &caller, id.into_inner(), body.0.drafts()).await?;

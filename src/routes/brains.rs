@@ -151,7 +151,7 @@ async fn create_evaluation(
 async fn create_evaluation_confirmation(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<HttpResponse> {
     let c = brains::confirm_evaluation(&state, &caller, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(ConfirmedDto::from(c)))
@@ -179,7 +179,7 @@ async fn create_evaluation_confirmation(
 async fn create_evaluation_plan(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<PlanBody>,
 ) -> Result<HttpResponse> {
     let e = brains::file_plan(&state, &caller, id.into_inner(), &body.plan).await?;

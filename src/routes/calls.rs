@@ -42,7 +42,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn create_call(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<CreateCall>,
 ) -> Result<HttpResponse> {
     let call = app::calls::announce(&state, &caller, id.into_inner(), body.0.into()).await?;
@@ -70,7 +70,7 @@ async fn list_calls(state: Data) -> Result<web::Json<Vec<CallDto>>> {
     )
 )]
 #[get("/calls/{id}")]
-async fn get_call(state: Data, id: web::Path<i32>) -> Result<web::Json<CallDto>> {
+async fn get_call(state: Data, id: crate::extract::IntPath) -> Result<web::Json<CallDto>> {
     Ok(web::Json(
         app::calls::get(&state, id.into_inner()).await?.into(),
     ))
@@ -96,7 +96,7 @@ async fn get_call(state: Data, id: web::Path<i32>) -> Result<web::Json<CallDto>>
 async fn open_bids(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<OpeningReport>> {
     let report = app::calls::open_bids(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(report.into()))
@@ -121,7 +121,7 @@ async fn open_bids(
 async fn start_review(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<CallDto>> {
     let call = app::calls::start_review(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(call.into()))
@@ -148,7 +148,7 @@ async fn start_review(
 async fn cancel_call(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<ReasonsBody>,
 ) -> Result<web::Json<CallDto>> {
     let call = app::calls::cancel(&state, &caller, id.into_inner(), &body.reasons).await?;
@@ -176,7 +176,7 @@ async fn cancel_call(
 async fn declare_unsuccessful(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<ReasonsBody>,
 ) -> Result<web::Json<CallDto>> {
     let call =
@@ -203,7 +203,7 @@ async fn declare_unsuccessful(
 async fn call_history(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<CallEvent>>> {
     let events = app::calls::history(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(events.into_iter().map(CallEvent::from).collect()))

@@ -2,7 +2,7 @@
 //! call's ranking with each expert's points (trimmed ones marked). Labels follow
 //! `Accept-Language` (English by default, zh-CN when asked).
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, HttpResponse};
 
 use super::views::charts;
 use super::Data;
@@ -42,7 +42,7 @@ fn svg(body: String) -> HttpResponse {
 async fn get_selection_chart(
     state: Data,
     caller: MaybeCaller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<HttpResponse> {
     let run = app::public::selection(&state, caller.0.as_ref(), id.into_inner()).await?;
     let names = app::public::names(&state).await?;
@@ -73,7 +73,7 @@ async fn get_selection_chart(
 async fn get_ranking_chart(
     state: Data,
     caller: MaybeCaller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<HttpResponse> {
     let ranking = app::award::ranking(&state, caller.0.as_ref(), id.into_inner()).await?;
     Ok(svg(charts::document(&charts::ranking(

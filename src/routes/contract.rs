@@ -39,6 +39,7 @@ fn finish_value(doc: &mut Value) {
             }
         }
     }
+    constrain(doc);
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
             let Some(item) = item.as_object_mut() else {
@@ -117,6 +118,127 @@ fn add_text_pattern(schema: &mut Value, pattern: &str) {
     } else if map.get("type").and_then(Value::as_str) == Some("array") {
         if let Some(items) = map.get_mut("items") {
             add_text_pattern(items, pattern);
+        }
+    }
+}
+
+/// What `text_hygiene` refuses in a one-line member, as a character class body.
+const ONE_LINE_CONTROLS: &str = "\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069";
+/// The same for a long text (tab and line breaks allowed).
+const LONG_CONTROLS: &str =
+    "\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069";
+
+/// An absolute `http`/`https` URL with a host, no credentials and no fragment (a plain subset of
+/// what `domain::webhook::parse_url` accepts).
+const WEBHOOK_URL: &str = "^https?://[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?(\\?[A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?$";
+
+/// Clean text with at least one character that is not white space: what the service's
+/// "must not be blank" (a `trim()` that leaves something) accepts.
+fn non_blank(controls: &str) -> String {
+    format!("^[^{controls}]*[^\\s{controls}][^{controls}]*$")
+}
+
+/// Constraints the service enforces on body members that the derives do not state: schema,
+/// member, and what to add to the member's schema (a `pattern` here replaces the plain
+/// clean-text one). Each entry must name an existing member (a unit test checks).
+fn member_constraints() -> Vec<(&'static str, &'static str, Value)> {
+    let one = non_blank(ONE_LINE_CONTROLS);
+    let long = non_blank(LONG_CONTROLS);
+    let event_types: Vec<&str> =
+        <crate::domain::event::AggregateType as strum::VariantArray>::VARIANTS
+            .iter()
+            .map(|v| v.as_str())
+            .collect();
+    let event_type = format!(
+        "^(\\*|({})(\\.[a-z][a-z_]{{0,63}})?)$",
+        event_types.join("|")
+    );
+    vec![
+        (
+            "AttestationInput",
+            "statement",
+            json!({"const": crate::domain::attestation::STATEMENT}),
+        ),
+        (
+            "AttestationInput",
+            "name",
+            json!({"maxLength": 100, "pattern": one}),
+        ),
+        (
+            "AttestationInput",
+            "position",
+            json!({"maxLength": 100, "pattern": one}),
+        ),
+        (
+            "AnswerBody",
+            "answer",
+            json!({"maxLength": 4000, "pattern": long}),
+        ),
+        (
+            "ObjectionAnswerBody",
+            "answer",
+            json!({"maxLength": 4000, "pattern": long}),
+        ),
+        ("ReasonsBody", "reasons", json!({"pattern": long})),
+        (
+            "AmendmentBody",
+            "requirements",
+            json!({"maxLength": 20000, "pattern": long}),
+        ),
+        (
+            "CreateWebhook",
+            "url",
+            json!({"format": "uri", "maxLength": 2048, "pattern": WEBHOOK_URL}),
+        ),
+        ("NewFinding", "reason", json!({"pattern": long})),
+        ("NewFinding", "evidence", json!({"pattern": long})),
+        ("DrawBody", "seed", json!({"pattern": "^[0-9]{1,19}$"})),
+        (
+            "CreateWebhook",
+            "event_types",
+            json!({"minItems": 1, "maxItems": crate::domain::webhook::MAX_EVENT_TYPES, "uniqueItems": true}),
+        ),
+        (
+            "CreateWebhook",
+            "event_types/items",
+            json!({"pattern": event_type}),
+        ),
+    ]
+}
+
+fn constrain(doc: &mut Value) {
+    // An If-Match that names nothing (empty or blank) is no precondition: 428, as when absent.
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for op in paths
+            .values_mut()
+            .filter_map(Value::as_object_mut)
+            .flat_map(|i| i.values_mut())
+        {
+            let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
+                continue;
+            };
+            for p in params.iter_mut() {
+                if p.get("in").and_then(Value::as_str) == Some("header")
+                    && p.get("name").and_then(Value::as_str) == Some("If-Match")
+                {
+                    if let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) {
+                        schema.insert("minLength".into(), json!(1));
+                        schema.insert("pattern".into(), json!("\\S"));
+                    }
+                }
+            }
+        }
+    }
+    for (schema, member, extra) in member_constraints() {
+        let pointer = format!("/components/schemas/{schema}/properties/{}", member);
+        let Some(target) = doc.pointer_mut(&pointer).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        if extra.get("const").is_some() {
+            target.remove("pattern");
+        }
+        if let Value::Object(extra) = extra {
+            target.extend(extra);
         }
     }
 }
@@ -461,6 +583,23 @@ mod tests {
         assert_eq!(
             v,
             json!({"properties": {"contact": {"$ref": "#/components/schemas/Contact", "description": "who"}}})
+        );
+    }
+
+    #[test]
+    fn every_member_constraint_names_a_member_of_the_served_document() {
+        let doc = crate::routes::openapi();
+        for (schema, member, _) in member_constraints() {
+            let pointer = format!("/components/schemas/{schema}/properties/{member}");
+            assert!(
+                doc.pointer(&pointer).is_some(),
+                "{pointer} is not in the document"
+            );
+        }
+        assert_eq!(
+            doc.pointer("/components/schemas/AttestationInput/properties/statement/const")
+                .and_then(Value::as_str),
+            Some("对建设方案的真实性负责，严禁弄虚作假")
         );
     }
 

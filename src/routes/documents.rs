@@ -88,7 +88,7 @@ fn respond(status: StatusCode, r: DocumentRead) -> HttpResponse {
 async fn upload_proposal_document(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     query: ValidQuery<NewProposalDocument>,
     req: HttpRequest,
     payload: web::Payload,
@@ -122,7 +122,7 @@ async fn upload_proposal_document(
 async fn list_proposal_documents(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<DocumentDto>>> {
     let list = documents::list(&state, &caller, OwnerType::Proposal, id.into_inner()).await?;
     Ok(web::Json(list.into_iter().map(DocumentDto::from).collect()))
@@ -153,7 +153,7 @@ async fn list_proposal_documents(
 async fn upload_bid_attachment(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     query: ValidQuery<NewAttachment>,
     req: HttpRequest,
     payload: web::Payload,
@@ -190,7 +190,7 @@ async fn upload_bid_attachment(
 async fn list_bid_attachments(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<DocumentDto>>> {
     let list = documents::list(&state, &caller, OwnerType::Bid, id.into_inner()).await?;
     Ok(web::Json(list.into_iter().map(DocumentDto::from).collect()))
@@ -217,7 +217,7 @@ async fn list_bid_attachments(
 async fn upload_finding_evidence(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     query: ValidQuery<NewEvidence>,
     req: HttpRequest,
     payload: web::Payload,
@@ -253,7 +253,7 @@ async fn upload_finding_evidence(
 async fn list_finding_evidence(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<DocumentDto>>> {
     let list = documents::list(&state, &caller, OwnerType::Finding, id.into_inner()).await?;
     Ok(web::Json(list.into_iter().map(DocumentDto::from).collect()))
@@ -273,7 +273,11 @@ async fn list_finding_evidence(
     )
 )]
 #[get("/documents/{id}")]
-async fn get_document(state: Data, caller: Caller, id: web::Path<i32>) -> Result<HttpResponse> {
+async fn get_document(
+    state: Data,
+    caller: Caller,
+    id: crate::extract::IntPath,
+) -> Result<HttpResponse> {
     let r = documents::get(&state, &caller, id.into_inner()).await?;
     Ok(respond(StatusCode::OK, r))
 }
@@ -307,7 +311,7 @@ async fn get_document(state: Data, caller: Caller, id: web::Path<i32>) -> Result
 async fn upload_document_version(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     if_match: IfMatch,
     query: ValidQuery<NewVersionQuery>,
     req: HttpRequest,
@@ -347,7 +351,7 @@ async fn upload_document_version(
 async fn download_document(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     query: ValidQuery<VersionQuery>,
 ) -> Result<HttpResponse> {
     let d =

@@ -38,7 +38,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn ask_enquiry(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<NewEnquiry>,
 ) -> Result<HttpResponse> {
     let e = enquiries::ask(&state, &caller, id.into_inner(), &body.0.question).await?;
@@ -63,7 +63,7 @@ async fn ask_enquiry(
 async fn list_enquiries(
     state: Data,
     caller: MaybeCaller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<EnquiryDto>>> {
     let list = enquiries::list(&state, caller.0.as_ref(), id.into_inner()).await?;
     Ok(web::Json(list.into_iter().map(EnquiryDto::from).collect()))
@@ -92,7 +92,7 @@ async fn list_enquiries(
 async fn answer_enquiry(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<AnswerBody>,
 ) -> Result<web::Json<EnquiryDto>> {
     let amendment = body.0.amendment();

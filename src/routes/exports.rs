@@ -7,7 +7,7 @@
 //! `Accept-Language` asks for English.
 
 use actix_web::http::header;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{get, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -195,7 +195,7 @@ async fn get_scores_xlsx(
     state: Data,
     caller: Caller,
     req: HttpRequest,
-    year: web::Path<i32>,
+    year: crate::extract::IntPath,
     q: ValidQuery<LangQuery>,
 ) -> Result<HttpResponse> {
     let lang = lang_of(&req, q.0.lang.as_deref());
@@ -221,7 +221,7 @@ async fn get_scores_csv(
     state: Data,
     caller: Caller,
     req: HttpRequest,
-    year: web::Path<i32>,
+    year: crate::extract::IntPath,
     q: ValidQuery<LangQuery>,
 ) -> Result<HttpResponse> {
     let lang = lang_of(&req, q.0.lang.as_deref());
@@ -257,7 +257,7 @@ async fn get_scores_export(
     state: Data,
     caller: Caller,
     req: HttpRequest,
-    year: web::Path<i32>,
+    year: crate::extract::IntPath,
     q: ValidQuery<ExportQuery>,
 ) -> Result<HttpResponse> {
     let lang = lang_of(&req, q.0.lang.as_deref());
@@ -303,7 +303,7 @@ async fn get_ranking_xlsx(
     state: Data,
     caller: MaybeCaller,
     req: HttpRequest,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     q: ValidQuery<LangQuery>,
 ) -> Result<HttpResponse> {
     let lang = lang_of(&req, q.0.lang.as_deref());
@@ -337,7 +337,7 @@ async fn get_ranking_csv(
     state: Data,
     caller: MaybeCaller,
     req: HttpRequest,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     q: ValidQuery<LangQuery>,
 ) -> Result<HttpResponse> {
     let lang = lang_of(&req, q.0.lang.as_deref());
@@ -381,7 +381,7 @@ async fn get_ranking_export(
     state: Data,
     caller: MaybeCaller,
     req: HttpRequest,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     q: ValidQuery<ExportQuery>,
 ) -> Result<HttpResponse> {
     let lang = lang_of(&req, q.0.lang.as_deref());
@@ -427,7 +427,7 @@ async fn get_explanation_xlsx(
     state: Data,
     caller: Caller,
     req: HttpRequest,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     q: ValidQuery<LangQuery>,
 ) -> Result<HttpResponse> {
     let lang = lang_of(&req, q.0.lang.as_deref());
@@ -453,7 +453,7 @@ async fn get_explanation_csv(
     state: Data,
     caller: Caller,
     req: HttpRequest,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     q: ValidQuery<LangQuery>,
 ) -> Result<HttpResponse> {
     let lang = lang_of(&req, q.0.lang.as_deref());
@@ -489,7 +489,7 @@ async fn get_explanation_export(
     state: Data,
     caller: Caller,
     req: HttpRequest,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     q: ValidQuery<ExportQuery>,
 ) -> Result<HttpResponse> {
     let lang = lang_of(&req, q.0.lang.as_deref());

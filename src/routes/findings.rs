@@ -8,7 +8,7 @@ use super::views::findings::{respond, FindingDto, FindingQuery, NewFinding};
 use super::Data;
 use crate::app::findings;
 use crate::auth::{Caller, MaybeCaller};
-use crate::error::{ApiError, FieldError, Result};
+use crate::error::Result;
 use crate::extract::{IfMatch, ValidJson, ValidQuery};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -75,7 +75,7 @@ async fn create_finding(
 async fn finalise_finding(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     if_match: IfMatch,
 ) -> Result<HttpResponse> {
     let f = findings::finalise(&state, &caller, id.into_inner(), &if_match).await?;
@@ -103,21 +103,7 @@ async fn list_findings(
     query: ValidQuery<FindingQuery>,
 ) -> Result<web::Json<Vec<FindingDto>>> {
     let q = query.into_inner();
-    let subject = match (q.subject_type, q.subject_id) {
-        (Some(t), Some(id)) => Some((t, id)),
-        (None, None) => None,
-        (t, _) => {
-            return Err(ApiError::Validation(vec![FieldError::new(
-                if t.is_some() {
-                    "subject_id"
-                } else {
-                    "subject_type"
-                },
-                "give subject_type and subject_id together",
-            )]))
-        }
-    };
-    let list = findings::list(&state, caller.0.as_ref(), subject).await?;
+    let list = findings::list(&state, caller.0.as_ref(), q.subject_type, q.subject_id).await?;
     Ok(web::Json(list.into_iter().map(FindingDto::from).collect()))
 }
 
@@ -135,7 +121,11 @@ async fn list_findings(
     )
 )]
 #[get("/findings/{id}")]
-async fn get_finding(state: Data, caller: MaybeCaller, id: web::Path<i32>) -> Result<HttpResponse> {
+async fn get_finding(
+    state: Data,
+    caller: MaybeCaller,
+    id: crate::extract::IntPath,
+) -> Result<HttpResponse> {
     let f = findings::get(&state, caller.0.as_ref(), id.into_inner()).await?;
     Ok(respond(StatusCode::OK, f))
 }

@@ -37,7 +37,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn publish_list(
     state: Data,
     caller: Caller,
-    year: web::Path<i32>,
+    year: crate::extract::IntPath,
     body: ValidJson<PublishRequest>,
 ) -> Result<HttpResponse> {
     let list = app::lists::publish(&state, &caller, year.into_inner(), body.0.into()).await?;
@@ -61,7 +61,7 @@ async fn publish_list(
 async fn get_list(
     state: Data,
     req: HttpRequest,
-    year: web::Path<i32>,
+    year: crate::extract::IntPath,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse> {
     let body = app::public_cache::list(&state, year.into_inner(), query.version, |list| {

@@ -3,7 +3,9 @@
 
 use actix_web::{get, post, web, HttpResponse};
 
-use super::views::award::{AnswerBody, AwardBody, Notice, ObjectionBody, ObjectionDto, Ranking};
+use super::views::award::{
+    AwardBody, Notice, ObjectionAnswerBody, ObjectionBody, ObjectionDto, Ranking,
+};
 use super::views::calls::CallDto;
 use super::Data;
 use crate::app;
@@ -41,7 +43,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn get_ranking(
     state: Data,
     caller: MaybeCaller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Ranking>> {
     let ranking = app::award::ranking(&state, caller.0.as_ref(), id.into_inner()).await?;
     Ok(web::Json(ranking.into()))
@@ -68,7 +70,7 @@ async fn get_ranking(
 async fn award_call(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<AwardBody>,
 ) -> Result<web::Json<CallDto>> {
     let call =
@@ -108,7 +110,7 @@ async fn list_notices(state: Data) -> Result<web::Json<Vec<Notice>>> {
 async fn create_objection(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<ObjectionBody>,
 ) -> Result<HttpResponse> {
     let o = app::award::object(
@@ -139,7 +141,7 @@ async fn create_objection(
 async fn list_objections(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<ObjectionDto>>> {
     let all = app::award::objections(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(all.into_iter().map(ObjectionDto::from).collect()))
@@ -152,7 +154,7 @@ async fn list_objections(
     operation_id = "answer_objection",
     security(("bearer_auth" = [])),
     params(("id" = i32, Path, description = "Objection id")),
-    request_body = AnswerBody,
+    request_body = ObjectionAnswerBody,
     responses(
         (status = 200, body = ObjectionDto),
         (status = 400, response = crate::error::responses::BadRequest),
@@ -167,8 +169,8 @@ async fn list_objections(
 async fn answer_objection(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
-    body: ValidJson<AnswerBody>,
+    id: crate::extract::IntPath,
+    body: ValidJson<ObjectionAnswerBody>,
 ) -> Result<web::Json<ObjectionDto>> {
     let o = app::award::answer(&state, &caller, id.into_inner(), body.upheld, &body.answer).await?;
     Ok(web::Json(o.into()))
@@ -194,7 +196,7 @@ async fn answer_objection(
 async fn finalize_call(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<CallDto>> {
     let call = app::award::finalize(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(call.into()))

@@ -80,7 +80,7 @@ async fn list_organisations(
 async fn get_organisation(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<OrganisationDto>> {
     let org = app::organisations::get(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(org.into()))
@@ -105,7 +105,7 @@ async fn get_organisation(
 async fn get_organisation_history(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<EventEntry>>> {
     let h = app::organisations::history(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(h.into_iter().map(Into::into).collect()))

@@ -40,7 +40,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn appoint_panel(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<AppointPanel>,
 ) -> Result<web::Json<Vec<PanelMember>>> {
     let panel = app::panel::appoint(&state, &caller, id.into_inner(), body.0.into()).await?;
@@ -68,7 +68,7 @@ async fn appoint_panel(
 async fn get_panel(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<PanelMember>>> {
     let panel = app::panel::get(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(
@@ -100,7 +100,7 @@ async fn get_panel(
 async fn declare_conflict(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<DeclareConflict>,
 ) -> Result<HttpResponse> {
     let own = app::panel::declare_conflict(&state, &caller, id.into_inner(), body.0.into()).await?;
@@ -128,7 +128,7 @@ async fn declare_conflict(
 async fn list_bidders(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<Bidder>>> {
     let bidders = app::panel::bidders(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(bidders.into_iter().map(Bidder::from).collect()))
@@ -154,7 +154,7 @@ async fn list_bidders(
 async fn put_expert_profile(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<ExpertProfileBody>,
 ) -> Result<HttpResponse> {
     app::panel::put_expert_profile(&state, &caller, id.into_inner(), body.0.into()).await?;

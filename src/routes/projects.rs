@@ -6,9 +6,9 @@ use actix_web::{get, post, put, web, HttpResponse};
 
 use super::views::history::EventEntry;
 use super::views::projects::{
-    agreement_response, project_response, AcceptanceRequestBody, AgreementDto, AmendmentBody,
-    CloseBody, CompletionBody, ExceptionBody, FollowUpDto, ProjectDto, ProjectPage, ProjectQuery,
-    ReportBody, ReportDto, SupervisionBody, SupervisionDto,
+    agreement_response, project_response, AcceptanceRequestBody, AgreementAmendmentBody,
+    AgreementDto, CloseBody, CompletionBody, ExceptionBody, FollowUpDto, ProjectDto, ProjectPage,
+    ProjectQuery, ReportBody, ReportDto, SupervisionBody, SupervisionDto,
 };
 use super::Data;
 use crate::app::projects;
@@ -74,7 +74,11 @@ async fn list_projects(
     )
 )]
 #[get("/projects/{id}")]
-async fn get_project(state: Data, caller: MaybeCaller, id: web::Path<i32>) -> Result<HttpResponse> {
+async fn get_project(
+    state: Data,
+    caller: MaybeCaller,
+    id: crate::extract::IntPath,
+) -> Result<HttpResponse> {
     let v = projects::get(&state, caller.0.as_ref(), id.into_inner()).await?;
     Ok(project_response(v))
 }
@@ -97,7 +101,7 @@ async fn get_project(state: Data, caller: MaybeCaller, id: web::Path<i32>) -> Re
 async fn project_history(
     state: Data,
     caller: MaybeCaller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<EventEntry>>> {
     let entries = projects::history(&state, caller.0.as_ref(), id.into_inner()).await?;
     let names = caller
@@ -130,7 +134,7 @@ async fn project_history(
 async fn list_agreements(
     state: Data,
     caller: MaybeCaller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<AgreementDto>>> {
     let all = projects::agreements(&state, caller.0.as_ref(), id.into_inner()).await?;
     Ok(web::Json(all.into_iter().map(AgreementDto::from).collect()))
@@ -161,7 +165,7 @@ async fn list_agreements(
 async fn update_agreement(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     if_match: IfMatch,
     body: ValidJson<AgreementContent>,
 ) -> Result<HttpResponse> {
@@ -194,7 +198,7 @@ async fn update_agreement(
 async fn confirm_agreement(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     if_match: IfMatch,
 ) -> Result<HttpResponse> {
     let a = projects::confirm_agreement(&state, &caller, id.into_inner(), &if_match).await?;
@@ -208,7 +212,7 @@ async fn confirm_agreement(
     operation_id = "create_amendment",
     security(("bearer_auth" = [])),
     params(("id" = i32, Path, description = "Project id")),
-    request_body = AmendmentBody,
+    request_body = AgreementAmendmentBody,
     responses(
         (status = 201, body = AgreementDto, headers(("ETag" = String))),
         (status = 400, response = crate::error::responses::BadRequest),
@@ -223,8 +227,8 @@ async fn confirm_agreement(
 async fn create_amendment(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
-    body: ValidJson<AmendmentBody>,
+    id: crate::extract::IntPath,
+    body: ValidJson<AgreementAmendmentBody>,
 ) -> Result<HttpResponse> {
     let b = body.0;
     let a = projects::amend(&state, &caller, id.into_inner(), b.content, &b.reason).await?;
@@ -253,7 +257,7 @@ async fn create_amendment(
 async fn create_report(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<ReportBody>,
 ) -> Result<HttpResponse> {
     let (period, content) = body.0.into_parts();
@@ -278,7 +282,7 @@ async fn create_report(
 async fn list_reports(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<ReportDto>>> {
     let all = projects::reports(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(all.into_iter().map(ReportDto::from).collect()))
@@ -306,7 +310,7 @@ async fn list_reports(
 async fn create_supervision(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<SupervisionBody>,
 ) -> Result<HttpResponse> {
     let s = projects::supervise(&state, &caller, id.into_inner(), body.0.into()).await?;
@@ -330,7 +334,7 @@ async fn create_supervision(
 async fn list_supervisions(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<SupervisionDto>>> {
     let all = projects::supervisions(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(
@@ -359,7 +363,7 @@ async fn list_supervisions(
 async fn close_follow_up(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<CloseBody>,
 ) -> Result<web::Json<FollowUpDto>> {
     let f = projects::close_follow_up(&state, &caller, id.into_inner(), &body.note).await?;
@@ -390,7 +394,7 @@ async fn close_follow_up(
 async fn declare_completion(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     if_match: IfMatch,
     body: ValidJson<CompletionBody>,
 ) -> Result<HttpResponse> {
@@ -430,7 +434,7 @@ async fn declare_completion(
 async fn record_exception(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     if_match: IfMatch,
     body: ValidJson<ExceptionBody>,
 ) -> Result<HttpResponse> {
@@ -464,7 +468,7 @@ async fn record_exception(
 async fn request_acceptance(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     if_match: IfMatch,
     body: ValidJson<AcceptanceRequestBody>,
 ) -> Result<HttpResponse> {

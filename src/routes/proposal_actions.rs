@@ -47,7 +47,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn submit_proposal(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     if_match: IfMatch,
     body: ValidJson<SubmitBody>,
 ) -> Result<HttpResponse> {
@@ -85,7 +85,7 @@ async fn submit_proposal(
 async fn return_proposal(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     if_match: IfMatch,
     body: ValidJson<ReturnBody>,
 ) -> Result<HttpResponse> {
@@ -118,7 +118,7 @@ async fn return_proposal(
 async fn seal_proposal(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     if_match: IfMatch,
     body: ValidJson<SealBody>,
 ) -> Result<HttpResponse> {
@@ -150,7 +150,7 @@ async fn seal_proposal(
 async fn decide_eligibility(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     if_match: IfMatch,
     body: ValidJson<EligibilityBody>,
 ) -> Result<HttpResponse> {
@@ -184,7 +184,7 @@ async fn decide_eligibility(
 async fn proposal_completeness(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Score>> {
     Ok(web::Json(
         proposals::completeness(&state, &caller, id.into_inner()).await?,

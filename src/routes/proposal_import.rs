@@ -1,6 +1,6 @@
 //! Proposals received on paper before the service existed, entered already sealed.
 
-use actix_web::{post, web, HttpResponse};
+use actix_web::{post, HttpResponse};
 
 use super::views::proposals::{ImportReport, ImportRow};
 use super::Data;
@@ -35,7 +35,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn import_proposals(
     state: Data,
     caller: Caller,
-    year: web::Path<i32>,
+    year: crate::extract::IntPath,
     body: ValidJson<Vec<ImportRow>>,
 ) -> Result<HttpResponse> {
     let rows = body.0.into_iter().map(Into::into).collect();

@@ -42,7 +42,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn create_proposal(
     state: Data,
     caller: Caller,
-    year: web::Path<i32>,
+    year: crate::extract::IntPath,
     body: ValidJson<ProposalInput>,
 ) -> Result<HttpResponse> {
     let ProposalInput { form, plan } = body.0;
@@ -74,7 +74,7 @@ async fn create_proposal(
 async fn list_proposals(
     state: Data,
     caller: Caller,
-    year: web::Path<i32>,
+    year: crate::extract::IntPath,
     query: ValidQuery<ListQuery>,
 ) -> Result<web::Json<ProposalPage>> {
     let page = proposals::list(
@@ -101,7 +101,11 @@ async fn list_proposals(
     )
 )]
 #[get("/proposals/{id}")]
-async fn get_proposal(state: Data, caller: Caller, id: web::Path<i32>) -> Result<HttpResponse> {
+async fn get_proposal(
+    state: Data,
+    caller: Caller,
+    id: crate::extract::IntPath,
+) -> Result<HttpResponse> {
     let p = proposals::get(&state, &caller, id.into_inner()).await?;
     Ok(respond(StatusCode::OK, p))
 }
@@ -130,7 +134,7 @@ async fn get_proposal(state: Data, caller: Caller, id: web::Path<i32>) -> Result
 async fn update_proposal(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     if_match: IfMatch,
     body: ValidJson<serde_json::Value>,
 ) -> Result<HttpResponse> {
@@ -155,7 +159,7 @@ async fn update_proposal(
 async fn proposal_history(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<HistoryEntry>>> {
     let entries = proposals::history(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(history(entries)))

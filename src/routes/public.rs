@@ -52,14 +52,18 @@ async fn home(state: Data, req: HttpRequest) -> Result<HttpResponse> {
     Ok(page(lang, pages::home(&home, lang)))
 }
 
-async fn list(state: Data, req: HttpRequest, year: web::Path<i32>) -> Result<HttpResponse> {
+async fn list(
+    state: Data,
+    req: HttpRequest,
+    year: crate::extract::IntPath,
+) -> Result<HttpResponse> {
     let lang = lang_of(&req);
     let q = query(&req)?;
     let p = app::public::list_page(&state, year.into_inner(), q.version).await?;
     Ok(page(lang, pages::list(&p, lang)))
 }
 
-async fn call(state: Data, req: HttpRequest, id: web::Path<i32>) -> Result<HttpResponse> {
+async fn call(state: Data, req: HttpRequest, id: crate::extract::IntPath) -> Result<HttpResponse> {
     let lang = lang_of(&req);
     let p = app::public::call_page(&state, id.into_inner()).await?;
     Ok(page(lang, pages::call(&p, lang)))

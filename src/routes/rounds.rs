@@ -72,7 +72,7 @@ async fn list_rounds(state: Data) -> Result<web::Json<Vec<RoundDto>>> {
     )
 )]
 #[get("/rounds/{year}")]
-async fn get_round(state: Data, year: web::Path<i32>) -> Result<HttpResponse> {
+async fn get_round(state: Data, year: crate::extract::IntPath) -> Result<HttpResponse> {
     let round = rounds::get(&state, year.into_inner()).await?;
     Ok(respond(StatusCode::OK, round))
 }
@@ -101,7 +101,7 @@ async fn get_round(state: Data, year: web::Path<i32>) -> Result<HttpResponse> {
 async fn update_round(
     state: Data,
     caller: Caller,
-    year: web::Path<i32>,
+    year: crate::extract::IntPath,
     if_match: IfMatch,
     body: ValidJson<UpdateRound>,
 ) -> Result<HttpResponse> {
@@ -128,7 +128,7 @@ async fn update_round(
 async fn round_history(
     state: Data,
     caller: MaybeCaller,
-    year: web::Path<i32>,
+    year: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<EventEntry>>> {
     let entries = rounds::history(&state, year.into_inner()).await?;
     let names = caller

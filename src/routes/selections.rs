@@ -41,7 +41,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn round_scores(
     state: Data,
     caller: Caller,
-    year: web::Path<i32>,
+    year: crate::extract::IntPath,
     query: ValidQuery<ScoreQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse> {
@@ -85,7 +85,7 @@ async fn round_scores(
 async fn create_selection(
     state: Data,
     caller: Caller,
-    year: web::Path<i32>,
+    year: crate::extract::IntPath,
     body: ValidJson<SelectionRequest>,
 ) -> Result<HttpResponse> {
     let run = app::selection::run(&state, &caller, year.into_inner(), body.0.into()).await?;
@@ -110,7 +110,7 @@ async fn create_selection(
 async fn get_selection(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<SelectionRun>> {
     let run = app::selection::get(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(run.into()))
@@ -134,7 +134,7 @@ async fn get_selection(
 async fn list_selections(
     state: Data,
     caller: Caller,
-    year: web::Path<i32>,
+    year: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<SelectionSummary>>> {
     let runs = app::selection::list(&state, &caller, year.into_inner()).await?;
     Ok(web::Json(runs.into_iter().map(Into::into).collect()))
@@ -158,7 +158,7 @@ async fn list_selections(
 async fn replay_selection(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Replay>> {
     let replay = app::selection::replay(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(replay.into()))

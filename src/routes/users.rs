@@ -99,7 +99,7 @@ async fn list_users(
 async fn get_user_history(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<EventEntry>>> {
     let h = app::users::history(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(h.into_iter().map(Into::into).collect()))
@@ -162,7 +162,7 @@ async fn change_own_password(
 async fn reset_password(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     body: ValidJson<ResetPassword>,
 ) -> Result<HttpResponse> {
     app::users::reset_password(&state, &caller, id.into_inner(), body.0.new_password).await?;

@@ -91,7 +91,7 @@ async fn list_webhooks(state: Data, caller: Caller) -> Result<web::Json<Vec<Webh
 async fn get_webhook(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<WebhookDto>> {
     let sub = webhooks::get(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(sub.into()))
@@ -113,7 +113,11 @@ async fn get_webhook(
     )
 )]
 #[delete("/webhooks/{id}")]
-async fn delete_webhook(state: Data, caller: Caller, id: web::Path<i32>) -> Result<HttpResponse> {
+async fn delete_webhook(
+    state: Data,
+    caller: Caller,
+    id: crate::extract::IntPath,
+) -> Result<HttpResponse> {
     webhooks::delete(&state, &caller, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -138,7 +142,7 @@ async fn delete_webhook(state: Data, caller: Caller, id: web::Path<i32>) -> Resu
 async fn enable_webhook(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
 ) -> Result<web::Json<WebhookDto>> {
     let sub = webhooks::enable(&state, &caller, id.into_inner()).await?;
     Ok(web::Json(sub.into()))
@@ -164,7 +168,7 @@ async fn enable_webhook(
 async fn list_webhook_deliveries(
     state: Data,
     caller: Caller,
-    id: web::Path<i32>,
+    id: crate::extract::IntPath,
     query: ValidQuery<DeliveryQuery>,
 ) -> Result<web::Json<DeliveryPage>> {
     let q = query.into_inner();

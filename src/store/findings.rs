@@ -48,14 +48,16 @@ pub async fn get(db: &impl ConnectionTrait, id: i32) -> Result<Option<Finding>, 
 /// Database failures and stored data that does not decode.
 pub async fn list(
     db: &impl ConnectionTrait,
-    subject: Option<(FindingSubject, i32)>,
+    subject_type: Option<FindingSubject>,
+    subject_id: Option<i32>,
     drafts: bool,
 ) -> Result<Vec<Finding>, DbErr> {
     let mut q = finding::Entity::find();
-    if let Some((kind, id)) = subject {
-        q = q
-            .filter(finding::Column::SubjectType.eq(kind.as_str()))
-            .filter(finding::Column::SubjectId.eq(id));
+    if let Some(kind) = subject_type {
+        q = q.filter(finding::Column::SubjectType.eq(kind.as_str()));
+    }
+    if let Some(id) = subject_id {
+        q = q.filter(finding::Column::SubjectId.eq(id));
     }
     if !drafts {
         q = q.filter(finding::Column::Status.eq(FindingStatus::Final.as_str()));

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::helpers::*;
 
 /// Each operation's method, path template, request content type and example body.
-fn examples(doc: &Value) -> BTreeMap<String, (Method, String, String, Value)> {
+fn examples(doc: &Value) -> BTreeMap<String, (Method, String, String, Option<Value>)> {
     let mut out = BTreeMap::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
@@ -24,10 +24,8 @@ fn examples(doc: &Value) -> BTreeMap<String, (Method, String, String, Value)> {
                 let name = media["schema"]["$ref"].as_str()?.rsplit('/').next()?;
                 doc["components"]["schemas"][name].get("example").cloned()
             });
-            if let Some(example) = example {
-                let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-                out.insert(id, (method, path.clone(), content_type.clone(), example));
-            }
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            out.insert(id, (method, path.clone(), content_type.clone(), example));
         }
     }
     out
@@ -35,7 +33,7 @@ fn examples(doc: &Value) -> BTreeMap<String, (Method, String, String, Value)> {
 
 struct Walk<'a> {
     app: &'a TestApp,
-    examples: BTreeMap<String, (Method, String, String, Value)>,
+    examples: BTreeMap<String, (Method, String, String, Option<Value>)>,
     posted: Vec<String>,
 }
 
@@ -52,8 +50,9 @@ impl Walk<'_> {
         let (method, template, content_type, body) = self
             .examples
             .get(operation)
-            .unwrap_or_else(|| panic!("{operation} has no request-body example"))
+            .unwrap_or_else(|| panic!("{operation} has no request body"))
             .clone();
+        let body = body.unwrap_or_else(|| panic!("{operation} has no request-body example"));
         let mut path = template.clone();
         for (name, value) in params {
             path = path.replace(&format!("{{{name}}}"), value);
@@ -164,16 +163,14 @@ async fn every_request_body_example_is_accepted_by_a_fresh_server() {
             Some(&etag(&p)),
         )
         .await;
-    let submitted = app
-        .request_with(
-            Method::POST,
-            &format!("/api/v1/proposals/{pid}/submit"),
-            Some(&applicant),
-            Some(crate::proposals::attestation()),
-            &[("if-match", &etag(&p))],
+    let submitted = walk
+        .post(
+            "submit_proposal",
+            &[("id", &pid)],
+            &applicant,
+            Some(&etag(&p)),
         )
         .await;
-    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.body);
     let p = walk
         .post(
             "return_proposal",
@@ -207,6 +204,8 @@ async fn every_request_body_example_is_accepted_by_a_fresh_server() {
         Some(&etag(&p)),
     )
     .await;
+    assert_eq!(pid, "1", "the finding example names proposal 1");
+    walk.post("create_finding", &[], &commission, None).await;
     let round = app.get("/api/v1/rounds/2024", None).await;
     walk.post(
         "update_round",
@@ -231,9 +230,61 @@ async fn every_request_body_example_is_accepted_by_a_fresh_server() {
         walk.posted.len(),
         "an example was posted twice"
     );
-    let exampled: Vec<String> = walk.examples.keys().cloned().collect();
+    let exampled: Vec<String> = walk
+        .examples
+        .iter()
+        .filter(|(_, e)| e.3.is_some())
+        .map(|(id, _)| id.clone())
+        .collect();
     assert_eq!(
         posted, exampled,
         "the request-body examples in the document and the ones this walk posts differ"
     );
+    // Every body has an example, save those listed here (not written yet: they need the walk to
+    // go on through calls, bids, projects and acceptance). A new body without one fails; one
+    // that gains an example must leave the list and join the walk.
+    let missing: Vec<&str> = walk
+        .examples
+        .iter()
+        .filter(|(_, e)| e.3.is_none())
+        .map(|(id, _)| id.as_str())
+        .collect();
+    assert_eq!(
+        missing, NOT_YET_EXAMPLED,
+        "request bodies without an example"
+    );
 }
+
+/// Request bodies still without an example (issue 12: to be emptied).
+const NOT_YET_EXAMPLED: &[&str] = &[
+    "answer_enquiry",
+    "answer_objection",
+    "appoint_panel",
+    "award_call",
+    "cancel_call",
+    "close_follow_up",
+    "create_acceptance",
+    "create_acceptance_conclusion",
+    "create_acceptance_conflict",
+    "create_acceptance_exception",
+    "create_acceptance_report",
+    "create_amendment",
+    "create_call",
+    "create_enquiry",
+    "create_evaluation",
+    "create_evaluation_plan",
+    "create_objection",
+    "create_report",
+    "create_revocation",
+    "create_supervision",
+    "declare_completion",
+    "declare_conflict",
+    "declare_unsuccessful",
+    "import_proposals",
+    "put_scores",
+    "request_acceptance",
+    "submit_bid",
+    "update_acceptance_scores",
+    "update_agreement",
+    "update_brain_evaluator",
+];

@@ -2,7 +2,7 @@
 //! pages out of range are a 400, never a panic.
 
 use jiebang::domain::role::Role;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::helpers::*;
@@ -215,4 +215,86 @@ async fn if_match_star_matches_any_current_version_and_swagger_ui_is_found_witho
         .unwrap();
     assert_eq!(r.status(), StatusCode::PERMANENT_REDIRECT);
     assert_eq!(r.headers()["location"], "/swagger-ui/");
+}
+
+/// What schemathesis found (issue 12): a path integer written as JSON Schema counts integers
+/// (`2024.0`) is that integer; a struct body sent as an array is refused; an empty `If-Match`
+/// names no version (428, as when absent); a query filter may be given alone.
+#[tokio::test]
+async fn the_contract_s_integers_arrays_and_preconditions_are_read_as_it_says() {
+    let app = spawn_app().await;
+    create_round(&app).await;
+    let r = app.get("/api/v1/rounds/2024.0", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["year"], 2024);
+    let r = app.get("/api/v1/rounds/2024.5", None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(r.error_fields(), vec!["year"]);
+
+    let commission = app.token(Role::Commission).to_owned();
+    let r = app
+        .request(
+            Method::PATCH,
+            "/api/v1/clusters/smart_home",
+            Some(&commission),
+            Some(json!([null, null])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+
+    let r = app
+        .request_with(
+            Method::PATCH,
+            "/api/v1/rounds/2024",
+            Some(&commission),
+            Some(json!({"list_size": 3})),
+            &[("if-match", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_REQUIRED, "{}", r.body);
+    // Invalid content is a 422 whatever version it names.
+    let r = app
+        .request_with(
+            Method::PATCH,
+            "/api/v1/rounds/2024",
+            Some(&commission),
+            Some(json!({"title": ""})),
+            &[("if-match", "\"stale\"")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+
+    let r = app
+        .get(
+            "/api/v1/findings?subject_type=proposal",
+            Some(Role::Commission),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+/// `jiebang user add` goes through the use case `POST /users` does: an empty username is
+/// refused with a sentence naming the field, never database text.
+#[tokio::test]
+async fn the_cli_s_account_creation_refuses_an_empty_username_with_a_sentence() {
+    let app = spawn_app().await;
+    let err = jiebang::app::users::create_by_system(
+        &app.state,
+        jiebang::app::users::NewAccount {
+            username: String::new(),
+            password: "a-long-password-here".into(),
+            role: Role::District,
+            district_code: None,
+            organisation_id: None,
+        },
+    )
+    .await
+    .unwrap_err();
+    let sentence = err.sentence();
+    assert!(
+        sentence.contains("username: must be 3–64 characters"),
+        "{sentence}"
+    );
+    assert!(sentence.contains("district_code: required"), "{sentence}");
+    assert!(!sentence.to_lowercase().contains("sql"), "{sentence}");
 }

@@ -93,6 +93,10 @@ async fn swagger_ui_is_served_from_the_binary() {
         init.contains("\"validatorUrl\": \"none\""),
         "the validator badge calls an outside host"
     );
+    assert!(
+        init.contains("\"persistAuthorization\": true"),
+        "Swagger UI keeps the token across reloads"
+    );
 }
 
 /// Generators and Swagger UI send a token only where an operation declares it: every operation
@@ -144,7 +148,8 @@ async fn the_document_has_no_tuples_single_member_one_ofs_or_odd_formats() {
                             "float",
                             "date-time",
                             "date",
-                            "binary"
+                            "binary",
+                            "uri"
                         ]
                         .contains(&format),
                         "format {format} at {at}"

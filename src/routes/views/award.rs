@@ -164,7 +164,7 @@ impl From<award::ObjectionRead> for ObjectionDto {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AnswerBody {
+pub struct ObjectionAnswerBody {
     /// An upheld objection sends the call back to review.
     pub upheld: bool,
     pub answer: String,

@@ -11,6 +11,7 @@ use crate::domain::attestation::{Finding, FindingStatus, FindingSubject};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"subject_type": "proposal", "subject_id": 1, "reason": "申报书所列产业集群规模与统计公报不符。", "evidence": "2023年度区统计公报第3页"}))]
 pub struct NewFinding {
     pub subject_type: FindingSubject,
     pub subject_id: i32,
@@ -63,7 +64,8 @@ pub fn respond(status: StatusCode, f: Finding) -> HttpResponse {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct FindingQuery {
-    /// Only findings about this kind of object (with `subject_id`).
+    /// Only findings about this kind of object.
     pub subject_type: Option<FindingSubject>,
+    /// Only findings about objects with this id (with `subject_type`: about that one object).
     pub subject_id: Option<i32>,
 }

@@ -31,6 +31,7 @@ pub struct ProjectQuery {
     /// The cursor: the `next` of the previous page.
     pub after: Option<i32>,
     /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
 }
 
@@ -239,7 +240,7 @@ impl From<Page> for ProjectPage {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AmendmentBody {
+pub struct AgreementAmendmentBody {
     /// The whole amended content.
     pub content: AgreementContent,
     /// Why, at least 10 characters.

@@ -107,6 +107,7 @@ impl From<Attestation> for AttestationView {
 /// The body of a submission: the truthfulness statement.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"attestation": {"statement": "对建设方案的真实性负责，严禁弄虚作假", "name": "张三", "position": "法定代表人"}}))]
 pub struct SubmitBody {
     pub attestation: AttestationInput,
 }
@@ -155,9 +156,11 @@ pub struct ListQuery {
     pub cluster: Option<String>,
     /// Only proposals in this state.
     pub status: Option<Status>,
-    /// 1-based page (default 1).
+    /// 1-based page, 1–100000 (default 1).
+    #[param(minimum = 1, maximum = 100000)]
     pub page: Option<u64>,
     /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u64>,
 }
 

@@ -107,8 +107,10 @@ pub struct ScoreQuery {
     /// Only this region's.
     pub region: Option<Region>,
     /// At most this many, 1–5000 (default 1000).
+    #[param(minimum = 1, maximum = 5000)]
     pub limit: Option<u32>,
-    /// The cursor `summary.next_after` of the previous page.
+    /// The cursor `summary.next_after` of the previous page: `<weighted total>:<proposal id>`.
+    #[param(pattern = r"^-?[0-9]{1,18}:-?[0-9]{1,9}$")]
     pub after: Option<String>,
 }
 
