@@ -287,4 +287,10 @@ const NOT_YET_EXAMPLED: &[&str] = &[
     "update_acceptance_scores",
     "update_agreement",
     "update_brain_evaluator",
+    // Raw file bodies (application/octet-stream): bytes, not JSON; tests/api/documents.rs
+    // uploads real files through them.
+    "upload_bid_attachment",
+    "upload_document_version",
+    "upload_finding_evidence",
+    "upload_proposal_document",
 ];
