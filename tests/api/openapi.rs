@@ -188,3 +188,35 @@ async fn the_document_has_no_tuples_single_member_one_ofs_or_odd_formats() {
         }
     }
 }
+
+/// Each operation declares exactly the path parameters its path template names, and nothing else
+/// `in: path` (a query struct without `parameter_in = Query` once put its fields there: Redocly's
+/// `path-parameters-defined` error, and generated clients that cannot call the operation).
+#[tokio::test]
+async fn path_parameters_are_exactly_the_template_names() {
+    let doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let mut template: Vec<&str> = path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .collect();
+        template.sort_unstable();
+        for (method, op) in item.as_object().unwrap() {
+            let mut declared: Vec<&str> = op["parameters"]
+                .as_array()
+                .map(|ps| {
+                    ps.iter()
+                        .filter(|p| p["in"] == "path")
+                        .filter_map(|p| p["name"].as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            declared.sort_unstable();
+            assert_eq!(declared, template, "{method} {path}: path parameters");
+        }
+    }
+}

@@ -8,6 +8,7 @@ use crate::domain::event::AggregateType;
 use crate::domain::notification::Reason;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationQuery {
     /// The cursor: the `next` of the previous page (the id of its last, oldest, notification);
