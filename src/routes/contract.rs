@@ -388,6 +388,10 @@ fn problem_example(response: &str) -> Option<Value> {
             "the proposal is sealed; only draft or returned proposals can be edited",
         )
         .with("current_state", "sealed"),
+        "NotAcceptable" => ApiError::NotAcceptable(crate::msg!(
+            "not-acceptable-accept-header-allows-neither-nor",
+            XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )),
         "PreconditionFailed" => ApiError::PreconditionFailed(
             "the object changed since you read it: read it again (its ETag is \"3\")".into(),
         ),
