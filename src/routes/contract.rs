@@ -138,6 +138,9 @@ fn non_blank(controls: &str) -> String {
     format!("^[^{controls}]*[^\\s{controls}][^{controls}]*$")
 }
 
+/// An email address as the service accepts one.
+const EMAIL: &str = r"^[!#-+\-/-;=?A-~]([!#-+\-./-;=?A-~]{0,62}[!#-+\-/-;=?A-~])?@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$";
+
 /// Constraints the service enforces on body members that the derives do not state: schema,
 /// member, and what to add to the member's schema (a `pattern` here replaces the plain
 /// clean-text one). Each entry must name an existing member (a unit test checks).
@@ -190,6 +193,9 @@ fn member_constraints() -> Vec<(&'static str, &'static str, Value)> {
             "url",
             json!({"format": "uri", "maxLength": 2048, "pattern": WEBHOOK_URL}),
         ),
+        // As `domain::notification::parse_email` reads an address (ASCII; the local part without
+        // a leading or trailing dot, the domain of two or more labels).
+        ("EmailBody", "email", json!({"pattern": EMAIL})),
         ("NewFinding", "reason", json!({"pattern": long})),
         ("NewFinding", "evidence", json!({"pattern": long})),
         ("DrawBody", "seed", json!({"pattern": "^[0-9]{1,19}$"})),

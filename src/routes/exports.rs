@@ -76,12 +76,22 @@ pub fn negotiate(req: &HttpRequest, format: Option<Format>) -> Result<Format> {
         .headers()
         .get_all(header::ACCEPT)
         .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        // A media range is type/subtype; anything else is disregarded (RFC 9110 §12.5.1
+        // lets a server disregard an Accept it cannot honour).
+        .filter(|r| {
+            r.split(';')
+                .next()
+                .and_then(|m| m.trim().split_once('/'))
+                .is_some_and(|(t, s)| !t.is_empty() && !s.is_empty())
+        })
         .collect();
+    // No Accept, or only empty or malformed ones (no media range): no preference.
     if accept.is_empty() {
         return Ok(Format::Xlsx);
     }
     let mut best: Option<(Format, u16, u8)> = None;
-    for range in accept.iter().flat_map(|v| v.split(',')) {
+    for range in &accept {
         let mut pieces = range.split(';');
         let media = pieces
             .next()

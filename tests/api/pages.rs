@@ -624,6 +624,10 @@ async fn notices_and_explanation_export_and_negotiate_the_format() {
         Some("*/*"),
         Some("application/*"),
         Some("text/csv;q=0.2, */*"),
+        // An empty Accept lists no media ranges: no preference (found by schemathesis).
+        Some(""),
+        Some("null"),
+        Some("v=&Q2="),
     ] {
         let (status, ct, _) = fetch(&app, "/api/v1/notices/export", None, accept).await;
         assert_eq!(status, StatusCode::OK, "{accept:?}");

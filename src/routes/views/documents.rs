@@ -12,14 +12,29 @@ use crate::domain::document::{DocumentKind, OwnerType, Version};
 #[schema(value_type = String, format = Binary)]
 pub struct FileBytes(#[allow(dead_code)] Vec<u8>);
 
+/// The kinds a proposal's documents may be (the others belong to bids, projects and findings):
+/// the schema of `kind` on a proposal's upload; a test holds it to the domain's kinds.
+#[derive(ToSchema, strum::VariantArray, strum::IntoStaticStr)]
+#[schema(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ProposalDocumentKind {
+    IntentForm,
+    Plan,
+}
+
 /// A new document of a proposal.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct NewProposalDocument {
     /// `intent_form` (意向表) or `plan` (方案).
+    #[param(value_type = ProposalDocumentKind, inline)]
     pub kind: DocumentKind,
     /// The file name, e.g. `意向表.pdf` (kept as given; the type comes from the bytes).
+    #[param(
+        max_length = 200,
+        pattern = r"^[^/\\\x00-\x1f\x7f-\x9f]*[^/\\\s.\x00-\x1f\x7f-\x9f][^/\\\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: String,
 }
 
@@ -29,6 +44,10 @@ pub struct NewProposalDocument {
 #[into_params(parameter_in = Query)]
 pub struct NewAttachment {
     /// The file name, e.g. `技术方案.pdf`.
+    #[param(
+        max_length = 200,
+        pattern = r"^[^/\\\x00-\x1f\x7f-\x9f]*[^/\\\s.\x00-\x1f\x7f-\x9f][^/\\\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: String,
 }
 
@@ -37,6 +56,11 @@ pub struct NewAttachment {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct NewEvidence {
+    /// The file name, e.g. `核查报告.pdf`.
+    #[param(
+        max_length = 200,
+        pattern = r"^[^/\\\x00-\x1f\x7f-\x9f]*[^/\\\s.\x00-\x1f\x7f-\x9f][^/\\\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: String,
 }
 
@@ -46,6 +70,10 @@ pub struct NewEvidence {
 #[into_params(parameter_in = Query)]
 pub struct NewVersionQuery {
     /// The file name; the latest version's when absent.
+    #[param(
+        max_length = 200,
+        pattern = r"^[^/\\\x00-\x1f\x7f-\x9f]*[^/\\\s.\x00-\x1f\x7f-\x9f][^/\\\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: Option<String>,
 }
 
@@ -123,5 +151,24 @@ impl From<DocumentRead> for DocumentDto {
             created_at: d.created_at,
             versions: r.versions.into_iter().map(VersionDto::from).collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proposal_document_kinds_are_the_domains() {
+        let schema: Vec<&str> = <ProposalDocumentKind as strum::VariantArray>::VARIANTS
+            .iter()
+            .map(|k| k.into())
+            .collect();
+        let domain: Vec<&str> = <DocumentKind as strum::VariantArray>::VARIANTS
+            .iter()
+            .filter(|k| k.owner() == OwnerType::Proposal)
+            .map(|k| k.as_str())
+            .collect();
+        assert_eq!(schema, domain);
     }
 }
