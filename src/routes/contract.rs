@@ -28,6 +28,7 @@ pub(super) fn finish(doc: &utoipa::openapi::OpenApi) -> Value {
 
 fn finish_value(doc: &mut Value) {
     inline_single_member_one_of(doc);
+    domain_examples(doc);
     let inputs = input_schemas(doc);
     if let Some(schemas) = doc
         .pointer_mut("/components/schemas")
@@ -63,6 +64,41 @@ fn finish_value(doc: &mut Value) {
                     content.insert("example".into(), example);
                 }
             }
+        }
+    }
+}
+
+/// The examples of request bodies whose types live in the domain crate (which knows no
+/// `serde_json` examples): each one the service accepts in the programme's order
+/// (`tests/api/examples.rs` posts them).
+fn domain_examples(doc: &mut Value) {
+    let examples = [(
+        "BidContent",
+        json!({
+            "technical_plan": "基于工业互联网标识解析体系建设智能家居产业大脑：设备接入、供应链协同、质量追溯三个中心，首年接入企业220家。",
+            "team": [
+                {"name": "王建国", "role": "项目负责人"},
+                {"name": "陈晓燕", "role": "数据平台架构师"}
+            ],
+            "budget": 950,
+            "schedule": [
+                {"name": "平台上线试运行", "due": "2024-09-30"},
+                {"name": "接入企业达到200家", "due": "2024-12-31"}
+            ],
+            "commitments": ["按期建成并持续运营不少于3年", "数据存储在本市"],
+            "attestation": {
+                "statement": crate::domain::attestation::STATEMENT,
+                "name": "王建国",
+                "position": "法定代表人"
+            }
+        }),
+    )];
+    for (name, example) in examples {
+        if let Some(schema) = doc
+            .pointer_mut(&format!("/components/schemas/{name}"))
+            .and_then(Value::as_object_mut)
+        {
+            schema.insert("example".into(), example);
         }
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use jiebang::domain::role::Role;
 use reqwest::{Method, StatusCode};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::helpers::*;
 
@@ -85,6 +85,31 @@ impl Walk<'_> {
         self.posted.push(operation.to_owned());
         reply
     }
+}
+
+/// A user made by the commission (not an example: the walk needs more people than the examples
+/// make); its id and token.
+async fn account(
+    app: &TestApp,
+    commission: &str,
+    username: &str,
+    role: &str,
+    organisation: Option<i64>,
+) -> (i64, String) {
+    let r = app
+        .request(
+            Method::POST,
+            "/api/v1/users",
+            Some(commission),
+            Some(
+                json!({"username": username, "password": PASSWORD, "role": role,
+                        "organisation_id": organisation}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let token = app.login_token(username, PASSWORD).await;
+    (r.body["id"].as_i64().unwrap(), token)
 }
 
 fn etag(r: &Reply) -> String {
@@ -221,6 +246,124 @@ async fn every_request_body_example_is_accepted_by_a_fresh_server() {
     walk.post("publish_list", &[("year", "2024")], &commission, None)
         .await;
 
+    // A call on the list's item, asked about and answered with an amendment while open, two
+    // bids (the example's by the example organisation), a panel of two experts (one declares a
+    // conflict with the second bid), the opening, scores, the award and an objection to it.
+    let list = app.get("/api/v1/rounds/2024/list", None).await;
+    let item = list.body["items"][0]["id"].to_string();
+    let call = walk
+        .post("create_call", &[("id", &item)], &commission, None)
+        .await;
+    let call = id(&call, "id");
+    let expert2 = account(&app, &commission, "jb-expert-2", "expert", None).await;
+    assert_eq!(expert2.0, 8, "the panel example names experts 4 and 8");
+    let winner = account(&app, &commission, "jb-bidder-2", "applicant", Some(2)).await;
+    let rival_org = app
+        .request(
+            Method::POST,
+            "/api/v1/organisations",
+            Some(&commission),
+            Some(
+                json!({"name": "示例智联数据有限公司", "uscc": "91500112MA00000033",
+                        "district_code": "500112", "registered_capital": 800}),
+            ),
+        )
+        .await;
+    assert_eq!(rival_org.status, StatusCode::CREATED, "{}", rival_org.body);
+    let rival_org = rival_org.body["id"].as_i64().unwrap();
+    let rival = account(
+        &app,
+        &commission,
+        "jb-bidder-3",
+        "applicant",
+        Some(rival_org),
+    )
+    .await;
+    let call_time = |body: &Value, member: &str| {
+        body[member]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+    };
+    let dto = app.get(&format!("/api/v1/calls/{call}"), None).await;
+    app.clock
+        .set(call_time(&dto.body, "opens_at") + chrono::Duration::hours(1));
+    let enquiry = walk
+        .post("create_enquiry", &[("id", &call)], &applicant, None)
+        .await;
+    walk.post(
+        "answer_enquiry",
+        &[("id", &id(&enquiry, "id"))],
+        &commission,
+        None,
+    )
+    .await;
+    let bid = walk
+        .post("submit_bid", &[("id", &call)], &winner.1, None)
+        .await;
+    assert_eq!(id(&bid, "bid_id"), "1", "the award example names bid 1");
+    let mut content = walk.examples["submit_bid"].3.clone().unwrap();
+    content["technical_plan"] = json!("建设家居供应链协同平台，首年接入企业200家。");
+    content["budget"] = json!(700);
+    let rival_bid = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/calls/{call}/bids"),
+            Some(&rival.1),
+            Some(content),
+        )
+        .await;
+    assert_eq!(rival_bid.status, StatusCode::CREATED, "{}", rival_bid.body);
+    assert_eq!(
+        rival_bid.body["bid_id"], 2,
+        "the conflict example names bid 2"
+    );
+    walk.post("appoint_panel", &[("id", &call)], &commission, None)
+        .await;
+    let expert = app.token(Role::Expert).to_owned();
+    walk.post("declare_conflict", &[("id", &call)], &expert, None)
+        .await;
+    let dto = app.get(&format!("/api/v1/calls/{call}"), None).await;
+    app.clock
+        .set(call_time(&dto.body, "closes_at") + chrono::Duration::minutes(1));
+    for step in ["opening", "review"] {
+        let r = app
+            .request(
+                Method::POST,
+                &format!("/api/v1/calls/{call}/{step}"),
+                Some(&commission),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{step}: {}", r.body);
+    }
+    walk.post("put_scores", &[("id", "1")], &expert, None).await;
+    for (bid, tech, team) in [("1", 50, 32), ("2", 41, 25)] {
+        let r = app
+            .request(
+                Method::PUT,
+                &format!("/api/v1/bids/{bid}/scores"),
+                Some(&expert2.1),
+                Some(json!({"scores": [{"criterion": "技术方案", "points": tech},
+                                       {"criterion": "团队与运营", "points": team}]})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    walk.post("award_call", &[("id", &call)], &commission, None)
+        .await;
+    let objection = walk
+        .post("create_objection", &[("id", &call)], &rival.1, None)
+        .await;
+    walk.post(
+        "answer_objection",
+        &[("id", &id(&objection, "id"))],
+        &commission,
+        None,
+    )
+    .await;
+
     // Every example in the document was posted, and none twice.
     let mut posted = walk.posted.clone();
     posted.sort();
@@ -233,7 +376,7 @@ async fn every_request_body_example_is_accepted_by_a_fresh_server() {
     let exampled: Vec<String> = walk
         .examples
         .iter()
-        .filter(|(_, e)| e.3.is_some())
+        .filter(|(id, e)| e.3.is_some() && !NOT_YET_WALKED.contains(&id.as_str()))
         .map(|(id, _)| id.clone())
         .collect();
     assert_eq!(
@@ -255,12 +398,13 @@ async fn every_request_body_example_is_accepted_by_a_fresh_server() {
     );
 }
 
+/// Operations whose body has an example (shared with an operation the walk posts) that the walk
+/// does not reach yet (issue 12: to be emptied): acceptance scores come after a project's
+/// acceptance is requested.
+const NOT_YET_WALKED: &[&str] = &["update_acceptance_scores"];
+
 /// Request bodies still without an example (issue 12: to be emptied).
 const NOT_YET_EXAMPLED: &[&str] = &[
-    "answer_enquiry",
-    "answer_objection",
-    "appoint_panel",
-    "award_call",
     "cancel_call",
     "close_follow_up",
     "create_acceptance",
@@ -269,22 +413,21 @@ const NOT_YET_EXAMPLED: &[&str] = &[
     "create_acceptance_exception",
     "create_acceptance_report",
     "create_amendment",
-    "create_call",
-    "create_enquiry",
     "create_evaluation",
     "create_evaluation_plan",
-    "create_objection",
     "create_report",
     "create_revocation",
     "create_supervision",
     "declare_completion",
-    "declare_conflict",
     "declare_unsuccessful",
     "import_proposals",
-    "put_scores",
     "request_acceptance",
-    "submit_bid",
-    "update_acceptance_scores",
     "update_agreement",
     "update_brain_evaluator",
+    // Binary uploads (application/octet-stream, added with documents after this walk was
+    // written): their bytes are no JSON example.
+    "upload_bid_attachment",
+    "upload_document_version",
+    "upload_finding_evidence",
+    "upload_proposal_document",
 ];
