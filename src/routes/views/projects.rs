@@ -432,6 +432,7 @@ pub struct CloseBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"completed_on": "2025-06-30"}))]
 pub struct CompletionBody {
     /// The day the brain was built (建成).
     pub completed_on: NaiveDate,
@@ -439,6 +440,7 @@ pub struct CompletionBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "因汛期停工，建设单位未能按期提请验收，经研究同意受理。"}))]
 pub struct ExceptionBody {
     /// Why a late request for acceptance is let in, at least 10 characters.
     pub reason: String,
@@ -446,6 +448,7 @@ pub struct ExceptionBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"letter": "我司智能家居行业产业大脑已于2025年6月30日建成，各项考核指标已达成，特书面提请验收。"}))]
 pub struct AcceptanceRequestBody {
     /// The written request (书面提请).
     pub letter: String,
