@@ -457,7 +457,7 @@ async fn every_request_body_example_is_accepted_by_a_fresh_server() {
             app.login_token("jb-bidder-2", PASSWORD).await,
         )
     };
-    let (commission, builder) = relogin().await;
+    let (_, builder) = relogin().await;
     let p = app
         .request(
             Method::GET,
