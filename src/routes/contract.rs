@@ -74,6 +74,17 @@ fn finish_value(doc: &mut Value) {
 fn domain_examples(doc: &mut Value) {
     let examples = [
         (
+            "AcceptanceReport",
+            json!({
+                "measurements": [{"key": "K1", "measured": 236}, {"key": "K2", "measured": 6.2}],
+                "evidence": [{
+                    "name": "智能家居产业大脑第三方检测报告.pdf",
+                    "sha256": "bf60f45141f843762fc944b03021185cc3e146ff4219b9fa9c1d8ae3cb0bfbe5"
+                }],
+                "summary": "逐项核验考核指标：接入规上企业236家，企业综合成本降低6.2%，均达到协议目标。"
+            }),
+        ),
+        (
             "AgreementContent",
             json!({
                 "targets": [

@@ -493,6 +493,84 @@ async fn every_request_body_example_is_accepted_by_a_fresh_server() {
     )
     .await;
 
+    // The acceptance: a third-party evaluator and a panel of four, one of whom declares a link
+    // and is recused; the other three score, the evaluator reports, the commission concludes.
+    let third = app
+        .request(
+            Method::POST,
+            "/api/v1/organisations",
+            Some(&commission),
+            Some(
+                json!({"name": "重庆示例检测认证有限公司", "uscc": "91500103MA00000045",
+                        "district_code": "500103"}),
+            ),
+        )
+        .await;
+    assert_eq!(third.status, StatusCode::CREATED, "{}", third.body);
+    let evaluator = account(
+        &app,
+        &commission,
+        "jb-evaluator",
+        "evaluator",
+        third.body["id"].as_i64(),
+    )
+    .await;
+    let expert3 = account(&app, &commission, "jb-expert-3", "expert", None).await;
+    let expert4 = account(&app, &commission, "jb-expert-4", "expert", None).await;
+    assert_eq!(
+        (evaluator.0, expert3.0, expert4.0),
+        (11, 12, 13),
+        "the acceptance example names experts 4, 8, 12 and 13 and evaluator 11"
+    );
+    let acceptance = walk
+        .post("create_acceptance", &[("id", &project)], &commission, None)
+        .await;
+    let acceptance = id(&acceptance, "id");
+    walk.post(
+        "create_acceptance_conflict",
+        &[("id", &acceptance)],
+        &expert4.1,
+        None,
+    )
+    .await;
+    let expert = app.login_token("test-expert", PASSWORD).await;
+    walk.post(
+        "update_acceptance_scores",
+        &[("id", &acceptance)],
+        &expert,
+        None,
+    )
+    .await;
+    for (name, points) in [("jb-expert-2", 82), ("jb-expert-3", 86)] {
+        let token = app.login_token(name, PASSWORD).await;
+        let r = app
+            .request(
+                Method::PUT,
+                &format!("/api/v1/acceptances/{acceptance}/scores"),
+                Some(&token),
+                Some(json!({"scores": [
+                    {"criterion": "建设目标完成情况", "points": points},
+                    {"criterion": "技术与数据能力", "points": points},
+                    {"criterion": "运行与服务成效", "points": points}]})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.body);
+    }
+    walk.post(
+        "create_acceptance_report",
+        &[("id", &acceptance)],
+        &evaluator.1,
+        None,
+    )
+    .await;
+    walk.post(
+        "create_acceptance_conclusion",
+        &[("id", &acceptance)],
+        &commission,
+        None,
+    )
+    .await;
+
     // Every example in the document was posted, and none twice.
     let mut posted = walk.posted.clone();
     posted.sort();
@@ -530,15 +608,11 @@ async fn every_request_body_example_is_accepted_by_a_fresh_server() {
 /// Operations whose body has an example (shared with an operation the walk posts) that the walk
 /// does not reach yet (issue 12: to be emptied): acceptance scores come after a project's
 /// acceptance is requested.
-const NOT_YET_WALKED: &[&str] = &["update_acceptance_scores"];
+const NOT_YET_WALKED: &[&str] = &[];
 
 /// Request bodies still without an example (issue 12: to be emptied).
 const NOT_YET_EXAMPLED: &[&str] = &[
     "cancel_call",
-    "create_acceptance",
-    "create_acceptance_conclusion",
-    "create_acceptance_conflict",
-    "create_acceptance_report",
     "create_evaluation",
     "create_evaluation_plan",
     "create_revocation",
