@@ -663,9 +663,8 @@ async fn every_request_body_example_is_accepted_by_a_fresh_server() {
         posted, exampled,
         "the request-body examples in the document and the ones this walk posts differ"
     );
-    // Every body has an example, save those listed here (not written yet: they need the walk to
-    // go on through calls, bids, projects and acceptance). A new body without one fails; one
-    // that gains an example must leave the list and join the walk.
+    // Every body has an example, save those listed here (see why beside each). A new body
+    // without one fails; one that gains an example must leave the list and join the walk.
     let missing: Vec<&str> = walk
         .examples
         .iter()
@@ -685,8 +684,12 @@ const NOT_YET_WALKED: &[&str] = &[];
 
 /// Request bodies still without an example (issue 12: to be emptied).
 const NOT_YET_EXAMPLED: &[&str] = &[
+    // A list item holds one call (a second is 409), and the walk's list has one item, whose
+    // call goes on to the award: ending a call needs more proposals through review onto a
+    // longer list first (the round example's list_size is then no longer 1).
     "cancel_call",
     "declare_unsuccessful",
+    // Not written yet.
     "import_proposals",
     // Binary uploads (application/octet-stream, added with documents after this walk was
     // written): their bytes are no JSON example.
