@@ -141,7 +141,11 @@ async fn create_acceptance_conflict(
     operation_id = "update_acceptance_scores",
     security(("bearer_auth" = [])),
     params(("id" = i32, Path, description = "Acceptance id")),
-    request_body = ScoresBody,
+    request_body(content = ScoresBody, example = json!({"scores": [
+        {"criterion": "建设目标完成情况", "points": 85, "comment": "约束性指标全部达成。"},
+        {"criterion": "技术与数据能力", "points": 80, "comment": "数据接入稳定。"},
+        {"criterion": "运行与服务成效", "points": 78, "comment": "服务企业数量超过目标。"}
+    ]})),
     responses(
         (status = 200, body = Vec<StoredScore>),
         (status = 400, response = crate::error::responses::BadRequest),

@@ -28,6 +28,7 @@ pub(super) fn finish(doc: &utoipa::openapi::OpenApi) -> Value {
 
 fn finish_value(doc: &mut Value) {
     inline_single_member_one_of(doc);
+    domain_examples(doc);
     let inputs = input_schemas(doc);
     if let Some(schemas) = doc
         .pointer_mut("/components/schemas")
@@ -63,6 +64,69 @@ fn finish_value(doc: &mut Value) {
                     content.insert("example".into(), example);
                 }
             }
+        }
+    }
+}
+
+/// The examples of request bodies whose types live in the domain crate (which knows no
+/// `serde_json` examples): each one the service accepts in the programme's order
+/// (`tests/api/examples.rs` posts them).
+fn domain_examples(doc: &mut Value) {
+    let examples = [
+        (
+            "AcceptanceReport",
+            json!({
+                "measurements": [{"key": "K1", "measured": 236}, {"key": "K2", "measured": 6.2}],
+                "evidence": [{
+                    "name": "智能家居产业大脑第三方检测报告.pdf",
+                    "sha256": "bf60f45141f843762fc944b03021185cc3e146ff4219b9fa9c1d8ae3cb0bfbe5"
+                }],
+                "summary": "逐项核验考核指标：接入规上企业236家，企业综合成本降低6.2%，均达到协议目标。"
+            }),
+        ),
+        (
+            "AgreementContent",
+            json!({
+                "targets": [
+                    {"key": "K1", "name": "接入规上企业数", "unit": "家", "baseline": 0, "target": 200, "mandatory": true},
+                    {"key": "K2", "name": "企业综合成本降低", "unit": "%", "baseline": 0, "target": 5.5, "mandatory": false}
+                ],
+                "budget": [{"source": "企业自筹", "amount": 650}, {"source": "市级专项资金", "amount": 300}],
+                "milestones": [
+                    {"key": "M1", "name": "平台一期上线", "due": "2024-09-30"},
+                    {"key": "M2", "name": "全面建成", "due": "2025-03-31"}
+                ],
+                "completion_date": "2025-03-31"
+            }),
+        ),
+        (
+            "BidContent",
+            json!({
+                "technical_plan": "基于工业互联网标识解析体系建设智能家居产业大脑：设备接入、供应链协同、质量追溯三个中心，首年接入企业220家。",
+                "team": [
+                    {"name": "王建国", "role": "项目负责人"},
+                    {"name": "陈晓燕", "role": "数据平台架构师"}
+                ],
+                "budget": 950,
+                "schedule": [
+                    {"name": "平台上线试运行", "due": "2024-09-30"},
+                    {"name": "接入企业达到200家", "due": "2024-12-31"}
+                ],
+                "commitments": ["按期建成并持续运营不少于3年", "数据存储在本市"],
+                "attestation": {
+                    "statement": crate::domain::attestation::STATEMENT,
+                    "name": "王建国",
+                    "position": "法定代表人"
+                }
+            }),
+        ),
+    ];
+    for (name, example) in examples {
+        if let Some(schema) = doc
+            .pointer_mut(&format!("/components/schemas/{name}"))
+            .and_then(Value::as_object_mut)
+        {
+            schema.insert("example".into(), example);
         }
     }
 }

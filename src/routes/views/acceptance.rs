@@ -24,6 +24,7 @@ pub struct DrawBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"experts": [4, 8, 12, 13], "evaluator_id": 11}))]
 pub struct StartBody {
     /// The criteria the panel scores, each out of 100 points (`max_points` 10000); a default
     /// rubric when absent.
@@ -66,6 +67,7 @@ impl StartBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"kind": "investment", "note": "本人持有建设单位合作伙伴的股份。"}))]
 pub struct AcceptanceConflictBody {
     pub kind: ConflictKind,
     /// What the link is.
@@ -74,6 +76,7 @@ pub struct AcceptanceConflictBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"outcome": "accepted", "reason": "经专家组评审和第三方评估，约束性指标全部达成，同意通过验收。"}))]
 pub struct ConclusionBody {
     pub outcome: Outcome,
     /// Why, at least 10 characters.

@@ -49,6 +49,7 @@ impl From<award::Ranking> for Ranking {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"bid_ids": [1], "note": "经专家评审，拟由示例日化科技有限公司挂帅。"}))]
 pub struct AwardBody {
     /// The winning bids: as many as the call has winners, the top of the ranking.
     pub bid_ids: Vec<i32>,
@@ -118,6 +119,7 @@ impl From<award::Notice> for Notice {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"grounds": "评分未按评审细则进行，请求复核技术方案得分。", "contact": "023-6000-0002"}))]
 pub struct ObjectionBody {
     /// The grounds of the objection, in writing.
     pub grounds: String,
@@ -164,6 +166,7 @@ impl From<award::ObjectionRead> for ObjectionDto {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"upheld": false, "answer": "经复核，评分符合评审细则，异议不成立。"}))]
 pub struct ObjectionAnswerBody {
     /// An upheld objection sends the call back to review.
     pub upheld: bool,

@@ -141,6 +141,10 @@ pub struct ScoreInput {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"scores": [
+    {"criterion": "技术方案", "points": 52.5, "comment": "技术路线清晰，数据接入方案可行。"},
+    {"criterion": "团队与运营", "points": 34, "comment": "运营团队有同类平台经验。"}
+]}))]
 pub struct ScoresBody {
     pub scores: Vec<ScoreInput>,
 }

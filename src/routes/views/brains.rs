@@ -149,12 +149,17 @@ impl From<Page> for BrainPage {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"evaluator_id": 11}))]
 pub struct EvaluatorBody {
     pub evaluator_id: i32,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "parts": {"operation": 5800, "data_integration": 5200, "users_served": 6000, "revenue": 5000, "kpi_attainment": 5500},
+    "summary": "年度常态化评价：平台运行基本稳定，但数据汇聚不足、服务企业数下降，自我造血能力弱，评为不合格。"
+}))]
 pub struct EvaluationBody {
     /// Each part 0–10000 (hundredths of a point).
     pub parts: EvaluationParts,
@@ -163,6 +168,7 @@ pub struct EvaluationBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"plan": "三个月内完成数据接入扩容，新增接入企业50家，并组建专职运营团队。"}))]
 pub struct PlanBody {
     /// The rectification plan (整改方案), 10–20000 characters.
     pub plan: String,
@@ -170,6 +176,7 @@ pub struct PlanBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "限期整改期满复评仍不合格，取消授牌。"}))]
 pub struct RevocationBody {
     /// Why, at least 10 characters.
     pub reason: String,

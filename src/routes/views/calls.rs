@@ -54,6 +54,18 @@ fn default_notice_days() -> u32 {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "requirements": "建设智能家居行业产业大脑：汇聚设备接入、供应链协同和质量追溯数据，服务企业不少于200家。",
+    "eligibility": {"registered_in_chongqing": true, "min_registered_capital": 500},
+    "opens_at": "2024-03-01T09:00:00+08:00",
+    "closes_at": "2024-03-10T17:00:00+08:00",
+    "winners": 1,
+    "notice_days": 7,
+    "rubric": [
+        {"criterion": "技术方案", "weight": 0.6, "max_points": 60},
+        {"criterion": "团队与运营", "weight": 0.4, "max_points": 40}
+    ]
+}))]
 pub struct CreateCall {
     /// What the builder must deliver.
     pub requirements: String,

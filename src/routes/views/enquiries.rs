@@ -8,6 +8,7 @@ use crate::app::enquiries::{Amendment, EnquiryRead};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"question": "“服务企业不少于200家”是否包括区外的配套企业？"}))]
 pub struct NewEnquiry {
     pub question: String,
 }
@@ -24,6 +25,13 @@ pub struct AmendmentBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "answer": "包括在本市注册的配套企业，区外企业不计入。榜单要求相应修改，揭榜期限顺延。",
+    "amendment": {
+        "requirements": "建设智能家居行业产业大脑：汇聚设备接入、供应链协同和质量追溯数据，服务本市注册企业不少于200家。",
+        "extend_hours": 72
+    }
+}))]
 pub struct AnswerBody {
     pub answer: String,
     /// Set when the answer changes the requirements: it amends the call.

@@ -18,6 +18,7 @@ pub struct Draw {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"experts": [4, 8]}))]
 pub struct AppointPanel {
     /// Experts named by user id.
     #[serde(default)]
@@ -75,6 +76,7 @@ impl From<PanelEntry> for PanelMember {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"bid_id": 2, "kind": "family", "note": "本人配偶在该揭榜单位任职。"}))]
 pub struct DeclareConflict {
     /// A bid the conflict concerns.
     pub bid_id: Option<i32>,

@@ -240,6 +240,18 @@ impl From<Page> for ProjectPage {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "content": {
+        "targets": [
+            {"key": "K1", "name": "接入规上企业数", "unit": "家", "baseline": 0, "target": 200, "mandatory": true},
+            {"key": "K2", "name": "企业综合成本降低", "unit": "%", "baseline": 0, "target": 5.5, "mandatory": false}
+        ],
+        "budget": [{"source": "企业自筹", "amount": 650}, {"source": "市级专项资金", "amount": 300}],
+        "milestones": [{"key": "M1", "name": "平台一期上线", "due": "2024-09-30"}, {"key": "M2", "name": "全面建成", "due": "2025-06-30"}],
+        "completion_date": "2025-06-30"
+    },
+    "reason": "受智能网关芯片供货延迟影响，全面建成时间顺延三个月。"
+}))]
 pub struct AgreementAmendmentBody {
     /// The whole amended content.
     pub content: AgreementContent,
@@ -249,6 +261,13 @@ pub struct AgreementAmendmentBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "period": "2024Q1",
+    "milestones": [{"key": "M1", "status": "scheduled"}],
+    "spend": [{"source": "企业自筹", "amount": 120}],
+    "targets": [{"key": "K1", "value": 35}],
+    "risks": "部分企业设备协议不统一，数据接入进度偏慢。"
+}))]
 pub struct ReportBody {
     /// The quarter reported, e.g. `2024Q3`.
     #[schema(example = "2024Q3")]
@@ -311,6 +330,14 @@ pub struct FollowUpInput {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "visited_on": "2024-04-08",
+    "method": "on_site",
+    "findings": "平台一期开发按计划推进，已接入企业35家。",
+    "rating": "fair",
+    "warning": "数据接入进度滞后于计划。",
+    "follow_ups": [{"action": "报送补充数据接入计划", "due_on": "2024-04-30"}]
+}))]
 pub struct SupervisionBody {
     pub visited_on: NaiveDate,
     pub method: SupervisionMethod,
@@ -397,6 +424,7 @@ impl From<Supervision> for SupervisionDto {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"note": "企业已报送补充数据接入计划，经核查可行。"}))]
 pub struct CloseBody {
     /// How it was done.
     pub note: String,
@@ -404,6 +432,7 @@ pub struct CloseBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"completed_on": "2025-06-30"}))]
 pub struct CompletionBody {
     /// The day the brain was built (建成).
     pub completed_on: NaiveDate,
@@ -411,6 +440,7 @@ pub struct CompletionBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "因汛期停工，建设单位未能按期提请验收，经研究同意受理。"}))]
 pub struct ExceptionBody {
     /// Why a late request for acceptance is let in, at least 10 characters.
     pub reason: String,
@@ -418,6 +448,7 @@ pub struct ExceptionBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"letter": "我司智能家居行业产业大脑已于2025年6月30日建成，各项考核指标已达成，特书面提请验收。"}))]
 pub struct AcceptanceRequestBody {
     /// The written request (书面提请).
     pub letter: String,
