@@ -133,7 +133,9 @@ async fn start_review(
     operation_id = "cancel_call",
     security(("bearer_auth" = [])),
     params(("id" = i32, Path, description = "Call id")),
-    request_body = ReasonsBody,
+    request_body(content = ReasonsBody, example = json!({
+        "reasons": "榜单事项的建设内容调整，本次征集取消，调整后另行公告。"
+    })),
     responses(
         (status = 200, body = CallDto),
         (status = 400, response = crate::error::responses::BadRequest),
@@ -161,7 +163,9 @@ async fn cancel_call(
     operation_id = "declare_unsuccessful",
     security(("bearer_auth" = [])),
     params(("id" = i32, Path, description = "Call id")),
-    request_body = ReasonsBody,
+    request_body(content = ReasonsBody, example = json!({
+        "reasons": "截止时间前未收到有效投标，本次征集不成功，将重新组织征集。"
+    })),
     responses(
         (status = 200, body = CallDto),
         (status = 400, response = crate::error::responses::BadRequest),
