@@ -113,6 +113,21 @@ async fn account(
     (r.body["id"].as_i64().unwrap(), token)
 }
 
+/// A call announced on list item `item` with `body` (not as the example's own post: the walk
+/// posts each example once).
+async fn announce(app: &TestApp, commission: &str, item: &str, body: Option<Value>) -> Reply {
+    let r = app
+        .request(
+            Method::POST,
+            &format!("/api/v1/list-items/{item}/calls"),
+            Some(commission),
+            body,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r
+}
+
 fn etag(r: &Reply) -> String {
     r.headers["etag"].to_str().unwrap().to_owned()
 }
@@ -255,15 +270,13 @@ async fn every_request_body_example_is_accepted_by_a_fresh_server() {
     // The item's first call is cancelled before it opens; its second, with a short window before
     // the example's, closes with no bid and is declared unsuccessful; each frees the item for
     // the next call.
-    let cancelled = app
-        .request(
-            Method::POST,
-            &format!("/api/v1/list-items/{item}/calls"),
-            Some(&commission),
-            walk.examples["create_call"].3.clone(),
-        )
-        .await;
-    assert_eq!(cancelled.status, StatusCode::CREATED, "{}", cancelled.body);
+    let cancelled = announce(
+        &app,
+        &commission,
+        &item,
+        walk.examples["create_call"].3.clone(),
+    )
+    .await;
     let cancelled = walk
         .post(
             "cancel_call",
@@ -286,15 +299,7 @@ async fn every_request_body_example_is_accepted_by_a_fresh_server() {
     let mut short = walk.examples["create_call"].3.clone().unwrap();
     short["opens_at"] = json!((now + chrono::Duration::hours(1)).to_rfc3339());
     short["closes_at"] = json!((now + chrono::Duration::hours(2)).to_rfc3339());
-    let short = app
-        .request(
-            Method::POST,
-            &format!("/api/v1/list-items/{item}/calls"),
-            Some(&commission),
-            Some(short),
-        )
-        .await;
-    assert_eq!(short.status, StatusCode::CREATED, "{}", short.body);
+    let short = announce(&app, &commission, &item, Some(short)).await;
     app.clock
         .set(now + chrono::Duration::hours(2) + chrono::Duration::minutes(1));
     let unsuccessful = walk
