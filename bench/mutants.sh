@@ -43,7 +43,10 @@ if [ -z "${MUTANTS_SKIP_RUN:-}" ]; then
   # -p: mutate the rules' crate and run its own tests (cargo-mutants tests the package that
   # holds the mutated file); the API suite would multiply the time by ten.
   mkdir -p "mutants.out/$name"
+  # --lib: the crate's unit and property tests (it has no integration or doc tests), so the
+  # doc-test pass is skipped; the `mutants` profile has no debug info (Cargo.toml).
   cargo mutants -p jiebang-domain --no-shuffle -j "${MUTANTS_JOBS:-2}" --build-timeout 900 \
+    --profile mutants --cargo-test-arg=--lib \
     ${MUTANTS_ARGS:-} "${filters[@]}" -o "mutants.out/$name" || true
 fi
 

@@ -984,4 +984,80 @@ mod tests {
             ["closes_at", "winners", "notice_days"]
         );
     }
+
+    /// A call's move as patch operations: one per changed field, in field order, `add` from
+    /// nothing, `replace` with the old value, `remove` when cleared, none when unchanged or
+    /// untouched.
+    #[test]
+    fn call_change_ops_name_each_changed_field_with_its_old_value() {
+        let t = at(9, 0, 0);
+        let old = Call {
+            id: 1,
+            round_id: 1,
+            list_item_id: 1,
+            status: CallStatus::Opened,
+            requirements: "建成平台".into(),
+            eligibility: Eligibility::default(),
+            opens_at: t,
+            closes_at: t,
+            winners: 1,
+            notice_days: 7,
+            rubric: Vec::new(),
+            version: 3,
+            created_by: 1,
+            created_at: t,
+            updated_at: t,
+            opened_by: None,
+            opened_at: Some(t),
+            notice_started_at: Some(t),
+            notice_ends_at: None,
+            award: None,
+            finalized_at: None,
+            reasons: Some("old reason".into()),
+        };
+        let later = t + Duration::hours(1);
+        let change = CallChange {
+            opened_by: Some(Some(5)),
+            opened_at: Some(Some(later)),
+            notice_started_at: Some(Some(t)),
+            reasons: Some(None),
+            ..CallChange::default()
+        };
+        let ops = change.ops(&old).unwrap();
+        let got: Vec<(
+            &str,
+            &str,
+            Option<serde_json::Value>,
+            Option<serde_json::Value>,
+        )> = ops
+            .iter()
+            .map(|o| {
+                (
+                    o.op.as_str(),
+                    o.path.as_str(),
+                    o.value.clone(),
+                    o.old.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("add", "/opened_by", Some(serde_json::json!(5)), None),
+                (
+                    "replace",
+                    "/opened_at",
+                    Some(serde_json::to_value(later).unwrap()),
+                    Some(serde_json::to_value(t).unwrap())
+                ),
+                (
+                    "remove",
+                    "/reasons",
+                    None,
+                    Some(serde_json::json!("old reason"))
+                ),
+            ]
+        );
+        assert!(CallChange::default().ops(&old).unwrap().is_empty());
+    }
 }
