@@ -10,8 +10,10 @@
 #                  as caught)
 #   MUTANTS_SKIP_RUN=1   print the table from earlier runs only
 # A run goes to mutants.out/<name>/ (name "all" for the default list, else the files' names), so
-# a file can be re-run after new tests without losing the others; the table takes each file
-# from the newest run that mutated it, and lists the missed mutants.
+# a file can be re-run after new tests without losing the others. After adding tests,
+# MUTANTS_ARGS=--iterate re-tests only the mutants not caught before. The table takes each
+# mutant's newest outcome, and lists the missed ones with the reason, for those judged
+# equivalent, from bench/mutants-equivalent.tsv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,43 +53,56 @@ if [ -z "${MUTANTS_SKIP_RUN:-}" ]; then
 fi
 
 python3 - "${files[@]}" <<'PY'
-import collections, glob, json, os, sys
+import collections, glob, json, os, re, sys
 wanted = sys.argv[1:]
-# For each file, the outcomes of the newest run that mutated it.
+# Each mutant's newest outcome over every run (a run with --iterate re-tests only the mutants
+# not caught before and lists the others in previously_caught.txt).
 newest = {}
-for path in sorted(glob.glob("mutants.out/*/mutants.out/outcomes.json"), key=os.path.getmtime):
-    by_file = collections.defaultdict(list)
-    for o in json.load(open(path))["outcomes"]:
+for run in sorted(glob.glob("mutants.out/*/mutants.out"), key=lambda d: os.path.getmtime(d + "/outcomes.json") if os.path.exists(d + "/outcomes.json") else 0):
+    prev = os.path.join(run, "previously_caught.txt")
+    if os.path.exists(prev):
+        for line in open(prev):
+            if line.strip():
+                newest[line.strip()] = "caught"
+    if not os.path.exists(run + "/outcomes.json"):
+        continue
+    for o in json.load(open(run + "/outcomes.json"))["outcomes"]:
         scen = o.get("scenario")
         if isinstance(scen, dict) and "Mutant" in scen:
-            by_file[scen["Mutant"]["file"]].append(o)
-    for f, outcomes in by_file.items():
-        newest[f] = outcomes
+            kind = {"CaughtMutant": "caught", "MissedMutant": "missed", "Unviable": "unviable",
+                    "Timeout": "timeout"}.get(o["summary"], o["summary"])
+            newest[scen["Mutant"]["name"]] = kind
+# Survivors judged equivalent (same behaviour, so no test can tell): "name<TAB>reason" lines.
+reasons = {}
+if os.path.exists("bench/mutants-equivalent.tsv"):
+    for line in open("bench/mutants-equivalent.tsv"):
+        if "\t" in line and not line.startswith("#"):
+            name, why = line.rstrip("\n").split("\t", 1)
+            reasons[name] = why
+by_file = collections.defaultdict(collections.Counter)
+missed = []
+for name, kind in newest.items():
+    f = name.split(":", 1)[0]
+    by_file[f][kind] += 1
+    if kind == "missed":
+        missed.append(name)
 print("| file | mutants | caught | missed | unviable | timeouts | caught of viable |")
 print("|---|---:|---:|---:|---:|---:|---:|")
-missed = []
 total_c = collections.Counter()
 for f in wanted:
-    if f not in newest:
+    c = by_file.get(f)
+    if not c:
         print(f"| `{f}` | not run | | | | | |")
         continue
-    c = collections.Counter()
-    for o in newest[f]:
-        kind = {"CaughtMutant": "caught", "MissedMutant": "missed", "Unviable": "unviable",
-                "Timeout": "timeout"}.get(o["summary"], o["summary"])
-        c[kind] += 1
-        if kind == "missed":
-            missed.append(o["scenario"]["Mutant"]["name"])
     total_c.update(c)
-    total = sum(c.values())
     viable = c["caught"] + c["missed"] + c["timeout"]
     share = f"{100 * (c['caught'] + c['timeout']) / viable:.1f} %" if viable else "–"
-    print(f"| `{f}` | {total} | {c['caught']} | {c['missed']} | {c['unviable']} | {c['timeout']} | {share} |")
+    print(f"| `{f}` | {sum(c.values())} | {c['caught']} | {c['missed']} | {c['unviable']} | {c['timeout']} | {share} |")
 viable = total_c["caught"] + total_c["missed"] + total_c["timeout"]
 if viable:
     print(f"| all | {sum(total_c.values())} | {total_c['caught']} | {total_c['missed']} | {total_c['unviable']} | {total_c['timeout']} | {100 * (total_c['caught'] + total_c['timeout']) / viable:.1f} % |")
 print()
-print("missed mutants (each needs a test, or a one-line reason it is equivalent):")
-for l in missed:
-    print(l)
+print("missed mutants (each killed by a test, or equivalent with the reason in bench/mutants-equivalent.tsv):")
+for name in sorted(missed, key=lambda n: (n.split(":")[0], int(n.split(":")[1]))):
+    print(f"{name}\t{reasons.get(name, 'NO REASON YET')}")
 PY
