@@ -3,13 +3,13 @@
 # rebuilds the rules' crate, jiebang-domain, and runs its unit and property tests). Needs
 # cargo-mutants:
 #   cargo install cargo-mutants --locked
-# Usage: bench/mutants.sh [file …]   (default: every file below, one run)
+# Usage: bench/mutants.sh [file …]   (default: every file below, in two runs: rules, selection)
 #   MUTANTS_JOBS   parallel builds (default 2; each holds its own copy of the tree)
 #   MUTANTS_ARGS   more cargo-mutants options (e.g. "--timeout 60" on a busy machine: by default
 #                  cargo-mutants sets the test timeout from the baseline's, and a timeout counts
 #                  as caught)
 #   MUTANTS_SKIP_RUN=1   print the table from earlier runs only
-# A run goes to mutants.out/<name>/ (name "all" for the default list, else the files' names), so
+# A run goes to mutants.out/<name>/ (rules and selection by default, else the files' names), so
 # a file can be re-run after new tests without losing the others. After adding tests,
 # MUTANTS_ARGS=--iterate re-tests only the mutants not caught before. The table takes each
 # mutant's newest outcome, and lists the missed ones with the reason, for those judged
@@ -17,56 +17,68 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-files=("$@")
-name=all
-if [ ${#files[@]} -eq 0 ]; then
-  files=(
-    domain/src/representativeness.rs
-    domain/src/layout.rs
-    domain/src/proposal_state.rs
-    domain/src/sealing.rs
-    domain/src/conflict.rs
-    domain/src/completeness.rs
-    domain/src/call.rs
-    domain/src/ranking.rs
-    domain/src/selection/types.rs
-    domain/src/selection/diagnose.rs
-    domain/src/selection/solve.rs
-    domain/src/selection/explain.rs
-    domain/src/selection/model.rs
-  )
-else
-  name=$(printf '%s\n' "${files[@]}" | sed 's#domain/src/##; s#/#_#g; s#\.rs$##' | paste -sd+ -)
-fi
+rules=(
+  domain/src/representativeness.rs
+  domain/src/layout.rs
+  domain/src/proposal_state.rs
+  domain/src/sealing.rs
+  domain/src/conflict.rs
+  domain/src/completeness.rs
+  domain/src/call.rs
+  domain/src/ranking.rs
+)
+selection=(
+  domain/src/selection/types.rs
+  domain/src/selection/diagnose.rs
+  domain/src/selection/solve.rs
+  domain/src/selection/explain.rs
+  domain/src/selection/model.rs
+)
 
-if [ -z "${MUTANTS_SKIP_RUN:-}" ]; then
-  filters=()
-  for f in "${files[@]}"; do filters+=(-f "$f"); done
-  # -p: mutate the rules' crate and run its own tests (cargo-mutants tests the package that
-  # holds the mutated file); the API suite would multiply the time by ten.
+# One cargo-mutants run into mutants.out/<name>/; the arguments after the files go to `cargo
+# test` (after a second `--`, to the test binary).
+#   -p: mutate the rules' crate and run its own tests (cargo-mutants tests the package that holds
+#       the mutated file); the API suite would multiply the time by ten.
+#   --lib: the crate's unit and property tests (it has no integration or doc tests), so the
+#       doc-test pass is skipped; the `mutants` profile has no debug info (Cargo.toml).
+run() {
+  local name=$1
+  shift
+  local filters=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do filters+=(-f "$1"); shift; done
   mkdir -p "mutants.out/$name"
-  # --lib: the crate's unit and property tests (it has no integration or doc tests), so the
-  # doc-test pass is skipped; the `mutants` profile has no debug info (Cargo.toml).
   cargo mutants -p jiebang-domain --no-shuffle -j "${MUTANTS_JOBS:-2}" --build-timeout 900 \
-    --profile mutants --cargo-test-arg=--lib \
-    ${MUTANTS_ARGS:-} "${filters[@]}" -o "mutants.out/$name" || true
+    --profile mutants ${MUTANTS_ARGS:-} "${filters[@]}" -o "mutants.out/$name" "$@" || true
+  # Keep every run's outcomes: a later --iterate run re-tests only some mutants, and cargo-mutants
+  # keeps one earlier run (mutants.out.old).
+  mkdir -p mutants.out/history
+  cp "mutants.out/$name/mutants.out/outcomes.json" "mutants.out/history/$(date +%s)-$name.json" || true
+}
+
+files=("$@")
+if [ -z "${MUTANTS_SKIP_RUN:-}" ]; then
+  if [ ${#files[@]} -eq 0 ]; then
+    # Two runs, each with the tests that can tell its mutants apart: the selection's property
+    # tests (brute force over every subset) are 60 % of the crate's test time and exercise only
+    # the selection (and its stored run); the other rules' tests do not reach the selection.
+    run rules "${rules[@]}" -- --lib -- --skip selection::
+    run selection "${selection[@]}" -- --lib -- selection
+  else
+    run "$(printf '%s\n' "${files[@]}" | sed 's#domain/src/##; s#/#_#g; s#\.rs$##' | paste -sd+ -)" \
+      "${files[@]}" -- --lib
+  fi
 fi
+[ ${#files[@]} -eq 0 ] && files=("${rules[@]}" "${selection[@]}")
 
 python3 - "${files[@]}" <<'PY'
 import collections, glob, json, os, re, sys
 wanted = sys.argv[1:]
-# Each mutant's newest outcome over every run (a run with --iterate re-tests only the mutants
-# not caught before and lists the others in previously_caught.txt).
+# Each mutant's newest outcome over every run kept (a run with --iterate re-tests only the
+# mutants not caught before).
 newest = {}
-for run in sorted(glob.glob("mutants.out/*/mutants.out"), key=lambda d: os.path.getmtime(d + "/outcomes.json") if os.path.exists(d + "/outcomes.json") else 0):
-    prev = os.path.join(run, "previously_caught.txt")
-    if os.path.exists(prev):
-        for line in open(prev):
-            if line.strip():
-                newest[line.strip()] = "caught"
-    if not os.path.exists(run + "/outcomes.json"):
-        continue
-    for o in json.load(open(run + "/outcomes.json"))["outcomes"]:
+runs = glob.glob("mutants.out/history/*.json") + glob.glob("mutants.out/*/mutants.out*/outcomes.json")
+for path in sorted(runs, key=os.path.getmtime):
+    for o in json.load(open(path))["outcomes"]:
         scen = o.get("scenario")
         if isinstance(scen, dict) and "Mutant" in scen:
             kind = {"CaughtMutant": "caught", "MissedMutant": "missed", "Unviable": "unviable",
