@@ -1097,6 +1097,39 @@ mod tests {
         assert_eq!(reason("basis"), "full marks");
     }
 
+    /// An empty breakdown is "no breakdown" (not a line without a name and an amount, nor a sum
+    /// of nothing against the total), and loses both of its points; a plan that starts and ends on
+    /// the same day, with its milestones on that day, keeps the schedule's full marks.
+    #[test]
+    fn empty_breakdown_and_a_one_day_schedule() {
+        let part = |plan: &ProposalPlan, key: &str| {
+            score_of(&full_form(), plan)
+                .parts
+                .into_iter()
+                .find(|p| p.key == key)
+                .map(|p| (p.points, p.reason))
+                .unwrap_or_default()
+        };
+        let mut plan = full_plan();
+        plan.funding.breakdown.clear();
+        let (points, reason) = part(&plan, "funding_breakdown");
+        assert_eq!(points, 0);
+        assert_eq!(reason, "no breakdown (投资估算)");
+        plan.funding.total = money(0);
+        let (points, reason) = part(&plan, "funding_breakdown");
+        assert_eq!((points, reason.as_str()), (0, "no breakdown (投资估算)"));
+
+        let mut plan = full_plan();
+        let day = date(2024, 9, 30);
+        plan.schedule.start = day;
+        plan.schedule.end = day;
+        for m in &mut plan.schedule.milestones {
+            m.due = day;
+        }
+        let max = part(&full_plan(), "schedule").0;
+        assert_eq!(part(&plan, "schedule"), (max, "full marks".to_owned()));
+    }
+
     #[test]
     fn params_are_checked() {
         let mut params = CompletenessParams {
