@@ -127,6 +127,26 @@ pub fn transition(from: Status, action: Action) -> Result<Status, IllegalMove> {
 mod tests {
     use super::*;
 
+    /// The owner may change the content only before the district has it or after it came back.
+    #[test]
+    fn only_drafts_and_returned_proposals_are_editable() {
+        let editable: Vec<Status> = Status::ALL.into_iter().filter(|s| s.editable()).collect();
+        assert_eq!(editable, [Status::Draft, Status::Returned]);
+    }
+
+    /// The refusal names the action in words and the state by its code.
+    #[test]
+    fn an_illegal_move_says_what_and_from_where() {
+        let refusal = IllegalMove {
+            from: Status::NotListed,
+            action: Action::MarkEligible,
+        };
+        assert_eq!(
+            refusal.to_string(),
+            "cannot mark eligible a proposal that is not_listed"
+        );
+    }
+
     const ACTIONS: [Action; 8] = [
         Action::Edit,
         Action::Submit,

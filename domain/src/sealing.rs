@@ -195,6 +195,24 @@ mod tests {
     const SECRET: &[u8] = b"a server secret of at least 32 bytes, from the environment";
     const BID: &[u8] = "{\"plan\":\"两江新区汽车产业大脑 — DISTINCTIVE-MARKER-42\"}".as_bytes();
 
+    /// What a failed opening says (it reaches the commission's log and answer): one sentence per
+    /// cause, never the key or the bytes.
+    #[test]
+    fn seal_errors_say_what_went_wrong() {
+        assert_eq!(
+            SealError::TooShort.to_string(),
+            "the sealed bid is truncated"
+        );
+        assert_eq!(
+            SealError::Rejected.to_string(),
+            "the sealed bid does not open with this call's key and context (wrong key, wrong context, or altered)"
+        );
+        assert_eq!(
+            SealError::TooLong.to_string(),
+            "the bid is too large to seal"
+        );
+    }
+
     #[test]
     fn round_trip() {
         let key = bid_key(SECRET, 3);
