@@ -640,6 +640,8 @@ mod tests {
         assert!(big < bigger);
         assert_eq!(big.cmp(&big), Ordering::Equal);
         assert_eq!(r(1, 2).checked_add(r(1, 3)), Some(r(5, 6)));
+        assert_eq!(r(1, 6).checked_add(r(1, 4)), Some(r(5, 12)));
+        assert_eq!(r(1, 2).checked_add(r(1, 2)), Some(r(1, 1)));
         assert_eq!(r(5, 6).checked_mul_int(3), Some(r(5, 2)));
         assert_eq!(r(5, 6).checked_div_int(10), Some(r(1, 12)));
         assert_eq!(r(5, 6).checked_div_int(0), None);
@@ -963,6 +965,16 @@ mod tests {
                 prop_assert_eq!(t.dropped_high, values.iter().max().copied());
                 prop_assert_eq!(t.dropped_low, values.iter().min().copied());
             }
+        }
+
+        /// Sums agree with the schoolbook a/b + c/d = (ad + cb)/bd, also when the denominators
+        /// share a factor (where the sum first divides by their gcd).
+        #[test]
+        fn ratio_sum_matches_cross_multiplication(
+            a in -1_000_000_i128..1_000_000, b in 1_i128..1_000,
+            c in -1_000_000_i128..1_000_000, d in 1_i128..1_000,
+        ) {
+            prop_assert_eq!(r(a, b).checked_add(r(c, d)), Some(r(a * d + c * b, b * d)));
         }
 
         #[test]
