@@ -75,7 +75,15 @@ import collections, glob, json, os, re, sys
 wanted = sys.argv[1:]
 # Each mutant's newest outcome over every run kept (a run with --iterate re-tests only the
 # mutants not caught before).
+# bench/mutants-outcomes.tsv, committed, holds the outcomes of earlier sessions' runs (mutants.out
+# is not kept); it is read first and rewritten with every newer outcome.
 newest = {}
+record = "bench/mutants-outcomes.tsv"
+if os.path.exists(record):
+    for line in open(record):
+        if "\t" in line and not line.startswith("#"):
+            name, kind = line.rstrip("\n").rsplit("\t", 1)
+            newest[name] = kind
 runs = glob.glob("mutants.out/history/*.json") + glob.glob("mutants.out/*/mutants.out*/outcomes.json")
 for path in sorted(runs, key=os.path.getmtime):
     for o in json.load(open(path))["outcomes"]:
@@ -84,6 +92,25 @@ for path in sorted(runs, key=os.path.getmtime):
             kind = {"CaughtMutant": "caught", "MissedMutant": "missed", "Unviable": "unviable",
                     "Timeout": "timeout"}.get(o["summary"], o["summary"])
             newest[scen["Mutant"]["name"]] = kind
+def order(n):
+    f, line = n.split(":")[:2]
+    return (f, int(line), n)
+# Only the mutants the code has now count (an edit moves lines, so names change); the others are
+# reported as not yet tested.
+import subprocess
+listed = subprocess.run(
+    ["cargo", "mutants", "--list", "-p", "jiebang-domain"]
+    + [a for f in sorted({n.split(":")[0] for n in newest} | set(wanted)) for a in ("-f", f)],
+    check=True, capture_output=True, text=True).stdout.splitlines()
+current = {n.strip() for n in listed if n.strip()}
+newest = {n: k for n, k in newest.items() if n in current}
+for n in current:
+    newest.setdefault(n, "not tested")
+with open(record, "w") as out:
+    out.write("# Each mutant's newest outcome (bench/mutants.sh writes it): name, tab, outcome.\n")
+    for name in sorted(newest, key=order):
+        if newest[name] != "not tested":
+            out.write(f"{name}\t{newest[name]}\n")
 # Survivors judged equivalent (same behaviour, so no test can tell): "name<TAB>reason" lines.
 reasons = {}
 if os.path.exists("bench/mutants-equivalent.tsv"):
@@ -98,23 +125,23 @@ for name, kind in newest.items():
     by_file[f][kind] += 1
     if kind == "missed":
         missed.append(name)
-print("| file | mutants | caught | missed | unviable | timeouts | caught of viable |")
-print("|---|---:|---:|---:|---:|---:|---:|")
+print("| file | mutants | caught | missed | unviable | timeouts | not yet tested | caught of viable |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
 total_c = collections.Counter()
 for f in wanted:
     c = by_file.get(f)
     if not c:
-        print(f"| `{f}` | not run | | | | | |")
+        print(f"| `{f}` | no mutants | | | | | | |")
         continue
     total_c.update(c)
     viable = c["caught"] + c["missed"] + c["timeout"]
     share = f"{100 * (c['caught'] + c['timeout']) / viable:.1f} %" if viable else "–"
-    print(f"| `{f}` | {sum(c.values())} | {c['caught']} | {c['missed']} | {c['unviable']} | {c['timeout']} | {share} |")
+    print(f"| `{f}` | {sum(c.values())} | {c['caught']} | {c['missed']} | {c['unviable']} | {c['timeout']} | {c['not tested']} | {share} |")
 viable = total_c["caught"] + total_c["missed"] + total_c["timeout"]
 if viable:
-    print(f"| all | {sum(total_c.values())} | {total_c['caught']} | {total_c['missed']} | {total_c['unviable']} | {total_c['timeout']} | {100 * (total_c['caught'] + total_c['timeout']) / viable:.1f} % |")
+    print(f"| all | {sum(total_c.values())} | {total_c['caught']} | {total_c['missed']} | {total_c['unviable']} | {total_c['timeout']} | {total_c['not tested']} | {100 * (total_c['caught'] + total_c['timeout']) / viable:.1f} % |")
 print()
 print("missed mutants (each killed by a test, or equivalent with the reason in bench/mutants-equivalent.tsv):")
-for name in sorted(missed, key=lambda n: (n.split(":")[0], int(n.split(":")[1]))):
+for name in sorted(missed, key=order):
     print(f"{name}\t{reasons.get(name, 'NO REASON YET')}")
 PY
