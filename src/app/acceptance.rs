@@ -293,16 +293,16 @@ pub(crate) async fn check_evaluator(
             Some(o) if o != builder => Ok(o),
             Some(_) => Err(ApiError::field(
                 field,
-                "the evaluator belongs to the builder; a third party is needed",
+                crate::msg!("field-evaluator-is-builder"),
             )),
             None => Err(ApiError::field(
                 field,
-                "the evaluator is bound to no organisation; bind it to its third-party body first",
+                crate::msg!("field-evaluator-unbound"),
             )),
         },
         _ => Err(ApiError::field(
             field,
-            format!("user {evaluator_id} is not an evaluator"),
+            crate::msg!("field-not-an-evaluator", id = evaluator_id),
         )),
     }
 }
@@ -362,7 +362,7 @@ pub async fn start(state: &AppState, caller: &Caller, id: i32, s: Start) -> Resu
         if let Some(why) = conflicted.get(e) {
             errors.push(FieldError::new(
                 format!("experts[{i}]"),
-                format!("expert {e} is conflicted with the builder: {why}"),
+                crate::msg!("field-expert-conflicted", id = e, why = why),
             ));
         }
     }
@@ -526,7 +526,10 @@ pub async fn declare_conflict(
     }
     let note = note.trim();
     if note.is_empty() || note.chars().count() > 4000 {
-        return Err(ApiError::field("note", "1–4000 characters"));
+        return Err(ApiError::field(
+            "note",
+            crate::msg!("field-chars", min = 1, max = 4000),
+        ));
     }
     let mut uow = Uow::begin(state, caller).await?;
     let c: AcceptanceConflict =
@@ -706,7 +709,10 @@ pub async fn conclude(
     still_open(&a, &p)?;
     let reason = reason.trim();
     if reason.chars().count() < 10 || reason.chars().count() > 4000 {
-        return Err(ApiError::field("reason", "say why, in 10–4000 characters"));
+        return Err(ApiError::field(
+            "reason",
+            crate::msg!("field-say-why-chars", min = 10, max = 4000),
+        ));
     }
     if a.report.is_none() {
         return Err(ApiError::conflict(crate::msg!(

@@ -284,7 +284,7 @@ pub async fn scores(
             detail: crate::msg!("detail-limit-must-1", MAX_SCORE_PAGE = MAX_SCORE_PAGE),
             errors: vec![FieldError::new(
                 "limit",
-                format!("must be 1 to {MAX_SCORE_PAGE}"),
+                crate::msg!("field-between", min = 1, max = MAX_SCORE_PAGE),
             )],
         });
     }
@@ -399,7 +399,8 @@ fn infeasible(e: &Infeasible) -> ApiError {
         errors: e
             .conflicts
             .iter()
-            .map(|c| FieldError::new("constraints", c.clone()))
+            // The optimiser's diagnosis is English text (see the README, "Chinese.").
+            .map(|c| FieldError::new("constraints", crate::i18n::raw(c.clone())))
             .collect(),
         extensions,
     }
