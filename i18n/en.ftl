@@ -194,6 +194,8 @@ field-missing = missing field `{ $name }`
 field-unknown = unknown field `{ $name }`
 field-invalid-type = invalid type: { $got }, expected { $expected }
 field-invalid-value = invalid value: { $got }, expected { $expected }
+
+
 field-import-too-many-rows = at most { $max } rows per request ({ $sent } sent); split the import
 field-tree-too-small = event { $seq } is leaf { $idx }: the tree must hold more than { $idx } leaves
 
@@ -602,6 +604,16 @@ label-class-level = { $level ->
 label-map-entry-kind = { $kind ->
    *[other] { $kind }
 }
+label-grade = { $grade ->
+    [excellent] 优秀
+    [good] 良好
+    [pass] 合格
+    [fail] 不合格
+   *[other] { $grade }
+}
+label-supervision-rating = { $rating ->
+   *[other] { $rating }
+}
 label-plaque-action = { $action ->
    *[other] { $action }
 }
@@ -636,3 +648,36 @@ unavailable-document-store-write = the document store did not take the file; not
 conflict-proposal-documents-status = the proposal is { $status }; documents are added while it is a draft or returned
 precondition-failed-document-version-race = another version was uploaded at the same moment; read the document again
 unavailable-document-store-read = the document store did not answer; try again
+
+## the demo's years after the list (`jiebang demo`)
+demo-y-cast = { $y }-03-05  示例 bidders: { $organisations } organisations with applicant accounts; { $experts } experts; third-party evaluator { $evaluator } ({ $body })
+demo-y-calls = { $y }-03-06  { $count } calls (揭榜) announced, one per list item: bids { $y }-03-11 09:00 – 03-20 17:00, one winner each, 7 days' notice
+demo-y-panel = { $y }-03-07  { $direction }: panel of 3 drawn (seed { $seed }): { $names }
+demo-y-sealed-bids = { $y }-03-12  sealed bids:
+demo-y-sealed-bids-item = {"  "}{ $direction } { $count } ({ $winner }, { $rival })
+demo-y-opened = { $y }-03-20  bids opened after the close: { $verified } receipts verified against the sealed content; review started
+demo-y-ranking = { $y }-03-25  { $direction }: ranking { $ranking } → notice: { $winner } to 挂帅 (7 days for objections)
+demo-y-objection = { $y }-03-27  { $direction }: { $rival } objects (异议); answered { $y }-03-28, not upheld
+demo-y-awards-final = { $y }-04-02  notices over, objections answered: awards final, { $count } projects (建设项目) created, each with a draft 任务书
+demo-y-agreement = { $y }-04-11  { $direction }: 任务书 signed by the commission, { $builder } and district { $district } { $district_code } — { $indicators }; budget { $budget } 万元; to be built by { $completion }
+demo-y-in-construction = { $y }-04-11  { $count } projects in construction (under their districts' supervision)
+demo-y-progress = { $day }  progress reports for { $period } filed by the { $count } builders (within 15 days of the quarter's end)
+demo-y-supervision = { $y }-09-18  { $direction }: on-site supervision (督导) by district { $district } { $district_code }, rated { $rating }
+demo-y-supervision-warning = { $y }-09-18  { $direction }: on-site supervision (督导) by district { $district } { $district_code }, rated { $rating }, warning to the commission: { $warning }
+demo-y-follow-up = { $y }-10-08  { $direction }: follow-up "{ $action }" (due { $due }) closed by the district
+demo-y-built = { $y }-12-28  all { $count } brains declared built (建成); acceptance to be requested by { $due }
+demo-y-acceptance-requested = { $y }-01-08  acceptance (验收) requested in writing by all { $count } builders, within the month
+demo-y-acceptance-panel = { $y }-01-12  { $direction }: acceptance panel drawn (seed { $seed }, the builder's people excluded): { $names }; evaluator { $evaluator } engaged
+demo-y-acceptance-scored = { $y }-01-16  panels scored; the evaluator measured every indicator against its target, with hashed evidence
+demo-y-accepted = { $y }-01-20  { $direction }: accepted (panel { $score }, every mandatory indicator met) → plaque (授牌) { $plaque }
+demo-y-evaluator-engaged = { $y }-01-20  { $evaluator } engaged for the annual evaluation of the { $count } brains
+demo-y-evaluations-filed = { $y }-02-10  { $count } annual evaluations filed (operation, data integration, enterprises served, self-sustaining revenue, indicators); the commission confirms them
+demo-y-evaluation = { $y }-02-15  { $plaque } { $direction }: annual evaluation (年度常态化评价) { $score } { label-grade }
+demo-y-evaluation-rectify = { $y }-02-15  { $plaque } { $direction }: annual evaluation (年度常态化评价) { $score } { label-grade } → 限期整改 (rectification) until { $until }
+demo-y-rectification-plan = { $y }-02-25  { $plaque }: { $builder } filed its rectification plan; re-evaluation due by the deadline
+demo-y-register = The public register of industry brains (GET /api/v1/brains, anonymous):
+demo-y-register-evaluation = { $year } #{ $attempt } { $score } { label-grade }
+demo-y-register-no-evaluation = none yet
+demo-y-register-line = {"  "}{ $number }  { $brain } — { $builder }, district { $district } { $district_code }, issued { $issued }; { $status }; evaluations: { $evaluations }
+demo-y-register-line-until = {"  "}{ $number }  { $brain } — { $builder }, district { $district } { $district_code }, issued { $issued }; { $status } until { $until }; evaluations: { $evaluations }
+selection-tie-rule = maximise the sum of weighted totals; among lists with the same maximum, prefer the list containing the earliest-sealed proposal that can be in an optimal list, then the next earliest, and so on (earlier sealed_at first, then lower id)

@@ -194,6 +194,8 @@ field-missing = 缺少字段 `{ $name }`
 field-unknown = 未知字段 `{ $name }`
 field-invalid-type = 类型无效：收到 { $got }，应为 { $expected }
 field-invalid-value = 取值无效：收到 { $got }，应为 { $expected }
+
+
 field-import-too-many-rows = 每次请求最多 { $max } 行（本次 { $sent } 行）；请分批导入
 field-tree-too-small = 事件 { $seq } 是第 { $idx } 个叶子：日志树须包含超过 { $idx } 个叶子
 
@@ -634,6 +636,19 @@ label-map-entry-kind = { $kind ->
     [IndustryClass] 国民经济行业门类
    *[other] { $kind }
 }
+label-grade = { $grade ->
+    [excellent] 优秀
+    [good] 良好
+    [pass] 合格
+    [fail] 不合格
+   *[other] { $grade }
+}
+label-supervision-rating = { $rating ->
+    [good] 良好
+    [fair] 一般
+    [poor] 较差
+   *[other] { $rating }
+}
 label-plaque-action = { $action ->
     [rectify] 限期整改
     [restore] 恢复
@@ -671,3 +686,36 @@ unavailable-document-store-write = 文件存储未能接收该文件；未作任
 conflict-proposal-documents-status = 申报当前状态为“{ label-proposal-status }”；仅在草稿或退回修改状态下可添加文件
 precondition-failed-document-version-race = 同一时刻已上传了另一个版本；请重新读取该文件
 unavailable-document-store-read = 文件存储未响应；请重试
+
+## 命令行演示：榜单发布之后的年度（`jiebang demo`）
+demo-y-cast = { $y }-03-05  示例揭榜单位：{ $organisations } 家单位（均有申报账号）；专家 { $experts } 名；第三方评估机构 { $evaluator }（{ $body }）
+demo-y-calls = { $y }-03-06  发布 { $count } 项榜单任务（揭榜），每个榜单条目一项：揭榜时间 { $y }-03-11 09:00 至 03-20 17:00，各设 1 个揭榜挂帅单位，公示期 7 天
+demo-y-panel = { $y }-03-07  { $direction }：随机抽取 3 名评审专家（种子 { $seed }）：{ $names }
+demo-y-sealed-bids = { $y }-03-12  密封提交的揭榜方案：
+demo-y-sealed-bids-item = {"  "}{ $direction }：{ $count } 份（{ $winner }、{ $rival }）
+demo-y-opened = { $y }-03-20  揭榜截止后开启揭榜方案：{ $verified } 份回执与密封内容核验一致；评审开始
+demo-y-ranking = { $y }-03-25  { $direction }：评审排名 { $ranking } → 公示：拟由 { $winner } 挂帅（异议期 7 天）
+demo-y-objection = { $y }-03-27  { $direction }：{ $rival } 提出异议；{ $y }-03-28 答复，异议不成立
+demo-y-awards-final = { $y }-04-02  公示期满、异议均已答复：评审结果确定，创建 { $count } 个建设项目，各附任务书草稿
+demo-y-agreement = { $y }-04-11  { $direction }：市经济信息委、{ $builder } 与区县 { $district }（{ $district_code }）签订任务书 — { $indicators }；预算 { $budget } 万元；{ $completion } 前建成
+demo-y-in-construction = { $y }-04-11  { $count } 个项目进入建设期（由所在区县督导）
+demo-y-progress = { $day }  { $count } 个建设主体报送 { $period } 建设进度（季度结束后 15 日内）
+demo-y-supervision = { $y }-09-18  { $direction }：区县 { $district }（{ $district_code }）现场督导，评价为“{ label-supervision-rating }”
+demo-y-supervision-warning = { $y }-09-18  { $direction }：区县 { $district }（{ $district_code }）现场督导，评价为“{ label-supervision-rating }”，向市经济信息委预警：{ $warning }
+demo-y-follow-up = { $y }-10-08  { $direction }：整改事项“{ $action }”（期限 { $due }）经区县确认办结
+demo-y-built = { $y }-12-28  全部 { $count } 个产业大脑宣告建成；须于 { $due } 前申请验收
+demo-y-acceptance-requested = { $y }-01-08  全部 { $count } 个建设主体在一个月内书面申请验收
+demo-y-acceptance-panel = { $y }-01-12  { $direction }：随机抽取验收专家组（种子 { $seed }，回避建设主体人员）：{ $names }；委托评估机构 { $evaluator }
+demo-y-acceptance-scored = { $y }-01-16  验收专家组完成评分；评估机构逐项核验绩效指标完成情况，证明材料均附哈希值
+demo-y-accepted = { $y }-01-20  { $direction }：验收通过（专家组评分 { $score }，约束性指标全部完成）→ 授牌 { $plaque }
+demo-y-evaluator-engaged = { $y }-01-20  委托 { $evaluator } 对 { $count } 个产业大脑开展年度评价
+demo-y-evaluations-filed = { $y }-02-10  提交 { $count } 份年度评价（运行情况、数据汇聚、服务企业、自我造血、指标完成）；由市经济信息委确认
+demo-y-evaluation = { $y }-02-15  { $plaque } { $direction }：年度常态化评价 { $score } 分，{ label-grade }
+demo-y-evaluation-rectify = { $y }-02-15  { $plaque } { $direction }：年度常态化评价 { $score } 分，{ label-grade } → 限期整改至 { $until }
+demo-y-rectification-plan = { $y }-02-25  { $plaque }：{ $builder } 提交整改方案；须在整改期限内复评
+demo-y-register = 行业产业大脑公开名录（GET /api/v1/brains，无需登录）：
+demo-y-register-evaluation = { $year } 年第 { $attempt } 次 { $score } 分 { label-grade }
+demo-y-register-no-evaluation = 暂无
+demo-y-register-line = {"  "}{ $number }  { $brain } — { $builder }，区县 { $district }（{ $district_code }），{ $issued } 授牌；{ label-plaque-status }；评价：{ $evaluations }
+demo-y-register-line-until = {"  "}{ $number }  { $brain } — { $builder }，区县 { $district }（{ $district_code }），{ $issued } 授牌；{ label-plaque-status }至 { $until }；评价：{ $evaluations }
+selection-tie-rule = 榜单加权总分之和最大；总分之和相同的，优先选择包含最早盖章提交且可入选最优榜单的申报的榜单，其次比较次早的申报，依此类推（先比较 sealed_at，早者优先；再比较编号，小者优先）
