@@ -3,8 +3,8 @@
 //!
 //! The language of a request is request-scoped: [`language`] (middleware) reads `?lang=` and
 //! `Accept-Language` and runs the rest of the request inside a task-local scope, so the
-//! problem+json renderer ([`localise`]) and the pages read it with [`current`] without threading
-//! it through every call. The API answers in English unless asked; the HTML pages default to
+//! problem+json renderer (`ApiError::problem`) and the pages read it with [`current`] without
+//! threading it through every call. The API answers in English unless asked; the HTML pages default to
 //! zh-CN (they pass their own default to [`Lang::negotiate`]).
 
 use std::sync::OnceLock;

@@ -387,15 +387,20 @@ fn infeasible(e: &Infeasible) -> ApiError {
     );
     let texts = e.relaxation_texts();
     ApiError::Unprocessable {
-        detail: crate::msg!(
-            "detail-list-satisfies-these-constraints",
-            conflicts = e.conflicts.join("; "),
-            join = if texts.is_empty() {
-                "no single relaxation helps".to_owned()
-            } else {
-                format!("any one of these would allow a list: {}", texts.join("; "))
-            }
-        ),
+        // The conflicts and relaxations are the optimiser's diagnosis, in English (see the
+        // README, "Chinese."); the sentence around them is the catalogue's.
+        detail: if texts.is_empty() {
+            crate::msg!(
+                "detail-no-list-no-relaxation",
+                conflicts = e.conflicts.join("; ")
+            )
+        } else {
+            crate::msg!(
+                "detail-no-list-relaxations",
+                conflicts = e.conflicts.join("; "),
+                relaxations = texts.join("; ")
+            )
+        },
         errors: e
             .conflicts
             .iter()
