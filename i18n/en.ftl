@@ -197,6 +197,7 @@ field-invalid-type = invalid type: { $got }, expected { $expected }
 field-invalid-value = invalid value: { $got }, expected { $expected }
 
 
+
 field-import-too-many-rows = at most { $max } rows per request ({ $sent } sent); split the import
 field-tree-too-small = event { $seq } is leaf { $idx }: the tree must hold more than { $idx } leaves
 
@@ -682,3 +683,5 @@ demo-y-register-no-evaluation = none yet
 demo-y-register-line = {"  "}{ $number }  { $brain } — { $builder }, district { $district } { $district_code }, issued { $issued }; { $status }; evaluations: { $evaluations }
 demo-y-register-line-until = {"  "}{ $number }  { $brain } — { $builder }, district { $district } { $district_code }, issued { $issued }; { $status } until { $until }; evaluations: { $evaluations }
 selection-tie-rule = maximise the sum of weighted totals; among lists with the same maximum, prefer the list containing the earliest-sealed proposal that can be in an optimal list, then the next earliest, and so on (earlier sealed_at first, then lower id)
+rule-link-works-at = works at the bidder
+rule-link-worked-until = worked at the bidder until { $until } (within 3 years)

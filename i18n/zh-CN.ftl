@@ -197,6 +197,7 @@ field-invalid-type = 类型无效：收到 { $got }，应为 { $expected }
 field-invalid-value = 取值无效：收到 { $got }，应为 { $expected }
 
 
+
 field-import-too-many-rows = 每次请求最多 { $max } 行（本次 { $sent } 行）；请分批导入
 field-tree-too-small = 事件 { $seq } 是第 { $idx } 个叶子：日志树须包含超过 { $idx } 个叶子
 
@@ -658,7 +659,7 @@ label-plaque-action = { $action ->
 }
 
 ## 揭榜挂帅规则说明（`rule-…`）
-rule-weights-sum = 各项权重须在 0 至 100 之间且合计为 100（现为：方案完整度 { $completeness } + 行业代表性 { $representativeness } + 区县产业布局 { $layout } = { $total }）
+rule-weights-sum = 各项权重须在 0 至 100 之间且合计为 100（现为：方案完整性 { $completeness } + 行业代表性 { $representativeness } + 区县产业布局 { $layout } = { $total }）
 rule-eligibility-not-in-chongqing = 揭榜方未在重庆市区县（开发区）注册
 rule-eligibility-capital-unknown = 注册资本未知；须不低于 { $required } 万元
 rule-eligibility-capital-below = 注册资本 { $capital } 万元，低于要求的 { $required } 万元
@@ -720,3 +721,5 @@ demo-y-register-no-evaluation = 暂无
 demo-y-register-line = {"  "}{ $number }  { $brain } — { $builder }，区县 { $district }（{ $district_code }），{ $issued } 授牌；{ label-plaque-status }；评价：{ $evaluations }
 demo-y-register-line-until = {"  "}{ $number }  { $brain } — { $builder }，区县 { $district }（{ $district_code }），{ $issued } 授牌；{ label-plaque-status }至 { $until }；评价：{ $evaluations }
 selection-tie-rule = 榜单加权总分之和最大；总分之和相同的，优先选择包含最早盖章提交且可入选最优榜单的申报的榜单，其次比较次早的申报，依此类推（先比较 sealed_at，早者优先；再比较编号，小者优先）
+rule-link-works-at = 在该单位任职
+rule-link-worked-until = 曾在该单位任职至 { $until }（三年以内）

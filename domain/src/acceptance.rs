@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::call::Criterion;
-use super::conflict::{data_conflict, ConflictKind, ExpertProfile};
+use super::conflict::{employment_link, ConflictKind, EmploymentLink, ExpertProfile};
 use super::project::{
     target_met, AgreementContent, EvaluationParts, Grade, Measurement, PlaqueStatus, Verdict,
 };
@@ -57,15 +57,15 @@ pub fn validate_rubric(rubric: &[Criterion]) -> Vec<FieldError> {
 }
 
 /// For each expert of the pool linked with the builder by the data (works there, or worked
-/// there within 3 years: the calls' rule, [`data_conflict`]), the link. Such an expert is never
-/// named to, nor drawn for, the acceptance panel.
+/// there within 3 years: the calls' rule, [`super::conflict::data_conflict`]), the link. Such an
+/// expert is never named to, nor drawn for, the acceptance panel.
 pub fn builder_conflicts(
     pool: &[(i32, ExpertProfile)],
     builder: i32,
     today: NaiveDate,
-) -> BTreeMap<i32, String> {
+) -> BTreeMap<i32, EmploymentLink> {
     pool.iter()
-        .filter_map(|(e, p)| data_conflict(p, builder, today).map(|why| (*e, why)))
+        .filter_map(|(e, p)| employment_link(p, builder, today).map(|link| (*e, link)))
         .collect()
 }
 
@@ -697,7 +697,8 @@ mod tests {
         ];
         let c = builder_conflicts(&pool, 7, today);
         assert_eq!(c.keys().copied().collect::<Vec<_>>(), [1, 2]);
-        assert_eq!(c[&1], "works at the bidder");
+        assert_eq!(c[&1], EmploymentLink::Works);
+        assert_eq!(c[&1].sentence(), "works at the bidder");
     }
 
     #[test]

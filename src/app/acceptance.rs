@@ -34,6 +34,7 @@ use crate::domain::project::{
 use crate::domain::ranking::{check_sheet, ScoreDraft, SheetLine};
 use crate::domain::role::Role;
 use crate::error::{ApiError, FieldError, Result};
+use crate::i18n::Render;
 use crate::state::AppState;
 use crate::store;
 use crate::store::acceptance::AcceptanceChange;
@@ -359,10 +360,14 @@ pub async fn start(state: &AppState, caller: &Caller, id: i32, s: Start) -> Resu
     }
     let conflicted = builder_conflicts(&profiles, p.organisation_id, today);
     for (i, e) in s.experts.iter().enumerate() {
-        if let Some(why) = conflicted.get(e) {
+        if let Some(link) = conflicted.get(e) {
             errors.push(FieldError::new(
                 format!("experts[{i}]"),
-                crate::msg!("field-expert-conflicted", id = e, why = why),
+                crate::msg!(
+                    "field-expert-conflicted",
+                    id = e,
+                    why = link.msg().render(crate::i18n::current())
+                ),
             ));
         }
     }
@@ -458,7 +463,7 @@ pub async fn start(state: &AppState, caller: &Caller, id: i32, s: Start) -> Resu
     );
     let excluded: Vec<Value> = conflicted
         .iter()
-        .map(|(e, why)| json!({"expert_id": e, "reason": why}))
+        .map(|(e, link)| json!({"expert_id": e, "reason": link.sentence()}))
         .collect();
     uow.record(
         NewEvent::new(

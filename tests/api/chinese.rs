@@ -121,7 +121,7 @@ async fn selection_weights_not_summing_to_100_in_chinese() {
     assert_eq!(zh.error_fields(), ["weights"]);
     assert_eq!(
         message(&zh, "weights"),
-        "各项权重须在 0 至 100 之间且合计为 100（现为：方案完整度 50 + 行业代表性 30 + 区县产业布局 30 = 110）"
+        "各项权重须在 0 至 100 之间且合计为 100（现为：方案完整性 50 + 行业代表性 30 + 区县产业布局 30 = 110）"
     );
     assert_eq!(
         message(&en, "weights"),
