@@ -24,9 +24,10 @@ problem-validation-detail = { $count } invalid field(s): { $fields }
 problem-method-not-allowed-detail = this resource allows only: { $allow }
 problem-internal-detail = the server failed to handle this request; it has been logged
 conflict-unique-key = an object with the same unique key already exists
-conflict-call-illegal-move = cannot { $action } a call that is { $status }
-conflict-project-illegal-move = a project that is { $status } cannot { $action }
-conflict-proposal-illegal-move = cannot { $action } a proposal that is { $status }
+conflict-call-illegal-move = cannot { label-call-action } a call that is { label-call-status }
+conflict-project-illegal-move = a project that is { label-project-status } cannot { label-project-action }
+conflict-proposal-illegal-move = cannot { label-proposal-action } a proposal that is { label-proposal-status }
+conflict-plaque-illegal-move = a plaque that is { label-plaque-status } cannot { label-plaque-action }
 unauthorized-token-invalid = the token is not valid; log in again
 unauthorized-token-expired = the token has expired; log in again
 unauthorized-token-not-yet-valid = the token is not valid yet
@@ -159,7 +160,8 @@ conflict-acceptance-must-requested-within-one = acceptance must be requested wit
 not-found-public-event = public event { $seq }
 not-found-event = event { $seq }
 detail-limit-must-1 = limit must be 1 to { $MAX_SCORE_PAGE }
-detail-list-satisfies-these-constraints = no list satisfies these constraints: { $conflicts }; { $join }
+detail-no-list-no-relaxation = no list satisfies these constraints: { $conflicts }; no single relaxation helps
+detail-no-list-relaxations = no list satisfies these constraints: { $conflicts }; any one of these would allow a list: { $relaxations }
 not-found-proposal = proposal { $id }
 forbidden-district-officer-files-proposals-own = a district officer files proposals for its own district only
 detail-page-1-per-page-1 = page is 1–{ $MAX_PAGE } and per_page is 1–100
@@ -193,6 +195,174 @@ field-missing = missing field `{ $name }`
 field-unknown = unknown field `{ $name }`
 field-invalid-type = invalid type: { $got }, expected { $expected }
 field-invalid-value = invalid value: { $got }, expected { $expected }
+
+
+
+field-import-too-many-rows = at most { $max } rows per request ({ $sent } sent); split the import
+field-tree-too-small = event { $seq } is leaf { $idx }: the tree must hold more than { $idx } leaves
+
+field-cap-at-least-one = must be at least 1, or null for no cap
+field-hundredths-range = must be { $min }–{ $max } (hundredths of a point)
+field-unreadable = unreadable
+field-budget-total-too-large = the total is too large
+field-first-version-corrects-nothing = the first version corrects nothing
+field-scored-twice = scored twice
+field-score-every-criterion = score every criterion of the rubric
+field-say-why-chars = say why, in { $min }–{ $max } characters
+field-say-why-at-least = say why in at least { $min } characters
+field-requirements-blank = say what the builder must deliver
+field-attachment-document-required = required: upload the file to the bid (POST /api/v1/bids/{ "{" }id{ "}" }/attachments) and name the document here
+field-district-required = required: it decides which district reviews the proposal
+field-required-for-applicant = required for an applicant
+field-required-for-district-officer = required for a district officer
+field-only-applicant-evaluator-organisation = only an applicant or an evaluator is bound to an organisation
+field-only-district-officer-district = only a district officer is bound to a district
+field-one-of = one of { $values }
+field-attachment-name-not-accepted = not accepted: the name is the uploaded document's
+field-not-a-cursor = not a cursor of this list (`<total>:<id>`)
+field-name-experts-or-draw = name experts or ask for a draw
+field-webhook-event-types-empty = name at least one: "*", an aggregate type or "<type>.<event kind>"
+field-evidence-required = name at least one evidence document
+field-rubric-empty = name at least one criterion the experts score
+field-first-after-second = must not exceed second
+field-statement-name = must name the person making the statement (1 to 100 characters)
+field-password-unchanged = must differ from the current password
+field-evidence-blank = must describe or reference the evidence
+field-closes-before-opens = must be after opens_at, or no bid could ever arrive
+field-whole-percentage = must be a whole percentage from 1 to 100
+field-hex-digits = must be { $count } hex digits
+field-lower-hex-digits = { $count } lowercase hexadecimal digits
+field-username = must be 3–64 characters: letters, digits, '.', '_' or '-'
+field-code-chars = must be 2–40 characters: a-z, 0-9 and _
+field-chars-when-given = must be { $min }–{ $max } characters when given
+field-seconds-between = must be { $min } to { $max } seconds
+field-milestones-order = milestones must be in date order
+field-measured-twice = measured twice
+field-not-a-criterion = is not a criterion of this call's rubric
+field-body-empty = empty
+field-pinned-and-excluded = both pinned and excluded
+field-before-visit = before the visit
+field-targets-empty = at least one indicator
+field-budget-empty = at least one funding source
+field-after-completion = after the completion date
+field-acceptance-max-points = acceptance criteria are scored out of 100 points (10000 hundredths)
+field-days-between = must be { $min }–{ $max } days
+field-unique-target-key = 1–200 characters, unique among the targets
+field-unique-budget-source = 1–200 characters, unique among the sources
+field-unique-milestone-key = 1–200 characters, unique among the milestones
+field-grade-thresholds = 0 ≤ pass ≤ good ≤ excellent ≤ 10000 (hundredths of a point)
+field-evaluator-is-builder = the evaluator belongs to the builder; a third party is needed
+field-evaluator-unbound = the evaluator is bound to no organisation; bind it to its third-party body first
+field-class-level = must be 1 (大类), 2 (中类) or 3 (小类)
+field-rows-empty = at least one row
+field-password-wrong = is not the account's password
+field-merge-patch-object = a merge patch object with `form` and/or `plan`
+field-between-one-and-second = must be 1 to second
+field-applicant-own-organisation = an applicant files proposals for its own organisation
+field-applicant-builds-own = an applicant's proposal is built by its own organisation
+field-officer-own-district = a district officer's proposal stays in its district
+field-say-why-ineligible = say why it is ineligible
+field-file-empty = the file is empty
+field-only-expert-profile = only an expert has an expert profile
+field-invalid = invalid
+field-proposal-document-kinds = a proposal's documents are intent_form or plan
+field-decimal-u64 = a decimal u64
+field-unknown-district = unknown district code '{ $code }'
+field-unknown-cluster = unknown cluster code '{ $code }'
+field-positive-id = must be a positive id
+field-phone = must be 7 to 20 characters of digits, '+' and '-'
+field-class-requires-level = requires { label-class-level } to be given
+field-class-not-under = '{ $code }' does not belong to { label-class-level } '{ $parent }'
+field-class-digits = must be { $digits } digits ({ label-class-level })
+field-unknown-class = unknown industry class code '{ $code }'
+field-class-not-level = '{ $code }' is not a { label-class-level }
+field-finite-number = must be a finite number
+field-end-before-start = must not be before start ({ $start })
+field-due-before-start = must not be before the schedule start ({ $start })
+field-due-after-end = must not be after the schedule end ({ $end })
+field-milestone-out-of-order = milestones must be in date order: before milestones[{ $index }] ({ $before })
+field-media-type = the bytes are { $sniffed }; a { $kind } must be one of { $allowed }
+field-media-type-unknown = the bytes are of no recognised type; a { $kind } must be one of { $allowed }
+field-file-name-path = must be a file name without a path
+field-control-characters = must not contain control characters
+field-reason-too-short = a change to the deadline or the weights after intake opened needs a reason of at least { $min } characters
+field-reason-required = required: the deadline or the weights change after intake opened; say why (at least { $min } characters)
+field-agreement-no-indicator = the agreement has no indicator { $key }
+field-agreement-no-milestone = the agreement has no milestone { $key }
+field-agreement-no-source = the agreement has no funding source { $source }
+field-measure-every-indicator = measure every indicator; missing: { $missing }
+field-justification-short = write at least { $min } characters saying why
+field-not-in-pool = P-{ $id } is not in the round's eligible pool
+field-statement-required = a truthfulness statement is required: { "{" }"statement": "{ $statement }", "name": …{ "}" }
+field-statement-exact = must be exactly "{ $statement }"
+field-criterion-duplicate = { $name } is already rubric[{ $index }]; criterion names must be unique
+field-criterion-max-points = must be from 1 to { $max } (hundredths of a point, i.e. 0.01 to { $points } points)
+field-rubric-weights-sum = the weights must sum to 100; they sum to { $total }
+field-notice-days = must be from { $min } (招标投标法实施条例 Art. 54) to { $max } natural days
+field-amendment-hours = an amendment extends the window by at least { $min } hours
+field-criterion-not-scored = { $criterion } score every criterion of the rubric
+field-criterion-unknown = { $criterion } is not a criterion of this call's rubric
+field-criterion-points-range = { $criterion } must be 0–{ $max } (hundredths of a point)
+field-points-up-to = must be between 0 and { $name } ({ $max }), in hundredths of a point
+field-maxima-sum = part maxima must sum to { $full } (100 points in hundredths), not { $sum }
+field-too-many-leading = at most { $max } leading industries for { $district }, got { $count }
+field-too-many-characteristic = at most { $max } characteristic industries, got { $count }
+field-no-such-code = no { $kind } with code { $code }
+field-code-named-twice = { $code } is named twice
+field-not-an-expert = user { $id } is not an expert
+field-already-on-panel = expert { $id } is already on the panel
+field-draw-size = between 1 and the { $available } experts available
+field-email = must be an email address like name@example.com
+field-class-code = { $code } is not an industry class code (2, 3 or 4 digits)
+field-uscc-length = must be 18 characters, got { $count }
+field-uscc-character = character { $position } ({ $character }) is not allowed
+field-uscc-division = characters 3–8 must be the digits of an administrative division code
+field-uscc-check = check character should be { $expected }, got { $got }
+field-quarter = { $text } is not a quarter like 2024Q3
+field-secret-prefix = must start with { $prefix }
+field-secret-base64 = must be { $prefix } followed by base64
+field-secret-length = must hold 24 to 64 bytes; this one holds { $count }
+field-event-type = { $kind } is not an event type; use "*", one of { $known } or "<type>.<event kind>"
+field-event-kind = { $kind } is not an event kind (lower-case letters and `_`)
+field-url-absolute = is not an absolute URL ({ $error })
+field-url-scheme = must be http or https, not { $scheme }
+field-url-host = must name a host
+field-url-credentials = must not carry credentials (sign with the secret instead)
+field-url-fragment = must not have a fragment
+field-password-short = must be at least { $min } characters
+field-password-whitespace = must not be only whitespace
+field-password-username = must not be the username
+field-password-repeated = must not be one character repeated
+field-password-common = is a commonly used password; choose another
+field-no-organisation = no organisation { $id }
+field-no-district = no district { $code }
+field-no-bid-in-call = no bid { $id } in this call
+field-no-account = no account { $name }
+field-after-intake-deadline = after the intake deadline { $deadline }
+field-tree-size-at-most = must be at most the tree's size ({ $size })
+field-tree-size-between = must be 1 to the tree's size ({ $size })
+field-at-most-items = at most { $max }
+field-no-attachment = no attachment { $id } of your bid on this call: upload it first
+field-no-document-version-sha = no version of document { $id } has this SHA-256
+field-expert-conflicted = expert { $id } is conflicted with the builder: { $why }
+field-code-also-in-row = { $code } also appears in row { $row }
+field-major-has-no-parent = a 大类 has no parent, got { $got }
+field-parent-must-be = must be { $want }
+field-parent-prefix = must be { $want } (the code's prefix), got { $got }
+field-parent-unknown = parent { $want } is neither stored nor an earlier row
+field-not-an-evaluator = user { $id } is not an evaluator
+field-completed-on-range = between the agreement's signing ({ $signed_on }) and today ({ $today })
+field-selection-other-round = selection { $id } belongs to the { $year } round
+field-correction-reason-required = version { $version } is published; a new version is a correction and needs its reason
+field-not-district-officer-of = { $name } is not a district officer of { $district }
+field-member-name = the member name { $problem }
+field-line-break-in-one-line = contains the control character { $code } (this field is one line)
+field-control-character = contains the control character { $code }
+field-bidi-control = contains the bidirectional control { $code }, which makes text display differently from what it is
+field-only-invisible = holds only invisible characters
+bad-request-path-parameter-int = the path parameter { $name } is not valid: { $value } is not an integer (int32)
+field-not-int32 = { $value } is not an integer (int32)
+field-hundredths-number = { $value } must be a non-negative number with at most two decimals
 
 ## states and enums
 call-status-announced = announced
@@ -385,3 +555,133 @@ payload-too-large-document = no document may be larger than { $limit } bytes (do
 bad-request-body-unreadable = the body could not be read: { $error }
 bad-request-path-parameter = the path parameter { $name } is not valid: { $reason }
 bad-request-path-no-integer = the path has no integer parameter
+
+## state and action labels, by code (409 answers name them; the codes stay in `current_state`)
+label-call-status = { $status ->
+    [under_review] under review
+   *[other] { $status }
+}
+label-call-action = { $action ->
+    [open_bids] open the bids of
+    [start_review] start the review of
+    [award] award
+    [uphold_objection] uphold an objection against
+    [finalize] finalize
+    [declare_unsuccessful] declare unsuccessful
+    [cancel] cancel
+   *[other] { $action }
+}
+label-proposal-status = { $status ->
+    [not_listed] not listed
+   *[other] { $status }
+}
+label-proposal-action = { $action ->
+    [mark_eligible] mark eligible
+    [mark_ineligible] mark ineligible
+    [not_list] not list
+   *[other] { $action }
+}
+label-project-status = { $status ->
+    [in_construction] in construction
+    [acceptance_requested] acceptance requested
+    [under_acceptance] under acceptance
+   *[other] { $status }
+}
+label-project-action = { $action ->
+    [sign_agreement] sign the agreement
+    [declare_completion] declare completion
+    [request_acceptance] request acceptance
+    [start_acceptance] start acceptance
+   *[other] { $action }
+}
+label-plaque-status = { $status ->
+    [rectifying] under rectification
+   *[other] { $status }
+}
+label-class-level = { $level ->
+    [major] major (大类)
+    [middle] middle (中类)
+   *[other] minor (小类)
+}
+label-map-entry-kind = { $kind ->
+   *[other] { $kind }
+}
+label-grade = { $grade ->
+    [excellent] 优秀
+    [good] 良好
+    [pass] 合格
+    [fail] 不合格
+   *[other] { $grade }
+}
+label-supervision-rating = { $rating ->
+   *[other] { $rating }
+}
+label-plaque-action = { $action ->
+   *[other] { $action }
+}
+
+## rules of the programme, as people read them (ids `rule-…`)
+rule-weights-sum = weights must each be between 0 and 100 and sum to 100 (got completeness { $completeness } + representativeness { $representativeness } + layout { $layout } = { $total })
+rule-eligibility-not-in-chongqing = the bidder is not registered in a Chongqing district or zone
+rule-eligibility-capital-unknown = registered capital is unknown; at least { $required } 万元 is required
+rule-eligibility-capital-below = registered capital { $capital } 万元 is below the required { $required } 万元
+rule-eligibility-earlier-award = the bidder already holds an award in this round
+rule-conflicts-closed-notice = conflicts are declared until the award is proposed; the call is in its public notice: a conflict found now is grounds for an objection (POST /calls/{ "{" }id{ "}" }/objections), which can return the call to review
+rule-conflicts-closed = conflicts are declared until the award is proposed; the call is { $status }
+rule-scoring-closed = scores are taken only while the call is under review; it is { $status }
+rule-award-count = the call has { $winners } winner(s); name exactly that many
+rule-award-unranked = only { $ranked } bid(s) are ranked; score them first
+rule-award-not-top = the award follows the ranking: the top { $winners } are { $top }
+rule-notice-running = the notice runs until { $ends }
+rule-objections-unanswered = objection(s) { $ids } are not answered yet
+rule-acceptance-outcome = the rule allows only { $allowed } here: { $rule }
+rule-evaluation-awaits-confirmation = an evaluation awaits the commission's confirmation
+rule-evaluation-once-a-year = the brain has had its annual evaluation for { $year }; one a year
+rule-evaluation-no-failed = no evaluation put the brain under rectification
+rule-evaluation-plan-first = the builder files its rectification plan before the re-evaluation
+rule-rectification-deadline-passed = the rectification deadline { $until } has passed; the commission decides on revocation
+rule-evaluation-last-passed = the last evaluation passed
+rule-revoke-not-rectifying = only a brain under rectification is revoked; this one is { $status }
+rule-rectification-running = the rectification runs until { $until }; revocation needs a failed re-evaluation or the deadline passed
+rule-rectification-no-deadline = no rectification deadline is set
+rule-intake-closed = the intake deadline { $deadline } has passed
+rule-eligibility-failed = { $rule }: { $why }
+unavailable-document-store-write = the document store did not take the file; nothing was recorded, send it again
+conflict-proposal-documents-status = the proposal is { $status }; documents are added while it is a draft or returned
+precondition-failed-document-version-race = another version was uploaded at the same moment; read the document again
+unavailable-document-store-read = the document store did not answer; try again
+
+## the demo's years after the list (`jiebang demo`)
+demo-y-cast = { $y }-03-05  示例 bidders: { $organisations } organisations with applicant accounts; { $experts } experts; third-party evaluator { $evaluator } ({ $body })
+demo-y-calls = { $y }-03-06  { $count } calls (揭榜) announced, one per list item: bids { $y }-03-11 09:00 – 03-20 17:00, one winner each, 7 days' notice
+demo-y-panel = { $y }-03-07  { $direction }: panel of 3 drawn (seed { $seed }): { $names }
+demo-y-sealed-bids = { $y }-03-12  sealed bids:
+demo-y-sealed-bids-item = {"  "}{ $direction } { $count } ({ $winner }, { $rival })
+demo-y-opened = { $y }-03-20  bids opened after the close: { $verified } receipts verified against the sealed content; review started
+demo-y-ranking = { $y }-03-25  { $direction }: ranking { $ranking } → notice: { $winner } to 挂帅 (7 days for objections)
+demo-y-objection = { $y }-03-27  { $direction }: { $rival } objects (异议); answered { $y }-03-28, not upheld
+demo-y-awards-final = { $y }-04-02  notices over, objections answered: awards final, { $count } projects (建设项目) created, each with a draft 任务书
+demo-y-agreement = { $y }-04-11  { $direction }: 任务书 signed by the commission, { $builder } and district { $district } { $district_code } — { $indicators }; budget { $budget } 万元; to be built by { $completion }
+demo-y-in-construction = { $y }-04-11  { $count } projects in construction (under their districts' supervision)
+demo-y-progress = { $day }  progress reports for { $period } filed by the { $count } builders (within 15 days of the quarter's end)
+demo-y-supervision = { $y }-09-18  { $direction }: on-site supervision (督导) by district { $district } { $district_code }, rated { $rating }
+demo-y-supervision-warning = { $y }-09-18  { $direction }: on-site supervision (督导) by district { $district } { $district_code }, rated { $rating }, warning to the commission: { $warning }
+demo-y-follow-up = { $y }-10-08  { $direction }: follow-up "{ $action }" (due { $due }) closed by the district
+demo-y-built = { $y }-12-28  all { $count } brains declared built (建成); acceptance to be requested by { $due }
+demo-y-acceptance-requested = { $y }-01-08  acceptance (验收) requested in writing by all { $count } builders, within the month
+demo-y-acceptance-panel = { $y }-01-12  { $direction }: acceptance panel drawn (seed { $seed }, the builder's people excluded): { $names }; evaluator { $evaluator } engaged
+demo-y-acceptance-scored = { $y }-01-16  panels scored; the evaluator measured every indicator against its target, with hashed evidence
+demo-y-accepted = { $y }-01-20  { $direction }: accepted (panel { $score }, every mandatory indicator met) → plaque (授牌) { $plaque }
+demo-y-evaluator-engaged = { $y }-01-20  { $evaluator } engaged for the annual evaluation of the { $count } brains
+demo-y-evaluations-filed = { $y }-02-10  { $count } annual evaluations filed (operation, data integration, enterprises served, self-sustaining revenue, indicators); the commission confirms them
+demo-y-evaluation = { $y }-02-15  { $plaque } { $direction }: annual evaluation (年度常态化评价) { $score } { label-grade }
+demo-y-evaluation-rectify = { $y }-02-15  { $plaque } { $direction }: annual evaluation (年度常态化评价) { $score } { label-grade } → 限期整改 (rectification) until { $until }
+demo-y-rectification-plan = { $y }-02-25  { $plaque }: { $builder } filed its rectification plan; re-evaluation due by the deadline
+demo-y-register = The public register of industry brains (GET /api/v1/brains, anonymous):
+demo-y-register-evaluation = { $year } #{ $attempt } { $score } { label-grade }
+demo-y-register-no-evaluation = none yet
+demo-y-register-line = {"  "}{ $number }  { $brain } — { $builder }, district { $district } { $district_code }, issued { $issued }; { $status }; evaluations: { $evaluations }
+demo-y-register-line-until = {"  "}{ $number }  { $brain } — { $builder }, district { $district } { $district_code }, issued { $issued }; { $status } until { $until }; evaluations: { $evaluations }
+selection-tie-rule = maximise the sum of weighted totals; among lists with the same maximum, prefer the list containing the earliest-sealed proposal that can be in an optimal list, then the next earliest, and so on (earlier sealed_at first, then lower id)
+rule-link-works-at = works at the bidder
+rule-link-worked-until = worked at the bidder until { $until } (within 3 years)

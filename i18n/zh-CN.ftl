@@ -24,9 +24,10 @@ problem-validation-detail = 共 { $count } 个字段无效：{ $fields }
 problem-method-not-allowed-detail = 此资源只允许：{ $allow }
 problem-internal-detail = 服务器未能处理此请求；已记录日志
 conflict-unique-key = 已存在具有相同唯一键的对象
-conflict-call-illegal-move = 榜单任务当前状态为 { $status }，不能执行此操作（{ $action }）
-conflict-project-illegal-move = 项目当前状态为 { $status }，不能执行此操作（{ $action }）
-conflict-proposal-illegal-move = 申报当前状态为 { $status }，不能执行此操作（{ $action }）
+conflict-call-illegal-move = 榜单任务当前状态为“{ label-call-status }”，不能{ label-call-action }
+conflict-project-illegal-move = 项目当前状态为“{ label-project-status }”，不能{ label-project-action }
+conflict-proposal-illegal-move = 申报当前状态为“{ label-proposal-status }”，不能{ label-proposal-action }
+conflict-plaque-illegal-move = 产业大脑牌匾当前状态为“{ label-plaque-status }”，不能{ label-plaque-action }
 unauthorized-token-invalid = 令牌无效；请重新登录
 unauthorized-token-expired = 令牌已过期；请重新登录
 unauthorized-token-not-yet-valid = 令牌尚未生效
@@ -66,7 +67,7 @@ conflict-appoint-expert-panel-first-post = 请先组建专家组（POST /calls/{
 forbidden-call-s-history-commission-s = 榜单任务的历史记录仅供市经济信息委查阅
 not-found-organisation = 单位 { $organisation_id }
 conflict-bids-accepted-from-now = 揭榜方案受理时间为 { $opens_at } 至 { $closes_at }；现在是 { $now }
-conflict-call = 榜单任务状态为 { $status }
+conflict-call = 榜单任务状态为“{ label-call-status }”
 forbidden-account-has-organisation = 该账号未关联单位
 not-found-call-2 = 榜单任务 { $call_id }
 not-found-bid = 揭榜方案 { $bid_id }
@@ -115,7 +116,7 @@ detail-too-many-failed-logins-account = 该账号或该地址登录失败次数�
 unauthorized-wrong-username-password = 用户名或密码错误
 conflict-password-was-changed-someone-else = 密码已被他人修改；请重试
 not-found-account-2 = 账号 { $id }
-conflict-enquiries-taken-while-call-open = 仅在揭榜期间受理咨询；当前状态为 { $status }
+conflict-enquiries-taken-while-call-open = 仅在揭榜期间受理咨询；当前状态为“{ label-call-status }”
 not-found-enquiry = 咨询 { $id }
 conflict-enquiry-was-answered-at = 该咨询已于 { $at } 答复
 conflict-enquiry-was-answered-meanwhile = 该咨询已在此期间被答复
@@ -145,28 +146,29 @@ conflict-draft-complete-enough-confirm-commission = 草稿尚不完整，无法�
 conflict-draft-open-confirm-edit-before = 已有未完成的草稿；请先确认或编辑后再变更
 conflict-nothing-signed-yet-edit-draft = 尚未签订任何文本：请直接编辑草稿
 conflict-task-agreement-signed-yet = 任务书尚未签订
-conflict-progress-reported-while-project-construction = 仅在项目建设期间报送进度；当前状态为 { $status }
+conflict-progress-reported-while-project-construction = 仅在项目建设期间报送进度；当前状态为“{ label-project-status }”
 conflict-reports-cover-quarters-from-agreement = 报告涵盖自 { $signed_q }（任务书签订）至 { $today }（当前）的各季度
 conflict-report-has-been-filed = { $period } 的报告已提交
-conflict-supervision-runs-from-agreement-s = 监督自任务书签订起至验收止；项目当前状态为 { $status }
+conflict-supervision-runs-from-agreement-s = 监督自任务书签订起至验收止；项目当前状态为“{ label-project-status }”
 not-found-follow-up = 跟进事项 { $id }
 conflict-follow-up-closed = 该跟进事项已关闭
 conflict-exception-recorded-already = 例外已登记
 conflict-exception-rectification-recorded-already = 此次整改的例外已登记
 conflict-exception-completed-project-whose-request = 例外仅适用于验收申请逾期的已完工项目，或复验逾期的整改中项目
-conflict-acceptance-requested-once-brain-declared = 产业大脑宣告建成后方可申请验收；项目当前状态为 { $status }
+conflict-acceptance-requested-once-brain-declared = 产业大脑宣告建成后方可申请验收；项目当前状态为“{ label-project-status }”
 conflict-acceptance-must-requested-within-one = 验收须在完工（{ $done }）后一个月内申请：期限 { $to_string } 已逾期 { $days } 天；市经济信息委可登记例外
 not-found-public-event = 公开事件 { $seq }
 not-found-event = 事件 { $seq }
 detail-limit-must-1 = limit 须为 1 至 { $MAX_SCORE_PAGE }
-detail-list-satisfies-these-constraints = 没有满足这些约束的榜单：{ $conflicts }；{ $join }
+detail-no-list-no-relaxation = 没有满足这些约束的榜单：{ $conflicts }；单独放宽任何一项约束都无济于事
+detail-no-list-relaxations = 没有满足这些约束的榜单：{ $conflicts }；以下任意一项即可得到榜单：{ $relaxations }
 not-found-proposal = 申报 { $id }
 forbidden-district-officer-files-proposals-own = 区县经办人只能为本区县申报
 detail-page-1-per-page-1 = page 须为 1–{ $MAX_PAGE }，per_page 须为 1–100
 forbidden-only-proposal-s-owner-edits = 只有申报的所有者可以编辑
 precondition-failed-someone-else-changed-proposal-at = 申报 { $id } 在同一时刻被他人修改；其 ETag 现为 { $into }；请重新读取后再修改
 forbidden-only-may = 只有 { $whom } 可以 { $action }
-conflict-panel-fixed-once-call = 榜单任务状态为 { $status } 后专家组不可更改
+conflict-panel-fixed-once-call = 榜单任务状态为“{ label-call-status }”后专家组不可更改
 forbidden-panel-shown-commission-experts = 专家组仅向市经济信息委及其专家展示
 conflict-who-bid-sealed-until-bids = 开启前不公开揭榜方
 not-found-user = 用户 { $user_id }
@@ -193,6 +195,174 @@ field-missing = 缺少字段 `{ $name }`
 field-unknown = 未知字段 `{ $name }`
 field-invalid-type = 类型无效：收到 { $got }，应为 { $expected }
 field-invalid-value = 取值无效：收到 { $got }，应为 { $expected }
+
+
+
+field-import-too-many-rows = 每次请求最多 { $max } 行（本次 { $sent } 行）；请分批导入
+field-tree-too-small = 事件 { $seq } 是第 { $idx } 个叶子：日志树须包含超过 { $idx } 个叶子
+
+field-cap-at-least-one = 须不小于 1，或为 null（不设上限）
+field-hundredths-range = 须为 { $min }–{ $max }（以百分之一分计）
+field-unreadable = 无法读取
+field-budget-total-too-large = 合计金额过大
+field-first-version-corrects-nothing = 首个版本无可更正的内容
+field-scored-twice = 重复评分
+field-score-every-criterion = 须对评分细则的每一项打分
+field-say-why-chars = 请说明理由（{ $min }–{ $max } 个字符）
+field-say-why-at-least = 请说明理由，不少于 { $min } 个字符
+field-requirements-blank = 请写明揭榜方须交付的成果
+field-attachment-document-required = 必填：请先将文件上传至揭榜方案（POST /api/v1/bids/{ "{" }id{ "}" }/attachments），再在此填写文件编号
+field-district-required = 必填：据此确定由哪个区县审核该申报
+field-required-for-applicant = 申报单位账号必填
+field-required-for-district-officer = 区县经办人账号必填
+field-only-applicant-evaluator-organisation = 只有申报单位或评估机构账号可绑定单位
+field-only-district-officer-district = 只有区县经办人账号可绑定区县
+field-one-of = 须为以下之一：{ $values }
+field-attachment-name-not-accepted = 不予接受：名称以已上传文件的名称为准
+field-not-a-cursor = 不是本列表的游标（`<total>:<id>`）
+field-name-experts-or-draw = 请指定专家或申请随机抽取
+field-webhook-event-types-empty = 请至少填写一项："*"、聚合类型或 "<type>.<event kind>"
+field-evidence-required = 请至少列出一份证明材料
+field-rubric-empty = 请至少列出一项由专家评分的评分项
+field-first-after-second = 不能大于 second
+field-statement-name = 须写明作出声明的人（1 至 100 个字符）
+field-password-unchanged = 须与当前密码不同
+field-evidence-blank = 须说明或引用证明材料
+field-closes-before-opens = 须晚于 opens_at，否则无法收到任何揭榜方案
+field-whole-percentage = 须为 1 至 100 的整数百分比
+field-hex-digits = 须为 { $count } 位十六进制数字
+field-lower-hex-digits = 须为 { $count } 位小写十六进制数字
+field-username = 须为 3–64 个字符：字母、数字、“.”、“_”或“-”
+field-code-chars = 须为 2–40 个字符：a-z、0-9 和 _
+field-chars-when-given = 如填写，须为 { $min }–{ $max } 个字符
+field-seconds-between = 须为 { $min } 至 { $max } 秒
+field-milestones-order = 里程碑须按日期先后排列
+field-measured-twice = 重复填报
+field-not-a-criterion = 不是本榜单任务评分细则中的评分项
+field-body-empty = 为空
+field-pinned-and-excluded = 既被指定入选又被排除
+field-before-visit = 早于现场核查日期
+field-targets-empty = 至少填写一项绩效指标
+field-budget-empty = 至少填写一项资金来源
+field-after-completion = 晚于建设完成日期
+field-acceptance-max-points = 验收评分项满分为 100 分（10000 个百分之一分）
+field-days-between = 须为 { $min }–{ $max } 天
+field-unique-target-key = 须为 1–200 个字符，且在各绩效指标中唯一
+field-unique-budget-source = 须为 1–200 个字符，且在各资金来源中唯一
+field-unique-milestone-key = 须为 1–200 个字符，且在各里程碑中唯一
+field-grade-thresholds = 须满足 0 ≤ 合格 ≤ 良好 ≤ 优秀 ≤ 10000（以百分之一分计）
+field-evaluator-is-builder = 该评估机构隶属于建设主体；须由第三方评估
+field-evaluator-unbound = 该评估账号未绑定单位；请先将其绑定到所属第三方机构
+field-class-level = 须为 1（大类）、2（中类）或 3（小类）
+field-rows-empty = 至少一行
+field-password-wrong = 不是该账号的密码
+field-merge-patch-object = 须为含 `form` 和/或 `plan` 的合并补丁（merge patch）对象
+field-between-one-and-second = 须在 1 至 second 之间
+field-applicant-own-organisation = 申报单位只能为本单位申报
+field-applicant-builds-own = 申报单位的申报须由本单位建设
+field-officer-own-district = 区县经办人录入的申报须属于本区县
+field-say-why-ineligible = 请说明不符合条件的理由
+field-file-empty = 文件为空
+field-only-expert-profile = 只有专家账号有专家档案
+field-invalid = 无效
+field-proposal-document-kinds = 申报的文件只能是 intent_form（意向表）或 plan（建设方案）
+field-decimal-u64 = 须为十进制无符号整数（u64）
+field-unknown-district = 未知的区县代码“{ $code }”
+field-unknown-cluster = 未知的产业集群代码“{ $code }”
+field-positive-id = 须为正整数编号
+field-phone = 须为 7 至 20 个字符，仅含数字、“+”和“-”
+field-class-requires-level = 须先填写{ label-class-level }
+field-class-not-under = “{ $code }”不属于{ label-class-level }“{ $parent }”
+field-class-digits = 须为 { $digits } 位数字（{ label-class-level }）
+field-unknown-class = 未知的国民经济行业分类代码“{ $code }”
+field-class-not-level = “{ $code }”不是{ label-class-level }
+field-finite-number = 须为有限数值
+field-end-before-start = 不能早于开始日期（{ $start }）
+field-due-before-start = 不能早于进度安排的开始日期（{ $start }）
+field-due-after-end = 不能晚于进度安排的结束日期（{ $end }）
+field-milestone-out-of-order = 里程碑须按日期先后排列：早于 milestones[{ $index }]（{ $before }）
+field-media-type = 文件内容为 { $sniffed }；{ $kind } 须为以下类型之一：{ $allowed }
+field-media-type-unknown = 无法识别文件内容的类型；{ $kind } 须为以下类型之一：{ $allowed }
+field-file-name-path = 须为不含路径的文件名
+field-control-characters = 不能包含控制字符
+field-reason-too-short = 申报受理开始后修改截止时间或权重，须说明理由，不少于 { $min } 个字符
+field-reason-required = 必填：申报受理开始后修改了截止时间或权重，请说明理由（不少于 { $min } 个字符）
+field-agreement-no-indicator = 任务书中没有绩效指标 { $key }
+field-agreement-no-milestone = 任务书中没有里程碑 { $key }
+field-agreement-no-source = 任务书中没有资金来源 { $source }
+field-measure-every-indicator = 须填报每项绩效指标；缺少：{ $missing }
+field-justification-short = 请说明理由，不少于 { $min } 个字符
+field-not-in-pool = P-{ $id } 不在本年度的合格申报池中
+field-statement-required = 须作出真实性承诺：{ "{" }"statement": "{ $statement }", "name": …{ "}" }
+field-statement-exact = 须与承诺原文“{ $statement }”完全一致
+field-criterion-duplicate = { $name } 已是 rubric[{ $index }]；评分项名称不得重复
+field-criterion-max-points = 须为 1 至 { $max }（以百分之一分计，即 0.01 至 { $points } 分）
+field-rubric-weights-sum = 各评分项权重合计须为 100，现为 { $total }
+field-notice-days = 公示期须为 { $min }（《招标投标法实施条例》第五十四条）至 { $max } 个自然日
+field-amendment-hours = 修改公告须将揭榜期延长至少 { $min } 小时
+field-criterion-not-scored = { $criterion }：须对评分细则的每一项打分
+field-criterion-unknown = { $criterion } 不是本榜单任务评分细则中的评分项
+field-criterion-points-range = { $criterion } 须为 0–{ $max }（以百分之一分计）
+field-points-up-to = 须在 0 至 { $name }（{ $max }）之间，以百分之一分计
+field-maxima-sum = 各部分满分之和须为 { $full }（100 分，以百分之一分计），现为 { $sum }
+field-too-many-leading = { $district } 最多 { $max } 个主导产业，现为 { $count } 个
+field-too-many-characteristic = 最多 { $max } 个特色产业，现为 { $count } 个
+field-no-such-code = 没有代码为 { $code } 的{ label-map-entry-kind }
+field-code-named-twice = { $code } 重复填写
+field-not-an-expert = 用户 { $id } 不是专家
+field-already-on-panel = 专家 { $id } 已在专家组中
+field-draw-size = 须在 1 至可抽取的 { $available } 名专家之间
+field-email = 须为电子邮箱地址，如 name@example.com
+field-class-code = { $code } 不是国民经济行业分类代码（2、3 或 4 位数字）
+field-uscc-length = 须为 18 个字符，现为 { $count } 个
+field-uscc-character = 第 { $position } 个字符（{ $character }）不允许使用
+field-uscc-division = 第 3–8 位须为行政区划代码数字
+field-uscc-check = 校验码应为 { $expected }，现为 { $got }
+field-quarter = { $text } 不是季度（格式如 2024Q3）
+field-secret-prefix = 须以 { $prefix } 开头
+field-secret-base64 = 须为 { $prefix } 后接 base64 编码
+field-secret-length = 须为 24 至 64 字节；现为 { $count } 字节
+field-event-type = { $kind } 不是事件类型；请使用 "*"、以下之一：{ $known }，或 "<type>.<event kind>"
+field-event-kind = { $kind } 不是事件种类（小写字母和 `_`）
+field-url-absolute = 不是绝对 URL（{ $error }）
+field-url-scheme = 须为 http 或 https，不能是 { $scheme }
+field-url-host = 须包含主机名
+field-url-credentials = 不能包含用户名或密码（请改用密钥签名）
+field-url-fragment = 不能包含片段（#）
+field-password-short = 不能少于 { $min } 个字符
+field-password-whitespace = 不能全为空白字符
+field-password-username = 不能与用户名相同
+field-password-repeated = 不能由同一字符重复组成
+field-password-common = 属于常用密码，请另选
+field-no-organisation = 没有编号为 { $id } 的单位
+field-no-district = 没有区县 { $code }
+field-no-bid-in-call = 该榜单任务中没有揭榜方案 { $id }
+field-no-account = 没有账号 { $name }
+field-after-intake-deadline = 晚于申报截止时间 { $deadline }
+field-tree-size-at-most = 不能大于日志树的大小（{ $size }）
+field-tree-size-between = 须在 1 至日志树的大小（{ $size }）之间
+field-at-most-items = 最多 { $max } 项
+field-no-attachment = 您在该榜单任务的揭榜方案中没有附件 { $id }：请先上传
+field-no-document-version-sha = 文件 { $id } 没有此 SHA-256 的版本
+field-expert-conflicted = 专家 { $id } 与建设主体存在利益冲突：{ $why }
+field-code-also-in-row = { $code } 也出现在第 { $row } 行
+field-major-has-no-parent = 大类没有上级，现为 { $got }
+field-parent-must-be = 须为 { $want }
+field-parent-prefix = 须为 { $want }（代码的前缀），现为 { $got }
+field-parent-unknown = 上级 { $want } 既未存储，也不在前面的行中
+field-not-an-evaluator = 用户 { $id } 不是评估机构账号
+field-completed-on-range = 须在任务书签订日期（{ $signed_on }）至今天（{ $today }）之间
+field-selection-other-round = 遴选运行 { $id } 属于 { $year } 年度
+field-correction-reason-required = 第 { $version } 版已发布；新版本属于更正，须说明更正理由
+field-not-district-officer-of = { $name } 不是 { $district } 的区县经办人
+field-member-name = 成员名称{ $problem }
+field-line-break-in-one-line = 包含控制字符 { $code }（此字段只能为一行）
+field-control-character = 包含控制字符 { $code }
+field-bidi-control = 包含双向文本控制字符 { $code }，会使文本显示与实际内容不符
+field-only-invisible = 仅包含不可见字符
+bad-request-path-parameter-int = 路径参数 { $name } 无效：{ $value } 不是整数（int32）
+field-not-int32 = { $value } 不是整数（int32）
+field-hundredths-number = { $value } 须为非负数，最多两位小数
 
 ## 状态与枚举
 call-status-announced = 已发布
@@ -385,3 +555,171 @@ payload-too-large-document = 任何文件不得超过 { $limit } 字节（docume
 bad-request-body-unreadable = 无法读取请求体：{ $error }
 bad-request-path-parameter = 路径参数 { $name } 无效：{ $reason }
 bad-request-path-no-integer = 路径中没有整数参数
+
+## 状态与操作名称（按代码；409 应答中使用，`current_state` 中仍为代码）
+label-call-status = { $status ->
+    [announced] 已发布
+    [open] 揭榜中
+    [closed] 已截止
+    [opened] 已开标
+    [under_review] 评审中
+    [notice] 公示中
+    [awarded] 已挂帅
+    [unsuccessful] 流标
+    [cancelled] 已取消
+   *[other] { $status }
+}
+label-call-action = { $action ->
+    [open_bids] 开启揭榜方案
+    [start_review] 开始评审
+    [award] 确定揭榜挂帅单位
+    [uphold_objection] 认定异议成立
+    [finalize] 确认评审结果
+    [declare_unsuccessful] 宣布流标
+    [cancel] 取消榜单任务
+   *[other] { $action }
+}
+label-proposal-status = { $status ->
+    [draft] 草稿
+    [submitted] 已提交
+    [returned] 已退回修改
+    [sealed] 已审核盖章
+    [eligible] 符合条件
+    [ineligible] 不符合条件
+    [listed] 已入榜
+    [not_listed] 未入榜
+   *[other] { $status }
+}
+label-proposal-action = { $action ->
+    [edit] 修改
+    [submit] 提交
+    [return] 退回修改
+    [seal] 审核盖章
+    [mark_eligible] 认定符合条件
+    [mark_ineligible] 认定不符合条件
+    [list] 列入榜单
+    [not_list] 不列入榜单
+   *[other] { $action }
+}
+label-project-status = { $status ->
+    [agreement] 待签订任务书
+    [in_construction] 建设中
+    [completed] 已完成建设
+    [acceptance_requested] 已申请验收
+    [under_acceptance] 验收中
+    [rectifying] 整改中
+    [accepted] 已通过验收
+    [failed] 未通过验收
+   *[other] { $status }
+}
+label-project-action = { $action ->
+    [sign_agreement] 签订任务书
+    [declare_completion] 申报建设完成
+    [request_acceptance] 申请验收
+    [start_acceptance] 开始验收
+    [accept] 通过验收
+    [rectify] 限期整改
+    [fail] 判定验收不通过
+   *[other] { $action }
+}
+label-plaque-status = { $status ->
+    [active] 有效
+    [rectifying] 限期整改中
+    [revoked] 已取消授牌
+   *[other] { $status }
+}
+label-class-level = { $level ->
+    [major] 大类
+    [middle] 中类
+   *[other] 小类
+}
+label-map-entry-kind = { $kind ->
+    [Cluster] 产业集群
+    [IndustryClass] 国民经济行业门类
+   *[other] { $kind }
+}
+label-grade = { $grade ->
+    [excellent] 优秀
+    [good] 良好
+    [pass] 合格
+    [fail] 不合格
+   *[other] { $grade }
+}
+label-supervision-rating = { $rating ->
+    [good] 良好
+    [fair] 一般
+    [poor] 较差
+   *[other] { $rating }
+}
+label-plaque-action = { $action ->
+    [rectify] 限期整改
+    [restore] 恢复
+    [revoke] 取消授牌
+   *[other] { $action }
+}
+
+## 揭榜挂帅规则说明（`rule-…`）
+rule-weights-sum = 各项权重须在 0 至 100 之间且合计为 100（现为：方案完整性 { $completeness } + 行业代表性 { $representativeness } + 区县产业布局 { $layout } = { $total }）
+rule-eligibility-not-in-chongqing = 揭榜方未在重庆市区县（开发区）注册
+rule-eligibility-capital-unknown = 注册资本未知；须不低于 { $required } 万元
+rule-eligibility-capital-below = 注册资本 { $capital } 万元，低于要求的 { $required } 万元
+rule-eligibility-earlier-award = 揭榜方在本年度已有中榜项目
+rule-conflicts-closed-notice = 利益冲突须在拟定揭榜挂帅单位之前申报；该榜单任务正在公示：现在发现的利益冲突可作为提出异议的理由（POST /calls/{ "{" }id{ "}" }/objections），异议成立的，榜单任务退回评审
+rule-conflicts-closed = 利益冲突须在拟定揭榜挂帅单位之前申报；该榜单任务当前状态为“{ label-call-status }”
+rule-scoring-closed = 仅在评审期间受理评分；该榜单任务当前状态为“{ label-call-status }”
+rule-award-count = 该榜单任务设 { $winners } 个揭榜挂帅单位；请指定同样数量的单位
+rule-award-unranked = 仅有 { $ranked } 份揭榜方案完成排名；请先完成评分
+rule-award-not-top = 须按评审排名确定揭榜挂帅单位：排名前 { $winners } 的是 { $top }
+rule-notice-running = 公示期至 { $ends } 结束
+rule-objections-unanswered = 异议 { $ids } 尚未答复
+rule-acceptance-outcome = 按规则此处只能选择 { $allowed }：{ $rule }
+rule-evaluation-awaits-confirmation = 有一项评价待市经济信息委确认
+rule-evaluation-once-a-year = 该产业大脑 { $year } 年度已完成年度评价；每年一次
+rule-evaluation-no-failed = 没有使该产业大脑进入整改的评价
+rule-evaluation-plan-first = 建设主体须在复评前提交整改方案
+rule-rectification-deadline-passed = 整改期限 { $until } 已过；由市经济信息委决定是否取消授牌
+rule-evaluation-last-passed = 最近一次评价已合格
+rule-revoke-not-rectifying = 只有限期整改中的产业大脑才能取消授牌；该产业大脑当前状态为“{ label-plaque-status }”
+rule-rectification-running = 整改期至 { $until }；取消授牌须以复评不合格或整改期限届满为前提
+rule-rectification-no-deadline = 未设定整改期限
+rule-intake-closed = 申报截止时间 { $deadline } 已过
+rule-eligibility-failed = { $rule }：{ $why }
+unavailable-document-store-write = 文件存储未能接收该文件；未作任何记录，请重新发送
+conflict-proposal-documents-status = 申报当前状态为“{ label-proposal-status }”；仅在草稿或退回修改状态下可添加文件
+precondition-failed-document-version-race = 同一时刻已上传了另一个版本；请重新读取该文件
+unavailable-document-store-read = 文件存储未响应；请重试
+
+## 命令行演示：榜单发布之后的年度（`jiebang demo`）
+demo-y-cast = { $y }-03-05  示例揭榜单位：{ $organisations } 家单位（均有申报账号）；专家 { $experts } 名；第三方评估机构 { $evaluator }（{ $body }）
+demo-y-calls = { $y }-03-06  发布 { $count } 项榜单任务（揭榜），每个榜单条目一项：揭榜时间 { $y }-03-11 09:00 至 03-20 17:00，各设 1 个揭榜挂帅单位，公示期 7 天
+demo-y-panel = { $y }-03-07  { $direction }：随机抽取 3 名评审专家（种子 { $seed }）：{ $names }
+demo-y-sealed-bids = { $y }-03-12  密封提交的揭榜方案：
+demo-y-sealed-bids-item = {"  "}{ $direction }：{ $count } 份（{ $winner }、{ $rival }）
+demo-y-opened = { $y }-03-20  揭榜截止后开启揭榜方案：{ $verified } 份回执与密封内容核验一致；评审开始
+demo-y-ranking = { $y }-03-25  { $direction }：评审排名 { $ranking } → 公示：拟由 { $winner } 挂帅（异议期 7 天）
+demo-y-objection = { $y }-03-27  { $direction }：{ $rival } 提出异议；{ $y }-03-28 答复，异议不成立
+demo-y-awards-final = { $y }-04-02  公示期满、异议均已答复：评审结果确定，创建 { $count } 个建设项目，各附任务书草稿
+demo-y-agreement = { $y }-04-11  { $direction }：市经济信息委、{ $builder } 与区县 { $district }（{ $district_code }）签订任务书 — { $indicators }；预算 { $budget } 万元；{ $completion } 前建成
+demo-y-in-construction = { $y }-04-11  { $count } 个项目进入建设期（由所在区县督导）
+demo-y-progress = { $day }  { $count } 个建设主体报送 { $period } 建设进度（季度结束后 15 日内）
+demo-y-supervision = { $y }-09-18  { $direction }：区县 { $district }（{ $district_code }）现场督导，评价为“{ label-supervision-rating }”
+demo-y-supervision-warning = { $y }-09-18  { $direction }：区县 { $district }（{ $district_code }）现场督导，评价为“{ label-supervision-rating }”，向市经济信息委预警：{ $warning }
+demo-y-follow-up = { $y }-10-08  { $direction }：整改事项“{ $action }”（期限 { $due }）经区县确认办结
+demo-y-built = { $y }-12-28  全部 { $count } 个产业大脑宣告建成；须于 { $due } 前申请验收
+demo-y-acceptance-requested = { $y }-01-08  全部 { $count } 个建设主体在一个月内书面申请验收
+demo-y-acceptance-panel = { $y }-01-12  { $direction }：随机抽取验收专家组（种子 { $seed }，回避建设主体人员）：{ $names }；委托评估机构 { $evaluator }
+demo-y-acceptance-scored = { $y }-01-16  验收专家组完成评分；评估机构逐项核验绩效指标完成情况，证明材料均附哈希值
+demo-y-accepted = { $y }-01-20  { $direction }：验收通过（专家组评分 { $score }，约束性指标全部完成）→ 授牌 { $plaque }
+demo-y-evaluator-engaged = { $y }-01-20  委托 { $evaluator } 对 { $count } 个产业大脑开展年度评价
+demo-y-evaluations-filed = { $y }-02-10  提交 { $count } 份年度评价（运行情况、数据汇聚、服务企业、自我造血、指标完成）；由市经济信息委确认
+demo-y-evaluation = { $y }-02-15  { $plaque } { $direction }：年度常态化评价 { $score } 分，{ label-grade }
+demo-y-evaluation-rectify = { $y }-02-15  { $plaque } { $direction }：年度常态化评价 { $score } 分，{ label-grade } → 限期整改至 { $until }
+demo-y-rectification-plan = { $y }-02-25  { $plaque }：{ $builder } 提交整改方案；须在整改期限内复评
+demo-y-register = 行业产业大脑公开名录（GET /api/v1/brains，无需登录）：
+demo-y-register-evaluation = { $year } 年第 { $attempt } 次 { $score } 分 { label-grade }
+demo-y-register-no-evaluation = 暂无
+demo-y-register-line = {"  "}{ $number }  { $brain } — { $builder }，区县 { $district }（{ $district_code }），{ $issued } 授牌；{ label-plaque-status }；评价：{ $evaluations }
+demo-y-register-line-until = {"  "}{ $number }  { $brain } — { $builder }，区县 { $district }（{ $district_code }），{ $issued } 授牌；{ label-plaque-status }至 { $until }；评价：{ $evaluations }
+selection-tie-rule = 榜单加权总分之和最大；总分之和相同的，优先选择包含最早盖章提交且可入选最优榜单的申报的榜单，其次比较次早的申报，依此类推（先比较 sealed_at，早者优先；再比较编号，小者优先）
+rule-link-works-at = 在该单位任职
+rule-link-worked-until = 曾在该单位任职至 { $until }（三年以内）

@@ -55,9 +55,9 @@ pub async fn play(state: &AppState, year: i32, out: &mut dyn FnMut(String)) -> a
     play_in(state, year, Lang::En, out).await
 }
 
-/// [`play`] with the list part of the output (the load, the list with district and cluster
-/// names beside their codes, the left-out reasons, the weight ranges) in `lang`, from the
-/// catalogues. The years after it are told in English.
+/// [`play`] with the whole output in `lang`, from the catalogues: the load, the list with
+/// district and cluster names beside their codes, the left-out reasons, the weight ranges, and
+/// the years after it.
 ///
 /// # Errors
 /// As [`play`].
@@ -143,7 +143,16 @@ pub async fn play_in(
     out(tr(
         lang,
         "demo-tie-rule",
-        &[("rule", s(run.tie_rule.clone()))],
+        &[(
+            "rule",
+            // The rule the optimiser applies, in the catalogue's words; a run stored under
+            // another rule shows the rule it recorded.
+            s(if run.tie_rule == crate::domain::selection::TIE_RULE {
+                t(lang, "selection-tie-rule")
+            } else {
+                run.tie_rule.clone()
+            }),
+        )],
     ));
     out(String::new());
     // Names beside codes, as the public pages show them.
@@ -218,7 +227,8 @@ pub async fn play_in(
         };
         out(format!("  {line}"));
     }
-    demo_year::follow(state, &clock, &caller, &list, out).await
+    // The years after the list, in the same language (their lines read it from the scope).
+    crate::i18n::scope(lang, demo_year::follow(state, &clock, &caller, &list, out)).await
 }
 
 fn hundredths(v: i64) -> String {

@@ -104,6 +104,8 @@ fn points(criterion: &str, hundredths: i64) -> ScoreDraft {
 struct Item {
     direction: String,
     district: String,
+    /// The district's name, shown beside its code.
+    district_name: String,
     list_item_id: i32,
     winner: Caller,
     winner_name: String,
@@ -143,11 +145,14 @@ pub async fn follow(
     let (cast, mut items) = cast(demo, commission, list).await?;
     let c = &cast.commission;
     out(String::new());
-    out(format!(
-        "{y}-03-05  示例 bidders: {} organisations with applicant accounts; {} experts; third-party evaluator {EVALUATOR} ({EVALUATION_BODY})",
-        items.len() * 2,
-        cast.experts.len()
-    ));
+    out(say(crate::msg!(
+        "demo-y-cast",
+        y = y,
+        organisations = items.len() * 2,
+        experts = cast.experts.len(),
+        evaluator = EVALUATOR,
+        body = EVALUATION_BODY
+    )));
 
     // Calls (揭榜) on every item.
     clock.set(at(y, 3, 6, 9, 0)?);
@@ -189,10 +194,7 @@ pub async fn follow(
         it.call_id = call.call.id;
         clock.advance(chrono::Duration::minutes(5));
     }
-    out(format!(
-        "{y}-03-06  {} calls (揭榜) announced, one per list item: bids {y}-03-11 09:00 – 03-20 17:00, one winner each, 7 days' notice",
-        items.len()
-    ));
+    out(say(crate::msg!("demo-y-calls", y = y, count = items.len())));
 
     clock.set(at(y, 3, 7, 10, 0)?);
     for (k, it) in items.iter().enumerate() {
@@ -216,11 +218,13 @@ pub async fn follow(
                     .unwrap_or_else(|| p.member.expert_id.to_string())
             })
             .collect();
-        out(format!(
-            "{y}-03-07  {}: panel of 3 drawn (seed {seed}): {}",
-            it.direction,
-            names.join(", ")
-        ));
+        out(say(crate::msg!(
+            "demo-y-panel",
+            y = y,
+            direction = it.direction,
+            seed = seed,
+            names = names.join(", ")
+        )));
     }
 
     // Sealed bids, inside the window.
@@ -258,14 +262,16 @@ pub async fn follow(
             clock.advance(chrono::Duration::minutes(17));
         }
     }
-    out(format!(
-        "{y}-03-12  sealed bids: {}",
-        items
-            .iter()
-            .map(|it| format!("{} 2 ({}, {})", it.direction, it.winner_name, it.rival_name))
-            .collect::<Vec<_>>()
-            .join("; ")
-    ));
+    out(say(crate::msg!("demo-y-sealed-bids", y = y)));
+    for it in &items {
+        out(say(crate::msg!(
+            "demo-y-sealed-bids-item",
+            direction = it.direction,
+            count = 2,
+            winner = it.winner_name,
+            rival = it.rival_name
+        )));
+    }
 
     clock.set(at(y, 3, 20, 17, 30)?);
     let mut verified = 0;
@@ -273,9 +279,11 @@ pub async fn follow(
         verified += calls::open_bids(demo, c, it.call_id).await?.verified;
         calls::start_review(demo, c, it.call_id).await?;
     }
-    out(format!(
-        "{y}-03-20  bids opened after the close: {verified} receipts verified against the sealed content; review started"
-    ));
+    out(say(crate::msg!(
+        "demo-y-opened",
+        y = y,
+        verified = verified
+    )));
 
     // The panels score; the builder-to-be a little better on every sheet.
     clock.set(at(y, 3, 22, 9, 0)?);
@@ -338,11 +346,13 @@ pub async fn follow(
         )
         .await
         .with_context(|| format!("award {}", it.direction))?;
-        out(format!(
-            "{y}-03-25  {}: ranking {} → notice: {winner} to 挂帅 (7 days for objections)",
-            it.direction,
-            ranked.join(" > ")
-        ));
+        out(say(crate::msg!(
+            "demo-y-ranking",
+            y = y,
+            direction = it.direction,
+            ranking = ranked.join(" > "),
+            winner = winner
+        )));
     }
 
     // The losing bidder of the first call objects in writing during the notice; the commission
@@ -368,10 +378,12 @@ pub async fn follow(
         )
         .await
         .context("the commission answers the objection")?;
-        out(format!(
-            "{y}-03-27  {}: {} objects (异议); answered {y}-03-28, not upheld",
-            first.direction, first.rival_name
-        ));
+        out(say(crate::msg!(
+            "demo-y-objection",
+            y = y,
+            direction = first.direction,
+            rival = first.rival_name
+        )));
     }
 
     clock.set(at(y, 4, 2, 10, 0)?);
@@ -396,10 +408,11 @@ pub async fn follow(
             .map(|p| p.project.id)
             .with_context(|| format!("no project for {}", it.direction))?;
     }
-    out(format!(
-        "{y}-04-02  notices over, objections answered: awards final, {} projects (建设项目) created, each with a draft 任务书",
-        items.len()
-    ));
+    out(say(crate::msg!(
+        "demo-y-awards-final",
+        y = y,
+        count = items.len()
+    )));
 
     agreements(demo, clock, c, &items, y, out).await?;
     construction(demo, clock, &items, y, out).await?;
@@ -515,11 +528,13 @@ async fn cast(
         .iter()
         .map(|a| (a.id, caller_of(a)))
         .collect();
+    let names = crate::app::public::names(demo).await?;
     let mut items = Vec::with_capacity(n);
     for (k, item) in list.items.iter().take(n).enumerate() {
         items.push(Item {
             direction: item.direction.clone(),
             district: item.district_code.clone(),
+            district_name: names.district(&item.district_code),
             list_item_id: item.id,
             winner: account(&format!("demo-bidder-{:02}", 2 * k + 1))?,
             winner_name: WINNERS[k].to_owned(),
@@ -611,20 +626,23 @@ async fn agreements(
             .iter()
             .map(|t| format!("{} {}{}", t.name, t.target, t.unit))
             .collect();
-        out(format!(
-            "{y}-04-11  {}: 任务书 signed by the commission, {} and district {} — {}; budget {} 万元; to be built by {}",
-            it.direction,
-            it.winner_name,
-            it.district,
-            indicators.join("、"),
-            a.content.total().map(|m| m.to_string()).unwrap_or_default(),
-            a.content.completion_date
-        ));
+        out(say(crate::msg!(
+            "demo-y-agreement",
+            y = y,
+            direction = it.direction,
+            builder = it.winner_name,
+            district = it.district_name,
+            district_code = it.district,
+            indicators = indicators.join("、"),
+            budget = a.content.total().map(|m| m.to_string()).unwrap_or_default(),
+            completion = a.content.completion_date
+        )));
     }
-    out(format!(
-        "{y}-04-11  {} projects in construction (under their districts' supervision)",
-        items.len()
-    ));
+    out(say(crate::msg!(
+        "demo-y-in-construction",
+        y = y,
+        count = items.len()
+    )));
     Ok(())
 }
 
@@ -706,11 +724,12 @@ async fn construction(
             .await
             .with_context(|| format!("{} reports {period}", it.winner_name))?;
         }
-        out(format!(
-            "{}  progress reports for {period} filed by the {} builders (within 15 days of the quarter's end)",
-            when.with_timezone(&beijing()?).date_naive(),
-            items.len()
-        ));
+        out(say(crate::msg!(
+            "demo-y-progress",
+            day = when.with_timezone(&beijing()?).date_naive(),
+            period = period,
+            count = items.len()
+        )));
         if period.ends_with("Q2") {
             // The districts supervise in September; the last brain's gets a warning.
             clock.set(at(y, 9, 18, 10, 0)?);
@@ -745,26 +764,38 @@ async fn construction(
                 )
                 .await
                 .with_context(|| format!("supervise {}", it.direction))?;
-                out(format!(
-                    "{y}-09-18  {}: on-site supervision (督导) by district {}, rated {}{}",
-                    it.direction,
-                    it.district,
-                    s.rating,
-                    s.warning
-                        .as_deref()
-                        .map(|w| format!(", warning to the commission: {w}"))
-                        .unwrap_or_default()
-                ));
+                out(say(match s.warning.as_deref() {
+                    None => crate::msg!(
+                        "demo-y-supervision",
+                        y = y,
+                        direction = it.direction,
+                        district = it.district_name,
+                        district_code = it.district,
+                        rating = s.rating
+                    ),
+                    Some(w) => crate::msg!(
+                        "demo-y-supervision-warning",
+                        y = y,
+                        direction = it.direction,
+                        district = it.district_name,
+                        district_code = it.district,
+                        rating = s.rating,
+                        warning = w
+                    ),
+                }));
                 follow_ups.extend(s.follow_ups.into_iter().map(|f| (it, f)));
             }
             clock.set(at(y, 10, 8, 10, 0)?);
             for (it, f) in follow_ups.drain(..) {
                 projects::close_follow_up(demo, &it.officer, f.id, "运营团队组建方案已报送")
                     .await?;
-                out(format!(
-                    "{y}-10-08  {}: follow-up \"{}\" (due {}) closed by the district",
-                    it.direction, f.action, f.due_on
-                ));
+                out(say(crate::msg!(
+                    "demo-y-follow-up",
+                    y = y,
+                    direction = it.direction,
+                    action = f.action,
+                    due = f.due_on
+                )));
             }
         }
     }
@@ -781,13 +812,14 @@ async fn construction(
         .await
         .with_context(|| format!("{} declares completion", it.winner_name))?;
     }
-    out(format!(
-        "{y}-12-28  all {} brains declared built (建成); acceptance to be requested by {}",
-        items.len(),
-        crate::domain::project::acceptance_request_due(day(y, 12, 28)?)
+    out(say(crate::msg!(
+        "demo-y-built",
+        y = y,
+        count = items.len(),
+        due = crate::domain::project::acceptance_request_due(day(y, 12, 28)?)
             .map(|d| d.to_string())
             .unwrap_or_default()
-    ));
+    )));
     Ok(())
 }
 
@@ -815,10 +847,11 @@ async fn acceptances(
         .await
         .with_context(|| format!("{} requests acceptance", it.winner_name))?;
     }
-    out(format!(
-        "{next}-01-08  acceptance (验收) requested in writing by all {} builders, within the month",
-        items.len()
-    ));
+    out(say(crate::msg!(
+        "demo-y-acceptance-requested",
+        y = next,
+        count = items.len()
+    )));
     clock.set(at(next, 1, 12, 10, 0)?);
     for (k, it) in items.iter_mut().enumerate() {
         let seed = u64::try_from(next)? * 100 + k as u64;
@@ -845,11 +878,14 @@ async fn acceptances(
                     .unwrap_or_else(|| p.member.expert_id.to_string())
             })
             .collect();
-        out(format!(
-            "{next}-01-12  {}: acceptance panel drawn (seed {seed}, the builder's people excluded): {}; evaluator {EVALUATOR} engaged",
-            it.direction,
-            names.join(", ")
-        ));
+        out(say(crate::msg!(
+            "demo-y-acceptance-panel",
+            y = next,
+            direction = it.direction,
+            seed = seed,
+            names = names.join(", "),
+            evaluator = EVALUATOR
+        )));
     }
     clock.set(at(next, 1, 16, 10, 0)?);
     for (k, it) in items.iter().enumerate() {
@@ -908,9 +944,7 @@ async fn acceptances(
         .await
         .with_context(|| format!("the evaluator reports on {}", it.direction))?;
     }
-    out(format!(
-        "{next}-01-16  panels scored; the evaluator measured every indicator against its target, with hashed evidence"
-    ));
+    out(say(crate::msg!("demo-y-acceptance-scored", y = next)));
     clock.set(at(next, 1, 20, 10, 0)?);
     for it in items.iter_mut() {
         let done = acceptance::conclude(
@@ -932,10 +966,13 @@ async fn acceptances(
             .and_then(|x| x.panel_score)
             .map(hundredths_text)
             .unwrap_or_default();
-        out(format!(
-            "{next}-01-20  {}: accepted (panel {score}, every mandatory indicator met) → plaque (授牌) {}",
-            it.direction, it.plaque
-        ));
+        out(say(crate::msg!(
+            "demo-y-accepted",
+            y = next,
+            direction = it.direction,
+            score = score,
+            plaque = it.plaque
+        )));
     }
     Ok(())
 }
@@ -955,10 +992,12 @@ async fn evaluation(
     for it in items {
         brains::engage_evaluator(demo, c, &it.plaque, cast.evaluator.id).await?;
     }
-    out(format!(
-        "{y}-01-20  {EVALUATOR} engaged for the annual evaluation of the {} brains",
-        items.len()
-    ));
+    out(say(crate::msg!(
+        "demo-y-evaluator-engaged",
+        y = y,
+        evaluator = EVALUATOR,
+        count = items.len()
+    )));
     clock.set(at(y, 2, 10, 10, 0)?);
     let last = items.len().saturating_sub(1);
     let mut filed = Vec::with_capacity(items.len());
@@ -986,25 +1025,33 @@ async fn evaluation(
         .with_context(|| format!("evaluate {}", it.plaque))?;
         filed.push(e);
     }
-    out(format!(
-        "{y}-02-10  {} annual evaluations filed (operation, data integration, enterprises served, self-sustaining revenue, indicators); the commission confirms them",
-        filed.len()
-    ));
+    out(say(crate::msg!(
+        "demo-y-evaluations-filed",
+        y = y,
+        count = filed.len()
+    )));
     clock.set(at(y, 2, 15, 10, 0)?);
     for (it, e) in items.iter().zip(&filed) {
         let done = brains::confirm_evaluation(demo, c, e.id).await?;
-        out(format!(
-            "{y}-02-15  {} {}: annual evaluation (年度常态化评价) {} {}{}",
-            it.plaque,
-            it.direction,
-            hundredths_text(e.score),
-            e.grade.label(),
-            done.brain
-                .plaque
-                .rectify_until
-                .map(|d| format!(" → 限期整改 (rectification) until {d}"))
-                .unwrap_or_default()
-        ));
+        out(say(match done.brain.plaque.rectify_until {
+            None => crate::msg!(
+                "demo-y-evaluation",
+                y = y,
+                plaque = it.plaque,
+                direction = it.direction,
+                score = hundredths_text(e.score),
+                grade = e.grade
+            ),
+            Some(until) => crate::msg!(
+                "demo-y-evaluation-rectify",
+                y = y,
+                plaque = it.plaque,
+                direction = it.direction,
+                score = hundredths_text(e.score),
+                grade = e.grade,
+                until = until
+            ),
+        }));
     }
     clock.set(at(y, 2, 25, 10, 0)?);
     for (it, e) in items.iter().zip(&filed) {
@@ -1016,10 +1063,12 @@ async fn evaluation(
                 "三个月内补齐数据接入、组建专职运营团队并上线付费服务，整改完成后申请复评。",
             )
             .await?;
-            out(format!(
-                "{y}-02-25  {}: {} filed its rectification plan; re-evaluation due by the deadline",
-                it.plaque, it.winner_name
-            ));
+            out(say(crate::msg!(
+                "demo-y-rectification-plan",
+                y = y,
+                plaque = it.plaque,
+                builder = it.winner_name
+            )));
         }
     }
     Ok(())
@@ -1028,7 +1077,7 @@ async fn evaluation(
 /// The public register as anyone reads it (`GET /api/v1/brains`).
 async fn register(demo: &AppState, out: &mut dyn FnMut(String)) -> anyhow::Result<()> {
     out(String::new());
-    out("The public register of industry brains (GET /api/v1/brains, anonymous):".into());
+    out(say(crate::msg!("demo-y-register")));
     let names = crate::app::public::names(demo).await?;
     let mut after = None;
     loop {
@@ -1048,33 +1097,46 @@ async fn register(demo: &AppState, out: &mut dyn FnMut(String)) -> anyhow::Resul
                 .evaluations
                 .iter()
                 .map(|e| {
-                    format!(
-                        "{} #{} {} {}",
-                        e.year,
-                        e.attempt,
-                        hundredths_text(e.score),
-                        e.grade.label()
-                    )
+                    say(crate::msg!(
+                        "demo-y-register-evaluation",
+                        year = e.year,
+                        attempt = e.attempt,
+                        score = hundredths_text(e.score),
+                        grade = e.grade
+                    ))
                 })
                 .collect();
-            out(format!(
-                "  {}  {} — {}, district {} {}, issued {}; {}{}; evaluations: {}",
-                p.number,
-                p.brain_name,
-                b.builder,
-                names.district(&p.district_code),
-                p.district_code,
-                p.issued_on,
-                p.status,
-                p.rectify_until
-                    .map(|d| format!(" until {d}"))
-                    .unwrap_or_default(),
-                if evaluations.is_empty() {
-                    "none yet".to_owned()
-                } else {
-                    evaluations.join(", ")
-                }
-            ));
+            let evaluations = if evaluations.is_empty() {
+                say(crate::msg!("demo-y-register-no-evaluation"))
+            } else {
+                evaluations.join(", ")
+            };
+            let district = names.district(&p.district_code);
+            out(say(match p.rectify_until {
+                None => crate::msg!(
+                    "demo-y-register-line",
+                    number = p.number,
+                    brain = p.brain_name,
+                    builder = b.builder,
+                    district = district,
+                    district_code = p.district_code,
+                    issued = p.issued_on,
+                    status = p.status,
+                    evaluations = evaluations
+                ),
+                Some(until) => crate::msg!(
+                    "demo-y-register-line-until",
+                    number = p.number,
+                    brain = p.brain_name,
+                    builder = b.builder,
+                    district = district,
+                    district_code = p.district_code,
+                    issued = p.issued_on,
+                    status = p.status,
+                    until = until,
+                    evaluations = evaluations
+                ),
+            }));
         }
         match page.next {
             Some(n) => after = Some(n),
@@ -1082,6 +1144,11 @@ async fn register(demo: &AppState, out: &mut dyn FnMut(String)) -> anyhow::Resul
         }
     }
     Ok(())
+}
+
+/// A line of the demo in the language it runs in (`demo_run::play_in` sets it).
+fn say(m: crate::i18n::Msg) -> String {
+    crate::i18n::Render::render(&m, crate::i18n::current())
 }
 
 fn beijing() -> anyhow::Result<FixedOffset> {

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 pub use crate::domain::FieldError;
 pub use crate::i18n::Msg;
-use crate::i18n::{s as text, tr, Lang};
+use crate::i18n::{render_field, s as text, tr, Lang, Render};
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
@@ -31,16 +31,45 @@ pub struct Problem {
     pub detail: String,
     /// For validation problems: every bad field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<FieldError>>,
+    pub errors: Option<Vec<ProblemField>>,
     /// Problem-specific members (e.g. the current state of an object on a 409).
     #[serde(flatten, skip_serializing_if = "serde_json::Map::is_empty")]
     #[schema(value_type = Object)]
     pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
+/// One bad input field, reported in a problem+json `errors` array.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = FieldError)]
+pub struct ProblemField {
+    /// JSON path of the field, e.g. `form.industry_class.middle`.
+    pub field: String,
+    pub message: String,
+}
+
+impl ProblemField {
+    /// A [`FieldError`] with its message rendered in `lang`.
+    pub fn rendered(e: &FieldError, lang: Lang) -> Self {
+        Self {
+            field: e.field.clone(),
+            message: render_field(&e.message, lang),
+        }
+    }
+}
+
+/// Field errors rendered in `lang`.
+fn rendered(errors: &[FieldError], lang: Lang) -> Vec<ProblemField> {
+    errors
+        .iter()
+        .map(|e| ProblemField::rendered(e, lang))
+        .collect()
+}
+
+// The `Display` texts below are for logs: the id and arguments of a catalogue message
+// (`Msg` has no `Display`; people read the problem document, rendered in their language).
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    #[error("{detail}")]
+    #[error("{}", .detail.debug_line())]
     BadRequest {
         detail: Msg,
         errors: Vec<FieldError>,
@@ -48,41 +77,41 @@ pub enum ApiError {
     #[error("validation failed")]
     Validation(Vec<FieldError>),
     /// A 422 that is not about one field's shape (e.g. constraints no list satisfies).
-    #[error("unprocessable: {detail}")]
+    #[error("unprocessable: {}", .detail.debug_line())]
     Unprocessable {
         detail: Msg,
         errors: Vec<FieldError>,
         extensions: serde_json::Map<String, serde_json::Value>,
     },
-    #[error("authentication required: {0}")]
+    #[error("authentication required: {}", .0.debug_line())]
     Unauthorized(Msg),
-    #[error("forbidden: {0}")]
+    #[error("forbidden: {}", .0.debug_line())]
     Forbidden(Msg),
-    #[error("not found: {0}")]
+    #[error("not found: {}", .0.debug_line())]
     NotFound(Msg),
     #[error("method not allowed")]
     MethodNotAllowed { allow: Vec<String> },
-    #[error("conflict: {detail}")]
+    #[error("conflict: {}", .detail.debug_line())]
     Conflict {
         detail: Msg,
         extensions: serde_json::Map<String, serde_json::Value>,
     },
-    #[error("precondition failed: {0}")]
+    #[error("precondition failed: {}", .0.debug_line())]
     PreconditionFailed(Msg),
-    #[error("precondition required: {0}")]
+    #[error("precondition required: {}", .0.debug_line())]
     PreconditionRequired(Msg),
-    #[error("payload too large: {0}")]
+    #[error("payload too large: {}", .0.debug_line())]
     PayloadTooLarge(Msg),
-    #[error("unsupported media type: {0}")]
+    #[error("unsupported media type: {}", .0.debug_line())]
     UnsupportedMediaType(Msg),
     /// 406: no representation the `Accept` header allows.
-    #[error("not acceptable: {0}")]
+    #[error("not acceptable: {}", .0.debug_line())]
     NotAcceptable(Msg),
     /// 429 with `Retry-After` (seconds): too many failed logins.
-    #[error("too many requests: {detail}")]
+    #[error("too many requests: {}", .detail.debug_line())]
     TooManyRequests { detail: Msg, retry_after: u64 },
     /// 503 with `Retry-After` (seconds): a bounded resource stayed busy (password hashing).
-    #[error("unavailable: {detail}")]
+    #[error("unavailable: {}", .detail.debug_line())]
     Unavailable { detail: Msg, retry_after: u64 },
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
@@ -90,14 +119,14 @@ pub enum ApiError {
 
 impl ApiError {
     /// A 422 naming one field.
-    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn field(field: impl Into<String>, message: Msg) -> Self {
         Self::Validation(vec![FieldError::new(field, message)])
     }
 
     /// A 409 with the given extension members (e.g. `current_state`).
-    pub fn conflict(detail: impl Into<Msg>) -> Self {
+    pub fn conflict(detail: Msg) -> Self {
         Self::Conflict {
-            detail: detail.into(),
+            detail,
             extensions: serde_json::Map::new(),
         }
     }
@@ -178,12 +207,12 @@ impl ApiError {
         let detail = match self {
             Self::BadRequest { detail, errors: e } => {
                 if !e.is_empty() {
-                    errors = Some(e.clone());
+                    errors = Some(rendered(e, lang));
                 }
                 detail.render(lang)
             }
             Self::Validation(e) => {
-                errors = Some(e.clone());
+                errors = Some(rendered(e, lang));
                 let fields: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
                 // The field codes stay as they are; only the list separator is the language's.
                 let sep = if lang == Lang::Zh { "、" } else { ", " };
@@ -201,7 +230,7 @@ impl ApiError {
                 errors: e,
                 extensions: ext,
             } => {
-                errors = Some(e.clone());
+                errors = Some(rendered(e, lang));
                 extensions = ext.clone();
                 detail.render(lang)
             }
@@ -281,14 +310,14 @@ impl ResponseError for ApiError {
             _ => {}
         }
         // In the request's language (`i18n::language` middleware); English outside a request.
-        res.json(crate::i18n::localise(self.problem()))
+        res.json(self.problem())
     }
 }
 
 impl From<DbErr> for ApiError {
     fn from(e: DbErr) -> Self {
         match e {
-            DbErr::RecordNotFound(what) => Self::NotFound(what.into()),
+            DbErr::RecordNotFound(what) => Self::NotFound(Msg::Raw(what)),
             e => match e.sql_err() {
                 Some(SqlErr::UniqueConstraintViolation(_)) => {
                     Self::conflict(crate::msg!("conflict-unique-key"))

@@ -9,7 +9,8 @@ use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Msg};
+use crate::i18n::{current, Render};
 use crate::state::AppState;
 
 /// A JSON body, parsed with the path of any bad field. Malformed JSON is a 400; a well-formed body
@@ -34,7 +35,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|inner| ApiError::BadRequest {
             detail: crate::msg!("detail-body-valid-json", inner = inner),
-            errors: vec![FieldError::new("body", inner.to_string())],
+            errors: vec![FieldError::new("body", Msg::Raw(inner.to_string()))],
         })?;
     ApiError::check(text_hygiene(&value))?;
     integral_numbers(&mut value);
@@ -50,7 +51,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                     path.clone()
                 }
             });
-        ApiError::Validation(vec![FieldError::new(field, msg)])
+        ApiError::Validation(vec![FieldError::new(field, Msg::Raw(msg))])
     })
 }
 
@@ -175,7 +176,7 @@ fn walk_text(v: &serde_json::Value, path: String, key: Option<&str>, out: &mut V
                 if let Some(problem) = text_problem(k, true) {
                     out.push(FieldError::new(
                         at.clone(),
-                        format!("the member name {problem}"),
+                        crate::msg!("field-member-name", problem = problem.render(current())),
                     ));
                 }
                 walk_text(item, at, Some(k), out);
@@ -185,30 +186,27 @@ fn walk_text(v: &serde_json::Value, path: String, key: Option<&str>, out: &mut V
     }
 }
 
-fn text_problem(s: &str, single_line: bool) -> Option<String> {
+fn text_problem(s: &str, single_line: bool) -> Option<Msg> {
     for c in s.chars() {
         let allowed_break = !single_line && matches!(c, '\t' | '\n' | '\r');
         if c.is_control() && !allowed_break {
-            return Some(format!(
-                "contains the control character U+{:04X}{}",
-                u32::from(c),
-                if matches!(c, '\t' | '\n' | '\r') {
-                    " (this field is one line)"
-                } else {
-                    ""
-                }
-            ));
+            let code = format!("U+{:04X}", u32::from(c));
+            return Some(if matches!(c, '\t' | '\n' | '\r') {
+                crate::msg!("field-line-break-in-one-line", code = code)
+            } else {
+                crate::msg!("field-control-character", code = code)
+            });
         }
         if matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
-            return Some(format!(
-                "contains the bidirectional control U+{:04X}, which makes text display differently from what it is",
-                u32::from(c)
+            return Some(crate::msg!(
+                "field-bidi-control",
+                code = format!("U+{:04X}", u32::from(c))
             ));
         }
     }
     let invisible = |c: char| matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}');
     if s.chars().any(invisible) && s.chars().all(|c| invisible(c) || c.is_whitespace()) {
-        return Some("holds only invisible characters".into());
+        return Some(crate::msg!("field-only-invisible"));
     }
     None
 }
@@ -296,7 +294,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
             if body.is_empty() {
                 return Err(ApiError::BadRequest {
                     detail: crate::msg!("detail-json-body-required"),
-                    errors: vec![FieldError::new("body", "empty")],
+                    errors: vec![FieldError::new("body", crate::msg!("field-body-empty"))],
                 });
             }
             parse_json(&body).map(ValidJson)
@@ -333,7 +331,7 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
         });
         ApiError::BadRequest {
             detail: crate::msg!("detail-query-parameter-valid", field = field, msg = msg),
-            errors: vec![FieldError::new(field, msg)],
+            errors: vec![FieldError::new(field, Msg::Raw(msg))],
         }
     })
 }
@@ -390,10 +388,17 @@ impl FromRequest for IntPath {
         let param = req.match_info().iter().last();
         let result = match param {
             Some((name, value)) => parse_int_segment(value).map(IntPath).ok_or_else(|| {
-                let msg = format!("{value:?} is not an integer (int32)");
+                let value = format!("{value:?}");
                 ApiError::BadRequest {
-                    detail: crate::msg!("bad-request-path-parameter", name = name, reason = msg),
-                    errors: vec![FieldError::new(name, msg)],
+                    detail: crate::msg!(
+                        "bad-request-path-parameter-int",
+                        name = name,
+                        value = value
+                    ),
+                    errors: vec![FieldError::new(
+                        name,
+                        crate::msg!("field-not-int32", value = value),
+                    )],
                 }
             }),
             None => Err(ApiError::BadRequest {
@@ -409,7 +414,7 @@ impl FromRequest for IntPath {
 pub fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
     let PathError::Deserialize(e) = &err else {
         return ApiError::BadRequest {
-            detail: err.to_string().into(),
+            detail: Msg::Raw(err.to_string()),
             errors: vec![],
         }
         .into();
@@ -417,7 +422,7 @@ pub fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
     let msg = e.to_string();
     ApiError::BadRequest {
         detail: crate::msg!("detail-path-parameter-valid", msg = msg),
-        errors: vec![FieldError::new("path", msg)],
+        errors: vec![FieldError::new("path", Msg::Raw(msg))],
     }
     .into()
 }
@@ -431,7 +436,7 @@ pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Err
     let field = named_field(&msg).unwrap_or_else(|| "query".to_owned());
     ApiError::BadRequest {
         detail: crate::msg!("detail-query-parameter-valid-2", msg = msg),
-        errors: vec![FieldError::new(field, msg)],
+        errors: vec![FieldError::new(field, Msg::Raw(msg))],
     }
     .into()
 }
@@ -593,12 +598,7 @@ impl IfMatch {
 /// A [`FieldError`] naming `field` for a negative number, more than two decimals or a huge value.
 pub fn hundredths(field: &str, n: &serde_json::Number) -> Result<i64, FieldError> {
     let text = n.to_string();
-    let bad = || {
-        FieldError::new(
-            field,
-            format!("{text} must be a non-negative number with at most two decimals"),
-        )
-    };
+    let bad = || FieldError::new(field, crate::msg!("field-hundredths-number", value = text));
     if text.starts_with('-') || text.contains(['e', 'E']) {
         return Err(bad());
     }

@@ -3,8 +3,8 @@
 //!
 //! The language of a request is request-scoped: [`language`] (middleware) reads `?lang=` and
 //! `Accept-Language` and runs the rest of the request inside a task-local scope, so the
-//! problem+json renderer ([`localise`]) and the pages read it with [`current`] without threading
-//! it through every call. The API answers in English unless asked; the HTML pages default to
+//! problem+json renderer (`ApiError::problem`) and the pages read it with [`current`] without
+//! threading it through every call. The API answers in English unless asked; the HTML pages default to
 //! zh-CN (they pass their own default to [`Lang::negotiate`]).
 
 use std::sync::OnceLock;
@@ -15,8 +15,6 @@ use actix_web::middleware::Next;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
-
-use crate::error::{FieldError, Problem};
 
 /// A language the service speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -192,7 +190,7 @@ pub fn current() -> Lang {
 }
 
 /// Middleware: runs the request in the language it asks for (`?lang=`, then `Accept-Language`;
-/// English by default). Problem documents read it when they render ([`localise`]).
+/// English by default). Problem documents read it when they render (`ApiError::problem`).
 ///
 /// # Errors
 /// Whatever the inner service returns.
@@ -213,28 +211,22 @@ pub async fn scope<F: std::future::Future>(lang: Lang, f: F) -> F::Output {
     LANG.scope(lang, f).await
 }
 
-/// A problem document's field messages in the request's language (the title and the detail
-/// are rendered in it already, see `ApiError::problem`): the common rules of the domain and
-/// serde's shape errors are recognised by their fixed English form.
-pub fn localise(mut p: Problem) -> Problem {
-    let lang = current();
-    if lang == Lang::En {
-        return p;
+/// A field message in `lang`: a catalogue message rendered; a raw text (serde's and actix's
+/// parser messages) in the catalogue's words when it is one of serde's fixed forms, else as
+/// written.
+pub fn render_field(message: &Msg, lang: Lang) -> String {
+    match message {
+        Msg::Raw(text) => field_message(lang, text),
+        m => m.render(lang),
     }
-    if let Some(errors) = &mut p.errors {
-        for e in errors.iter_mut() {
-            *e = FieldError::new(
-                std::mem::take(&mut e.field),
-                field_message(lang, &e.message),
-            );
-        }
-    }
-    p
 }
 
-/// The catalogue's version of a field message: the common rules of the domain and serde's shape
-/// errors, recognised by their fixed English form; any other message as written.
+/// The catalogue's version of a raw field message: serde's shape errors (and the common rules'
+/// English forms), recognised by their fixed English form; any other message as written.
 pub fn field_message(lang: Lang, message: &str) -> String {
+    if lang == Lang::En {
+        return message.to_owned();
+    }
     let fixed = match message {
         "must not be blank" | "empty" => Some("field-blank"),
         "must not be negative" => Some("field-not-negative"),
@@ -294,15 +286,53 @@ pub fn field_message(lang: Lang, message: &str) -> String {
     message.to_owned()
 }
 
+/// A sentence for a person: the domain's [`Msg`](crate::domain::msg::Msg) — a catalogue id and
+/// its arguments, or a raw text written elsewhere — rendered here, in the reader's language, when
+/// it is shown. Details of problem documents and field messages are `Msg`s, so that nothing the
+/// service says is built by string concatenation in one language. Written
+/// `msg!("not-found-call", id = call_id)` (the domain's macro, re-exported at the crate root).
+pub use crate::domain::msg::Msg;
+
+/// Renders a [`Msg`] in a language.
+pub trait Render {
+    /// The message in `lang`: a catalogue message from the catalogues, a raw text as it is.
+    fn render(&self, lang: Lang) -> String;
+
+    /// The message in English (logs, the CLI's errors, texts stored in English).
+    fn en(&self) -> String {
+        self.render(Lang::En)
+    }
+}
+
+impl Render for Msg {
+    fn render(&self, lang: Lang) -> String {
+        match self {
+            Msg::Catalogue { id, args } => {
+                let args: Vec<(&str, FluentValue<'_>)> = args
+                    .iter()
+                    .map(|(k, v)| (*k, FluentValue::String(v.as_str().into())))
+                    .collect();
+                tr(lang, id, &args)
+            }
+            Msg::Raw(text) => text.clone(),
+        }
+    }
+}
+
+/// A raw text as a [`Msg`] (a parser's message, a text a person wrote): shown as is.
+pub fn raw(text: impl Into<String>) -> Msg {
+    Msg::Raw(text.into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::FieldError;
 
     fn ids(source: &str) -> Vec<String> {
-        assert!(
-            FluentResource::try_new(source.to_owned()).is_ok(),
-            "the catalogue parses"
-        );
+        if let Err((_, errors)) = FluentResource::try_new(source.to_owned()) {
+            panic!("the catalogue does not parse: {errors:?}");
+        }
         let mut ids: Vec<String> = source
             .lines()
             .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()))
@@ -323,8 +353,9 @@ mod tests {
         assert!(zh.len() > 50);
     }
 
-    /// Every catalogue id the code names (`msg!("…")`, `t(…, "…")`, `tr(…, "…")`) is in both
-    /// catalogues, so nothing the service says falls back to its id or to English.
+    /// Every catalogue id the code names (`msg!("…")`) in the service (`src/`) and in the rules
+    /// (`domain/src/`) is in both catalogues, so nothing the service says falls back to its id
+    /// or to English.
     #[test]
     fn every_id_used_in_code_is_in_both_catalogues() {
         fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
@@ -338,9 +369,13 @@ mod tests {
             }
         }
         let mut files = Vec::new();
-        walk(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut files,
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        walk(&root.join("src"), &mut files);
+        let in_service = files.len();
+        walk(&root.join("domain").join("src"), &mut files);
+        assert!(
+            files.len() > in_service + 30,
+            "the domain's sources are walked too"
         );
         let zh = ids(ZH_FTL);
         let en = ids(EN_FTL);
@@ -369,7 +404,7 @@ mod tests {
                 }
             }
         }
-        assert!(used > 150, "{used} catalogue messages used in code");
+        assert!(used > 400, "{used} catalogue messages used in code");
     }
 
     #[test]
@@ -383,8 +418,8 @@ mod tests {
         };
         assert_eq!(e.problem_in(Lang::Zh).detail, "此资源只允许：GET");
         let e = crate::error::ApiError::Validation(vec![
-            FieldError::new("year", "out of range"),
-            FieldError::new("title", "must not be blank"),
+            FieldError::new("year", crate::msg!("field-out-of-range")),
+            FieldError::new("title", crate::msg!("field-blank")),
         ]);
         assert_eq!(
             e.problem_in(Lang::Zh).detail,
@@ -394,6 +429,40 @@ mod tests {
             e.problem_in(Lang::En).detail,
             "2 invalid field(s): year, title"
         );
+    }
+
+    /// The rules' messages render in both languages with their arguments, and the states and
+    /// actions named by code are labelled from the catalogues (message references see the
+    /// caller's arguments).
+    #[test]
+    fn rule_messages_and_state_labels_in_both_languages() {
+        let m = crate::msg!(
+            "conflict-call-illegal-move",
+            action = "open_bids",
+            status = "under_review"
+        );
+        assert_eq!(
+            m.render(Lang::En),
+            "cannot open the bids of a call that is under review"
+        );
+        assert_eq!(
+            m.render(Lang::Zh),
+            "榜单任务当前状态为“评审中”，不能开启揭榜方案"
+        );
+        let m = crate::msg!("field-notice-days", min = 5, max = 30);
+        assert_eq!(
+            m.render(Lang::En),
+            "must be from 5 (招标投标法实施条例 Art. 54) to 30 natural days"
+        );
+        assert!(m.render(Lang::Zh).starts_with("公示期须为 5"));
+        let m = crate::msg!("field-class-digits", digits = 3, level = "middle");
+        assert_eq!(m.render(Lang::En), "must be 3 digits (middle (中类))");
+        assert_eq!(m.render(Lang::Zh), "须为 3 位数字（中类）");
+        // A raw text is shown as it is; serde's fixed forms are still recognised in fields.
+        let raw = Msg::Raw("missing field `year`".into());
+        assert_eq!(raw.render(Lang::Zh), "missing field `year`");
+        assert_eq!(render_field(&raw, Lang::Zh), "缺少字段 `year`");
+        assert_eq!(render_field(&raw, Lang::En), "missing field `year`");
     }
 
     #[test]
@@ -439,65 +508,4 @@ mod tests {
             assert_eq!(field_message(Lang::En, en), en, "{en}");
         }
     }
-}
-
-/// A sentence for a person: a catalogue id and its arguments, rendered in the reader's language
-/// when it is shown ([`Msg::render`]). Details of problem documents are `Msg`s, so that nothing
-/// the service says is built by string concatenation in one language. `Raw` keeps a text that
-/// comes already written (a domain rule's own sentence, a parser's message): it is shown as is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Msg {
-    /// A catalogue message with its arguments (texts, already formatted: ids, codes, times).
-    Catalogue {
-        id: &'static str,
-        args: Vec<(&'static str, String)>,
-    },
-    /// A text written elsewhere, shown as is in every language.
-    Raw(String),
-}
-
-impl Msg {
-    /// The message in `lang`.
-    pub fn render(&self, lang: Lang) -> String {
-        match self {
-            Msg::Catalogue { id, args } => {
-                let args: Vec<(&str, FluentValue<'_>)> = args
-                    .iter()
-                    .map(|(k, v)| (*k, FluentValue::String(v.as_str().into())))
-                    .collect();
-                tr(lang, id, &args)
-            }
-            Msg::Raw(text) => text.clone(),
-        }
-    }
-}
-
-impl std::fmt::Display for Msg {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.render(Lang::En))
-    }
-}
-
-impl From<String> for Msg {
-    fn from(text: String) -> Self {
-        Msg::Raw(text)
-    }
-}
-
-impl From<&str> for Msg {
-    fn from(text: &str) -> Self {
-        Msg::Raw(text.to_owned())
-    }
-}
-
-/// A catalogue message: `msg!("not-found-call", id = call_id)`; every argument is shown with
-/// its `Display`.
-#[macro_export]
-macro_rules! msg {
-    ($id:literal $(, $k:ident = $v:expr)* $(,)?) => {
-        $crate::i18n::Msg::Catalogue {
-            id: $id,
-            args: vec![$((stringify!($k), ::std::string::ToString::to_string(&$v))),*],
-        }
-    };
 }

@@ -12,6 +12,8 @@ pub mod demo_load;
 pub mod demo_run;
 pub mod demo_year;
 pub use jiebang_domain as domain;
+// The domain's `msg!` macro (and its module): `crate::msg!("field-blank")` everywhere.
+pub use jiebang_domain::msg;
 pub mod error;
 pub mod extract;
 pub mod headers;

@@ -15,12 +15,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::call::Criterion;
-use super::conflict::{data_conflict, ConflictKind, ExpertProfile};
+use super::conflict::{employment_link, ConflictKind, EmploymentLink, ExpertProfile};
 use super::project::{
     target_met, AgreementContent, EvaluationParts, Grade, Measurement, PlaqueStatus, Verdict,
 };
 use super::ranking::{rank, BidInput, CriterionResult, ExpertScore};
-use super::FieldError;
+use super::{FieldError, Msg};
 
 /// Points an acceptance criterion is scored out of (hundredths): 100 points, so the weighted
 /// total is on the 100-point scale of the round's threshold.
@@ -49,7 +49,7 @@ pub fn validate_rubric(rubric: &[Criterion]) -> Vec<FieldError> {
         if c.max_points != ACCEPTANCE_MAX_POINTS {
             errors.push(FieldError::new(
                 format!("rubric[{i}].max_points"),
-                "acceptance criteria are scored out of 100 points (10000 hundredths)",
+                crate::msg!("field-acceptance-max-points"),
             ));
         }
     }
@@ -57,15 +57,15 @@ pub fn validate_rubric(rubric: &[Criterion]) -> Vec<FieldError> {
 }
 
 /// For each expert of the pool linked with the builder by the data (works there, or worked
-/// there within 3 years: the calls' rule, [`data_conflict`]), the link. Such an expert is never
-/// named to, nor drawn for, the acceptance panel.
+/// there within 3 years: the calls' rule, [`super::conflict::data_conflict`]), the link. Such an
+/// expert is never named to, nor drawn for, the acceptance panel.
 pub fn builder_conflicts(
     pool: &[(i32, ExpertProfile)],
     builder: i32,
     today: NaiveDate,
-) -> BTreeMap<i32, String> {
+) -> BTreeMap<i32, EmploymentLink> {
     pool.iter()
-        .filter_map(|(e, p)| data_conflict(p, builder, today).map(|why| (*e, why)))
+        .filter_map(|(e, p)| employment_link(p, builder, today).map(|link| (*e, link)))
         .collect()
 }
 
@@ -113,12 +113,12 @@ impl AcceptanceReport {
             if !agreement.targets.iter().any(|t| t.key == m.key) {
                 errors.push(FieldError::new(
                     format!("measurements[{i}].key"),
-                    format!("the agreement has no indicator {:?}", m.key),
+                    crate::msg!("field-agreement-no-indicator", key = format!("{:?}", m.key)),
                 ));
             } else if !seen.insert(m.key.clone()) {
                 errors.push(FieldError::new(
                     format!("measurements[{i}].key"),
-                    "measured twice",
+                    crate::msg!("field-measured-twice"),
                 ));
             }
         }
@@ -131,20 +131,23 @@ impl AcceptanceReport {
         if !missing.is_empty() {
             errors.push(FieldError::new(
                 "measurements",
-                format!("measure every indicator; missing: {}", missing.join(", ")),
+                crate::msg!(
+                    "field-measure-every-indicator",
+                    missing = missing.join(", ")
+                ),
             ));
         }
         if self.evidence.is_empty() {
             errors.push(FieldError::new(
                 "evidence",
-                "name at least one evidence document",
+                crate::msg!("field-evidence-required"),
             ));
         }
         for (i, e) in self.evidence.iter().enumerate() {
             if e.name.trim().is_empty() || e.name.chars().count() > 500 {
                 errors.push(FieldError::new(
                     format!("evidence[{i}].name"),
-                    "1–500 characters",
+                    crate::msg!("field-chars", min = 1, max = 500),
                 ));
             }
             if e.sha256.len() != 64
@@ -155,12 +158,15 @@ impl AcceptanceReport {
             {
                 errors.push(FieldError::new(
                     format!("evidence[{i}].sha256"),
-                    "64 lowercase hexadecimal digits",
+                    crate::msg!("field-lower-hex-digits", count = 64),
                 ));
             }
         }
         if self.summary.chars().count() > 20_000 {
-            errors.push(FieldError::new("summary", "at most 20000 characters"));
+            errors.push(FieldError::new(
+                "summary",
+                crate::msg!("field-at-most-chars", max = 20000),
+            ));
         }
         errors
     }
@@ -234,7 +240,7 @@ pub fn conclude(
     verdict: &Verdict,
     after_rectification: bool,
     chosen: Outcome,
-) -> Result<String, String> {
+) -> Result<String, Msg> {
     let allowed: &[Outcome] = if verdict.acceptable {
         &[Outcome::Accepted]
     } else if after_rectification {
@@ -254,9 +260,10 @@ pub fn conclude(
     if allowed.contains(&chosen) {
         Ok(rule)
     } else {
-        Err(format!(
-            "the rule allows only {} here: {rule}",
-            names.join(" or ")
+        Err(crate::msg!(
+            "rule-acceptance-outcome",
+            allowed = names.join(" or "),
+            rule = rule
         ))
     }
 }
@@ -417,41 +424,38 @@ pub fn next_evaluation(
     plaque: &Plaque,
     evaluations: &[Evaluation],
     today: NaiveDate,
-) -> Result<(i32, i32), String> {
+) -> Result<(i32, i32), Msg> {
     use chrono::Datelike;
     if evaluations.iter().any(|e| e.confirmed.is_none()) {
-        return Err("an evaluation awaits the commission's confirmation".to_owned());
+        return Err(crate::msg!("rule-evaluation-awaits-confirmation"));
     }
     match plaque.status {
-        PlaqueStatus::Revoked => Err("the plaque is revoked".to_owned()),
+        PlaqueStatus::Revoked => Err(crate::msg!("conflict-plaque-revoked")),
         PlaqueStatus::Active => {
             let year = today.year();
             if evaluations.iter().any(|e| e.year == year && e.attempt == 1) {
-                Err(format!(
-                    "the brain has had its annual evaluation for {year}; one a year"
-                ))
+                Err(crate::msg!("rule-evaluation-once-a-year", year = year))
             } else {
                 Ok((year, 1))
             }
         }
         PlaqueStatus::Rectifying => {
             let Some(failed) = evaluations.last() else {
-                return Err("no evaluation put the brain under rectification".to_owned());
+                return Err(crate::msg!("rule-evaluation-no-failed"));
             };
             if failed.plan.is_none() {
-                return Err(
-                    "the builder files its rectification plan before the re-evaluation".to_owned(),
-                );
+                return Err(crate::msg!("rule-evaluation-plan-first"));
             }
             if let Some(until) = plaque.rectify_until {
                 if today > until {
-                    return Err(format!(
-                        "the rectification deadline {until} has passed; the commission decides on revocation"
+                    return Err(crate::msg!(
+                        "rule-rectification-deadline-passed",
+                        until = until
                     ));
                 }
             }
             if failed.grade != Grade::Fail {
-                return Err("the last evaluation passed".to_owned());
+                return Err(crate::msg!("rule-evaluation-last-passed"));
             }
             Ok((failed.year, failed.attempt + 1))
         }
@@ -468,11 +472,11 @@ pub fn revocation_grounds(
     plaque: &Plaque,
     evaluations: &[Evaluation],
     today: NaiveDate,
-) -> Result<String, String> {
+) -> Result<String, Msg> {
     if plaque.status != PlaqueStatus::Rectifying {
-        return Err(format!(
-            "only a brain under rectification is revoked; this one is {}",
-            plaque.status
+        return Err(crate::msg!(
+            "rule-revoke-not-rectifying",
+            status = plaque.status
         ));
     }
     let last = evaluations.iter().rev().find(|e| e.confirmed.is_some());
@@ -489,10 +493,8 @@ pub fn revocation_grounds(
         Some(until) if today > until => Ok(format!(
             "the rectification deadline {until} passed without a passing re-evaluation"
         )),
-        Some(until) => Err(format!(
-            "the rectification runs until {until}; revocation needs a failed re-evaluation or the deadline passed"
-        )),
-        None => Err("no rectification deadline is set".to_owned()),
+        Some(until) => Err(crate::msg!("rule-rectification-running", until = until)),
+        None => Err(crate::msg!("rule-rectification-no-deadline")),
     }
 }
 
@@ -606,7 +608,8 @@ mod tests {
         assert!(ok.acceptable);
         assert!(conclude(&ok, false, Outcome::Accepted).is_ok());
         let e = conclude(&ok, false, Outcome::Failed).unwrap_err();
-        assert!(e.contains("only accepted"), "{e}");
+        assert_eq!(e.id(), Some("rule-acceptance-outcome"));
+        assert_eq!(e.arg("allowed"), Some("accepted"), "{e:?}");
         // A mandatory indicator short: never accepted; rectify once, then only failed.
         let short = verdict(&a, &[m("K1", 19_999), m("K2", 900)], Some(9_500), 6_000);
         assert!(!short.acceptable);
@@ -694,7 +697,8 @@ mod tests {
         ];
         let c = builder_conflicts(&pool, 7, today);
         assert_eq!(c.keys().copied().collect::<Vec<_>>(), [1, 2]);
-        assert_eq!(c[&1], "works at the bidder");
+        assert_eq!(c[&1], EmploymentLink::Works);
+        assert_eq!(c[&1].sentence(), "works at the bidder");
     }
 
     #[test]
@@ -764,9 +768,10 @@ mod tests {
         assert!(next_evaluation(&active, &pending, day(2026, 1, 2)).is_err());
         let rect = plaque(PlaqueStatus::Rectifying, Some(day(2026, 3, 1)));
         let failed = [evaluation(2025, 1, Grade::Fail, true, false)];
-        assert!(next_evaluation(&rect, &failed, today)
-            .unwrap_err()
-            .contains("plan"));
+        assert_eq!(
+            next_evaluation(&rect, &failed, today).unwrap_err().id(),
+            Some("rule-evaluation-plan-first")
+        );
         let planned = [evaluation(2025, 1, Grade::Fail, true, true)];
         assert_eq!(next_evaluation(&rect, &planned, today), Ok((2025, 2)));
         assert!(next_evaluation(&rect, &planned, day(2026, 3, 2)).is_err());

@@ -40,21 +40,21 @@ pub fn check(a: Option<&AttestationInput>, field: &str) -> Vec<FieldError> {
     let Some(a) = a else {
         return vec![FieldError::new(
             field,
-            format!("a truthfulness statement is required: {{\"statement\": \"{STATEMENT}\", \"name\": …}}"),
+            crate::msg!("field-statement-required", statement = STATEMENT),
         )];
     };
     let mut errors = Vec::new();
     if a.statement.trim() != STATEMENT {
         errors.push(FieldError::new(
             format!("{field}.statement"),
-            format!("must be exactly \"{STATEMENT}\""),
+            crate::msg!("field-statement-exact", statement = STATEMENT),
         ));
     }
     let name = a.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         errors.push(FieldError::new(
             format!("{field}.name"),
-            "must name the person making the statement (1 to 100 characters)",
+            crate::msg!("field-statement-name"),
         ));
     }
     if a.position
@@ -63,7 +63,7 @@ pub fn check(a: Option<&AttestationInput>, field: &str) -> Vec<FieldError> {
     {
         errors.push(FieldError::new(
             format!("{field}.position"),
-            "must be 1 to 100 characters when given",
+            crate::msg!("field-chars-when-given", min = 1, max = 100),
         ));
     }
     errors
@@ -118,12 +118,12 @@ pub struct Finding {
 pub fn check_finding(reason: &str, evidence: &str) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if reason.trim().is_empty() {
-        errors.push(FieldError::new("reason", "must not be blank"));
+        errors.push(FieldError::new("reason", crate::msg!("field-blank")));
     }
     if evidence.trim().is_empty() {
         errors.push(FieldError::new(
             "evidence",
-            "must describe or reference the evidence",
+            crate::msg!("field-evidence-blank"),
         ));
     }
     errors

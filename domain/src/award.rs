@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::call::{notice_over, CallStatus};
+use super::Msg;
 
 /// The award of a call, under notice or made: the winning bids in rank order and the
 /// commission's note. Stored with the call as it is serialised here (`{bid_ids, note}`).
@@ -50,20 +51,13 @@ pub fn panel_open(status: CallStatus) -> bool {
 ///
 /// # Errors
 /// A sentence naming the current status and the way left.
-pub fn conflicts_open(status: CallStatus) -> Result<(), String> {
+pub fn conflicts_open(status: CallStatus) -> Result<(), Msg> {
     if panel_open(status) {
         Ok(())
     } else if status == CallStatus::Notice {
-        Err(
-            "conflicts are declared until the award is proposed; the call is in its public \
-             notice: a conflict found now is grounds for an objection (POST \
-             /calls/{id}/objections), which can return the call to review"
-                .to_owned(),
-        )
+        Err(crate::msg!("rule-conflicts-closed-notice"))
     } else {
-        Err(format!(
-            "conflicts are declared until the award is proposed; the call is {status}"
-        ))
+        Err(crate::msg!("rule-conflicts-closed", status = status))
     }
 }
 
@@ -71,13 +65,11 @@ pub fn conflicts_open(status: CallStatus) -> Result<(), String> {
 ///
 /// # Errors
 /// A sentence naming the current status.
-pub fn scoring_open(status: CallStatus) -> Result<(), String> {
+pub fn scoring_open(status: CallStatus) -> Result<(), Msg> {
     if status == CallStatus::UnderReview {
         Ok(())
     } else {
-        Err(format!(
-            "scores are taken only while the call is under review; it is {status}"
-        ))
+        Err(crate::msg!("rule-scoring-closed", status = status))
     }
 }
 
@@ -95,17 +87,12 @@ pub fn objection_open(
 ///
 /// # Errors
 /// A sentence saying what is wrong with the request.
-pub fn check_award(winners: usize, ranked: &[i32], asked: &[i32]) -> Result<Vec<i32>, String> {
+pub fn check_award(winners: usize, ranked: &[i32], asked: &[i32]) -> Result<Vec<i32>, Msg> {
     if asked.len() != winners {
-        return Err(format!(
-            "the call has {winners} winner(s); name exactly that many"
-        ));
+        return Err(crate::msg!("rule-award-count", winners = winners));
     }
     if ranked.len() < winners {
-        return Err(format!(
-            "only {} bid(s) are ranked; score them first",
-            ranked.len()
-        ));
+        return Err(crate::msg!("rule-award-unranked", ranked = ranked.len()));
     }
     let top = &ranked[..winners];
     let mut a = asked.to_vec();
@@ -113,8 +100,10 @@ pub fn check_award(winners: usize, ranked: &[i32], asked: &[i32]) -> Result<Vec<
     let mut t = top.to_vec();
     t.sort_unstable();
     if a != t {
-        return Err(format!(
-            "the award follows the ranking: the top {winners} are {top:?}"
+        return Err(crate::msg!(
+            "rule-award-not-top",
+            winners = winners,
+            top = format!("{top:?}")
         ));
     }
     Ok(top.to_vec())
@@ -128,14 +117,17 @@ pub fn finalize_ready(
     notice_ends: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
     unanswered: &[i32],
-) -> Result<(), String> {
+) -> Result<(), Msg> {
     if let Some(ends) = notice_ends {
         if !notice_over(ends, now) {
-            return Err(format!("the notice runs until {}", ends.to_rfc3339()));
+            return Err(crate::msg!("rule-notice-running", ends = ends.to_rfc3339()));
         }
     }
     if !unanswered.is_empty() {
-        return Err(format!("objection(s) {unanswered:?} are not answered yet"));
+        return Err(crate::msg!(
+            "rule-objections-unanswered",
+            ids = format!("{unanswered:?}")
+        ));
     }
     Ok(())
 }
@@ -173,9 +165,10 @@ mod tests {
         assert!(scoring_open(CallStatus::Opened).is_err());
         assert!(panel_open(CallStatus::UnderReview) && !panel_open(CallStatus::Notice));
         assert!(conflicts_open(CallStatus::UnderReview).is_ok());
-        assert!(conflicts_open(CallStatus::Notice)
-            .unwrap_err()
-            .contains("grounds for an objection"));
+        assert_eq!(
+            conflicts_open(CallStatus::Notice).unwrap_err().id(),
+            Some("rule-conflicts-closed-notice")
+        );
         assert!(conflicts_open(CallStatus::Awarded).is_err());
     }
 }

@@ -70,13 +70,16 @@ pub struct BidContent {
 pub fn validate_content(c: &BidContent) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if c.technical_plan.trim().is_empty() {
-        errors.push(FieldError::new("technical_plan", "must not be blank"));
+        errors.push(FieldError::new(
+            "technical_plan",
+            crate::msg!("field-blank"),
+        ));
     }
     for (i, m) in c.team.iter().enumerate() {
         if m.name.trim().is_empty() {
             errors.push(FieldError::new(
                 format!("team[{i}].name"),
-                "must not be blank",
+                crate::msg!("field-blank"),
             ));
         }
     }
@@ -84,19 +87,19 @@ pub fn validate_content(c: &BidContent) -> Vec<FieldError> {
         if a.document_id.is_none() {
             errors.push(FieldError::new(
                 format!("attachments[{i}].document_id"),
-                "required: upload the file to the bid (POST /api/v1/bids/{id}/attachments) and name the document here",
+                crate::msg!("field-attachment-document-required"),
             ));
         }
         if a.name.is_some() {
             errors.push(FieldError::new(
                 format!("attachments[{i}].name"),
-                "not accepted: the name is the uploaded document's",
+                crate::msg!("field-attachment-name-not-accepted"),
             ));
         }
         if a.sha256.len() != 64 || !a.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
             errors.push(FieldError::new(
                 format!("attachments[{i}].sha256"),
-                "must be 64 hex digits",
+                crate::msg!("field-hex-digits", count = 64),
             ));
         }
     }
@@ -104,7 +107,7 @@ pub fn validate_content(c: &BidContent) -> Vec<FieldError> {
         if w[1].due < w[0].due {
             errors.push(FieldError::new(
                 "schedule",
-                "milestones must be in date order",
+                crate::msg!("field-milestones-order"),
             ));
             break;
         }

@@ -23,7 +23,7 @@ use utoipa::ToSchema;
 
 use super::json_patch::PatchOp;
 use super::money::Money;
-use super::FieldError;
+use super::{FieldError, Msg};
 
 /// Winners when the commission does not ask for a "horse race" (赛马) *(ours)*.
 pub const DEFAULT_WINNERS: u32 = 1;
@@ -216,6 +216,19 @@ impl CallAction {
         }
     }
 
+    /// The action's code (`open_bids` …): the catalogues label it (`label-call-action`).
+    pub fn code(self) -> &'static str {
+        match self {
+            CallAction::OpenBids => "open_bids",
+            CallAction::StartReview => "start_review",
+            CallAction::Award => "award",
+            CallAction::UpholdObjection => "uphold_objection",
+            CallAction::Finalize => "finalize",
+            CallAction::DeclareUnsuccessful => "declare_unsuccessful",
+            CallAction::Cancel => "cancel",
+        }
+    }
+
     /// The action as a verb phrase taking "a call" as its object, for error messages.
     pub fn phrase(self) -> &'static str {
         match self {
@@ -346,10 +359,7 @@ pub struct Criterion {
 pub fn validate_rubric(rubric: &[Criterion]) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if rubric.is_empty() {
-        errors.push(FieldError::new(
-            "rubric",
-            "name at least one criterion the experts score",
-        ));
+        errors.push(FieldError::new("rubric", crate::msg!("field-rubric-empty")));
         return errors;
     }
     for (i, c) in rubric.iter().enumerate() {
@@ -357,7 +367,7 @@ pub fn validate_rubric(rubric: &[Criterion]) -> Vec<FieldError> {
         if name.is_empty() {
             errors.push(FieldError::new(
                 format!("rubric[{i}].criterion"),
-                "must not be blank",
+                crate::msg!("field-blank"),
             ));
         } else if let Some(j) = rubric[..i]
             .iter()
@@ -365,21 +375,26 @@ pub fn validate_rubric(rubric: &[Criterion]) -> Vec<FieldError> {
         {
             errors.push(FieldError::new(
                 format!("rubric[{i}].criterion"),
-                format!("{name:?} is already rubric[{j}]; criterion names must be unique"),
+                crate::msg!(
+                    "field-criterion-duplicate",
+                    name = format!("{name:?}"),
+                    index = j
+                ),
             ));
         }
         if !(1..=100).contains(&c.weight) {
             errors.push(FieldError::new(
                 format!("rubric[{i}].weight"),
-                "must be a whole percentage from 1 to 100",
+                crate::msg!("field-whole-percentage"),
             ));
         }
         if !(1..=MAX_CRITERION_POINTS).contains(&c.max_points) {
             errors.push(FieldError::new(
                 format!("rubric[{i}].max_points"),
-                format!(
-                    "must be from 1 to {MAX_CRITERION_POINTS} (hundredths of a point, i.e. 0.01 to {} points)",
-                    MAX_CRITERION_POINTS / 100
+                crate::msg!(
+                    "field-criterion-max-points",
+                    max = MAX_CRITERION_POINTS,
+                    points = MAX_CRITERION_POINTS / 100
                 ),
             ));
         }
@@ -391,7 +406,7 @@ pub fn validate_rubric(rubric: &[Criterion]) -> Vec<FieldError> {
     if total != 100 {
         errors.push(FieldError::new(
             "rubric",
-            format!("the weights must sum to 100; they sum to {total}"),
+            crate::msg!("field-rubric-weights-sum", total = total),
         ));
     }
     errors
@@ -539,11 +554,18 @@ pub struct BidderFacts {
     pub has_award_this_round: bool,
 }
 
-/// The rules a bidder fails, each as `rule_name: sentence`; empty means eligible.
+/// An eligibility rule a bidder fails: the rule's name (a member of [`Eligibility`]) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedRule {
+    pub rule: &'static str,
+    pub why: Msg,
+}
+
+/// The rules a bidder fails; empty means eligible.
 ///
 /// Unknown facts fail the rule that needs them: eligibility is for the bidder to show, and a
 /// bid cannot be ranked on a guess.
-pub fn check_eligibility(rules: &Eligibility, facts: &BidderFacts) -> Vec<String> {
+pub fn check_eligibility(rules: &Eligibility, facts: &BidderFacts) -> Vec<FailedRule> {
     let mut failed = Vec::new();
     if rules.registered_in_chongqing
         && facts
@@ -551,24 +573,33 @@ pub fn check_eligibility(rules: &Eligibility, facts: &BidderFacts) -> Vec<String
             .as_deref()
             .is_none_or(|code| code.trim().is_empty())
     {
-        failed.push(
-            "registered_in_chongqing: the bidder is not registered in a Chongqing district or zone"
-                .to_owned(),
-        );
+        failed.push(FailedRule {
+            rule: "registered_in_chongqing",
+            why: crate::msg!("rule-eligibility-not-in-chongqing"),
+        });
     }
     if let Some(required) = rules.min_registered_capital {
         match facts.registered_capital {
-            None => failed.push(format!(
-                "min_registered_capital: registered capital is unknown; at least {required} 万元 is required"
-            )),
-            Some(capital) if capital < required => failed.push(format!(
-                "min_registered_capital: registered capital {capital} 万元 is below the required {required} 万元"
-            )),
+            None => failed.push(FailedRule {
+                rule: "min_registered_capital",
+                why: crate::msg!("rule-eligibility-capital-unknown", required = required),
+            }),
+            Some(capital) if capital < required => failed.push(FailedRule {
+                rule: "min_registered_capital",
+                why: crate::msg!(
+                    "rule-eligibility-capital-below",
+                    capital = capital,
+                    required = required
+                ),
+            }),
             Some(_) => {}
         }
     }
     if rules.no_earlier_award && facts.has_award_this_round {
-        failed.push("no_earlier_award: the bidder already holds an award in this round".to_owned());
+        failed.push(FailedRule {
+            rule: "no_earlier_award",
+            why: crate::msg!("rule-eligibility-earlier-award"),
+        });
     }
     failed
 }
@@ -586,27 +617,29 @@ pub fn validate_call(
     if closes_at <= opens_at {
         errors.push(FieldError::new(
             "closes_at",
-            "must be after opens_at, or no bid could ever arrive",
+            crate::msg!("field-closes-before-opens"),
         ));
     }
     if !(1..=MAX_WINNERS).contains(&winners) {
         errors.push(FieldError::new(
             "winners",
-            format!("must be from 1 to {MAX_WINNERS}"),
+            crate::msg!("field-between", min = 1, max = MAX_WINNERS),
         ));
     }
     if !(MIN_NOTICE_DAYS..=MAX_NOTICE_DAYS).contains(&notice_days) {
         errors.push(FieldError::new(
             "notice_days",
-            format!(
-                "must be from {MIN_NOTICE_DAYS} (招标投标法实施条例 Art. 54) to {MAX_NOTICE_DAYS} natural days"
+            crate::msg!(
+                "field-notice-days",
+                min = MIN_NOTICE_DAYS,
+                max = MAX_NOTICE_DAYS
             ),
         ));
     }
     if requirements.trim().is_empty() {
         errors.push(FieldError::new(
             "requirements",
-            "say what the builder must deliver",
+            crate::msg!("field-requirements-blank"),
         ));
     }
     errors
@@ -892,8 +925,13 @@ mod tests {
                 "rubric",
             ]
         );
-        assert!(errors[3].message.contains("rubric[0]"), "{:?}", errors[3]);
-        assert!(errors[6].message.contains("151"), "{:?}", errors[6]);
+        assert_eq!(errors[3].message.arg("index"), Some("0"), "{:?}", errors[3]);
+        assert_eq!(
+            errors[6].message.arg("total"),
+            Some("151"),
+            "{:?}",
+            errors[6]
+        );
         let short = [crit("a", 60, 100), crit("b", 30, 100)];
         assert_eq!(fields(&validate_rubric(&short)), ["rubric"]);
         let huge = [crit("a", i64::MAX, 100), crit("b", i64::MAX, 100)];
@@ -918,7 +956,7 @@ mod tests {
         assert_eq!(rules, Eligibility::default());
         assert_eq!(
             check_eligibility(&rules, &BidderFacts::default()),
-            Vec::<String>::new()
+            Vec::<FailedRule>::new()
         );
         assert!(serde_json::from_str::<Eligibility>(r#"{"foo":true}"#).is_err());
     }
@@ -938,9 +976,22 @@ mod tests {
         assert_eq!(
             check_eligibility(&rules, &bad),
             [
-                "registered_in_chongqing: the bidder is not registered in a Chongqing district or zone",
-                "min_registered_capital: registered capital 300.00 万元 is below the required 500.00 万元",
-                "no_earlier_award: the bidder already holds an award in this round",
+                FailedRule {
+                    rule: "registered_in_chongqing",
+                    why: crate::msg!("rule-eligibility-not-in-chongqing"),
+                },
+                FailedRule {
+                    rule: "min_registered_capital",
+                    why: crate::msg!(
+                        "rule-eligibility-capital-below",
+                        capital = "300.00",
+                        required = "500.00"
+                    ),
+                },
+                FailedRule {
+                    rule: "no_earlier_award",
+                    why: crate::msg!("rule-eligibility-earlier-award"),
+                },
             ]
         );
         let unknown = BidderFacts {
@@ -950,7 +1001,8 @@ mod tests {
         };
         let failed = check_eligibility(&rules, &unknown);
         assert_eq!(failed.len(), 1);
-        assert!(failed[0].starts_with("min_registered_capital: registered capital is unknown"));
+        assert_eq!(failed[0].rule, "min_registered_capital");
+        assert_eq!(failed[0].why.id(), Some("rule-eligibility-capital-unknown"));
         let good = BidderFacts {
             district_code: Some("500105".into()),
             registered_capital: Some(money(50_000)),

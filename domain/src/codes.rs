@@ -1,5 +1,7 @@
 //! Codes with rules of their own: parse, don't validate.
 
+use super::Msg;
+
 /// A GB/T 4754-2017 industry class code: 2 digits (大类), 3 (中类) or 4 (小类).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IndustryClassCode(String);
@@ -7,13 +9,11 @@ pub struct IndustryClassCode(String);
 impl IndustryClassCode {
     /// # Errors
     /// When the code is not 2–4 ASCII digits.
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, Msg> {
         if (2..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Self(s.to_owned()))
         } else {
-            Err(format!(
-                "{s:?} is not an industry class code (2, 3 or 4 digits)"
-            ))
+            Err(crate::msg!("field-class-code", code = format!("{s:?}")))
         }
     }
 
@@ -50,29 +50,34 @@ pub struct Uscc(String);
 impl Uscc {
     /// # Errors
     /// When the length, a character, the region digits or the check character is wrong.
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, Msg> {
         let s = s.trim().to_ascii_uppercase();
         let chars: Vec<char> = s.chars().collect();
         if chars.len() != 18 {
-            return Err(format!("must be 18 characters, got {}", chars.len()));
+            return Err(crate::msg!("field-uscc-length", count = chars.len()));
         }
         let mut values = Vec::with_capacity(18);
         for (i, c) in chars.iter().enumerate() {
             match USCC_CHARS.find(*c) {
                 Some(v) => values.push(v as u32),
-                None => return Err(format!("character {} ({c:?}) is not allowed", i + 1)),
+                None => {
+                    return Err(crate::msg!(
+                        "field-uscc-character",
+                        position = i + 1,
+                        character = format!("{c:?}")
+                    ))
+                }
             }
         }
         if !chars[2..8].iter().all(char::is_ascii_digit) {
-            return Err(
-                "characters 3–8 must be the digits of an administrative division code".into(),
-            );
+            return Err(crate::msg!("field-uscc-division"));
         }
         let expected = Self::check_char(&values[..17]);
         if chars[17] != expected {
-            return Err(format!(
-                "check character should be {expected:?}, got {:?}",
-                chars[17]
+            return Err(crate::msg!(
+                "field-uscc-check",
+                expected = format!("{expected:?}"),
+                got = format!("{:?}", chars[17])
             ));
         }
         Ok(Self(s))

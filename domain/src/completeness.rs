@@ -164,15 +164,21 @@ impl CompletenessParams {
     pub fn validate(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
         if self.min_text_chars == 0 {
-            errors.push(FieldError::new("min_text_chars", "must be at least 1"));
+            errors.push(FieldError::new(
+                "min_text_chars",
+                crate::msg!("field-at-least", min = 1),
+            ));
         }
         if self.min_tasks == 0 {
-            errors.push(FieldError::new("min_tasks", "must be at least 1"));
+            errors.push(FieldError::new(
+                "min_tasks",
+                crate::msg!("field-at-least", min = 1),
+            ));
         }
         if !(MIN_DATA_YEAR..=MAX_DATA_YEAR).contains(&self.data_year) {
             errors.push(FieldError::new(
                 "data_year",
-                format!("must be between {MIN_DATA_YEAR} and {MAX_DATA_YEAR}"),
+                crate::msg!("field-between", min = MIN_DATA_YEAR, max = MAX_DATA_YEAR),
             ));
         }
         let names: Vec<(String, i64)> = self

@@ -55,7 +55,8 @@ pub struct ExpertProfile {
     pub past_employers: Vec<PastEmployer>,
 }
 
-/// The employment link between `expert` and the bidder organisation on `today`, as a sentence, or
+/// The employment link between `expert` and the bidder organisation on `today`, as the English
+/// sentence a frozen recusal stores (people read [`EmploymentLink::msg`]), or
 /// `None` when the data shows none.
 ///
 /// A past employment recuses when its last day is on or after `today` minus 3 calendar years
@@ -66,8 +67,49 @@ pub fn data_conflict(
     bidder_organisation: i32,
     today: NaiveDate,
 ) -> Option<String> {
+    employment_link(expert, bidder_organisation, today).map(EmploymentLink::sentence)
+}
+
+/// An employment link that recuses an expert from an organisation's bid or acceptance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmploymentLink {
+    /// The organisation is the expert's current employer.
+    Works,
+    /// A past employment there, ending on this day (within the look-back).
+    WorkedUntil(NaiveDate),
+}
+
+impl EmploymentLink {
+    /// The link as stored with a frozen recusal (English, a record's own text).
+    pub fn sentence(self) -> String {
+        match self {
+            EmploymentLink::Works => "works at the bidder".to_owned(),
+            EmploymentLink::WorkedUntil(until) => format!(
+                "worked at the bidder until {} (within 3 years)",
+                until.format("%Y-%m-%d")
+            ),
+        }
+    }
+
+    /// The link as said to a person, in their language.
+    pub fn msg(self) -> crate::msg::Msg {
+        match self {
+            EmploymentLink::Works => crate::msg!("rule-link-works-at"),
+            EmploymentLink::WorkedUntil(until) => {
+                crate::msg!("rule-link-worked-until", until = until.format("%Y-%m-%d"))
+            }
+        }
+    }
+}
+
+/// The employment link between `expert` and `organisation` on `today` (see [`data_conflict`]).
+pub fn employment_link(
+    expert: &ExpertProfile,
+    bidder_organisation: i32,
+    today: NaiveDate,
+) -> Option<EmploymentLink> {
     if expert.organisation_id == Some(bidder_organisation) {
-        return Some("works at the bidder".to_owned());
+        return Some(EmploymentLink::Works);
     }
     // Out of chrono's range only near year −262144; then every past employment is recent.
     let cutoff = today
@@ -79,12 +121,7 @@ pub fn data_conflict(
         .filter(|p| p.organisation_id == bidder_organisation && p.until >= cutoff)
         .map(|p| p.until)
         .max()
-        .map(|until| {
-            format!(
-                "worked at the bidder until {} (within 3 years)",
-                until.format("%Y-%m-%d")
-            )
-        })
+        .map(EmploymentLink::WorkedUntil)
 }
 
 /// A conflict an expert declared on a call, as stored.

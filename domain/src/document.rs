@@ -143,11 +143,19 @@ pub fn check_media(kind: DocumentKind, sniffed: Option<&str>) -> Result<&'static
         Some(t) => Ok(t),
         None => Err(FieldError::new(
             "body",
-            format!(
-                "the bytes are {}; a {kind} must be one of {}",
-                sniffed.unwrap_or("of no recognised type"),
-                allowed.join(", ")
-            ),
+            match sniffed {
+                Some(t) => crate::msg!(
+                    "field-media-type",
+                    sniffed = t,
+                    kind = kind,
+                    allowed = allowed.join(", ")
+                ),
+                None => crate::msg!(
+                    "field-media-type-unknown",
+                    kind = kind,
+                    allowed = allowed.join(", ")
+                ),
+            },
         )),
     }
 }
@@ -162,18 +170,18 @@ pub const MAX_NAME_CHARS: usize = 200;
 /// A [`FieldError`] on `name`.
 pub fn check_name(name: &str) -> Result<String, FieldError> {
     let n = name.trim();
-    let bad = |m: &str| Err(FieldError::new("name", m));
+    let bad = |m: crate::msg::Msg| Err(FieldError::new("name", m));
     if n.is_empty() {
-        return bad("must not be blank");
+        return bad(crate::msg!("field-blank"));
     }
     if n.chars().count() > MAX_NAME_CHARS {
-        return bad("must be at most 200 characters");
+        return bad(crate::msg!("field-at-most-chars", max = MAX_NAME_CHARS));
     }
     if n.contains(['/', '\\']) || n == "." || n == ".." {
-        return bad("must be a file name without a path");
+        return bad(crate::msg!("field-file-name-path"));
     }
     if n.chars().any(char::is_control) {
-        return bad("must not contain control characters");
+        return bad(crate::msg!("field-control-characters"));
     }
     Ok(n.to_owned())
 }
@@ -256,7 +264,13 @@ mod tests {
         assert_eq!(check_media(DocumentKind::IntentForm, Some(PNG)), Ok(PNG));
         let err = check_media(DocumentKind::IntentForm, None).unwrap_err();
         assert_eq!(err.field, "body");
-        assert!(err.message.contains("application/pdf"), "{}", err.message);
+        assert!(
+            err.message
+                .arg("allowed")
+                .is_some_and(|a| a.contains("application/pdf")),
+            "{:?}",
+            err.message
+        );
         // A zip that is no office document is refused everywhere.
         assert!(check_media(DocumentKind::BidAttachment, Some("application/zip")).is_err());
         assert!(check_media(DocumentKind::IntentForm, Some(DOCX)).is_err());

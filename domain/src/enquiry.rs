@@ -37,7 +37,7 @@ pub fn check_text(field: &str, text: &str, max: usize) -> Vec<FieldError> {
     if n == 0 || n > max {
         vec![FieldError::new(
             field,
-            format!("must be 1 to {max} characters"),
+            crate::msg!("field-chars", min = 1, max = max),
         )]
     } else {
         Vec::new()
@@ -58,7 +58,7 @@ pub fn extended_close(
     if h < minimum_hours {
         return Err(FieldError::new(
             "amendment.extend_hours",
-            format!("an amendment extends the window by at least {minimum_hours} hours"),
+            crate::msg!("field-amendment-hours", min = minimum_hours),
         ));
     }
     Ok(closes_at + Duration::hours(i64::from(h)))

@@ -56,18 +56,21 @@ pub fn validate(
     if map.leading.len() > max {
         errors.push(FieldError::new(
             "leading",
-            format!(
-                "at most {max} leading industries for {district_code}, got {}",
-                map.leading.len()
+            crate::msg!(
+                "field-too-many-leading",
+                max = max,
+                district = district_code,
+                count = map.leading.len()
             ),
         ));
     }
     if map.characteristic.len() > MAX_CHARACTERISTIC {
         errors.push(FieldError::new(
             "characteristic",
-            format!(
-                "at most {MAX_CHARACTERISTIC} characteristic industries, got {}",
-                map.characteristic.len()
+            crate::msg!(
+                "field-too-many-characteristic",
+                max = MAX_CHARACTERISTIC,
+                count = map.characteristic.len()
             ),
         ));
     }
@@ -81,13 +84,17 @@ pub fn validate(
             if !exists(e) {
                 errors.push(FieldError::new(
                     &field,
-                    format!("no {:?} with code {:?}", e.kind, e.code),
+                    crate::msg!(
+                        "field-no-such-code",
+                        kind = format!("{:?}", e.kind),
+                        code = format!("{:?}", e.code)
+                    ),
                 ));
             }
             if !seen.insert(e) {
                 errors.push(FieldError::new(
                     &field,
-                    format!("{:?} is named twice", e.code),
+                    crate::msg!("field-code-named-twice", code = format!("{:?}", e.code)),
                 ));
             }
         }

@@ -42,6 +42,7 @@ pub mod layout;
 pub mod login_throttle;
 pub mod merkle;
 pub mod money;
+pub mod msg;
 pub mod notification;
 pub mod ocds;
 pub mod panel_draw;
@@ -60,19 +61,22 @@ pub mod selection;
 pub mod selection_run;
 pub mod webhook;
 
-/// One bad input field, reported in a problem+json `errors` array.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub use msg::Msg;
+
+/// One bad input field: where, and what is wrong with it as a catalogue message (rendered in
+/// the reader's language in a problem+json `errors` array).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     /// JSON path of the field, e.g. `form.industry_class.middle`.
     pub field: String,
-    pub message: String,
+    pub message: Msg,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, message: Msg) -> Self {
         Self {
             field: field.into(),
-            message: message.into(),
+            message,
         }
     }
 }

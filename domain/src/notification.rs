@@ -96,11 +96,11 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 ///
 /// # Errors
 /// A readable reason.
-pub fn parse_email(text: &str) -> Result<String, String> {
+pub fn parse_email(text: &str) -> Result<String, crate::msg::Msg> {
     let t = text.trim();
-    let bad = || "must be an email address like name@example.com".to_owned();
+    let bad = || crate::msg!("field-email");
     if t.is_empty() || t.chars().count() > MAX_EMAIL_CHARS {
-        return Err(format!("must be 1 to {MAX_EMAIL_CHARS} characters"));
+        return Err(crate::msg!("field-chars", min = 1, max = MAX_EMAIL_CHARS));
     }
     let (local, domain) = t.split_once('@').ok_or_else(bad)?;
     let local_ok = !local.is_empty()

@@ -80,17 +80,20 @@ pub fn choose(
         if !pool.contains(e) {
             errors.push(FieldError::new(
                 format!("experts[{i}]"),
-                format!("user {e} is not an expert"),
+                crate::msg!("field-not-an-expert", id = e),
             ));
         } else if current.contains(e) {
             errors.push(FieldError::new(
                 format!("experts[{i}]"),
-                format!("expert {e} is already on the panel"),
+                crate::msg!("field-already-on-panel", id = e),
             ));
         }
     }
     if named.is_empty() && draw_of.is_none() {
-        errors.push(FieldError::new("experts", "name experts or ask for a draw"));
+        errors.push(FieldError::new(
+            "experts",
+            crate::msg!("field-name-experts-or-draw"),
+        ));
     }
     let mut chosen: Vec<Chosen> = named
         .iter()
@@ -109,7 +112,7 @@ pub fn choose(
         if n == 0 || n as usize > rest.len() {
             errors.push(FieldError::new(
                 "draw.n",
-                format!("between 1 and the {} experts available", rest.len()),
+                crate::msg!("field-draw-size", available = rest.len()),
             ));
         } else {
             chosen.extend(

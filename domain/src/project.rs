@@ -181,61 +181,67 @@ impl AgreementContent {
         let blank = |s: &str| s.trim().is_empty() || s.chars().count() > 200;
         let mut keys = std::collections::HashSet::new();
         if self.targets.is_empty() {
-            errors.push(FieldError::new("targets", "at least one indicator"));
+            errors.push(FieldError::new(
+                "targets",
+                crate::msg!("field-targets-empty"),
+            ));
         }
         for (i, t) in self.targets.iter().enumerate() {
             if blank(&t.key) || !keys.insert(t.key.trim().to_owned()) {
                 errors.push(FieldError::new(
                     format!("targets[{i}].key"),
-                    "1–200 characters, unique among the targets",
+                    crate::msg!("field-unique-target-key"),
                 ));
             }
             if blank(&t.name) {
                 errors.push(FieldError::new(
                     format!("targets[{i}].name"),
-                    "1–200 characters",
+                    crate::msg!("field-chars", min = 1, max = 200),
                 ));
             }
             if blank(&t.unit) {
                 errors.push(FieldError::new(
                     format!("targets[{i}].unit"),
-                    "1–200 characters",
+                    crate::msg!("field-chars", min = 1, max = 200),
                 ));
             }
         }
         if self.budget.is_empty() {
-            errors.push(FieldError::new("budget", "at least one funding source"));
+            errors.push(FieldError::new("budget", crate::msg!("field-budget-empty")));
         }
         let mut sources = std::collections::HashSet::new();
         for (i, b) in self.budget.iter().enumerate() {
             if blank(&b.source) || !sources.insert(b.source.trim().to_owned()) {
                 errors.push(FieldError::new(
                     format!("budget[{i}].source"),
-                    "1–200 characters, unique among the sources",
+                    crate::msg!("field-unique-budget-source"),
                 ));
             }
         }
         if self.total().is_none() {
-            errors.push(FieldError::new("budget", "the total is too large"));
+            errors.push(FieldError::new(
+                "budget",
+                crate::msg!("field-budget-total-too-large"),
+            ));
         }
         let mut keys = std::collections::HashSet::new();
         for (i, m) in self.milestones.iter().enumerate() {
             if blank(&m.key) || !keys.insert(m.key.trim().to_owned()) {
                 errors.push(FieldError::new(
                     format!("milestones[{i}].key"),
-                    "1–200 characters, unique among the milestones",
+                    crate::msg!("field-unique-milestone-key"),
                 ));
             }
             if blank(&m.name) {
                 errors.push(FieldError::new(
                     format!("milestones[{i}].name"),
-                    "1–200 characters",
+                    crate::msg!("field-chars", min = 1, max = 200),
                 ));
             }
             if m.due > self.completion_date {
                 errors.push(FieldError::new(
                     format!("milestones[{i}].due"),
-                    "after the completion date",
+                    crate::msg!("field-after-completion"),
                 ));
             }
         }
@@ -296,8 +302,8 @@ impl Quarter {
     ///
     /// # Errors
     /// A readable reason.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let bad = || format!("{text:?} is not a quarter like 2024Q3");
+    pub fn parse(text: &str) -> Result<Self, crate::msg::Msg> {
+        let bad = || crate::msg!("field-quarter", text = format!("{text:?}"));
         let (y, q) = text.split_once(['Q', 'q']).ok_or_else(bad)?;
         let year: i32 = y.parse().map_err(|_| bad())?;
         let quarter: u32 = q.parse().map_err(|_| bad())?;
@@ -391,7 +397,7 @@ impl ReportContent {
             if !agreement.milestones.iter().any(|x| x.key == m.key) {
                 errors.push(FieldError::new(
                     format!("milestones[{i}].key"),
-                    format!("the agreement has no milestone {:?}", m.key),
+                    crate::msg!("field-agreement-no-milestone", key = format!("{:?}", m.key)),
                 ));
             }
         }
@@ -399,7 +405,7 @@ impl ReportContent {
             if !agreement.targets.iter().any(|x| x.key == t.key) {
                 errors.push(FieldError::new(
                     format!("targets[{i}].key"),
-                    format!("the agreement has no indicator {:?}", t.key),
+                    crate::msg!("field-agreement-no-indicator", key = format!("{:?}", t.key)),
                 ));
             }
         }
@@ -407,12 +413,18 @@ impl ReportContent {
             if !agreement.budget.iter().any(|x| x.source == s.source) {
                 errors.push(FieldError::new(
                     format!("spend[{i}].source"),
-                    format!("the agreement has no funding source {:?}", s.source),
+                    crate::msg!(
+                        "field-agreement-no-source",
+                        source = format!("{:?}", s.source)
+                    ),
                 ));
             }
         }
         if self.risks.chars().count() > 10_000 {
-            errors.push(FieldError::new("risks", "at most 10000 characters"));
+            errors.push(FieldError::new(
+                "risks",
+                crate::msg!("field-at-most-chars", max = 10000),
+            ));
         }
         errors
     }
@@ -651,7 +663,7 @@ impl GradeBounds {
         } else {
             vec![FieldError::new(
                 field,
-                "0 ≤ pass ≤ good ≤ excellent ≤ 10000 (hundredths of a point)",
+                crate::msg!("field-grade-thresholds"),
             )]
         }
     }
@@ -694,7 +706,12 @@ impl EvaluationParts {
         ]
         .into_iter()
         .filter(|(_, v)| !(0..=10_000).contains(v))
-        .map(|(f, _)| FieldError::new(f, "0–10000 (hundredths of a point)"))
+        .map(|(f, _)| {
+            FieldError::new(
+                f,
+                crate::msg!("field-hundredths-range", min = 0, max = 10000),
+            )
+        })
         .collect()
     }
 }
@@ -738,13 +755,13 @@ impl LifecycleParams {
         if !(0..=10_000).contains(&self.acceptance_threshold) {
             errors.push(FieldError::new(
                 format!("{field}.acceptance_threshold"),
-                "0–10000 (hundredths of a point)",
+                crate::msg!("field-hundredths-range", min = 0, max = 10000),
             ));
         }
         if !(7..=365).contains(&self.rectification_days) {
             errors.push(FieldError::new(
                 format!("{field}.rectification_days"),
-                "7–365 days",
+                crate::msg!("field-days-between", min = 7, max = 365),
             ));
         }
         errors

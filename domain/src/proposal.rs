@@ -388,7 +388,7 @@ pub fn validate(
 struct Errors(Vec<FieldError>);
 
 impl Errors {
-    fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    fn push(&mut self, field: impl Into<String>, message: crate::msg::Msg) {
         self.0.push(FieldError::new(field, message));
     }
 
@@ -398,7 +398,7 @@ impl Errors {
     fn text<'a>(&mut self, field: &str, value: &'a Option<String>) -> Option<&'a str> {
         let value = value.as_deref()?;
         if value.trim().is_empty() {
-            self.push(field, "must not be blank");
+            self.push(field, crate::msg!("field-blank"));
             None
         } else {
             Some(value)
@@ -412,7 +412,7 @@ fn validate_form(form: &ProposalForm, refs: &impl ReferenceLookup, errors: &mut 
         if !refs.district_exists(code) {
             errors.push(
                 "form.district_code",
-                format!("unknown district code '{code}'"),
+                crate::msg!("field-unknown-district", code = code),
             );
         }
     }
@@ -420,14 +420,17 @@ fn validate_form(form: &ProposalForm, refs: &impl ReferenceLookup, errors: &mut 
         if !refs.cluster_exists(code) {
             errors.push(
                 "form.cluster_code",
-                format!("unknown cluster code '{code}'"),
+                crate::msg!("field-unknown-cluster", code = code),
             );
         }
     }
     validate_industry_class(&form.industry_class, refs, errors);
     if let Some(id) = form.builder_organisation_id {
         if id <= 0 {
-            errors.push("form.builder_organisation_id", "must be a positive id");
+            errors.push(
+                "form.builder_organisation_id",
+                crate::msg!("field-positive-id"),
+            );
         }
     }
     errors.text("form.chain_leader.name", &form.chain_leader.name);
@@ -435,7 +438,7 @@ fn validate_form(form: &ProposalForm, refs: &impl ReferenceLookup, errors: &mut 
         if !(MIN_DATA_YEAR..=MAX_DATA_YEAR).contains(&year) {
             errors.push(
                 "form.cluster_stats.data_year",
-                format!("must be between {MIN_DATA_YEAR} and {MAX_DATA_YEAR}"),
+                crate::msg!("field-between", min = MIN_DATA_YEAR, max = MAX_DATA_YEAR),
             );
         }
     }
@@ -446,10 +449,7 @@ fn validate_form(form: &ProposalForm, refs: &impl ReferenceLookup, errors: &mut 
             .chars()
             .all(|c| c.is_ascii_digit() || c == '+' || c == '-');
         if !(7..=20).contains(&length) || !allowed {
-            errors.push(
-                "form.contact.phone",
-                "must be 7 to 20 characters of digits, '+' and '-'",
-            );
+            errors.push("form.contact.phone", crate::msg!("field-phone"));
         }
     }
 }
@@ -471,34 +471,37 @@ fn validate_industry_class(
     let mut previous_name = "";
     for (key, digits, value) in levels {
         let field = format!("form.industry_class.{key}");
-        let name = match digits {
-            2 => "major (大类)",
-            3 => "middle (中类)",
-            _ => "minor (小类)",
-        };
         let current = match (value, errors.text(&field, value)) {
             (None, _) => Previous::Missing,
             (Some(_), None) => Previous::Invalid,
-            (Some(_), Some(code)) => check_class_code(code, digits, name, &field, refs, errors),
+            (Some(_), Some(code)) => check_class_code(code, digits, key, &field, refs, errors),
         };
         if let Previous::Valid(code) = current {
             match (&previous, refs.industry_class_parent(code).flatten()) {
                 (Previous::Missing, None) | (Previous::Invalid, _) => {}
                 (Previous::Missing, Some(_)) => {
-                    errors.push(&field, format!("requires {previous_name} to be given"));
+                    errors.push(
+                        &field,
+                        crate::msg!("field-class-requires-level", level = previous_name),
+                    );
                 }
                 (Previous::Valid(parent), actual) => {
                     if actual.as_deref() != Some(*parent) {
                         errors.push(
                             &field,
-                            format!("'{code}' does not belong to {previous_name} '{parent}'"),
+                            crate::msg!(
+                                "field-class-not-under",
+                                code = code,
+                                level = previous_name,
+                                parent = parent
+                            ),
                         );
                     }
                 }
             }
         }
         previous = current;
-        previous_name = name;
+        previous_name = key;
     }
 }
 
@@ -511,25 +514,32 @@ enum Previous<'a> {
 }
 
 /// Checks one class code on its own: its shape, that it exists, and that a 大类 has no parent.
+/// `level` is `major`, `middle` or `minor` (the catalogues name it).
 fn check_class_code<'a>(
     code: &'a str,
     digits: usize,
-    name: &str,
+    level: &str,
     field: &str,
     refs: &impl ReferenceLookup,
     errors: &mut Errors,
 ) -> Previous<'a> {
     if code.len() != digits || !code.bytes().all(|b| b.is_ascii_digit()) {
-        errors.push(field, format!("must be {digits} digits ({name})"));
+        errors.push(
+            field,
+            crate::msg!("field-class-digits", digits = digits, level = level),
+        );
         return Previous::Invalid;
     }
     match refs.industry_class_parent(code) {
         None => {
-            errors.push(field, format!("unknown industry class code '{code}'"));
+            errors.push(field, crate::msg!("field-unknown-class", code = code));
             Previous::Invalid
         }
         Some(Some(_)) if digits == 2 => {
-            errors.push(field, format!("'{code}' is not a {name}"));
+            errors.push(
+                field,
+                crate::msg!("field-class-not-level", code = code, level = level),
+            );
             Previous::Invalid
         }
         Some(_) => Previous::Valid(code),
@@ -573,7 +583,7 @@ fn validate_plan(plan: &ProposalPlan, errors: &mut Errors) {
             errors.text(&format!("{path}.unit"), &kpi.unit);
             for (key, value) in [("baseline", kpi.baseline), ("target", kpi.target)] {
                 if value.is_some_and(|v| !v.is_finite()) {
-                    errors.push(format!("{path}.{key}"), "must be a finite number");
+                    errors.push(format!("{path}.{key}"), crate::msg!("field-finite-number"));
                 }
             }
         }
@@ -602,7 +612,7 @@ fn validate_schedule(schedule: &PlanSchedule, errors: &mut Errors) {
         if end < start {
             errors.push(
                 "plan.schedule.end",
-                format!("must not be before start ({start})"),
+                crate::msg!("field-end-before-start", start = start),
             );
         }
     }
@@ -615,22 +625,16 @@ fn validate_schedule(schedule: &PlanSchedule, errors: &mut Errors) {
         let Some(due) = milestone.due else { continue };
         let field = format!("plan.schedule.milestones[{i}].due");
         if let Some(start) = schedule.start.filter(|start| due < *start) {
-            errors.push(
-                &field,
-                format!("must not be before the schedule start ({start})"),
-            );
+            errors.push(&field, crate::msg!("field-due-before-start", start = start));
         }
         if let Some(end) = schedule.end.filter(|end| due > *end) {
-            errors.push(
-                &field,
-                format!("must not be after the schedule end ({end})"),
-            );
+            errors.push(&field, crate::msg!("field-due-after-end", end = end));
         }
         match latest {
             Some((j, before)) if due < before => {
                 errors.push(
                     &field,
-                    format!("milestones must be in date order: before milestones[{j}] ({before})"),
+                    crate::msg!("field-milestone-out-of-order", index = j, before = before),
                 );
             }
             _ => latest = Some((i, due)),
@@ -797,10 +801,11 @@ pub(super) mod tests {
         }
     }
 
+    /// Each error as its field and its message's id and arguments.
     fn errors_of(form: &ProposalForm, plan: &ProposalPlan) -> Vec<(String, String)> {
         validate(form, plan, &Refs)
             .into_iter()
-            .map(|e| (e.field, e.message))
+            .map(|e| (e.field, e.message.debug_line()))
             .collect()
     }
 
@@ -830,37 +835,37 @@ pub(super) mod tests {
                 "blank name",
                 |f| f.brain_name = s("  "),
                 "form.brain_name",
-                "must not be blank",
+                "field-blank",
             ),
             (
                 "unknown district",
                 |f| f.district_code = s("999999"),
                 "form.district_code",
-                "unknown district",
+                "field-unknown-district",
             ),
             (
                 "blank district",
                 |f| f.district_code = s(""),
                 "form.district_code",
-                "must not be blank",
+                "field-blank",
             ),
             (
                 "unknown cluster",
                 |f| f.cluster_code = s("nope"),
                 "form.cluster_code",
-                "unknown cluster",
+                "field-unknown-cluster",
             ),
             (
                 "major too long",
                 |f| f.industry_class.major = s("260"),
                 "form.industry_class.major",
-                "must be 2 digits",
+                "field-class-digits(digits=2, level=major)",
             ),
             (
                 "major not digits",
                 |f| f.industry_class.major = s("2a"),
                 "form.industry_class.major",
-                "must be 2 digits",
+                "field-class-digits(digits=2, level=major)",
             ),
             (
                 "unknown major",
@@ -871,7 +876,7 @@ pub(super) mod tests {
                     }
                 },
                 "form.industry_class.major",
-                "unknown industry class",
+                "field-unknown-class",
             ),
             (
                 "middle wrong parent",
@@ -880,19 +885,19 @@ pub(super) mod tests {
                     f.industry_class.minor = None;
                 },
                 "form.industry_class.middle",
-                "does not belong to major",
+                "level=major",
             ),
             (
                 "minor wrong parent",
                 |f| f.industry_class.minor = s("3911"),
                 "form.industry_class.minor",
-                "does not belong to middle",
+                "level=middle",
             ),
             (
                 "minor without middle",
                 |f| f.industry_class.middle = None,
                 "form.industry_class.minor",
-                "requires middle",
+                "field-class-requires-level(level=middle)",
             ),
             (
                 "middle without major",
@@ -901,37 +906,37 @@ pub(super) mod tests {
                     f.industry_class.minor = None;
                 },
                 "form.industry_class.middle",
-                "requires major",
+                "field-class-requires-level(level=major)",
             ),
             (
                 "bad builder id",
                 |f| f.builder_organisation_id = Some(0),
                 "form.builder_organisation_id",
-                "positive",
+                "field-positive-id",
             ),
             (
                 "old data year",
                 |f| f.cluster_stats.data_year = Some(1999),
                 "form.cluster_stats.data_year",
-                "between 2000 and 2100",
+                "field-between(min=2000, max=2100)",
             ),
             (
                 "future data year",
                 |f| f.cluster_stats.data_year = Some(2101),
                 "form.cluster_stats.data_year",
-                "between 2000 and 2100",
+                "field-between(min=2000, max=2100)",
             ),
             (
                 "short phone",
                 |f| f.contact.phone = s("123456"),
                 "form.contact.phone",
-                "7 to 20",
+                "field-phone",
             ),
             (
                 "letters in phone",
                 |f| f.contact.phone = s("1899619131x"),
                 "form.contact.phone",
-                "7 to 20",
+                "field-phone",
             ),
         ];
         for (name, change, field, message) in cases {
@@ -987,37 +992,37 @@ pub(super) mod tests {
                 "blank basis",
                 |p| p.basis = s(""),
                 "plan.basis",
-                "must not be blank",
+                "field-blank",
             ),
             (
                 "blank intro",
                 |p| p.introduction.builder = s(" "),
                 "plan.introduction.builder",
-                "must not be blank",
+                "field-blank",
             ),
             (
                 "blank item",
                 |p| p.funding.breakdown[1].item = s(""),
                 "plan.funding.breakdown[1].item",
-                "must not be blank",
+                "field-blank",
             ),
             (
                 "blank kpi unit",
                 |p| p.scenarios[0].kpis[0].unit = s(""),
                 "plan.scenarios[0].kpis[0].unit",
-                "must not be blank",
+                "field-blank",
             ),
             (
                 "nan kpi",
                 |p| p.scenarios[0].kpis[0].target = Some(f64::NAN),
                 "plan.scenarios[0].kpis[0].target",
-                "finite",
+                "field-finite-number",
             ),
             (
                 "blank sme",
                 |p| p.benefits.sme_cost_reduction = s("\t"),
                 "plan.benefits.sme_cost_reduction",
-                "must not be blank",
+                "field-blank",
             ),
             (
                 "end before start",
@@ -1026,25 +1031,25 @@ pub(super) mod tests {
                     p.schedule.milestones.clear();
                 },
                 "plan.schedule.end",
-                "before start",
+                "field-end-before-start",
             ),
             (
                 "milestone before start",
                 |p| p.schedule.milestones[0].due = date(2024, 1, 1),
                 "plan.schedule.milestones[0].due",
-                "before the schedule start",
+                "field-due-before-start",
             ),
             (
                 "milestone after end",
                 |p| p.schedule.milestones[1].due = date(2026, 1, 1),
                 "plan.schedule.milestones[1].due",
-                "after the schedule end",
+                "field-due-after-end",
             ),
             (
                 "milestones out of order",
                 |p| p.schedule.milestones[1].due = date(2024, 6, 1),
                 "plan.schedule.milestones[1].due",
-                "date order",
+                "field-milestone-out-of-order",
             ),
         ];
         for (name, change, field, message) in cases {

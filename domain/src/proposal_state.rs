@@ -229,9 +229,9 @@ pub fn check_intake_open(
     now: chrono::DateTime<chrono::Utc>,
     deadline: chrono::DateTime<chrono::Utc>,
     shown: &str,
-) -> Result<(), String> {
+) -> Result<(), crate::msg::Msg> {
     if now > deadline {
-        Err(format!("the intake deadline {shown} has passed"))
+        Err(crate::msg!("rule-intake-closed", deadline = shown))
     } else {
         Ok(())
     }

@@ -311,11 +311,11 @@ pub fn validate_sheet(rubric: &[Criterion], points: &BTreeMap<String, i64>) -> V
         match points.get(&c.criterion) {
             None => errors.push(FieldError::new(
                 field,
-                "score every criterion of the rubric",
+                crate::msg!("field-score-every-criterion"),
             )),
             Some(p) if !(0..=c.max_points).contains(p) => errors.push(FieldError::new(
                 field,
-                format!("must be from 0 to {} (hundredths of a point)", c.max_points),
+                crate::msg!("field-hundredths-range", min = 0, max = c.max_points),
             )),
             Some(_) => {}
         }
@@ -324,7 +324,7 @@ pub fn validate_sheet(rubric: &[Criterion], points: &BTreeMap<String, i64>) -> V
         if !rubric.iter().any(|c| &c.criterion == name) {
             errors.push(FieldError::new(
                 format!("points.{name}"),
-                "is not a criterion of this call's rubric",
+                crate::msg!("field-not-a-criterion"),
             ));
         }
     }
@@ -377,7 +377,7 @@ pub fn check_sheet(
         if at.insert(s.criterion.clone(), i).is_some() {
             errors.push(FieldError::new(
                 format!("scores[{i}].criterion"),
-                "scored twice",
+                crate::msg!("field-scored-twice"),
             ));
         }
         match s.points {
@@ -397,10 +397,22 @@ pub fn check_sheet(
             Some(i) => format!("scores[{i}].criterion"),
             None => "scores".to_owned(),
         };
-        errors.push(FieldError::new(
-            field,
-            format!("{criterion:?} {}", e.message),
-        ));
+        // The same rule, naming the criterion (the field is a position in the request).
+        let criterion = format!("{criterion:?}");
+        let message = match e.message.id() {
+            Some("field-score-every-criterion") => {
+                crate::msg!("field-criterion-not-scored", criterion = criterion)
+            }
+            Some("field-not-a-criterion") => {
+                crate::msg!("field-criterion-unknown", criterion = criterion)
+            }
+            _ => crate::msg!(
+                "field-criterion-points-range",
+                criterion = criterion,
+                max = e.message.arg("max").unwrap_or_default()
+            ),
+        };
+        errors.push(FieldError::new(field, message));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -614,7 +626,10 @@ mod tests {
         );
         let bad = ScoreDraft {
             criterion: "a".into(),
-            points: Err(FieldError::new("scores[0].points", "bad")),
+            points: Err(FieldError::new(
+                "scores[0].points",
+                crate::msg!("field-invalid"),
+            )),
             comment: String::new(),
         };
         assert_eq!(

@@ -60,13 +60,13 @@ impl ConstraintDefaults {
         if self.max_per_district == Some(0) {
             errors.push(FieldError::new(
                 format!("{field}.max_per_district"),
-                "must be at least 1, or null for no cap",
+                crate::msg!("field-cap-at-least-one"),
             ));
         }
         if self.max_per_cluster == Some(0) {
             errors.push(FieldError::new(
                 format!("{field}.max_per_cluster"),
-                "must be at least 1, or null for no cap",
+                crate::msg!("field-cap-at-least-one"),
             ));
         }
         if self
@@ -75,7 +75,7 @@ impl ConstraintDefaults {
         {
             errors.push(FieldError::new(
                 format!("{field}.min_completeness"),
-                "must be between 0 and 10000 (hundredths of a point)",
+                crate::msg!("field-hundredths-range", min = 0, max = 10000),
             ));
         }
         errors
@@ -165,20 +165,17 @@ impl Round {
 pub fn check_reason(needed: bool, reason: Option<&str>) -> Result<Option<String>, FieldError> {
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     match reason {
-        Some(r) if r.chars().count() > 4000 => {
-            Err(FieldError::new("reason", "must be at most 4000 characters"))
-        }
+        Some(r) if r.chars().count() > 4000 => Err(FieldError::new(
+            "reason",
+            crate::msg!("field-at-most-chars", max = 4000),
+        )),
         Some(r) if needed && r.chars().count() < MIN_REASON_CHARS => Err(FieldError::new(
             "reason",
-            format!(
-                "a change to the deadline or the weights after intake opened needs a reason of at least {MIN_REASON_CHARS} characters"
-            ),
+            crate::msg!("field-reason-too-short", min = MIN_REASON_CHARS),
         )),
         None if needed => Err(FieldError::new(
             "reason",
-            format!(
-                "required: the deadline or the weights change after intake opened; say why (at least {MIN_REASON_CHARS} characters)"
-            ),
+            crate::msg!("field-reason-required", min = MIN_REASON_CHARS),
         )),
         r => Ok(r.map(str::to_owned)),
     }
@@ -188,13 +185,22 @@ pub fn check_reason(needed: bool, reason: Option<&str>) -> Result<Option<String>
 pub fn validate_round(year: i32, title: &str, list_size: i64) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if !(2020..=2100).contains(&year) {
-        errors.push(FieldError::new("year", "must be between 2020 and 2100"));
+        errors.push(FieldError::new(
+            "year",
+            crate::msg!("field-between", min = 2020, max = 2100),
+        ));
     }
     if title.trim().is_empty() || title.chars().count() > 200 {
-        errors.push(FieldError::new("title", "must be 1–200 characters"));
+        errors.push(FieldError::new(
+            "title",
+            crate::msg!("field-chars", min = 1, max = 200),
+        ));
     }
     if !(1..=50).contains(&list_size) {
-        errors.push(FieldError::new("list_size", "must be between 1 and 50"));
+        errors.push(FieldError::new(
+            "list_size",
+            crate::msg!("field-between", min = 1, max = 50),
+        ));
     }
     errors
 }

@@ -193,7 +193,7 @@ pub(super) fn check_points(
     if !(0..=max.max(0)).contains(&value) {
         errors.push(FieldError::new(
             field,
-            format!("must be between 0 and {max_name} ({max}), in hundredths of a point"),
+            crate::msg!("field-points-up-to", name = max_name, max = max),
         ));
     }
 }
@@ -202,7 +202,7 @@ pub(super) fn check_points(
 pub(super) fn check_total(errors: &mut Vec<FieldError>, field: &str, maxima: &[(&str, i64)]) {
     for (name, value) in maxima {
         if *value < 0 {
-            errors.push(FieldError::new(*name, "must not be negative"));
+            errors.push(FieldError::new(*name, crate::msg!("field-not-negative")));
         }
     }
     let sum: i64 = maxima
@@ -212,7 +212,7 @@ pub(super) fn check_total(errors: &mut Vec<FieldError>, field: &str, maxima: &[(
     if sum != FULL_MARKS {
         errors.push(FieldError::new(
             field,
-            format!("part maxima must sum to {FULL_MARKS} (100 points in hundredths), not {sum}"),
+            crate::msg!("field-maxima-sum", full = FULL_MARKS, sum = sum),
         ));
     }
 }

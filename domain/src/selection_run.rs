@@ -59,13 +59,13 @@ pub fn check_panel(
             if d.justification.trim().chars().count() < MIN_JUSTIFICATION_CHARS {
                 errors.push(FieldError::new(
                     format!("{list}[{i}].justification"),
-                    format!("write at least {MIN_JUSTIFICATION_CHARS} characters saying why"),
+                    crate::msg!("field-justification-short", min = MIN_JUSTIFICATION_CHARS),
                 ));
             }
             if !pool.iter().any(|c| c.id == d.proposal_id) {
                 errors.push(FieldError::new(
                     format!("{list}[{i}].proposal_id"),
-                    format!("P-{} is not in the round's eligible pool", d.proposal_id),
+                    crate::msg!("field-not-in-pool", id = d.proposal_id),
                 ));
             }
         }
@@ -74,7 +74,7 @@ pub fn check_panel(
         if exclusions.iter().any(|e| e.proposal_id == p.proposal_id) {
             errors.push(FieldError::new(
                 format!("pins[{i}].proposal_id"),
-                "both pinned and excluded",
+                crate::msg!("field-pinned-and-excluded"),
             ));
         }
     }

@@ -10,6 +10,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::event::AggregateType;
+use super::Msg;
 
 text_enum!(
     /// A subscription's state.
@@ -70,18 +71,15 @@ impl Secret {
     ///
     /// # Errors
     /// A text without the prefix, not base64, or not 24–64 bytes long.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, Msg> {
         let b64 = text
             .strip_prefix(SECRET_PREFIX)
-            .ok_or_else(|| format!("must start with {SECRET_PREFIX}"))?;
+            .ok_or_else(|| crate::msg!("field-secret-prefix", prefix = SECRET_PREFIX))?;
         let bytes = B64
             .decode(b64)
-            .map_err(|_| format!("must be {SECRET_PREFIX} followed by base64"))?;
+            .map_err(|_| crate::msg!("field-secret-base64", prefix = SECRET_PREFIX))?;
         if !(24..=64).contains(&bytes.len()) {
-            return Err(format!(
-                "must hold 24 to 64 bytes; this one holds {}",
-                bytes.len()
-            ));
+            return Err(crate::msg!("field-secret-length", count = bytes.len()));
         }
         Ok(Self(bytes))
     }
@@ -122,7 +120,7 @@ impl EventFilter {
     ///
     /// # Errors
     /// An unknown aggregate type or a malformed kind, as a sentence.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, Msg> {
         if text == "*" {
             return Ok(Self::All);
         }
@@ -135,9 +133,10 @@ impl EventFilter {
                 .iter()
                 .map(|v| v.as_str())
                 .collect();
-            format!(
-                "{kind:?} is not an event type; use \"*\", one of {} or \"<type>.<event kind>\"",
-                known.join(", ")
+            crate::msg!(
+                "field-event-type",
+                kind = format!("{kind:?}"),
+                known = known.join(", ")
             )
         })?;
         match event {
@@ -149,9 +148,7 @@ impl EventFilter {
             {
                 Ok(Self::Kind(kind, e.to_owned()))
             }
-            Some(e) => Err(format!(
-                "{e:?} is not an event kind (lower-case letters and `_`)"
-            )),
+            Some(e) => Err(crate::msg!("field-event-kind", kind = format!("{e:?}"))),
         }
     }
 
@@ -182,25 +179,25 @@ pub fn wanted(filters: &[EventFilter], kind: AggregateType, event: &str) -> bool
 ///
 /// # Errors
 /// The reason, as a sentence.
-pub fn parse_url(text: &str) -> Result<url::Url, String> {
+pub fn parse_url(text: &str) -> Result<url::Url, Msg> {
     if text.len() > 2048 {
-        return Err("must be at most 2048 characters".into());
+        return Err(crate::msg!("field-at-most-chars", max = 2048));
     }
-    let url = url::Url::parse(text).map_err(|e| format!("is not an absolute URL ({e})"))?;
+    let url = url::Url::parse(text).map_err(|e| crate::msg!("field-url-absolute", error = e))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
-            "must be http or https, not {:?}",
-            url.scheme().to_owned()
+        return Err(crate::msg!(
+            "field-url-scheme",
+            scheme = format!("{:?}", url.scheme())
         ));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err("must name a host".into());
+        return Err(crate::msg!("field-url-host"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("must not carry credentials (sign with the secret instead)".into());
+        return Err(crate::msg!("field-url-credentials"));
     }
     if url.fragment().is_some() {
-        return Err("must not have a fragment".into());
+        return Err(crate::msg!("field-url-fragment"));
     }
     Ok(url)
 }

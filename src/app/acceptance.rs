@@ -34,6 +34,7 @@ use crate::domain::project::{
 use crate::domain::ranking::{check_sheet, ScoreDraft, SheetLine};
 use crate::domain::role::Role;
 use crate::error::{ApiError, FieldError, Result};
+use crate::i18n::Render;
 use crate::state::AppState;
 use crate::store;
 use crate::store::acceptance::AcceptanceChange;
@@ -293,16 +294,16 @@ pub(crate) async fn check_evaluator(
             Some(o) if o != builder => Ok(o),
             Some(_) => Err(ApiError::field(
                 field,
-                "the evaluator belongs to the builder; a third party is needed",
+                crate::msg!("field-evaluator-is-builder"),
             )),
             None => Err(ApiError::field(
                 field,
-                "the evaluator is bound to no organisation; bind it to its third-party body first",
+                crate::msg!("field-evaluator-unbound"),
             )),
         },
         _ => Err(ApiError::field(
             field,
-            format!("user {evaluator_id} is not an evaluator"),
+            crate::msg!("field-not-an-evaluator", id = evaluator_id),
         )),
     }
 }
@@ -359,10 +360,14 @@ pub async fn start(state: &AppState, caller: &Caller, id: i32, s: Start) -> Resu
     }
     let conflicted = builder_conflicts(&profiles, p.organisation_id, today);
     for (i, e) in s.experts.iter().enumerate() {
-        if let Some(why) = conflicted.get(e) {
+        if let Some(link) = conflicted.get(e) {
             errors.push(FieldError::new(
                 format!("experts[{i}]"),
-                format!("expert {e} is conflicted with the builder: {why}"),
+                crate::msg!(
+                    "field-expert-conflicted",
+                    id = e,
+                    why = link.msg().render(crate::i18n::current())
+                ),
             ));
         }
     }
@@ -458,7 +463,7 @@ pub async fn start(state: &AppState, caller: &Caller, id: i32, s: Start) -> Resu
     );
     let excluded: Vec<Value> = conflicted
         .iter()
-        .map(|(e, why)| json!({"expert_id": e, "reason": why}))
+        .map(|(e, link)| json!({"expert_id": e, "reason": link.sentence()}))
         .collect();
     uow.record(
         NewEvent::new(
@@ -526,7 +531,10 @@ pub async fn declare_conflict(
     }
     let note = note.trim();
     if note.is_empty() || note.chars().count() > 4000 {
-        return Err(ApiError::field("note", "1–4000 characters"));
+        return Err(ApiError::field(
+            "note",
+            crate::msg!("field-chars", min = 1, max = 4000),
+        ));
     }
     let mut uow = Uow::begin(state, caller).await?;
     let c: AcceptanceConflict =
@@ -706,7 +714,10 @@ pub async fn conclude(
     still_open(&a, &p)?;
     let reason = reason.trim();
     if reason.chars().count() < 10 || reason.chars().count() > 4000 {
-        return Err(ApiError::field("reason", "say why, in 10–4000 characters"));
+        return Err(ApiError::field(
+            "reason",
+            crate::msg!("field-say-why-chars", min = 10, max = 4000),
+        ));
     }
     if a.report.is_none() {
         return Err(ApiError::conflict(crate::msg!(

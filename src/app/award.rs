@@ -20,6 +20,7 @@ use crate::domain::ranking::{expert_label, label_order, rank, BidInput, BidResul
 use crate::domain::role::Role;
 use crate::domain::FieldError;
 use crate::error::{ApiError, Result};
+use crate::i18n::Render;
 use crate::state::AppState;
 use crate::store;
 
@@ -95,7 +96,18 @@ pub async fn compute(
         inputs.push(BidInput {
             bid_id: bid.id,
             received_at,
-            ineligible: check_eligibility(&call.eligibility, &facts),
+            // Read, not stored: in the reader's language.
+            ineligible: check_eligibility(&call.eligibility, &facts)
+                .iter()
+                .map(|f| {
+                    crate::msg!(
+                        "rule-eligibility-failed",
+                        rule = f.rule,
+                        why = f.why.render(crate::i18n::current())
+                    )
+                    .render(crate::i18n::current())
+                })
+                .collect(),
             scores,
         });
     }
@@ -183,7 +195,7 @@ pub async fn award(
         .collect();
     let mut errors = Vec::new();
     if note.trim().is_empty() {
-        errors.push(FieldError::new("note", "must not be blank"));
+        errors.push(FieldError::new("note", crate::msg!("field-blank")));
     }
     let top = match check_award(winners, &ranked, bid_ids) {
         Ok(top) => top,
@@ -358,10 +370,10 @@ pub async fn object(
     }
     let mut errors = Vec::new();
     if grounds.trim().is_empty() {
-        errors.push(FieldError::new("grounds", "must not be blank"));
+        errors.push(FieldError::new("grounds", crate::msg!("field-blank")));
     }
     if contact.trim().is_empty() {
-        errors.push(FieldError::new("contact", "must not be blank"));
+        errors.push(FieldError::new("contact", crate::msg!("field-blank")));
     }
     ApiError::check(errors)?;
     let mut uow = Uow::begin(state, caller).await?;
@@ -445,7 +457,7 @@ pub async fn answer(
         })?;
     let answer = answer.trim().to_owned();
     if answer.is_empty() {
-        return Err(ApiError::field("answer", "must not be blank"));
+        return Err(ApiError::field("answer", crate::msg!("field-blank")));
     }
     if o.upheld.is_some() {
         return Err(ApiError::conflict(crate::msg!(

@@ -201,12 +201,7 @@ pub async fn submit(
         return Err(ApiError::Validation(
             failed
                 .into_iter()
-                .map(|f| {
-                    let (rule, why) = f
-                        .split_once(':')
-                        .map_or((f.as_str(), f.as_str()), |(r, w)| (r, w.trim()));
-                    FieldError::new(format!("eligibility.{rule}"), why)
-                })
+                .map(|f| FieldError::new(format!("eligibility.{}", f.rule), f.why))
                 .collect(),
         ));
     }
@@ -292,7 +287,7 @@ async fn check_attachments(
         let Some(doc) = doc else {
             errors.push(FieldError::new(
                 format!("attachments[{i}].document_id"),
-                format!("no attachment {id} of your bid on this call: upload it first"),
+                crate::msg!("field-no-attachment", id = id),
             ));
             continue;
         };
@@ -303,7 +298,7 @@ async fn check_attachments(
         {
             errors.push(FieldError::new(
                 format!("attachments[{i}].sha256"),
-                format!("no version of document {id} has this SHA-256"),
+                crate::msg!("field-no-document-version-sha", id = id),
             ));
         }
     }

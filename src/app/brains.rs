@@ -100,7 +100,7 @@ pub async fn list(state: &AppState, caller: Option<&Caller>, q: BrainQuery) -> R
     if !(1..=super::projects::MAX_PAGE).contains(&limit) {
         return Err(ApiError::BadRequest {
             detail: crate::msg!("detail-limit-1", MAX_PAGE = super::projects::MAX_PAGE),
-            errors: vec![FieldError::new("limit", "out of range")],
+            errors: vec![FieldError::new("limit", crate::msg!("field-out-of-range"))],
         });
     }
     let mut rows = store::plaques::list(
@@ -240,7 +240,10 @@ pub async fn file_evaluation(
     let mut errors = parts.validate();
     let summary = summary.trim();
     if summary.is_empty() || summary.chars().count() > 20_000 {
-        errors.push(FieldError::new("summary", "1–20000 characters"));
+        errors.push(FieldError::new(
+            "summary",
+            crate::msg!("field-chars", min = 1, max = 20000),
+        ));
     }
     ApiError::check(errors)?;
     // The binding may have changed since the engagement.
@@ -251,7 +254,7 @@ pub async fn file_evaluation(
                 "forbidden-evaluator-binding",
                 why = errors
                     .iter()
-                    .map(|f| f.message.as_str())
+                    .map(|f| crate::i18n::Render::render(&f.message, crate::i18n::current()))
                     .collect::<Vec<_>>()
                     .join("; ")
             )),
@@ -342,10 +345,9 @@ pub async fn confirm_evaluation(state: &AppState, caller: &Caller, id: i32) -> R
         _ => None,
     };
     let to = match action {
-        Some(a) => Some(
-            plaque_transition(p.status, a)
-                .map_err(|x| ApiError::conflict(x.to_string()).with("current_state", p.status))?,
-        ),
+        Some(a) => Some(plaque_transition(p.status, a).map_err(|x| {
+            ApiError::conflict(illegal_plaque_move(&x)).with("current_state", p.status)
+        })?),
         None => None,
     };
     let mut uow = Uow::begin(state, caller).await?;
@@ -451,7 +453,10 @@ pub async fn file_plan(
     }
     let plan = plan.trim();
     if plan.chars().count() < 10 || plan.chars().count() > 20_000 {
-        return Err(ApiError::field("plan", "10–20000 characters"));
+        return Err(ApiError::field(
+            "plan",
+            crate::msg!("field-chars", min = 10, max = 20000),
+        ));
     }
     let latest = store::plaques::evaluations(&state.db, &[p.id])
         .await?
@@ -520,14 +525,17 @@ pub async fn revoke(
     let p = find(state, number).await?;
     let reason = reason.trim();
     if reason.chars().count() < 10 || reason.chars().count() > 4000 {
-        return Err(ApiError::field("reason", "say why, in 10–4000 characters"));
+        return Err(ApiError::field(
+            "reason",
+            crate::msg!("field-say-why-chars", min = 10, max = 4000),
+        ));
     }
     let today = local_day(state.clock.now());
     let evaluations = store::plaques::evaluations(&state.db, &[p.id]).await?;
     let grounds = revocation_grounds(&p, &evaluations, today)
         .map_err(|why| ApiError::conflict(why).with("current_state", p.status))?;
     let to = plaque_transition(p.status, PlaqueAction::Revoke)
-        .map_err(|x| ApiError::conflict(x.to_string()).with("current_state", p.status))?;
+        .map_err(|x| ApiError::conflict(illegal_plaque_move(&x)).with("current_state", p.status))?;
     let mut uow = Uow::begin(state, caller).await?;
     let now = uow.now();
     let after = store::plaques::update_if_version(
@@ -559,4 +567,14 @@ pub async fn revoke(
     uow.commit().await?;
     let brain = get(state, Some(caller), number).await?;
     Ok(Revoked { brain, grounds })
+}
+
+/// A move the plaque's status does not allow, from the catalogues (the status and the action by
+/// their codes, labelled in the reader's language).
+fn illegal_plaque_move(e: &crate::domain::acceptance::IllegalPlaqueMove) -> crate::i18n::Msg {
+    crate::msg!(
+        "conflict-plaque-illegal-move",
+        status = e.from,
+        action = e.action
+    )
 }

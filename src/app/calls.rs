@@ -545,7 +545,7 @@ async fn end(
     if reasons.is_empty() {
         return Err(ApiError::Validation(vec![FieldError::new(
             "reasons",
-            "must not be blank",
+            crate::msg!("field-blank"),
         )]));
     }
     let call = find(state, id).await?;
@@ -646,12 +646,12 @@ pub fn award_of(call: &Call) -> Result<Option<&Award>> {
     }
 }
 
-/// A move the call's status does not allow, from the catalogues (the status and the action by
-/// their codes).
+/// A move the call's status does not allow, from the catalogues: the status and the action are
+/// passed by their codes and labelled in the reader's language.
 pub(crate) fn illegal_call_move(e: &crate::domain::call::IllegalCallMove) -> crate::i18n::Msg {
     crate::msg!(
         "conflict-call-illegal-move",
-        action = e.action.phrase(),
-        status = e.from.as_str().replace('_', " ")
+        action = e.action.code(),
+        status = e.from
     )
 }

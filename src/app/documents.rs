@@ -185,7 +185,7 @@ fn prepare(
         )));
     }
     if bytes.is_empty() {
-        return Err(ApiError::field("body", "the file is empty"));
+        return Err(ApiError::field("body", crate::msg!("field-file-empty")));
     }
     let name = check_name(name).map_err(|e| ApiError::Validation(vec![e]))?;
     let media_type =
@@ -237,9 +237,7 @@ where
         .map_err(|e| {
             tracing::error!(error = %e, "writing a document to the store");
             ApiError::Unavailable {
-                detail:
-                    "the document store did not take the file; nothing was recorded, send it again"
-                        .into(),
+                detail: crate::msg!("unavailable-document-store-write"),
                 retry_after: 5,
             }
         })?;
@@ -330,9 +328,9 @@ async fn check_write(
         OwnerType::Proposal => {
             let p = proposals::visible(state, caller, owner_id).await?;
             if !p.status.editable() {
-                return Err(ApiError::conflict(format!(
-                    "the proposal is {}; documents are added while it is a draft or returned",
-                    p.status
+                return Err(ApiError::conflict(crate::msg!(
+                    "conflict-proposal-documents-status",
+                    status = p.status
                 ))
                 .with("current_state", p.status));
             }
@@ -384,10 +382,9 @@ pub async fn upload_version(
         let v = store::documents::add_version(uow.db(), &d, p.new.clone(), uow.now())
             .await?
             .ok_or_else(|| {
-                ApiError::PreconditionFailed(
-                    "another version was uploaded at the same moment; read the document again"
-                        .into(),
-                )
+                ApiError::PreconditionFailed(crate::msg!(
+                    "precondition-failed-document-version-race"
+                ))
             })?;
         uow.record(
             NewEvent::new(
@@ -495,7 +492,7 @@ pub async fn download(
         .map_err(|e| {
             tracing::error!(error = %e, "reading a document from the store");
             ApiError::Unavailable {
-                detail: "the document store did not answer; try again".into(),
+                detail: crate::msg!("unavailable-document-store-read"),
                 retry_after: 5,
             }
         })?;

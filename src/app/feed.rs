@@ -65,15 +65,21 @@ pub async fn read(
 ) -> Result<Page> {
     let mut errors = Vec::new();
     if after < 0 {
-        errors.push(crate::error::FieldError::new("after", "must be 0 or more"));
+        errors.push(crate::error::FieldError::new(
+            "after",
+            crate::msg!("field-zero-or-more"),
+        ));
     }
     if !(1..=MAX_LIMIT).contains(&limit) {
-        errors.push(crate::error::FieldError::new("limit", "must be 1 to 1000"));
+        errors.push(crate::error::FieldError::new(
+            "limit",
+            crate::msg!("field-between", min = 1, max = 1000),
+        ));
     }
     if wait > MAX_WAIT_SECS {
         errors.push(crate::error::FieldError::new(
             "wait",
-            "must be 0 to 30 seconds",
+            crate::msg!("field-seconds-between", min = 0, max = 30),
         ));
     }
     ApiError::check(errors)?;

@@ -98,33 +98,31 @@ pub async fn publish(
     if run_round.id != round.id {
         errors.push(FieldError::new(
             "selection_id",
-            format!(
-                "selection {} belongs to the {} round",
-                run.meta.id, run_round.year
+            crate::msg!(
+                "field-selection-other-round",
+                id = run.meta.id,
+                year = run_round.year
             ),
         ));
     }
     if req.note.trim().is_empty() {
-        errors.push(FieldError::new("note", "must not be blank"));
+        errors.push(FieldError::new("note", crate::msg!("field-blank")));
     }
     let previous = store::selections::list_versions(&state.db, round.id).await?;
     let version = previous.last().map_or(1, |v| v.version + 1);
     match (&req.correction_reason, version) {
         (Some(_), 1) => errors.push(FieldError::new(
             "correction_reason",
-            "the first version corrects nothing",
+            crate::msg!("field-first-version-corrects-nothing"),
         )),
         (None, v) if v > 1 => errors.push(FieldError::new(
             "correction_reason",
-            format!(
-                "version {} is published; a new version is a correction and needs its reason",
-                v - 1
-            ),
+            crate::msg!("field-correction-reason-required", version = v - 1),
         )),
         (Some(r), _) if r.trim().chars().count() < 10 => {
             errors.push(FieldError::new(
                 "correction_reason",
-                "say why in at least 10 characters",
+                crate::msg!("field-say-why-at-least", min = 10),
             ));
         }
         _ => {}

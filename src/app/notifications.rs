@@ -438,10 +438,16 @@ pub async fn list(
 ) -> Result<Vec<Rendered>> {
     let mut errors = Vec::new();
     if after.is_some_and(|a| a < 1) {
-        errors.push(FieldError::new("after", "must be 1 or more"));
+        errors.push(FieldError::new(
+            "after",
+            crate::msg!("field-at-least", min = 1),
+        ));
     }
     if !(1..=MAX_LIMIT).contains(&limit) {
-        errors.push(FieldError::new("limit", "must be 1 to 200"));
+        errors.push(FieldError::new(
+            "limit",
+            crate::msg!("field-between", min = 1, max = 200),
+        ));
     }
     ApiError::check(errors)?;
     let page = store::notifications::page(&state.db, caller.id, after, unread, limit).await?;
@@ -496,7 +502,7 @@ pub async fn set_own_email(
     };
     let mut uow = super::Uow::begin(state, caller).await?;
     if !store::notifications::set_email(uow.db(), caller.id, email.clone()).await? {
-        return Err(ApiError::NotFound("account".into()));
+        return Err(ApiError::NotFound(crate::msg!("not-found-account")));
     }
     uow.record(NewEvent::new(
         AggregateType::User,

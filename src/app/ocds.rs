@@ -263,10 +263,13 @@ fn record_package(state: &AppState, uri: String, records: Vec<Value>) -> Value {
 pub async fn releases(state: &AppState, after: i64, limit: u64) -> Result<ReleasePage> {
     let mut errors = Vec::new();
     if after < 0 {
-        errors.push(FieldError::new("after", "must be 0 or more"));
+        errors.push(FieldError::new("after", crate::msg!("field-zero-or-more")));
     }
     if !(1..=MAX_LIMIT).contains(&limit) {
-        errors.push(FieldError::new("limit", "must be 1 to 1000"));
+        errors.push(FieldError::new(
+            "limit",
+            crate::msg!("field-between", min = 1, max = 1000),
+        ));
     }
     ApiError::check(errors)?;
     let publisher = publisher(state);
@@ -365,7 +368,10 @@ fn check_year(year: i32) -> Result<()> {
     ApiError::check(if (2000..=2100).contains(&year) {
         Vec::new()
     } else {
-        vec![FieldError::new("year", "must be 2000 to 2100")]
+        vec![FieldError::new(
+            "year",
+            crate::msg!("field-between", min = 2000, max = 2100),
+        )]
     })
 }
 

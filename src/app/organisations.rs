@@ -40,7 +40,10 @@ pub async fn create(
     let mut errors = Vec::new();
     let name = new.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
-        errors.push(FieldError::new("name", "must be 1–200 characters"));
+        errors.push(FieldError::new(
+            "name",
+            crate::msg!("field-chars", min = 1, max = 200),
+        ));
     }
     let uscc = match Uscc::parse(&new.uscc) {
         Ok(u) => Some(u),
@@ -55,7 +58,10 @@ pub async fn create(
     {
         errors.push(FieldError::new(
             "district_code",
-            format!("no district {:?}", new.district_code),
+            crate::msg!(
+                "field-no-district",
+                code = format!("{:?}", new.district_code)
+            ),
         ));
     } else if caller.is(Role::District)
         && caller.district_code.as_deref() != Some(new.district_code.as_str())
@@ -65,7 +71,7 @@ pub async fn create(
         )));
     }
     ApiError::check(errors)?;
-    let uscc = uscc.ok_or_else(|| ApiError::field("uscc", "invalid"))?;
+    let uscc = uscc.ok_or_else(|| ApiError::field("uscc", crate::msg!("field-invalid")))?;
 
     let mut uow = Uow::begin(state, caller).await?;
     let org = store::organisations::insert(

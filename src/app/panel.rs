@@ -318,7 +318,7 @@ pub async fn declare_conflict(
     closed(call.status_at(state.clock.now()))?;
     let mut errors = Vec::new();
     if d.note.trim().is_empty() {
-        errors.push(FieldError::new("note", "must not be blank"));
+        errors.push(FieldError::new("note", crate::msg!("field-blank")));
     }
     if let Some(b) = d.bid_id {
         if store::bids::bid(&state.db, b)
@@ -327,7 +327,7 @@ pub async fn declare_conflict(
         {
             errors.push(FieldError::new(
                 "bid_id",
-                format!("no bid {b} in this call"),
+                crate::msg!("field-no-bid-in-call", id = b),
             ));
         }
     }
@@ -335,7 +335,7 @@ pub async fn declare_conflict(
         if store::organisations::by_id(&state.db, o).await?.is_none() {
             errors.push(FieldError::new(
                 "organisation",
-                format!("no organisation {o}"),
+                crate::msg!("field-no-organisation", id = o),
             ));
         }
     }
@@ -487,7 +487,7 @@ pub async fn put_expert_profile(
     if role != Role::Expert {
         return Err(ApiError::field(
             "id",
-            "only an expert has an expert profile",
+            crate::msg!("field-only-expert-profile"),
         ));
     }
     let mut errors = Vec::new();
@@ -495,7 +495,7 @@ pub async fn put_expert_profile(
         if store::organisations::by_id(&state.db, o).await?.is_none() {
             errors.push(FieldError::new(
                 "organisation_id",
-                format!("no organisation {o}"),
+                crate::msg!("field-no-organisation", id = o),
             ));
         }
     }
@@ -506,7 +506,7 @@ pub async fn put_expert_profile(
         {
             errors.push(FieldError::new(
                 format!("past_employers[{i}].organisation_id"),
-                format!("no organisation {}", p.organisation_id),
+                crate::msg!("field-no-organisation", id = p.organisation_id),
             ));
         }
     }

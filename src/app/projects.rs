@@ -418,7 +418,7 @@ pub async fn list(
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::BadRequest {
             detail: crate::msg!("detail-limit-1", MAX_PAGE = MAX_PAGE),
-            errors: vec![FieldError::new("limit", "out of range")],
+            errors: vec![FieldError::new("limit", crate::msg!("field-out-of-range"))],
         });
     }
     let round_id = match q.year {
@@ -642,7 +642,13 @@ pub async fn confirm_agreement(
         return Err(ApiError::conflict(crate::msg!(
             "conflict-draft-complete-enough-confirm-commission"
         ))
-        .with("errors", errors));
+        .with(
+            "errors",
+            errors
+                .iter()
+                .map(|e| crate::error::ProblemField::rendered(e, crate::i18n::current()))
+                .collect::<Vec<_>>(),
+        ));
     }
     let signs = a.completes_with(party);
     let mut uow = Uow::begin(state, caller).await?;
@@ -766,7 +772,10 @@ pub async fn amend(
     let reason = reason.trim();
     let mut errors = content.validate();
     if reason.chars().count() < 10 || reason.chars().count() > 4000 {
-        errors.push(FieldError::new("reason", "say why, in 10–4000 characters"));
+        errors.push(FieldError::new(
+            "reason",
+            crate::msg!("field-say-why-chars", min = 10, max = 4000),
+        ));
     }
     ApiError::check(errors)?;
     let all = store::projects::agreements(&state.db, p.id).await?;
@@ -965,26 +974,35 @@ pub async fn supervise(
     let today = crate::domain::calendar::local_day(state.clock.now());
     let mut errors = Vec::new();
     if v.visited_on > today {
-        errors.push(FieldError::new("visited_on", "is in the future"));
+        errors.push(FieldError::new(
+            "visited_on",
+            crate::msg!("field-in-future"),
+        ));
     }
     let text = |s: &str, max: usize| !s.trim().is_empty() && s.chars().count() <= max;
     if !text(&v.findings, 10_000) {
-        errors.push(FieldError::new("findings", "1–10000 characters"));
+        errors.push(FieldError::new(
+            "findings",
+            crate::msg!("field-chars", min = 1, max = 10000),
+        ));
     }
     if v.warning.as_deref().is_some_and(|w| !text(w, 4000)) {
-        errors.push(FieldError::new("warning", "1–4000 characters when given"));
+        errors.push(FieldError::new(
+            "warning",
+            crate::msg!("field-chars-when-given", min = 1, max = 4000),
+        ));
     }
     for (i, (action, due)) in v.follow_ups.iter().enumerate() {
         if !text(action, 1000) {
             errors.push(FieldError::new(
                 format!("follow_ups[{i}].action"),
-                "1–1000 characters",
+                crate::msg!("field-chars", min = 1, max = 1000),
             ));
         }
         if *due < v.visited_on {
             errors.push(FieldError::new(
                 format!("follow_ups[{i}].due_on"),
-                "before the visit",
+                crate::msg!("field-before-visit"),
             ));
         }
     }
@@ -1061,7 +1079,10 @@ pub async fn close_follow_up(
         .map_err(|_| ApiError::NotFound(crate::msg!("not-found-follow-up", id = id)))?;
     let note = note.trim();
     if note.is_empty() || note.chars().count() > 4000 {
-        return Err(ApiError::field("note", "1–4000 characters"));
+        return Err(ApiError::field(
+            "note",
+            crate::msg!("field-chars", min = 1, max = 4000),
+        ));
     }
     if f.closed.is_some() {
         return Err(ApiError::conflict(crate::msg!("conflict-follow-up-closed")));
@@ -1111,7 +1132,11 @@ pub async fn declare_completion(
     if completed_on > today || completed_on < signed_on {
         return Err(ApiError::field(
             "completed_on",
-            format!("between the agreement's signing ({signed_on}) and today ({today})"),
+            crate::msg!(
+                "field-completed-on-range",
+                signed_on = signed_on,
+                today = today
+            ),
         ));
     }
     let mut uow = Uow::begin(state, caller).await?;
@@ -1184,7 +1209,10 @@ pub async fn record_exception(
     if_match.check(&project_etag(&p))?;
     let reason = reason.trim();
     if reason.chars().count() < 10 || reason.chars().count() > 4000 {
-        return Err(ApiError::field("reason", "say why, in 10–4000 characters"));
+        return Err(ApiError::field(
+            "reason",
+            crate::msg!("field-say-why-chars", min = 10, max = 4000),
+        ));
     }
     let covers = match p.status {
         ProjectStatus::Completed => {
@@ -1276,7 +1304,10 @@ pub async fn request_acceptance(
     if_match.check(&project_etag(&p))?;
     let letter = letter.trim();
     if letter.is_empty() || letter.chars().count() > 20_000 {
-        return Err(ApiError::field("letter", "1–20000 characters"));
+        return Err(ApiError::field(
+            "letter",
+            crate::msg!("field-chars", min = 1, max = 20000),
+        ));
     }
     if p.status != ProjectStatus::Completed {
         return Err(ApiError::conflict(crate::msg!(

@@ -83,14 +83,14 @@ async fn check_content(
     if form.district_code.is_none() {
         errors.push(FieldError::new(
             "form.district_code",
-            "required: it decides which district reviews the proposal",
+            crate::msg!("field-district-required"),
         ));
     }
     if let Some(b) = form.builder_organisation_id {
         if store::organisations::by_id(&state.db, b).await?.is_none() {
             errors.push(FieldError::new(
                 "form.builder_organisation_id",
-                format!("no organisation {b}"),
+                crate::msg!("field-no-organisation", id = b),
             ));
         }
     }
@@ -121,7 +121,7 @@ pub async fn create(
                 Some(b) if b != org => {
                     return Err(ApiError::field(
                         "form.builder_organisation_id",
-                        "an applicant files proposals for its own organisation",
+                        crate::msg!("field-applicant-own-organisation"),
                     ))
                 }
                 _ => form.builder_organisation_id = Some(org),
@@ -223,7 +223,7 @@ pub async fn list(state: &AppState, caller: &Caller, year: i32, query: ListQuery
                 } else {
                     "page"
                 },
-                "out of range",
+                crate::msg!("field-out-of-range"),
             )],
         });
     }
@@ -273,7 +273,7 @@ pub async fn edit(
     transition(p.status, Action::Edit).map_err(|e| {
         ApiError::conflict(crate::msg!(
             "conflict-proposal-illegal-move",
-            action = e.action.as_str().replace('_', " "),
+            action = e.action.as_str(),
             status = e.from
         ))
         .with("current_state", p.status)
@@ -281,7 +281,7 @@ pub async fn edit(
     if !patch.is_object() {
         return Err(ApiError::field(
             "body",
-            "a merge patch object with `form` and/or `plan`",
+            crate::msg!("field-merge-patch-object"),
         ));
     }
     let before = document(&p.form, &p.plan)?;
@@ -301,13 +301,13 @@ pub async fn edit(
         if form.builder_organisation_id != Some(org) {
             return Err(ApiError::field(
                 "form.builder_organisation_id",
-                "an applicant's proposal is built by its own organisation",
+                crate::msg!("field-applicant-builds-own"),
             ));
         }
     } else if form.district_code.as_deref() != Some(p.district_code.as_str()) {
         return Err(ApiError::field(
             "form.district_code",
-            "a district officer's proposal stays in its district",
+            crate::msg!("field-officer-own-district"),
         ));
     }
     let refs = store::reference::RefData::load(&state.db).await?;
@@ -407,7 +407,7 @@ async fn step(
     let to = transition(p.status, action).map_err(|e| {
         ApiError::conflict(crate::msg!(
             "conflict-proposal-illegal-move",
-            action = e.action.as_str().replace('_', " "),
+            action = e.action.as_str(),
             status = e.from
         ))
         .with("current_state", p.status)
@@ -439,7 +439,7 @@ fn required_text(field: &str, value: &str) -> Result<String> {
     if v.is_empty() || v.chars().count() > 4000 {
         return Err(ApiError::Validation(vec![FieldError::new(
             field,
-            "must be 1–4000 characters",
+            crate::msg!("field-chars", min = 1, max = 4000),
         )]));
     }
     Ok(v.to_owned())
@@ -608,7 +608,12 @@ pub async fn decide_eligibility(
     caller.require(&[Role::Commission])?;
     let reasons = match (reasons, eligible) {
         (Some(r), _) => Some(required_text("reasons", r)?),
-        (None, false) => return Err(ApiError::field("reasons", "say why it is ineligible")),
+        (None, false) => {
+            return Err(ApiError::field(
+                "reasons",
+                crate::msg!("field-say-why-ineligible"),
+            ))
+        }
         (None, true) => None,
     };
     let action = if eligible {
@@ -698,14 +703,15 @@ pub async fn import(
     caller.require(&[Role::Commission])?;
     let round = round(state, year).await?;
     if rows.is_empty() {
-        return Err(ApiError::field("body", "at least one row"));
+        return Err(ApiError::field("body", crate::msg!("field-rows-empty")));
     }
     if rows.len() > MAX_IMPORT_ROWS {
         return Err(ApiError::field(
             "body",
-            format!(
-                "at most {MAX_IMPORT_ROWS} rows per request ({} sent); split the import",
-                rows.len()
+            crate::msg!(
+                "field-import-too-many-rows",
+                max = MAX_IMPORT_ROWS,
+                sent = rows.len()
             ),
         ));
     }
@@ -731,9 +737,10 @@ pub async fn import(
             Some(_) => {
                 errors.push(FieldError::new(
                     at("sealed_by"),
-                    format!(
-                        "{:?} is not a district officer of {district}",
-                        row.sealed_by
+                    crate::msg!(
+                        "field-not-district-officer-of",
+                        name = format!("{:?}", row.sealed_by),
+                        district = district
                     ),
                 ));
                 None
@@ -741,7 +748,7 @@ pub async fn import(
             None => {
                 errors.push(FieldError::new(
                     at("sealed_by"),
-                    format!("no account {:?}", row.sealed_by),
+                    crate::msg!("field-no-account", name = format!("{:?}", row.sealed_by)),
                 ));
                 None
             }
@@ -749,17 +756,20 @@ pub async fn import(
         if row.sealed_at > round.intake_deadline {
             errors.push(FieldError::new(
                 at("sealed_at"),
-                format!("after the intake deadline {}", round.intake_deadline_text),
+                crate::msg!(
+                    "field-after-intake-deadline",
+                    deadline = round.intake_deadline_text
+                ),
             ));
         }
         if row.statement.trim().is_empty() {
-            errors.push(FieldError::new(at("statement"), "must not be blank"));
+            errors.push(FieldError::new(at("statement"), crate::msg!("field-blank")));
         }
         if let Some(o) = row.owner_organisation_id {
             if store::organisations::by_id(&state.db, o).await?.is_none() {
                 errors.push(FieldError::new(
                     at("owner_organisation_id"),
-                    format!("no organisation {o}"),
+                    crate::msg!("field-no-organisation", id = o),
                 ));
             }
         }

@@ -40,7 +40,7 @@ pub async fn districts(state: &AppState, region: Option<&str>) -> Result<Vec<Dis
                 detail: crate::msg!("detail-unknown-region", r = r),
                 errors: vec![FieldError::new(
                     "region",
-                    "one of main_urban, northeast, southeast",
+                    crate::msg!("field-one-of", values = "main_urban, northeast, southeast"),
                 )],
             })
         })
@@ -146,7 +146,10 @@ pub async fn clusters(state: &AppState) -> Result<Vec<Cluster>> {
 
 fn check_name(name: &str, errors: &mut Vec<FieldError>) {
     if name.trim().is_empty() || name.chars().count() > 100 {
-        errors.push(FieldError::new("name", "must be 1–100 characters"));
+        errors.push(FieldError::new(
+            "name",
+            crate::msg!("field-chars", min = 1, max = 100),
+        ));
     }
 }
 
@@ -169,10 +172,7 @@ pub async fn create_cluster(
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if !code_ok {
-        errors.push(FieldError::new(
-            "code",
-            "must be 2–40 characters: a-z, 0-9 and _",
-        ));
+        errors.push(FieldError::new("code", crate::msg!("field-code-chars")));
     }
     check_name(&name, &mut errors);
     ApiError::check(errors)?;
@@ -276,10 +276,7 @@ pub async fn industry_classes(
     level: Option<i16>,
 ) -> Result<Vec<IndustryClass>> {
     if level.is_some_and(|l| !(1..=3).contains(&l)) {
-        return Err(ApiError::field(
-            "level",
-            "must be 1 (大类), 2 (中类) or 3 (小类)",
-        ));
+        return Err(ApiError::field("level", crate::msg!("field-class-level")));
     }
     Ok(store::reference::industry_classes(&state.db, parent, level).await?)
 }
@@ -299,7 +296,10 @@ fn check_rows(rows: &[ClassRow], stored: &HashMap<String, IndustryClass>) -> Vec
     for (i, row) in rows.iter().enumerate() {
         let at = |f: &str| format!("[{i}].{f}");
         if row.name.trim().is_empty() || row.name.chars().count() > 200 {
-            errors.push(FieldError::new(at("name"), "must be 1–200 characters"));
+            errors.push(FieldError::new(
+                at("name"),
+                crate::msg!("field-chars", min = 1, max = 200),
+            ));
         }
         let code = match IndustryClassCode::parse(&row.code) {
             Ok(c) => c,
@@ -311,22 +311,31 @@ fn check_rows(rows: &[ClassRow], stored: &HashMap<String, IndustryClass>) -> Vec
         if let Some(first) = in_batch.insert(&row.code, i) {
             errors.push(FieldError::new(
                 at("code"),
-                format!("{:?} also appears in row {first}", row.code),
+                crate::msg!(
+                    "field-code-also-in-row",
+                    code = format!("{:?}", row.code),
+                    row = first
+                ),
             ));
         }
         match (code.expected_parent(), row.parent.as_deref()) {
             (None, None) => {}
             (None, Some(p)) => errors.push(FieldError::new(
                 at("parent"),
-                format!("a 大类 has no parent, got {p:?}"),
+                crate::msg!("field-major-has-no-parent", got = format!("{p:?}")),
             )),
-            (Some(want), None) => {
-                errors.push(FieldError::new(at("parent"), format!("must be {want:?}")))
-            }
+            (Some(want), None) => errors.push(FieldError::new(
+                at("parent"),
+                crate::msg!("field-parent-must-be", want = format!("{want:?}")),
+            )),
             (Some(want), Some(p)) if want != p => {
                 errors.push(FieldError::new(
                     at("parent"),
-                    format!("must be {want:?} (the code's prefix), got {p:?}"),
+                    crate::msg!(
+                        "field-parent-prefix",
+                        want = format!("{want:?}"),
+                        got = format!("{p:?}")
+                    ),
                 ));
             }
             (Some(want), Some(_)) => {
@@ -334,7 +343,7 @@ fn check_rows(rows: &[ClassRow], stored: &HashMap<String, IndustryClass>) -> Vec
                 if !earlier && !stored.contains_key(want) {
                     errors.push(FieldError::new(
                         at("parent"),
-                        format!("parent {want:?} is neither stored nor an earlier row"),
+                        crate::msg!("field-parent-unknown", want = format!("{want:?}")),
                     ));
                 }
             }
@@ -359,7 +368,7 @@ pub async fn import_industry_classes(
 ) -> Result<usize> {
     caller.require(&[Role::Commission])?;
     if rows.is_empty() {
-        return Err(ApiError::field("body", "at least one row"));
+        return Err(ApiError::field("body", crate::msg!("field-rows-empty")));
     }
     let stored: HashMap<String, IndustryClass> =
         store::reference::industry_classes(&state.db, None, None)
@@ -373,7 +382,9 @@ pub async fn import_industry_classes(
         .into_iter()
         .map(|r| {
             let level = IndustryClassCode::parse(&r.code)
-                .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("a checked row: {e}")))?
+                .map_err(|e| {
+                    ApiError::Unexpected(anyhow::anyhow!("a checked row: {}", e.debug_line()))
+                })?
                 .level();
             Ok(IndustryClass {
                 code: r.code,

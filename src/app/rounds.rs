@@ -66,8 +66,9 @@ pub async fn create(state: &AppState, caller: &Caller, new: NewRound) -> Result<
             year = new.year
         )));
     }
-    let list_size = i32::try_from(new.list_size)
-        .map_err(|_| ApiError::field("list_size", "must be between 1 and 50"))?;
+    let list_size = i32::try_from(new.list_size).map_err(|_| {
+        ApiError::field("list_size", crate::msg!("field-between", min = 1, max = 50))
+    })?;
     let mut uow = Uow::begin(state, caller).await?;
     let round = store::rounds::insert(
         uow.db(),
@@ -142,7 +143,10 @@ pub async fn update(
     if let Some(n) = patch.list_size {
         match i32::try_from(n) {
             Ok(n) => changed.list_size = n,
-            Err(_) => errors.push(FieldError::new("list_size", "must be between 1 and 50")),
+            Err(_) => errors.push(FieldError::new(
+                "list_size",
+                crate::msg!("field-between", min = 1, max = 50),
+            )),
         }
     }
     errors.extend(validate_round(

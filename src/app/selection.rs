@@ -284,7 +284,7 @@ pub async fn scores(
             detail: crate::msg!("detail-limit-must-1", MAX_SCORE_PAGE = MAX_SCORE_PAGE),
             errors: vec![FieldError::new(
                 "limit",
-                format!("must be 1 to {MAX_SCORE_PAGE}"),
+                crate::msg!("field-between", min = 1, max = MAX_SCORE_PAGE),
             )],
         });
     }
@@ -387,19 +387,25 @@ fn infeasible(e: &Infeasible) -> ApiError {
     );
     let texts = e.relaxation_texts();
     ApiError::Unprocessable {
-        detail: crate::msg!(
-            "detail-list-satisfies-these-constraints",
-            conflicts = e.conflicts.join("; "),
-            join = if texts.is_empty() {
-                "no single relaxation helps".to_owned()
-            } else {
-                format!("any one of these would allow a list: {}", texts.join("; "))
-            }
-        ),
+        // The conflicts and relaxations are the optimiser's diagnosis, in English (see the
+        // README, "Chinese."); the sentence around them is the catalogue's.
+        detail: if texts.is_empty() {
+            crate::msg!(
+                "detail-no-list-no-relaxation",
+                conflicts = e.conflicts.join("; ")
+            )
+        } else {
+            crate::msg!(
+                "detail-no-list-relaxations",
+                conflicts = e.conflicts.join("; "),
+                relaxations = texts.join("; ")
+            )
+        },
         errors: e
             .conflicts
             .iter()
-            .map(|c| FieldError::new("constraints", c.clone()))
+            // The optimiser's diagnosis is English text (see the README, "Chinese.").
+            .map(|c| FieldError::new("constraints", crate::i18n::raw(c.clone())))
             .collect(),
         extensions,
     }

@@ -174,7 +174,7 @@ pub async fn inclusion(state: &AppState, seq: i64, tree_size: u64) -> Result<Inc
     if tree_size == 0 || tree_size > size {
         return Err(ApiError::field(
             "tree_size",
-            format!("must be 1 to the tree's size ({size})"),
+            crate::msg!("field-tree-size-between", size = size),
         ));
     }
     let idx = store::merkle::leaf_of(&state.db, seq)
@@ -184,7 +184,7 @@ pub async fn inclusion(state: &AppState, seq: i64, tree_size: u64) -> Result<Inc
     let plan = merkle::inclusion_plan(tree_size, idx).ok_or_else(|| {
         ApiError::field(
             "tree_size",
-            format!("event {seq} is leaf {idx}: the tree must hold more than {idx} leaves"),
+            crate::msg!("field-tree-too-small", seq = seq, idx = idx),
         )
     })?;
     let path = evaluate(state, plan).await?;
@@ -213,19 +213,25 @@ pub async fn consistency(state: &AppState, first: u64, second: u64) -> Result<Ve
     let size = sync(state).await?;
     let mut errors = Vec::new();
     if first == 0 {
-        errors.push(FieldError::new("first", "must be at least 1"));
+        errors.push(FieldError::new(
+            "first",
+            crate::msg!("field-at-least", min = 1),
+        ));
     }
     if second > size {
         errors.push(FieldError::new(
             "second",
-            format!("must be at most the tree's size ({size})"),
+            crate::msg!("field-tree-size-at-most", size = size),
         ));
     }
     if first > second {
-        errors.push(FieldError::new("first", "must not exceed second"));
+        errors.push(FieldError::new(
+            "first",
+            crate::msg!("field-first-after-second"),
+        ));
     }
     ApiError::check(errors)?;
     let plan = merkle::consistency_plan(first, second)
-        .ok_or_else(|| ApiError::field("first", "must be 1 to second"))?;
+        .ok_or_else(|| ApiError::field("first", crate::msg!("field-between-one-and-second")))?;
     evaluate(state, plan).await
 }

@@ -72,10 +72,7 @@ async fn validate(state: &AppState, new: &NewAccount) -> Result<Vec<FieldError>>
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if !name_ok {
-        errors.push(FieldError::new(
-            "username",
-            "must be 3–64 characters: letters, digits, '.', '_' or '-'",
-        ));
+        errors.push(FieldError::new("username", crate::msg!("field-username")));
     }
     if let Some(why) = password_policy::check(&new.username, &new.password) {
         errors.push(FieldError::new("password", why));
@@ -83,32 +80,32 @@ async fn validate(state: &AppState, new: &NewAccount) -> Result<Vec<FieldError>>
     match (new.role, &new.district_code) {
         (Role::District, None) => errors.push(FieldError::new(
             "district_code",
-            "required for a district officer",
+            crate::msg!("field-required-for-district-officer"),
         )),
         (Role::District, Some(code)) => {
             if store::reference::district(&state.db, code).await?.is_none() {
                 errors.push(FieldError::new(
                     "district_code",
-                    format!("no district {code:?}"),
+                    crate::msg!("field-no-district", code = format!("{code:?}")),
                 ));
             }
         }
         (_, Some(_)) => errors.push(FieldError::new(
             "district_code",
-            "only a district officer is bound to a district",
+            crate::msg!("field-only-district-officer-district"),
         )),
         (_, None) => {}
     }
     match (new.role, new.organisation_id) {
         (Role::Applicant, None) => errors.push(FieldError::new(
             "organisation_id",
-            "required for an applicant",
+            crate::msg!("field-required-for-applicant"),
         )),
         (Role::Applicant, Some(id)) => {
             if store::organisations::by_id(&state.db, id).await?.is_none() {
                 errors.push(FieldError::new(
                     "organisation_id",
-                    format!("no organisation {id}"),
+                    crate::msg!("field-no-organisation", id = id),
                 ));
             }
         }
@@ -118,13 +115,13 @@ async fn validate(state: &AppState, new: &NewAccount) -> Result<Vec<FieldError>>
             if store::organisations::by_id(&state.db, id).await?.is_none() {
                 errors.push(FieldError::new(
                     "organisation_id",
-                    format!("no organisation {id}"),
+                    crate::msg!("field-no-organisation", id = id),
                 ));
             }
         }
         (_, Some(_)) => errors.push(FieldError::new(
             "organisation_id",
-            "only an applicant or an evaluator is bound to an organisation",
+            crate::msg!("field-only-applicant-evaluator-organisation"),
         )),
         (_, None) => {}
     }
@@ -253,10 +250,7 @@ pub async fn bootstrap_admin(state: &AppState, configured: Option<&SecretString>
         None => (password::generate(), true),
     };
     if let Some(why) = password_policy::check("admin", &password) {
-        return Err(ApiError::field(
-            "JIEBANG__BOOTSTRAP__ADMIN_PASSWORD",
-            format!("the first account's password {why}"),
-        ));
+        return Err(ApiError::field("JIEBANG__BOOTSTRAP__ADMIN_PASSWORD", why));
     }
     let new = NewAccount {
         username: "admin".into(),
@@ -500,7 +494,7 @@ pub async fn change_own_password(
     } else if new_password == current {
         errors.push(FieldError::new(
             "new_password",
-            "must differ from the current password",
+            crate::msg!("field-password-unchanged"),
         ));
     }
     ApiError::check(errors)?;
@@ -519,7 +513,7 @@ pub async fn change_own_password(
         record_throttling(state, Some(caller.id), &keys, &counters).await?;
         return Err(ApiError::field(
             "current_password",
-            "is not the account's password",
+            crate::msg!("field-password-wrong"),
         ));
     }
     let version = set_password(

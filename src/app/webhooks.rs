@@ -102,19 +102,22 @@ pub async fn create(state: &AppState, caller: &Caller, new: NewWebhook) -> Resul
     if new.event_types.is_empty() {
         errors.push(FieldError::new(
             "event_types",
-            "name at least one: \"*\", an aggregate type or \"<type>.<event kind>\"",
+            crate::msg!("field-webhook-event-types-empty"),
         ));
     } else if new.event_types.len() > MAX_EVENT_TYPES {
         errors.push(FieldError::new(
             "event_types",
-            format!("at most {MAX_EVENT_TYPES}"),
+            crate::msg!("field-at-most-items", max = MAX_EVENT_TYPES),
         ));
     }
     let mut filters = Vec::new();
     for (i, t) in new.event_types.iter().enumerate() {
         match EventFilter::parse(t) {
             Ok(f) if !filters.contains(&f) => filters.push(f),
-            Ok(_) => errors.push(FieldError::new(format!("event_types/{i}"), "named twice")),
+            Ok(_) => errors.push(FieldError::new(
+                format!("event_types/{i}"),
+                crate::msg!("field-named-twice"),
+            )),
             Err(e) => errors.push(FieldError::new(format!("event_types/{i}"), e)),
         }
     }
@@ -254,10 +257,13 @@ pub async fn deliveries(
 ) -> Result<Vec<Delivery>> {
     let mut errors = Vec::new();
     if after < 0 {
-        errors.push(FieldError::new("after", "must be 0 or more"));
+        errors.push(FieldError::new("after", crate::msg!("field-zero-or-more")));
     }
     if !(1..=MAX_LIMIT).contains(&limit) {
-        errors.push(FieldError::new("limit", "must be 1 to 200"));
+        errors.push(FieldError::new(
+            "limit",
+            crate::msg!("field-between", min = 1, max = 200),
+        ));
     }
     ApiError::check(errors)?;
     let sub = find(state, caller, id).await?;

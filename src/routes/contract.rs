@@ -17,6 +17,7 @@ use serde_json::{json, Map, Value};
 
 use crate::domain::FieldError;
 use crate::error::ApiError;
+use crate::i18n::raw;
 
 /// The document as served: utoipa's, finished. A JSON value rather than utoipa's types, because
 /// those cannot hold a link's `operationId` (utoipa 5 spells it `operation_id`).
@@ -445,42 +446,42 @@ fn describe(status: &str, body: Option<&str>) -> String {
 fn problem_example(response: &str) -> Option<Value> {
     let error = match response {
         "BadRequest" => ApiError::BadRequest {
-            detail: "the body is not valid JSON: expected `,` or `}` at line 1 column 18".into(),
+            detail: raw("the body is not valid JSON: expected `,` or `}` at line 1 column 18"),
             errors: vec![FieldError::new(
                 "body",
-                "expected `,` or `}` at line 1 column 18",
+                raw("expected `,` or `}` at line 1 column 18"),
             )],
         },
-        "Unauthorized" => ApiError::Unauthorized("no bearer token".into()),
-        "Forbidden" => ApiError::Forbidden("this needs the commission role".into()),
-        "NotFound" => ApiError::NotFound("no proposal 7".into()),
-        "Conflict" => ApiError::conflict(
+        "Unauthorized" => ApiError::Unauthorized(raw("no bearer token")),
+        "Forbidden" => ApiError::Forbidden(raw("this needs the commission role")),
+        "NotFound" => ApiError::NotFound(raw("no proposal 7")),
+        "Conflict" => ApiError::conflict(raw(
             "the proposal is sealed; only draft or returned proposals can be edited",
-        )
+        ))
         .with("current_state", "sealed"),
         "NotAcceptable" => ApiError::NotAcceptable(crate::msg!(
             "not-acceptable-accept-header-allows-neither-nor",
             XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )),
-        "PreconditionFailed" => ApiError::PreconditionFailed(
-            "the object changed since you read it: read it again (its ETag is \"3\")".into(),
-        ),
+        "PreconditionFailed" => ApiError::PreconditionFailed(raw(
+            "the object changed since you read it: read it again (its ETag is \"3\")",
+        )),
         "PreconditionRequired" => {
-            ApiError::PreconditionRequired("send If-Match with the ETag you read".into())
+            ApiError::PreconditionRequired(raw("send If-Match with the ETag you read"))
         }
         "PayloadTooLarge" => {
-            ApiError::PayloadTooLarge("the body must be at most 1048576 bytes".into())
+            ApiError::PayloadTooLarge(raw("the body must be at most 1048576 bytes"))
         }
         "Unprocessable" => ApiError::Validation(vec![FieldError::new(
             "username",
-            "3 to 64 characters: letters, digits, '.', '_' or '-'",
+            raw("3 to 64 characters: letters, digits, '.', '_' or '-'"),
         )]),
         "TooManyRequests" => ApiError::TooManyRequests {
-            detail: "too many failed logins for this account; try again in 4 seconds".into(),
+            detail: raw("too many failed logins for this account; try again in 4 seconds"),
             retry_after: 4,
         },
         "ServiceUnavailable" => ApiError::Unavailable {
-            detail: "password checking is busy; try again in 1 second".into(),
+            detail: raw("password checking is busy; try again in 1 second"),
             retry_after: 1,
         },
         _ => return None,

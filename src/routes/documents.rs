@@ -48,7 +48,7 @@ async fn read_body(state: &Data, req: &HttpRequest, mut payload: web::Payload) -
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| ApiError::BadRequest {
             detail: crate::msg!("bad-request-body-unreadable", error = e),
-            errors: vec![FieldError::new("body", "unreadable")],
+            errors: vec![FieldError::new("body", crate::msg!("field-unreadable"))],
         })?;
         if u64::try_from(body.len() + chunk.len()).unwrap_or(u64::MAX) > limit {
             return Err(too_large());
@@ -97,7 +97,7 @@ async fn upload_proposal_document(
     if q.kind.owner() != OwnerType::Proposal {
         return Err(ApiError::field(
             "kind",
-            "a proposal's documents are intent_form or plan",
+            crate::msg!("field-proposal-document-kinds"),
         ));
     }
     let bytes = read_body(&state, &req, payload).await?;

@@ -11,7 +11,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use crate::error::{responses, ApiError, FieldError, Problem};
+use crate::error::{responses, ApiError, Problem, ProblemField};
 use crate::extract;
 use crate::state::AppState;
 use crate::telemetry;
@@ -62,7 +62,7 @@ pub type Data = web::Data<AppState>;
     servers((url = "/", description = "The server that serves this document")),
     modifiers(&SecurityAddon),
     components(
-        schemas(Problem, FieldError),
+        schemas(Problem, ProblemField),
         responses(
             responses::BadRequest,
             responses::Unauthorized,

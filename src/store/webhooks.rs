@@ -39,13 +39,13 @@ fn decode(m: webhook::Model) -> Result<Subscription, DbErr> {
         .iter()
         .map(|t| EventFilter::parse(t))
         .collect::<Result<_, _>>()
-        .map_err(|e| bad("event_types", e))?;
+        .map_err(|e: crate::domain::Msg| bad("event_types", e.debug_line()))?;
     Ok(Subscription {
         id: m.id,
         owner_id: m.owner_id,
         url: m.url.clone(),
         filters,
-        secret: Secret::parse(&m.secret).map_err(|e| bad("secret", e))?,
+        secret: Secret::parse(&m.secret).map_err(|e| bad("secret", e.debug_line()))?,
         status: m
             .status
             .parse()

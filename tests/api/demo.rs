@@ -177,6 +177,33 @@ async fn the_demo_prints_the_list_in_chinese_when_asked() {
         text.contains("各项权重在榜单不变前可调整的范围："),
         "{text}"
     );
+    // The years after the list too: calls, awards, construction, acceptance, plaques, the
+    // annual evaluation and the register, each line from the Chinese catalogue.
+    for expected in [
+        "发布 5 项榜单任务（揭榜）",
+        "提出异议；2024-03-28 答复，异议不成立",
+        "与区县 两江新区（CQLJ）签订任务书",
+        "验收通过（专家组评分",
+        "年度常态化评价 54.00 分，不合格 → 限期整改至 2026-05-16",
+        "行业产业大脑公开名录（GET /api/v1/brains，无需登录）：",
+        "限期整改中至 2026-05-16；评价：2026 年第 1 次 54.00 分 不合格",
+        "同分规则：榜单加权总分之和最大",
+    ] {
+        assert!(text.contains(expected), "{expected}\n{text}");
+    }
+    // No English sentence is left: no line has three English words in a row, but for the
+    // solver's own name.
+    for l in lines.iter().filter(|l| !l.contains("求解器")) {
+        // Words between spaces, commas and semicolons (a code such as `demo-expert-4` or a
+        // hash is no English word).
+        let words: Vec<&str> = l.split([' ', ',', ';']).collect();
+        assert!(
+            !words.windows(3).any(|w| w
+                .iter()
+                .all(|x| x.len() > 1 && x.bytes().all(|b| b.is_ascii_lowercase()))),
+            "an English sentence in the Chinese demo: {l}"
+        );
+    }
     assert_eq!(
         jiebang::demo_run::demo_lang(Some(jiebang::i18n::Lang::En)),
         jiebang::i18n::Lang::En

@@ -8,6 +8,7 @@ mod attestation;
 mod auth;
 mod call_integrity;
 mod calls;
+mod chinese;
 mod credentials;
 mod demo;
 mod documents;

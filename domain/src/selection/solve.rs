@@ -406,9 +406,15 @@ pub fn solve(
     weights: &Weights,
     constraints: &Constraints,
 ) -> Result<Solution, Infeasible> {
-    if let Err(e) = weights.validate() {
+    if weights.validate().is_err() {
+        // The optimiser's diagnosis is English text (callers check the weights first, in the
+        // reader's language, with `Weights::validate`).
+        let [c, r, l] = weights.as_array();
         return Err(Infeasible {
-            conflicts: vec![e],
+            conflicts: vec![format!(
+                "weights must each be between 0 and 100 and sum to 100 (got completeness {c} + representativeness {r} + layout {l} = {})",
+                i128::from(c) + i128::from(r) + i128::from(l)
+            )],
             relaxations: Vec::new(),
         });
     }

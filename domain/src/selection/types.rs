@@ -146,15 +146,15 @@ impl Weights {
     }
 
     /// Each weight in 0..=100 and the three summing to exactly 100.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), crate::msg::Msg> {
         let w = self.as_array();
         if w.iter().any(|&x| !(0..=100).contains(&x)) || w.iter().sum::<i64>() != 100 {
-            return Err(format!(
-                "weights must each be between 0 and 100 and sum to 100 (got completeness {} + representativeness {} + layout {} = {})",
-                w[0],
-                w[1],
-                w[2],
-                w.iter().map(|&x| i128::from(x)).sum::<i128>()
+            return Err(crate::msg!(
+                "rule-weights-sum",
+                completeness = w[0],
+                representativeness = w[1],
+                layout = w[2],
+                total = w.iter().map(|&x| i128::from(x)).sum::<i128>()
             ));
         }
         Ok(())

@@ -48,7 +48,7 @@ impl StartBody {
             Some(d) => {
                 let seed = match d.seed {
                     Some(s) => Some(s.parse::<u64>().map_err(|_| {
-                        crate::error::ApiError::field("draw.seed", "a decimal u64")
+                        crate::error::ApiError::field("draw.seed", crate::msg!("field-decimal-u64"))
                     })?),
                     None => None,
                 };

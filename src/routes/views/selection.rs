@@ -125,10 +125,7 @@ impl TryFrom<ScoreQuery> for AppScoreQuery {
                     .and_then(|(t, id)| Some((t.parse().ok()?, id.parse().ok()?)))
                     .ok_or_else(|| ApiError::BadRequest {
                         detail: crate::msg!("detail-after-must-cursor-previous-page"),
-                        errors: vec![FieldError::new(
-                            "after",
-                            "not a cursor of this list (`<total>:<id>`)",
-                        )],
+                        errors: vec![FieldError::new("after", crate::msg!("field-not-a-cursor"))],
                     })
             })
             .transpose()?;
