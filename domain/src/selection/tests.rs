@@ -917,3 +917,174 @@ fn a_floor_above_everyone_is_lowered_never_the_list_size_to_zero() {
         })
     );
 }
+
+// ---------------------------------------------------------------------------
+// The counting arguments (`diagnose::precheck`), each at its boundary: the conflict is named
+// exactly when the count fails, and nothing else is said.
+
+fn prechecked(pool: &[Candidate], c: &Constraints) -> Vec<String> {
+    super::diagnose::precheck(&Model::new(pool, c))
+}
+
+/// Three proposals in the main urban zone, each in its own district and cluster.
+fn three_main_urban() -> Vec<Candidate> {
+    use Region::*;
+    vec![
+        cand(1, "500101", "C1", MainUrban, [9000, 9000, 9000], 1),
+        cand(2, "500102", "C2", MainUrban, [8000, 8000, 8000], 2),
+        cand(3, "500103", "C3", MainUrban, [7000, 7000, 7000], 3),
+    ]
+}
+
+#[test]
+fn precheck_a_zero_cap_or_an_empty_list() {
+    let pool = three_main_urban();
+    let zero_cap = Constraints {
+        list_size: 2,
+        max_per_district: Some(0),
+        ..Constraints::default()
+    };
+    assert_eq!(
+        prechecked(&pool, &zero_cap),
+        ["max_per_district is 0, so no proposal can be chosen"]
+    );
+    // An empty list is its own conflict; the caps, regions and models then ask for nothing.
+    let empty = Constraints {
+        list_size: 0,
+        max_per_district: Some(0),
+        min_per_model: [("third_party".to_string(), 1)].into_iter().collect(),
+        ..Constraints::default()
+    };
+    let mut pool = pool;
+    pool[0].region = Region::Northeast;
+    assert_eq!(
+        prechecked(&pool, &empty),
+        ["list_size is 0: a list needs at least one proposal"]
+    );
+    assert!(prechecked(
+        &pool,
+        &Constraints {
+            list_size: 2,
+            ..Constraints::default()
+        }
+    )
+    .is_empty());
+}
+
+#[test]
+fn precheck_pins_against_the_list_size() {
+    let pool = three_main_urban();
+    let c = |pins: Vec<i32>| Constraints {
+        list_size: 2,
+        pins,
+        ..Constraints::default()
+    };
+    assert!(prechecked(&pool, &c(vec![1, 2])).is_empty());
+    assert_eq!(
+        prechecked(&pool, &c(vec![1, 2, 3])),
+        ["3 proposals are pinned but list_size is 2"]
+    );
+}
+
+#[test]
+fn precheck_too_few_admissible_counts_excluded_and_below_the_floor_apart() {
+    use Region::*;
+    // 1 excluded and below the floor, 2 excluded, 3 and 4 below the floor, 5 admissible.
+    let pool = vec![
+        cand(1, "500101", "C1", MainUrban, [1000, 9000, 9000], 1),
+        cand(2, "500102", "C2", MainUrban, [9000, 9000, 9000], 2),
+        cand(3, "500103", "C3", MainUrban, [1000, 9000, 9000], 3),
+        cand(4, "500104", "C4", MainUrban, [1000, 9000, 9000], 4),
+        cand(5, "500105", "C5", MainUrban, [9000, 9000, 9000], 5),
+    ];
+    let c = Constraints {
+        list_size: 2,
+        exclusions: vec![1, 2],
+        min_completeness: Some(5000),
+        ..Constraints::default()
+    };
+    assert_eq!(
+        prechecked(&pool, &c),
+        ["only 1 proposal is admissible (2 excluded, 2 below the completeness floor); list_size 2 is impossible"]
+    );
+}
+
+#[test]
+fn precheck_min_per_model() {
+    use Region::*;
+    // Two third-party proposals, both in district 500101; two others elsewhere.
+    let mut pool = vec![
+        cand(1, "500101", "C1", MainUrban, [9000, 9000, 9000], 1),
+        cand(2, "500101", "C2", MainUrban, [8000, 8000, 8000], 2),
+        cand(3, "500102", "C3", MainUrban, [7000, 7000, 7000], 3),
+        cand(4, "500103", "C4", MainUrban, [6000, 6000, 6000], 4),
+    ];
+    pool[0].model = "third_party".into();
+    pool[1].model = "third_party".into();
+    let c = |min: u32, list_size: u32| Constraints {
+        list_size,
+        min_per_model: [("third_party".to_string(), min)].into_iter().collect(),
+        ..Constraints::default()
+    };
+    // The caps allow one of the two (both in one district).
+    assert_eq!(
+        prechecked(&pool, &c(2, 3)),
+        ["min_per_model requires 2 third_party proposals but the district and cluster caps allow at most 1 of the 2 admissible ones"]
+    );
+    assert!(prechecked(&pool, &c(1, 3)).is_empty());
+    // More than there are.
+    assert_eq!(
+        prechecked(&pool, &c(3, 3)),
+        ["min_per_model requires 3 third_party proposals but only 2 are admissible"]
+    );
+    // More than the list holds: the sum names only the models asked for.
+    assert_eq!(
+        prechecked(&pool, &c(3, 2))[0],
+        "min_per_model asks for 3 proposals in total (third_party 3) but list_size is 2"
+    );
+}
+
+#[test]
+fn precheck_what_the_pins_leave_for_regions_and_models() {
+    use Region::*;
+    let pool = vec![
+        cand(1, "500101", "C1", MainUrban, [9000, 9000, 9000], 1),
+        cand(2, "500102", "C2", MainUrban, [8000, 8000, 8000], 2),
+        cand(3, "500103", "C3", MainUrban, [7000, 7000, 7000], 3),
+        cand(4, "500235", "C4", Northeast, [6000, 6000, 6000], 4),
+        cand(5, "500241", "C5", Southeast, [5000, 5000, 5000], 5),
+        cand(6, "500236", "C6", Northeast, [4000, 4000, 4000], 5),
+    ];
+    let c = |list_size: u32, pins: Vec<i32>| Constraints {
+        list_size,
+        pins,
+        ..Constraints::default()
+    };
+    assert_eq!(
+        prechecked(&pool, &c(3, vec![1, 2])),
+        ["with 2 proposals pinned, 1 place remains, but region(s) northeast, southeast still need one each"]
+    );
+    // Two places left for two regions: fine.
+    assert!(prechecked(&pool, &c(5, vec![1, 2, 3])).is_empty());
+    // Without pins nothing is left over to check (the region count itself is not short).
+    assert!(prechecked(&pool, &c(3, vec![])).is_empty());
+    assert_eq!(
+        prechecked(&pool, &c(2, vec![])),
+        ["each_region requires one proposal from each of the 3 regions with admissible proposals, but list_size is 2"]
+    );
+    // Models: two government-led pins leave one place for two third-party proposals.
+    let mut pool = pool;
+    pool[3].model = "third_party".into();
+    pool[5].model = "third_party".into();
+    let models = Constraints {
+        list_size: 3,
+        pins: vec![1, 2],
+        each_region: false,
+        min_per_model: [("third_party".to_string(), 2)].into_iter().collect(),
+        ..Constraints::default()
+    };
+    assert_eq!(
+        prechecked(&pool, &models),
+        ["with 2 proposals pinned, 1 place remains, but min_per_model still needs 2"]
+    );
+}
