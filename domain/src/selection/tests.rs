@@ -668,7 +668,13 @@ fn infeasible_combination_lists_single_relaxations() {
     pool[1].model = "third_party".into();
     let c = Constraints {
         list_size: 2,
-        min_per_model: [("third_party".to_string(), 2)].into_iter().collect(),
+        // A zero minimum asks for nothing and is not named.
+        min_per_model: [
+            ("third_party".to_string(), 2),
+            ("government_led".to_string(), 0),
+        ]
+        .into_iter()
+        .collect(),
         ..Constraints::default()
     };
     let err = solve(&pool, &Weights::default(), &c).unwrap_err();
@@ -692,7 +698,8 @@ fn infeasible_combination_lists_single_relaxations() {
             RelaxationTarget::Selection,
             RelaxationOp::Set,
             "constraints.min_per_model",
-            serde_json::json!({"third_party": 1})
+            // The whole map as it would be: the zero minimum stays as it was given.
+            serde_json::json!({"government_led": 0, "third_party": 1})
         )
     );
     assert_eq!(
@@ -1087,4 +1094,44 @@ fn precheck_what_the_pins_leave_for_regions_and_models() {
         prechecked(&pool, &models),
         ["with 2 proposals pinned, 1 place remains, but min_per_model still needs 2"]
     );
+}
+
+#[test]
+fn relaxations_drop_every_model_minimum_only_when_no_single_one_works() {
+    let mut pool = three_main_urban();
+    let two_minimums = |list_size: u32| Constraints {
+        list_size,
+        min_per_model: [
+            ("third_party".to_string(), 1),
+            ("chain_leader_led".to_string(), 1),
+        ]
+        .into_iter()
+        .collect(),
+        ..Constraints::default()
+    };
+    // No proposal of either model: dropping one minimum leaves the other; only both go.
+    let err = solve(&pool, &Weights::default(), &two_minimums(1)).unwrap_err();
+    assert_eq!(err.relaxation_texts(), ["drop min_per_model"]);
+    // One third-party proposal: dropping the chain-leader minimum is enough, and is the answer.
+    pool[2].model = "third_party".into();
+    let err = solve(&pool, &Weights::default(), &two_minimums(2)).unwrap_err();
+    assert_eq!(
+        err.relaxation_texts(),
+        ["drop the min_per_model minimum for chain_leader_led"]
+    );
+}
+
+#[test]
+fn a_zero_cap_is_raised_to_one() {
+    let c = Constraints {
+        list_size: 2,
+        max_per_district: Some(0),
+        ..Constraints::default()
+    };
+    let err = solve(&three_main_urban(), &Weights::default(), &c).unwrap_err();
+    assert_eq!(
+        err.conflicts,
+        ["max_per_district is 0, so no proposal can be chosen"]
+    );
+    assert_eq!(err.relaxation_texts(), ["raise max_per_district to 1"]);
 }
