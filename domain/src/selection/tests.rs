@@ -1135,3 +1135,149 @@ fn a_zero_cap_is_raised_to_one() {
     );
     assert_eq!(err.relaxation_texts(), ["raise max_per_district to 1"]);
 }
+
+// ---------------------------------------------------------------------------
+// What the explanation says of each chosen proposal, in which order it lists the others, and
+// where it stops computing forcing costs.
+
+/// `n` main-urban proposals, each in its own district and cluster, totals 90, 80, 70, … points
+/// (the last ones may repeat a total: `scores` gives them).
+fn distinct_pool(scores: &[i64]) -> Vec<Candidate> {
+    scores
+        .iter()
+        .enumerate()
+        .map(|(k, &s)| {
+            let id = i32::try_from(k + 1).unwrap();
+            cand(
+                id,
+                &format!("D{id}"),
+                &format!("C{id}"),
+                Region::MainUrban,
+                [s, s, s],
+                i64::from(id),
+            )
+        })
+        .collect()
+}
+
+fn two_places() -> Constraints {
+    Constraints {
+        list_size: 2,
+        ..Constraints::default()
+    }
+}
+
+#[test]
+fn chosen_messages_ranks_and_left_out_order() {
+    // 2 and 3 tie; the tie rule keeps 2 (sealed first), so 3 can replace it at no cost.
+    let pool = distinct_pool(&[9000, 8000, 8000, 7000]);
+    let w = Weights::default();
+    let sol = solve(&pool, &w, &two_places()).unwrap();
+    let ex = explain(&pool, &w, &two_places(), &sol);
+    let ranks: Vec<(u32, i32)> = ex.chosen.iter().map(|c| (c.rank, c.id)).collect();
+    assert_eq!(ranks, [(1, 1), (2, 2)]);
+    assert_eq!(ex.chosen[0].margin, Some(1_000 * 100));
+    assert!(
+        ex.chosen[0]
+            .message
+            .ends_with("its total could drop by 10.00 points before a list without it is as good"),
+        "{}",
+        ex.chosen[0].message
+    );
+    assert_eq!(ex.chosen[1].margin, Some(0));
+    assert!(
+        ex.chosen[1]
+            .message
+            .ends_with("an equally good list without it exists, and the tie rule keeps it"),
+        "{}",
+        ex.chosen[1].message
+    );
+    // The others from the strongest down.
+    let left: Vec<i32> = ex.left_out.iter().map(|l| l.id).collect();
+    assert_eq!(left, [3, 4]);
+    assert_eq!(ex.weight_intervals.len(), 3);
+}
+
+#[test]
+fn forcing_costs_stop_after_the_first_twenty() {
+    let scores: Vec<i64> = (0..23).map(|k| 9000 - 100 * k).collect();
+    let pool = distinct_pool(&scores);
+    let w = Weights::default();
+    let sol = solve(&pool, &w, &two_places()).unwrap();
+    let ex = explain(&pool, &w, &two_places(), &sol);
+    assert_eq!(ex.left_out.len(), 21);
+    let costed = ex
+        .left_out
+        .iter()
+        .take_while(|l| l.forcing_cost.is_some())
+        .count();
+    assert_eq!(costed, FORCING_COST_COUNT);
+    assert_eq!(ex.left_out[20].forcing_cost, None);
+}
+
+#[test]
+fn a_pinned_proposal_has_no_margin() {
+    let pool = distinct_pool(&[9000, 8000, 7000]);
+    let w = Weights::default();
+    let c = Constraints {
+        pins: vec![3],
+        ..two_places()
+    };
+    let sol = solve(&pool, &w, &c).unwrap();
+    let ex = explain(&pool, &w, &c, &sol);
+    let three = ex.chosen.iter().find(|x| x.id == 3).unwrap();
+    assert_eq!(three.margin, None);
+    assert!(
+        three
+            .message
+            .ends_with("pinned by the panel, so it cannot leave the list"),
+        "{}",
+        three.message
+    );
+    let one = ex.chosen.iter().find(|x| x.id == 1).unwrap();
+    assert!(one.margin.is_some());
+}
+
+#[test]
+fn inputs_without_a_list_get_reasons_but_no_solves() {
+    let pool = distinct_pool(&[9000, 8000, 7000]);
+    let w = Weights::default();
+    // A list solved under other constraints, explained under ones the counting rules refuse.
+    let sol = solve(&pool, &w, &two_places()).unwrap();
+    let refused = Constraints {
+        pins: vec![1, 2, 3],
+        ..two_places()
+    };
+    let ex = explain(&pool, &w, &refused, &sol);
+    for c in &ex.chosen {
+        assert_eq!(c.margin, None);
+        assert!(
+            c.message
+                .ends_with("no margin: the inputs do not admit a list"),
+            "{}",
+            c.message
+        );
+    }
+    assert!(ex.left_out.iter().all(|l| l.forcing_cost.is_none()));
+    assert!(ex.weight_intervals.is_empty());
+    // Weights that do not sum to 100 are refused the same way.
+    let bad = Weights {
+        completeness: 50,
+        representativeness: 50,
+        layout: 50,
+    };
+    let ex = explain(&pool, &bad, &two_places(), &sol);
+    assert!(ex.chosen.iter().all(|c| c.margin.is_none()));
+    assert!(ex.weight_intervals.is_empty());
+}
+
+#[test]
+fn probe_weights_keep_the_others_ratio_and_divide_by_the_gcd() {
+    use super::explain::probe_weights;
+    // 40/30/30 with completeness moved to 50: 50·60 : 30·50 : 30·50 = 2 : 1 : 1.
+    assert_eq!(probe_weights([40, 30, 30], 0, 50), [2, 1, 1]);
+    // 100/0/0 moved to 60: the others split the rest equally, 2·60 : 40 : 40 = 3 : 1 : 1.
+    assert_eq!(probe_weights([100, 0, 0], 0, 60), [3, 1, 1]);
+    // 41·60 : 30·59 : 30·59 = 2460 : 1770 : 1770, divided by their gcd 30.
+    assert_eq!(probe_weights([40, 30, 30], 0, 41), [82, 59, 59]);
+}
