@@ -1281,3 +1281,56 @@ fn probe_weights_keep_the_others_ratio_and_divide_by_the_gcd() {
     // 41·60 : 30·59 : 30·59 = 2460 : 1770 : 1770, divided by their gcd 30.
     assert_eq!(probe_weights([40, 30, 30], 0, 41), [82, 59, 59]);
 }
+
+#[test]
+fn pins_that_only_fail_together_are_unpinned_together() {
+    use Region::*;
+    // Three pins in one district with one place per district: unpinning any one leaves two.
+    let pool = vec![
+        cand(1, "500101", "C1", MainUrban, [9000, 9000, 9000], 1),
+        cand(2, "500101", "C2", MainUrban, [8000, 8000, 8000], 2),
+        cand(3, "500101", "C3", MainUrban, [7000, 7000, 7000], 3),
+        cand(4, "500102", "C4", MainUrban, [6000, 6000, 6000], 4),
+        cand(5, "500103", "C5", MainUrban, [5000, 5000, 5000], 5),
+        cand(6, "500104", "C6", MainUrban, [4000, 4000, 4000], 6),
+    ];
+    let c = Constraints {
+        list_size: 3,
+        pins: vec![1, 2, 3],
+        ..Constraints::default()
+    };
+    let err = solve(&pool, &Weights::default(), &c).unwrap_err();
+    assert_eq!(
+        err.relaxation_texts(),
+        ["raise max_per_district to 3", "unpin P-1, P-2, P-3"]
+    );
+}
+
+#[test]
+fn a_larger_list_is_offered_up_to_the_proposals_above_the_floor() {
+    use Region::*;
+    // As in `infeasible_combination_lists_single_relaxations`, with a floor every proposal
+    // clears: a third place is still possible.
+    let mut pool = vec![
+        cand(1, "500101", "C1", MainUrban, [9000, 9000, 9000], 1),
+        cand(2, "500102", "C2", MainUrban, [8000, 8000, 8000], 2),
+        cand(3, "500235", "C3", Northeast, [7000, 7000, 7000], 3),
+    ];
+    pool[0].model = "third_party".into();
+    pool[1].model = "third_party".into();
+    let c = Constraints {
+        list_size: 2,
+        min_completeness: Some(6000),
+        min_per_model: [("third_party".to_string(), 2)].into_iter().collect(),
+        ..Constraints::default()
+    };
+    let err = solve(&pool, &Weights::default(), &c).unwrap_err();
+    assert_eq!(
+        err.relaxation_texts(),
+        [
+            "turn off each_region",
+            "lower min_per_model for third_party to 1",
+            "raise list_size to 3"
+        ]
+    );
+}
