@@ -204,20 +204,9 @@ impl CallAction {
         CallAction::Cancel,
     ];
 
+    /// The action's code (`open_bids` …), also the key the catalogues label it by
+    /// (`label-call-action`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            CallAction::OpenBids => "open_bids",
-            CallAction::StartReview => "start_review",
-            CallAction::Award => "award",
-            CallAction::UpholdObjection => "uphold_objection",
-            CallAction::Finalize => "finalize",
-            CallAction::DeclareUnsuccessful => "declare_unsuccessful",
-            CallAction::Cancel => "cancel",
-        }
-    }
-
-    /// The action's code (`open_bids` …): the catalogues label it (`label-call-action`).
-    pub fn code(self) -> &'static str {
         match self {
             CallAction::OpenBids => "open_bids",
             CallAction::StartReview => "start_review",

@@ -651,7 +651,7 @@ pub fn award_of(call: &Call) -> Result<Option<&Award>> {
 pub(crate) fn illegal_call_move(e: &crate::domain::call::IllegalCallMove) -> crate::i18n::Msg {
     crate::msg!(
         "conflict-call-illegal-move",
-        action = e.action.code(),
+        action = e.action.as_str(),
         status = e.from
     )
 }
