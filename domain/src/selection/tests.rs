@@ -654,11 +654,9 @@ fn pin_conflicts_are_named() {
     );
 }
 
-#[test]
-fn infeasible_combination_lists_single_relaxations() {
+/// Two third-party proposals in the main urban zone and a government-led one in the northeast.
+fn two_third_party_and_a_northeast() -> Vec<Candidate> {
     use Region::*;
-    // Two places: one must be northeast (only a government_led proposal
-    // there) but both must be third_party. No count alone shows it.
     let mut pool = vec![
         cand(1, "500101", "C1", MainUrban, [9000, 9000, 9000], 1),
         cand(2, "500102", "C2", MainUrban, [8000, 8000, 8000], 2),
@@ -666,6 +664,14 @@ fn infeasible_combination_lists_single_relaxations() {
     ];
     pool[0].model = "third_party".into();
     pool[1].model = "third_party".into();
+    pool
+}
+
+#[test]
+fn infeasible_combination_lists_single_relaxations() {
+    // Two places: one must be northeast (only a government_led proposal
+    // there) but both must be third_party. No count alone shows it.
+    let pool = two_third_party_and_a_northeast();
     let c = Constraints {
         list_size: 2,
         // A zero minimum asks for nothing and is not named.
@@ -1308,16 +1314,9 @@ fn pins_that_only_fail_together_are_unpinned_together() {
 
 #[test]
 fn a_larger_list_is_offered_up_to_the_proposals_above_the_floor() {
-    use Region::*;
     // As in `infeasible_combination_lists_single_relaxations`, with a floor every proposal
     // clears: a third place is still possible.
-    let mut pool = vec![
-        cand(1, "500101", "C1", MainUrban, [9000, 9000, 9000], 1),
-        cand(2, "500102", "C2", MainUrban, [8000, 8000, 8000], 2),
-        cand(3, "500235", "C3", Northeast, [7000, 7000, 7000], 3),
-    ];
-    pool[0].model = "third_party".into();
-    pool[1].model = "third_party".into();
+    let pool = two_third_party_and_a_northeast();
     let c = Constraints {
         list_size: 2,
         min_completeness: Some(6000),
