@@ -9,6 +9,9 @@
 #                  cargo-mutants sets the test timeout from the baseline's, and a timeout counts
 #                  as caught)
 #   MUTANTS_SKIP_RUN=1   print the table from earlier runs only
+#   MUTANTS_RETEST=1   test only the mutants bench/mutants-outcomes.tsv does not show caught (no
+#                  outcome yet, or missed): after new tests, on a new machine where mutants.out/
+#                  and so --iterate are gone, or after edits moved lines and so renamed mutants
 # A run goes to mutants.out/<name>/ (rules and selection by default, else the files' names), so
 # a file can be re-run after new tests without losing the others. After adding tests,
 # MUTANTS_ARGS=--iterate re-tests only the mutants not caught before. The table takes each
@@ -46,6 +49,26 @@ run() {
   shift
   local filters=()
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do filters+=(-f "$1"); shift; done
+  if [ -n "${MUTANTS_RETEST:-}" ]; then
+    # One exact-name regex per mutant listed now that the record does not show caught.
+    local names
+    names=$(cargo mutants --list -p jiebang-domain "${filters[@]}" | python3 -c '
+import sys
+def esc(s):
+    return "".join("\\" + c if c in "\\.+*?()|[]{}^$" else c for c in s)
+done = set()
+for line in open("bench/mutants-outcomes.tsv"):
+    if "\t" in line and not line.startswith("#"):
+        name, outcome = line.rstrip("\n").rsplit("\t", 1)
+        if outcome != "missed":
+            done.add(name)
+for n in sys.stdin.read().splitlines():
+    if n.strip() and n.strip() not in done:
+        print("^" + esc(n.strip()) + "$")')
+    if [ -z "$names" ]; then echo "$name: every mutant is caught (or unviable)"; return; fi
+    echo "$name: $(printf '%s\n' "$names" | wc -l) mutants to (re)test"
+    while IFS= read -r re; do filters+=(-F "$re"); done <<<"$names"
+  fi
   mkdir -p "mutants.out/$name"
   cargo mutants -p jiebang-domain --no-shuffle -j "${MUTANTS_JOBS:-2}" --build-timeout 900 \
     --profile mutants ${MUTANTS_ARGS:-} "${filters[@]}" -o "mutants.out/$name" "$@" || true

@@ -616,6 +616,34 @@ mod tests {
             ["scores[0].points"]
         );
         assert_eq!(fields(vec![draft("a", 1)]), ["scores"]);
+        // Each rule is said naming its criterion: the one not scored, the one not in the rubric,
+        // the one out of range.
+        let messages = |drafts| -> Vec<crate::msg::Msg> {
+            check_sheet(&rubric, drafts)
+                .unwrap_err()
+                .into_iter()
+                .map(|e| e.message)
+                .collect()
+        };
+        assert_eq!(
+            messages(vec![draft("a", 1)]),
+            [crate::msg!(
+                "field-criterion-not-scored",
+                criterion = "\"b\""
+            )]
+        );
+        assert_eq!(
+            messages(vec![draft("a", 1), draft("b", 1), draft("c", 1)]),
+            [crate::msg!("field-criterion-unknown", criterion = "\"c\"")]
+        );
+        assert_eq!(
+            messages(vec![draft("a", 10_001), draft("b", 1)]),
+            [crate::msg!(
+                "field-criterion-points-range",
+                criterion = "\"a\"",
+                max = "10000"
+            )]
+        );
         assert_eq!(
             fields(vec![draft("a", 1), draft("a", 2), draft("b", 1)]),
             ["scores[1].criterion"]

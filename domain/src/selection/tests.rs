@@ -1333,3 +1333,556 @@ fn a_larger_list_is_offered_up_to_the_proposals_above_the_floor() {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------
+// How much the reductions drop: each rule of `reduce` (see its documentation) on a pool built so
+// that the rule's bound is reached exactly. The property tests show that the reductions keep an
+// optimal list; these show that they drop what their bounds allow, no less (a weaker reduction
+// is still exact, only slower: the bench's figures rest on these).
+
+/// The ids `reduce` keeps, in rank order.
+fn kept(pool: &[Candidate], c: &Constraints) -> Vec<i32> {
+    let m = Model::new(pool, c);
+    let engine = Engine::new(&m, Weights::default().as_array());
+    reduce(&m, &engine.ranking, &Restriction::default())
+        .into_iter()
+        .map(|i| m.id(i))
+        .collect()
+}
+
+/// `n` proposals, each in a district and a cluster of its own, best first from id `from`.
+fn spread(from: i32, n: i32, region: Region, model: &str) -> Vec<Candidate> {
+    (from..from + n)
+        .map(|id| {
+            let s = 9_000 - i64::from(id) * 10;
+            let mut c = cand(
+                id,
+                &format!("D{id}"),
+                &format!("K{id}"),
+                region,
+                [s, s, s],
+                i64::from(id),
+            );
+            c.model = model.into();
+            c
+        })
+        .collect()
+}
+
+fn caps(list_size: u32, p: Option<u32>, q: Option<u32>) -> Constraints {
+    Constraints {
+        list_size,
+        max_per_district: p,
+        max_per_cluster: q,
+        each_region: false,
+        ..Constraints::default()
+    }
+}
+
+/// Rule 2a: with every proposal in a district and cluster of its own, the one after the first
+/// `B_A + 1` is dominated, `B_A` as the documentation gives it for each kind of caps.
+#[test]
+fn the_global_matching_drops_all_after_its_bound() {
+    let pool = spread(1, 40, Region::MainUrban, "government_led");
+    let ids = |n: i32| (1..=n).collect::<Vec<i32>>();
+    // p = q = 1, L = 5: B_A = (L−1) + ⌊(L−1)/q⌋ = 8.
+    assert_eq!(kept(&pool, &caps(5, Some(1), Some(1))), ids(9));
+    // p = 1, no q: 4 + 0.
+    assert_eq!(kept(&pool, &caps(5, Some(1), None)), ids(5));
+    // p = 3, q = 1: (L−1) + ⌊(L−1)/p⌋ = 4 + 1.
+    assert_eq!(kept(&pool, &caps(5, Some(3), Some(1))), ids(6));
+    // No p, q = 2: 4 + 0 + 2.
+    assert_eq!(kept(&pool, &caps(5, None, Some(2))), ids(7));
+    // p = 2, q = 3, L = 7: 6 + 3 + 2.
+    assert_eq!(kept(&pool, &caps(7, Some(2), Some(3))), ids(12));
+    // No caps, L = 3: 2.
+    assert_eq!(kept(&pool, &caps(3, None, None)), ids(3));
+    // Nothing can be chosen: everything is kept for the solver to say so.
+    assert_eq!(kept(&pool, &caps(0, Some(1), Some(1))).len(), 40);
+    assert_eq!(kept(&pool, &caps(5, Some(0), Some(1))).len(), 40);
+    assert_eq!(kept(&pool, &caps(5, Some(1), Some(0))).len(), 40);
+}
+
+/// Rule 1: one class (same district, cluster, region, model) keeps its best `min(L, p, q)`.
+#[test]
+fn a_class_keeps_its_best_k() {
+    let pool: Vec<Candidate> = (1..=10)
+        .map(|id| {
+            let s = 9_000 - i64::from(id) * 10;
+            cand(id, "D", "K", Region::MainUrban, [s, s, s], i64::from(id))
+        })
+        .collect();
+    assert_eq!(kept(&pool, &caps(5, Some(3), None)), [1, 2, 3]);
+    assert_eq!(kept(&pool, &caps(5, Some(4), Some(2))), [1, 2]);
+    assert_eq!(kept(&pool, &caps(2, Some(4), Some(3))), [1, 2]);
+    assert_eq!(kept(&pool, &caps(5, None, None)), [1, 2, 3, 4, 5]);
+    // A pinned proposal is kept whatever its class holds.
+    let mut c = caps(5, Some(3), None);
+    c.pins = vec![9];
+    assert_eq!(kept(&pool, &c), [1, 2, 3, 9]);
+}
+
+/// Rule 2b (both caps on): `c` in district D and cluster K is dominated when more than
+/// `⌊(L−1)/p⌋ + ⌊(L−1)/q⌋ + min(p + q − 2, L − 1)` better ones sit in D with distinct other
+/// clusters or in K with distinct other districts; here L = 10, p = q = 2: 4 + 4 + 2 = 10.
+#[test]
+fn the_neighbourhood_drops_past_its_bound() {
+    let neighbourhood = |in_d: i32, in_k: i32| {
+        let mut pool = Vec::new();
+        let mut id = 0;
+        let mut push = |district: String, cluster: String| {
+            id += 1;
+            let s = 9_000 - i64::from(id) * 10;
+            pool.push(cand(
+                id,
+                &district,
+                &cluster,
+                Region::MainUrban,
+                [s, s, s],
+                i64::from(id),
+            ));
+        };
+        for j in 1..=in_d {
+            push("D0".into(), format!("K{j}"));
+        }
+        for j in 1..=in_k {
+            push(format!("D{j}"), "K0".into());
+        }
+        push("D0".into(), "K0".into());
+        pool
+    };
+    let c = caps(10, Some(2), Some(2));
+    let last = |pool: &[Candidate]| pool.last().unwrap().id;
+    let pool = neighbourhood(6, 5);
+    assert!(!kept(&pool, &c).contains(&last(&pool)), "11 > 10");
+    assert_eq!(kept(&pool, &c).len(), 11);
+    let pool = neighbourhood(5, 5);
+    assert!(kept(&pool, &c).contains(&last(&pool)), "10 is not > 10");
+    let pool = neighbourhood(4, 7);
+    assert!(!kept(&pool, &c).contains(&last(&pool)), "4 + 7 > 10");
+    // Only one cap: no neighbourhood rule (the global matching holds 2 ≤ its bound).
+    let pool = neighbourhood(6, 5);
+    assert!(kept(&pool, &caps(10, Some(2), None)).contains(&last(&pool)));
+    // p = 2, q = 3: 4 + 3 + min(3, 9) = 10 again.
+    let c23 = caps(10, Some(2), Some(3));
+    let pool = neighbourhood(6, 5);
+    assert!(!kept(&pool, &c23).contains(&last(&pool)), "11 > 10");
+    let pool = neighbourhood(5, 5);
+    assert!(kept(&pool, &c23).contains(&last(&pool)), "10 is not > 10");
+    // Clusters are counted once: a second better one in D0 and K1 adds nothing.
+    let mut pool = neighbourhood(5, 5);
+    let mut twin = pool[0].clone();
+    twin.id = 99;
+    twin.sealed_at = 99;
+    pool.insert(1, twin);
+    assert!(kept(&pool, &c).contains(&last(&pool)), "still 10");
+    // With a minimum on their (common) model the same counts hold, in that model's own tables.
+    let mut min = c.clone();
+    min.min_per_model = BTreeMap::from([("government_led".to_owned(), 1)]);
+    let pool = neighbourhood(6, 5);
+    assert!(!kept(&pool, &min).contains(&last(&pool)), "11 > 10");
+    let pool = neighbourhood(5, 5);
+    assert!(kept(&pool, &min).contains(&last(&pool)), "10 is not > 10");
+    let pool = neighbourhood(4, 7);
+    assert!(!kept(&pool, &min).contains(&last(&pool)), "4 + 7 > 10");
+}
+
+/// Rules 2c and 2d, with the region rule on: a proposal that may be its region's only member
+/// is dropped only for better ones of its own region — more than `⌊(L−1)/q⌋` in distinct
+/// clusters (2c), or one in its own cluster (2d).
+#[test]
+fn the_region_rule_keeps_each_regions_best() {
+    let mut pool = spread(1, 9, Region::MainUrban, "government_led");
+    pool.extend(spread(10, 7, Region::Northeast, "government_led"));
+    pool.extend(spread(20, 7, Region::Southeast, "government_led"));
+    let mut c = caps(5, Some(1), Some(1));
+    c.each_region = true;
+    // Past the first 9 every proposal is dominated by the global matching (case A); with the
+    // region rule each region also keeps its first ⌊4/1⌋ + 1 = 5.
+    let mut expected: Vec<i32> = (1..=9).collect();
+    expected.extend(10..=14);
+    expected.extend(20..=24);
+    assert_eq!(kept(&pool, &c), expected);
+    // 2d: a northeastern proposal in the cluster of a better northeastern one (its district
+    // northeastern only) is dropped although its region has kept only two.
+    let mut pool = spread(1, 9, Region::MainUrban, "government_led");
+    pool.extend(spread(10, 2, Region::Northeast, "government_led"));
+    let mut twin = spread(12, 1, Region::Northeast, "government_led");
+    twin[0].cluster = "K10".into();
+    pool.extend(twin);
+    pool.extend(spread(13, 1, Region::Northeast, "government_led"));
+    pool.extend(spread(20, 1, Region::Southeast, "government_led"));
+    let kept_ids = kept(&pool, &c);
+    assert!(!kept_ids.contains(&12), "{kept_ids:?}");
+    assert!(kept_ids.contains(&13), "{kept_ids:?}");
+    // The same with a minimum on their (common) model, in that model's own tables.
+    let mut min = c.clone();
+    min.min_per_model = BTreeMap::from([("government_led".to_owned(), 1)]);
+    let kept_ids = kept(&pool, &min);
+    assert!(!kept_ids.contains(&12), "{kept_ids:?}");
+    assert!(kept_ids.contains(&13), "{kept_ids:?}");
+    let mut big = spread(1, 9, Region::MainUrban, "government_led");
+    big.extend(spread(10, 7, Region::Northeast, "government_led"));
+    big.extend(spread(20, 7, Region::Southeast, "government_led"));
+    assert_eq!(kept(&big, &min), expected);
+    // Without the region rule the same pool keeps only the first 9.
+    c.each_region = false;
+    assert_eq!(kept(&pool, &c), (1..=9).collect::<Vec<_>>());
+}
+
+/// Compatibility: a proposal whose model has a minimum is dominated only by better ones of its
+/// model (dropping it could break the minimum); models without one are interchangeable.
+#[test]
+fn a_model_minimum_keeps_its_models_best() {
+    let mut pool = spread(1, 9, Region::MainUrban, "third_party");
+    pool.extend(spread(10, 12, Region::MainUrban, "government_led"));
+    let c = caps(5, Some(1), Some(1));
+    assert_eq!(kept(&pool, &c), (1..=9).collect::<Vec<_>>());
+    let mut with_min = c.clone();
+    with_min.min_per_model = BTreeMap::from([("government_led".to_owned(), 1)]);
+    // The government-led ones count among themselves: their first 9 are kept.
+    let mut expected: Vec<i32> = (1..=9).collect();
+    expected.extend(10..=18);
+    assert_eq!(kept(&pool, &with_min), expected);
+    // A minimum of 0 is no minimum.
+    let mut zero = c.clone();
+    zero.min_per_model = BTreeMap::from([("government_led".to_owned(), 0)]);
+    assert_eq!(kept(&pool, &zero), (1..=9).collect::<Vec<_>>());
+}
+
+// ---------------------------------------------------------------------------
+// Why a proposal is left out: each constraint that can keep the lowest chosen one in, and each
+// earlier reason at its edge, on a hand-built pool.
+
+/// The left-out proposal `id`'s reason and message under `c` (default weights).
+fn left_out(pool: &[Candidate], c: &Constraints, id: i32) -> (LeftOutReason, String) {
+    let w = Weights::default();
+    let sol = solve(pool, &w, c).unwrap();
+    let ex = explain(pool, &w, c, &sol);
+    let lo = ex
+        .left_out
+        .iter()
+        .find(|l| l.id == id)
+        .unwrap_or_else(|| panic!("P-{id} is chosen: {:?}", sol.ids()));
+    (lo.reason.clone(), lo.message.clone())
+}
+
+fn displaced(constraint: &str) -> LeftOutReason {
+    LeftOutReason::DisplacedByConstraint {
+        constraint: constraint.into(),
+    }
+}
+
+fn free(list_size: u32) -> Constraints {
+    Constraints {
+        list_size,
+        max_per_district: None,
+        max_per_cluster: None,
+        each_region: false,
+        ..Constraints::default()
+    }
+}
+
+fn modelled(mut c: Candidate, model: &str) -> Candidate {
+    c.model = model.into();
+    c
+}
+
+#[test]
+fn the_only_member_of_a_required_region_keeps_a_stronger_one_out() {
+    use Region::*;
+    let pool = vec![
+        cand(1, "500101", "C1", MainUrban, [9500; 3], 1),
+        cand(2, "500102", "C2", MainUrban, [9000; 3], 2),
+        cand(5, "500235", "C5", Northeast, [6000; 3], 5),
+        cand(6, "500241", "C6", Southeast, [5000; 3], 6),
+    ];
+    let mut c = free(3);
+    c.each_region = true;
+    let (reason, msg) = left_out(&pool, &c, 2);
+    assert_eq!(reason, displaced("each_region"), "{msg}");
+    assert!(
+        msg.contains("P-6 is the only chosen proposal from region"),
+        "{msg}"
+    );
+    // Without the region rule it is simply in.
+    let sol = solve(&pool, &Weights::default(), &free(3)).unwrap();
+    assert_eq!(sol.ids(), vec![1, 2, 5]);
+}
+
+#[test]
+fn a_model_minimum_keeps_a_stronger_one_out() {
+    use Region::*;
+    let pool = vec![
+        cand(1, "500101", "C1", MainUrban, [9500; 3], 1),
+        cand(2, "500102", "C2", MainUrban, [9000; 3], 2),
+        modelled(
+            cand(3, "500103", "C3", MainUrban, [5000; 3], 3),
+            "third_party",
+        ),
+    ];
+    let mut c = free(2);
+    c.min_per_model = BTreeMap::from([("third_party".to_owned(), 1)]);
+    let (reason, msg) = left_out(&pool, &c, 2);
+    assert_eq!(reason, displaced("min_per_model"), "{msg}");
+    assert!(
+        msg.contains("P-3 is needed for the min_per_model of third_party"),
+        "{msg}"
+    );
+}
+
+/// The district (or cluster) is full with proposals weaker than the left-out one, each held in
+/// by another rule, and the lowest chosen is elsewhere: the cap is named.
+#[test]
+fn a_full_district_or_cluster_of_weaker_ones_is_named() {
+    use Region::*;
+    // x (third-party, the only one: needed for the minimum) fills district D1; c in D1 is
+    // stronger than x and than the lowest chosen d, but can replace neither.
+    let pool = vec![
+        modelled(
+            cand(1, "500101", "C1", MainUrban, [7000; 3], 1),
+            "third_party",
+        ),
+        cand(2, "500102", "C2", MainUrban, [6000; 3], 2),
+        cand(3, "500101", "C3", MainUrban, [8000; 3], 3),
+    ];
+    let mut c = free(2);
+    c.max_per_district = Some(1);
+    c.min_per_model = BTreeMap::from([("third_party".to_owned(), 1)]);
+    let (reason, msg) = left_out(&pool, &c, 3);
+    assert_eq!(reason, displaced("max_per_district"), "{msg}");
+    assert!(
+        msg.contains("its district 500101 already has the most chosen proposals"),
+        "{msg}"
+    );
+    // The same with clusters.
+    let pool = vec![
+        modelled(
+            cand(1, "500101", "C1", MainUrban, [7000; 3], 1),
+            "third_party",
+        ),
+        cand(2, "500102", "C2", MainUrban, [6000; 3], 2),
+        cand(3, "500103", "C1", MainUrban, [8000; 3], 3),
+    ];
+    let mut c = free(2);
+    c.max_per_cluster = Some(1);
+    c.min_per_model = BTreeMap::from([("third_party".to_owned(), 1)]);
+    let (reason, msg) = left_out(&pool, &c, 3);
+    assert_eq!(reason, displaced("max_per_cluster"), "{msg}");
+    assert!(
+        msg.contains("its cluster C1 already has the most chosen proposals"),
+        "{msg}"
+    );
+}
+
+/// A district not yet full is no reason, even beside a stronger chosen one of it.
+#[test]
+fn a_district_with_room_is_not_the_reason() {
+    use Region::*;
+    let pool = vec![
+        cand(1, "500101", "C1", MainUrban, [9500; 3], 1),
+        cand(2, "500102", "C2", MainUrban, [9000; 3], 2),
+        cand(3, "500101", "C3", MainUrban, [5000; 3], 3),
+    ];
+    let mut c = free(2);
+    c.max_per_district = Some(2);
+    let (reason, msg) = left_out(&pool, &c, 3);
+    assert!(
+        matches!(
+            reason,
+            LeftOutReason::Outranked {
+                lowest_chosen_id: 2,
+                ..
+            }
+        ),
+        "{reason:?}: {msg}"
+    );
+}
+
+/// Equal totals: the message says "equal", and a tie lost on the rule says why the other one
+/// is preferred — sealed earlier, or sealed at the same time with a lower id; with three places,
+/// the swap is one for one.
+#[test]
+fn equal_totals_are_said_as_such() {
+    use Region::*;
+    // d is pinned (so no tie swap): c is out for the same district, whose total is equal.
+    let pool = vec![
+        cand(1, "500101", "C1", MainUrban, [8000; 3], 1),
+        cand(2, "500101", "C2", MainUrban, [8000; 3], 2),
+        cand(3, "500102", "C3", MainUrban, [7000; 3], 3),
+    ];
+    let mut c = free(2);
+    c.max_per_district = Some(1);
+    c.pins = vec![2];
+    let (reason, msg) = left_out(&pool, &c, 1);
+    assert_eq!(
+        reason,
+        LeftOutReason::SameDistrict {
+            as_id: 2,
+            as_total: 80 * Weights::default().as_array().iter().sum::<i64>() * 100
+        },
+        "{msg}"
+    );
+    assert!(msg.contains("whose total is equal ("), "{msg}");
+
+    let pool = vec![
+        cand(10, "500101", "C1", MainUrban, [9000; 3], 5),
+        cand(20, "500102", "C2", MainUrban, [8000; 3], 1),
+        cand(30, "500103", "C3", MainUrban, [8000; 3], 2),
+        cand(40, "500104", "C4", MainUrban, [8000; 3], 2),
+    ];
+    let (reason, msg) = left_out(&pool, &free(3), 40);
+    assert_eq!(reason, LeftOutReason::TieRule { preferred_id: 30 }, "{msg}");
+    assert!(msg.contains("(sealed at the same time, lower id)"), "{msg}");
+    let pool = vec![
+        cand(10, "500101", "C1", MainUrban, [9000; 3], 5),
+        cand(20, "500102", "C2", MainUrban, [8000; 3], 1),
+        cand(30, "500103", "C3", MainUrban, [8000; 3], 2),
+        cand(40, "500104", "C4", MainUrban, [8000; 3], 3),
+    ];
+    let (reason, msg) = left_out(&pool, &free(3), 40);
+    assert_eq!(reason, LeftOutReason::TieRule { preferred_id: 30 }, "{msg}");
+    assert!(msg.contains("(sealed earlier)"), "{msg}");
+}
+
+/// The explanation reports how many integer programs it solved (stored with the run): its own
+/// margins and forcing costs plus every probe of the weight intervals. Pinned on the hand
+/// example above, where each part is small enough to count: a change in the count is a change
+/// in the work done, to be made on purpose.
+#[test]
+fn the_explanations_solve_count_adds_up() {
+    use Region::*;
+    let pool = vec![
+        cand(1, "500101", "C1", MainUrban, [8000, 2000, 0], 2),
+        cand(2, "500102", "C2", MainUrban, [2000, 8000, 0], 1),
+    ];
+    let w = Weights {
+        completeness: 60,
+        representativeness: 40,
+        layout: 0,
+    };
+    let c = Constraints {
+        list_size: 1,
+        ..Constraints::default()
+    };
+    let sol = solve(&pool, &w, &c).unwrap();
+    let ex = explain(&pool, &w, &c, &sol);
+    assert_eq!(sol.stats.ip_solves, 1);
+    assert_eq!(ex.ip_solves, 18);
+}
+
+#[test]
+fn region_labels_are_the_notices_names() {
+    assert_eq!(Region::MainUrban.label(), "主城都市区");
+    assert_eq!(Region::Northeast.label(), "渝东北三峡库区城镇群");
+    assert_eq!(Region::Southeast.label(), "渝东南武陵山区城镇群");
+}
+
+#[test]
+fn an_infeasible_run_says_why_and_what_would_help() {
+    use Region::*;
+    let pool = vec![
+        cand(1, "500101", "C1", MainUrban, [9000; 3], 1),
+        cand(2, "500101", "C2", MainUrban, [8000; 3], 2),
+        cand(3, "500102", "C3", MainUrban, [7000; 3], 3),
+    ];
+    let err = solve(&pool, &Weights::default(), &free(4)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "no list is possible: {} (possible relaxations: {})",
+            err.conflicts.join("; "),
+            err.relaxation_texts().join("; ")
+        )
+    );
+    assert!(!err.relaxations.is_empty());
+    // Lifting an exclusion keeps the other exclusions.
+    let mut c = free(2);
+    c.exclusions = vec![1, 2, 3];
+    let lifted = Change::LiftExclusions(vec![2]).apply(&c);
+    assert_eq!(lifted.exclusions, [1, 3]);
+    let unpinned = Change::Unpin(vec![2]).apply(&Constraints {
+        pins: vec![1, 2],
+        ..free(2)
+    });
+    assert_eq!(unpinned.pins, [1]);
+}
+
+/// The edges between the constraint reasons: each rule speaks only when its whole condition
+/// holds, and a later rule is reached when an earlier one's condition holds only in part.
+#[test]
+fn each_constraint_reason_needs_its_whole_condition() {
+    use Region::*;
+    // The district scenario again, with the region rule on (one region, so it is required) and
+    // c's model unlike d's: neither the region rule nor a model without a minimum is the reason.
+    let pool = vec![
+        modelled(
+            cand(1, "500101", "C1", MainUrban, [7000; 3], 1),
+            "third_party",
+        ),
+        modelled(
+            cand(2, "500102", "C2", MainUrban, [6000; 3], 2),
+            "chain_leader_led",
+        ),
+        cand(3, "500101", "C3", MainUrban, [8000; 3], 3),
+    ];
+    let mut c = free(2);
+    c.max_per_district = Some(1);
+    c.each_region = true;
+    c.min_per_model = BTreeMap::from([("third_party".to_owned(), 1)]);
+    let (reason, msg) = left_out(&pool, &c, 3);
+    assert_eq!(reason, displaced("max_per_district"), "{msg}");
+
+    // d is its region's only chosen proposal but c is of the same region: the model minimum,
+    // not the region rule, keeps c out.
+    let pool = vec![
+        cand(1, "500101", "C1", MainUrban, [9500; 3], 1),
+        modelled(
+            cand(2, "500235", "C2", Northeast, [5000; 3], 2),
+            "third_party",
+        ),
+        cand(3, "500236", "C3", Northeast, [8000; 3], 3),
+    ];
+    let mut c = free(2);
+    c.each_region = true;
+    c.min_per_model = BTreeMap::from([("third_party".to_owned(), 1)]);
+    let (reason, msg) = left_out(&pool, &c, 3);
+    assert_eq!(reason, displaced("min_per_model"), "{msg}");
+
+    // A minimum met twice over holds nobody in: with x pinned in c's district, the district
+    // cap is the reason, not d's model.
+    let pool = vec![
+        modelled(
+            cand(1, "500101", "C1", MainUrban, [9000; 3], 1),
+            "third_party",
+        ),
+        cand(2, "500103", "C2", MainUrban, [7000; 3], 2),
+        modelled(
+            cand(3, "500102", "C3", MainUrban, [6000; 3], 3),
+            "third_party",
+        ),
+        cand(4, "500103", "C4", MainUrban, [8000; 3], 4),
+    ];
+    let mut c = free(3);
+    c.max_per_district = Some(1);
+    c.pins = vec![2];
+    c.min_per_model = BTreeMap::from([("third_party".to_owned(), 1)]);
+    let (reason, msg) = left_out(&pool, &c, 4);
+    assert_eq!(reason, displaced("max_per_district"), "{msg}");
+
+    // With both caps on and c's district not full, the cluster is named.
+    let pool = vec![
+        modelled(
+            cand(1, "500101", "C1", MainUrban, [7000; 3], 1),
+            "third_party",
+        ),
+        cand(2, "500102", "C2", MainUrban, [6000; 3], 2),
+        cand(3, "500103", "C1", MainUrban, [8000; 3], 3),
+    ];
+    let mut c = free(2);
+    c.max_per_district = Some(1);
+    c.max_per_cluster = Some(1);
+    c.min_per_model = BTreeMap::from([("third_party".to_owned(), 1)]);
+    let (reason, msg) = left_out(&pool, &c, 3);
+    assert_eq!(reason, displaced("max_per_cluster"), "{msg}");
+}
