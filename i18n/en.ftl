@@ -685,3 +685,5 @@ demo-y-register-line-until = {"  "}{ $number }  { $brain } — { $builder }, dis
 selection-tie-rule = maximise the sum of weighted totals; among lists with the same maximum, prefer the list containing the earliest-sealed proposal that can be in an optimal list, then the next earliest, and so on (earlier sealed_at first, then lower id)
 rule-link-works-at = works at the bidder
 rule-link-worked-until = worked at the bidder until { $until } (within 3 years)
+field-joint-builder-is-lead = the lead builder is not also a joint builder
+field-joint-builder-twice = organisation { $id } is named twice

@@ -723,3 +723,5 @@ demo-y-register-line-until = {"  "}{ $number }  { $brain } — { $builder }，�
 selection-tie-rule = 榜单加权总分之和最大；总分之和相同的，优先选择包含最早盖章提交且可入选最优榜单的申报的榜单，其次比较次早的申报，依此类推（先比较 sealed_at，早者优先；再比较编号，小者优先）
 rule-link-works-at = 在该单位任职
 rule-link-worked-until = 曾在该单位任职至 { $until }（三年以内）
+field-joint-builder-is-lead = 牵头建设单位不能同时作为联合建设单位
+field-joint-builder-twice = 单位 { $id } 重复列出

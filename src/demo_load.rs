@@ -136,6 +136,7 @@ pub async fn load(state: &AppState, year: i32) -> anyhow::Result<DemoReport> {
                         district_code: o.district_code.clone(),
                         // Invented figure: 1,000 万元 registered capital for every demo builder.
                         registered_capital: Some(Money::from_hundredths(100_000)?),
+                        kind: None,
                     },
                 )
                 .await?

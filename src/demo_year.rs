@@ -444,6 +444,7 @@ async fn ensure_org(
             district_code: district.to_owned(),
             // Invented figure: 2,000 万元 registered capital.
             registered_capital: Some(money(200_000)?),
+            kind: None,
         },
     )
     .await

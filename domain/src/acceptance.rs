@@ -56,16 +56,22 @@ pub fn validate_rubric(rubric: &[Criterion]) -> Vec<FieldError> {
     errors
 }
 
-/// For each expert of the pool linked with the builder by the data (works there, or worked
-/// there within 3 years: the calls' rule, [`super::conflict::data_conflict`]), the link. Such an
-/// expert is never named to, nor drawn for, the acceptance panel.
+/// For each expert of the pool linked with a builder by the data (works there, or worked
+/// there within 3 years: the calls' rule, [`super::conflict::data_conflict`]), the link (with
+/// the first of `builders` — the builder, then its joint builders — that links). Such an expert
+/// is never named to, nor drawn for, the acceptance panel.
 pub fn builder_conflicts(
     pool: &[(i32, ExpertProfile)],
-    builder: i32,
+    builders: &[i32],
     today: NaiveDate,
 ) -> BTreeMap<i32, EmploymentLink> {
     pool.iter()
-        .filter_map(|(e, p)| employment_link(p, builder, today).map(|link| (*e, link)))
+        .filter_map(|(e, p)| {
+            builders
+                .iter()
+                .find_map(|&b| employment_link(p, b, today))
+                .map(|link| (*e, link))
+        })
         .collect()
 }
 
@@ -695,10 +701,14 @@ mod tests {
             ),
             (4, ExpertProfile::default()),
         ];
-        let c = builder_conflicts(&pool, 7, today);
+        let c = builder_conflicts(&pool, &[7], today);
         assert_eq!(c.keys().copied().collect::<Vec<_>>(), [1, 2]);
         assert_eq!(c[&1], EmploymentLink::Works);
         assert_eq!(c[&1].sentence(), "works at the bidder");
+        // A joint builder's employee is linked too.
+        let c = builder_conflicts(&pool, &[8, 7], today);
+        assert_eq!(c.keys().copied().collect::<Vec<_>>(), [1, 2]);
+        assert!(builder_conflicts(&pool, &[8], today).is_empty());
     }
 
     #[test]

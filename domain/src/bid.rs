@@ -60,6 +60,11 @@ pub struct BidContent {
     pub commitments: Vec<String>,
     #[serde(default)]
     pub attachments: Vec<Attachment>,
+    /// Joint builders (联合建设单位) beside the bidder, each with its role: a joint bid. Sealed
+    /// with the rest (who bids jointly is unknown until the opening); each must meet the call's
+    /// eligibility rules as the bidder must, and the panel's conflicts consider each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub joint_builders: Vec<super::builders::JointBuilder>,
     /// The truthfulness statement (真实性承诺) by a named person: required on every submission
     /// (bids received before it was asked have none). Sealed with the rest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,6 +117,7 @@ pub fn validate_content(c: &BidContent) -> Vec<FieldError> {
             break;
         }
     }
+    errors.extend(super::builders::validate("", None, &c.joint_builders));
     errors.extend(attestation::check(c.attestation.as_ref(), "attestation"));
     errors
 }
@@ -276,6 +282,11 @@ mod tests {
         });
         c.schedule.reverse();
         c.attestation = None;
+        c.joint_builders = serde_json::from_value(serde_json::json!([
+            {"organisation_id": 4, "role": "operator"},
+            {"organisation_id": 4, "role": "data_provider"}
+        ]))
+        .unwrap();
         let fields: Vec<String> = validate_content(&c).into_iter().map(|e| e.field).collect();
         assert_eq!(
             fields,
@@ -285,6 +296,7 @@ mod tests {
                 "attachments[1].document_id",
                 "attachments[1].name",
                 "schedule",
+                "joint_builders[1].organisation_id",
                 "attestation"
             ]
         );

@@ -1196,6 +1196,7 @@ mod tests {
         )
             .prop_map(
                 |(codes, builder, leader, stats, model, contact)| ProposalForm {
+                    joint_builders: Vec::new(),
                     brain_name: codes.0,
                     district_code: codes.1,
                     cluster_code: codes.2,

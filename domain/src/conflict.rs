@@ -91,6 +91,19 @@ impl EmploymentLink {
         }
     }
 
+    /// The link with a joint builder of the bid, as stored with a frozen recusal.
+    pub fn joint_sentence(self, organisation_id: i32) -> String {
+        match self {
+            EmploymentLink::Works => {
+                format!("works at organisation {organisation_id}, a joint builder of the bid")
+            }
+            EmploymentLink::WorkedUntil(until) => format!(
+                "worked at organisation {organisation_id}, a joint builder of the bid, until {} (within 3 years)",
+                until.format("%Y-%m-%d")
+            ),
+        }
+    }
+
     /// The link as said to a person, in their language.
     pub fn msg(self) -> crate::msg::Msg {
         match self {
@@ -140,12 +153,13 @@ pub struct DeclaredConflict {
 }
 
 impl DeclaredConflict {
-    /// Whether it recuses its expert from the bid `bid_id` of `organisation_id`: a named bid
-    /// recuses from that bid, a named organisation from its bids, neither from every bid.
-    pub fn applies_to(&self, bid_id: i32, organisation_id: i32) -> bool {
+    /// Whether it recuses its expert from the bid `bid_id` of `members` (the bidder, then its
+    /// joint builders): a named bid recuses from that bid, a named organisation from the bids it
+    /// bid or builds jointly, neither from every bid.
+    pub fn applies_to(&self, bid_id: i32, members: &[i32]) -> bool {
         match (self.bid_id, self.organisation_id) {
             (Some(bid), _) => bid == bid_id,
-            (None, Some(org)) => org == organisation_id,
+            (None, Some(org)) => members.contains(&org),
             (None, None) => true,
         }
     }
@@ -163,19 +177,29 @@ pub struct FrozenRecusal {
 }
 
 /// The recusals the data shows on `today` for panel members (with their profiles) and bids
-/// (`(bid id, bidder organisation)`): what is frozen at the opening.
+/// (`(bid id, members)`: the bidder organisation first, then the joint builders the opened bid
+/// names): what is frozen at the opening. An employment at a joint builder recuses as one at the
+/// bidder does, and its reason names the joint builder.
 pub fn data_recusals(
     panel: &[(i32, ExpertProfile)],
-    bids: &[(i32, i32)],
+    bids: &[(i32, Vec<i32>)],
     today: NaiveDate,
 ) -> Vec<FrozenRecusal> {
     let mut out = Vec::new();
     for (expert, profile) in panel {
-        for &(bid, organisation) in bids {
-            if let Some(reason) = data_conflict(profile, organisation, today) {
+        for (bid, members) in bids {
+            for (i, &organisation) in members.iter().enumerate() {
+                let Some(link) = employment_link(profile, organisation, today) else {
+                    continue;
+                };
+                let reason = if i == 0 {
+                    link.sentence()
+                } else {
+                    link.joint_sentence(organisation)
+                };
                 out.push(FrozenRecusal {
                     expert_id: *expert,
-                    bid_id: bid,
+                    bid_id: *bid,
                     reason,
                 });
             }
@@ -184,19 +208,20 @@ pub fn data_recusals(
     out
 }
 
-/// For each panel member, the bids (`(bid id, bidder organisation)`) it is recused from, each
-/// with its reasons: the frozen links found from data first, then declared ones. Members recused
-/// from nothing map to an empty set.
+/// For each panel member, the bids (`(bid id, members)`, as for [`data_recusals`]) it is recused
+/// from, each with its reasons: the frozen links found from data first, then declared ones.
+/// Members recused from nothing map to an empty set.
 pub fn recusals(
     panel: &[i32],
-    bids: &[(i32, i32)],
+    bids: &[(i32, Vec<i32>)],
     frozen: &[FrozenRecusal],
     declared: &[DeclaredConflict],
 ) -> HashMap<i32, BTreeMap<i32, Vec<String>>> {
     let mut out: HashMap<i32, BTreeMap<i32, Vec<String>>> = HashMap::new();
     for expert in panel {
         let entry = out.entry(*expert).or_default();
-        for &(bid, organisation) in bids {
+        for (bid, members) in bids {
+            let bid = *bid;
             let mut reasons: Vec<String> = frozen
                 .iter()
                 .filter(|f| f.expert_id == *expert && f.bid_id == bid)
@@ -204,7 +229,7 @@ pub fn recusals(
                 .collect();
             for d in declared
                 .iter()
-                .filter(|d| d.expert_id == *expert && d.applies_to(bid, organisation))
+                .filter(|d| d.expert_id == *expert && d.applies_to(bid, members))
             {
                 reasons.push(format!("declared ({}): {}", d.kind, d.note));
             }
@@ -336,7 +361,7 @@ mod tests {
             (4, ExpertProfile::default()),
         ];
         // Bids 10 (organisation 7), 11 (8), 12 (9).
-        let bids = [(10, 7), (11, 8), (12, 9)];
+        let bids = [(10, vec![7]), (11, vec![8]), (12, vec![9])];
         let conflicts = [
             declared(1, 2, Some(11), None),
             declared(2, 3, None, Some(9)),
@@ -364,5 +389,63 @@ mod tests {
             [10, 11, 12],
             "neither bid nor organisation: every bid"
         );
+    }
+
+    /// A joint bid's members count as its bidder does: an employment at any of them recuses
+    /// (naming the joint builder), and a conflict declared with any of them applies to the bid.
+    #[test]
+    fn joint_builders_recuse_as_the_bidder_does() {
+        let today = d(2024, 3, 15);
+        let panel = vec![
+            (
+                1,
+                ExpertProfile {
+                    organisation_id: Some(8),
+                    past_employers: vec![],
+                },
+            ),
+            (2, worked_at(9, d(2023, 1, 31))),
+            (3, ExpertProfile::default()),
+        ];
+        // Bid 10: organisation 7 with joint builders 8 and 9; bid 11: organisation 12 alone.
+        let bids = [(10, vec![7, 8, 9]), (11, vec![12])];
+        let frozen = data_recusals(&panel, &bids, today);
+        assert_eq!(
+            frozen,
+            [
+                FrozenRecusal {
+                    expert_id: 1,
+                    bid_id: 10,
+                    reason: "works at organisation 8, a joint builder of the bid".into()
+                },
+                FrozenRecusal {
+                    expert_id: 2,
+                    bid_id: 10,
+                    reason: "worked at organisation 9, a joint builder of the bid, until \
+                             2023-01-31 (within 3 years)"
+                        .into()
+                },
+            ]
+        );
+        let declared = DeclaredConflict {
+            id: 1,
+            call_id: 1,
+            expert_id: 3,
+            bid_id: None,
+            organisation_id: Some(9),
+            kind: ConflictKind::Investment,
+            note: "持股".into(),
+            declared_at: DateTime::<Utc>::MIN_UTC,
+        };
+        assert!(declared.applies_to(10, &[7, 8, 9]));
+        assert!(!declared.applies_to(11, &[12]));
+        let r = recusals(&[1, 2, 3], &bids, &frozen, &[declared]);
+        assert_eq!(r[&1].keys().copied().collect::<Vec<_>>(), [10]);
+        assert_eq!(r[&2].keys().copied().collect::<Vec<_>>(), [10]);
+        assert_eq!(r[&3][&10], ["declared (investment): 持股"]);
+        assert!(!r[&3].contains_key(&11));
+        // The bidder itself is still named as the bidder.
+        let own = data_recusals(&panel, &[(13, vec![8])], today);
+        assert_eq!(own[0].reason, "works at the bidder");
     }
 }

@@ -28,6 +28,7 @@ pub mod access;
 pub mod attestation;
 pub mod award;
 pub mod bid;
+pub mod builders;
 pub mod calendar;
 pub mod call;
 pub mod codes;

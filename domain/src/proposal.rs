@@ -27,6 +27,10 @@ pub struct ProposalForm {
     pub industry_class: IndustryClassRef,
     /// Intended builder organisation, 意向建设单位: an organisation id known to the service.
     pub builder_organisation_id: Option<i32>,
+    /// Joint builders beside the intended builder (政府主导: 平台公司单独或联合相关企业建设), each
+    /// an organisation known to the service, with its role.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub joint_builders: Vec<super::builders::JointBuilder>,
     /// The chain-leader enterprise, 链主企业 (2022 data).
     pub chain_leader: ChainLeader,
     /// The industrial cluster, 产业集群 (2022 data).
@@ -433,6 +437,10 @@ fn validate_form(form: &ProposalForm, refs: &impl ReferenceLookup, errors: &mut 
             );
         }
     }
+    for e in super::builders::validate("form.", form.builder_organisation_id, &form.joint_builders)
+    {
+        errors.push(e.field, e.message);
+    }
     errors.text("form.chain_leader.name", &form.chain_leader.name);
     if let Some(year) = form.cluster_stats.data_year {
         if !(MIN_DATA_YEAR..=MAX_DATA_YEAR).contains(&year) {
@@ -680,6 +688,7 @@ pub(super) mod tests {
     /// A complete, valid proposal, the notice's own example (江北区, 轻纺, 26/268/2683).
     pub(in super::super) fn full_form() -> ProposalForm {
         ProposalForm {
+            joint_builders: Vec::new(),
             brain_name: s("口腔清洁用品行业产业大脑"),
             district_code: s("500105"),
             cluster_code: s("light_textile"),

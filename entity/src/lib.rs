@@ -8,6 +8,7 @@ pub mod acceptance_score;
 pub mod agreement;
 pub mod app_setting;
 pub mod bid;
+pub mod bid_member;
 pub mod bid_receipt;
 pub mod bid_withdrawal;
 pub mod call;

@@ -13,6 +13,9 @@ pub struct Model {
     pub district_code: String,
     /// Registered capital (注册资本) in hundredths of 万元, when known.
     pub registered_capital: Option<i64>,
+    /// The organisation's type (`OrganisationKind` as text): district_platform, chain_leader,
+    /// third_party_platform or other.
+    pub kind: String,
     pub created_at: DateTimeUtc,
 }
 

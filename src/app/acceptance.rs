@@ -358,7 +358,9 @@ pub async fn start(state: &AppState, caller: &Caller, id: i32, s: Start) -> Resu
                 .unwrap_or_default(),
         ));
     }
-    let conflicted = builder_conflicts(&profiles, p.organisation_id, today);
+    let joint = store::bids::members_of_bid(&state.db, p.bid_id).await?;
+    let builders = crate::domain::builders::members(p.organisation_id, &joint);
+    let conflicted = builder_conflicts(&profiles, &builders, today);
     for (i, e) in s.experts.iter().enumerate() {
         if let Some(link) = conflicted.get(e) {
             errors.push(FieldError::new(

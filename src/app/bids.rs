@@ -36,7 +36,11 @@ pub async fn content_of(state: &AppState, bid: &Bid) -> Result<BidContent> {
     unseal(state, bid, &r)
 }
 
-fn unseal(state: &AppState, bid: &Bid, r: &Receipt) -> Result<BidContent> {
+/// Decrypts one receipt's content.
+///
+/// # Errors
+/// Content that does not unseal or read back.
+pub(crate) fn unseal(state: &AppState, bid: &Bid, r: &Receipt) -> Result<BidContent> {
     let key = sealing::bid_key_v2(&state.sealing_key, bid.call_id);
     let plain = sealing::unseal(&key, &aad(bid.call_id, bid.organisation_id), &r.sealed)
         .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("unsealing bid {}: {e:?}", bid.id)))?;
@@ -84,7 +88,8 @@ pub async fn reseal_legacy(state: &AppState, legacy: Option<&[u8]>) -> anyhow::R
     Ok(done)
 }
 
-/// Facts about an organisation that the eligibility rules look at.
+/// Facts about an organisation that the eligibility rules look at (as a bidder or as a joint
+/// builder of a bid).
 ///
 /// # Errors
 /// 404 for an unknown organisation; stored data that does not read back.
@@ -102,6 +107,8 @@ pub async fn bidder_facts(
             ))
         })?;
     let now = state.clock.now();
+    // An award held as a joint builder counts as one held as the bidder.
+    let joined = store::bids::bids_joined_by(&state.db, organisation_id).await?;
     let mut has_award = false;
     for other in store::calls::calls_of_round(&state.db, call.round_id).await? {
         if other.id == call.id || other.status_at(now) != CallStatus::Awarded {
@@ -111,6 +118,7 @@ pub async fn bidder_facts(
             if store::bids::bid(&state.db, bid_id)
                 .await?
                 .is_some_and(|b| b.organisation_id == organisation_id)
+                || joined.contains(&bid_id)
             {
                 has_award = true;
             }
@@ -196,15 +204,39 @@ pub async fn submit(
     // again under the lock.
     check_open(&call, super::now(state))?;
     ApiError::check(validate_content(&content))?;
-    let failed = check_eligibility(&call.eligibility, &bidder_facts(state, &call, org).await?);
-    if !failed.is_empty() {
-        return Err(ApiError::Validation(
-            failed
+    let mut errors: Vec<FieldError> =
+        check_eligibility(&call.eligibility, &bidder_facts(state, &call, org).await?)
+            .into_iter()
+            .map(|f| FieldError::new(format!("eligibility.{}", f.rule), f.why))
+            .collect();
+    // A joint bid: every member meets the call's rules as the bidder does.
+    for (i, j) in content.joint_builders.iter().enumerate() {
+        let field = format!("joint_builders[{i}]");
+        if j.organisation_id == org {
+            errors.push(FieldError::new(
+                format!("{field}.organisation_id"),
+                crate::msg!("field-joint-builder-is-lead"),
+            ));
+            continue;
+        }
+        if store::organisations::by_id(&state.db, j.organisation_id)
+            .await?
+            .is_none()
+        {
+            errors.push(FieldError::new(
+                format!("{field}.organisation_id"),
+                crate::msg!("field-no-organisation", id = j.organisation_id),
+            ));
+            continue;
+        }
+        let facts = bidder_facts(state, &call, j.organisation_id).await?;
+        errors.extend(
+            check_eligibility(&call.eligibility, &facts)
                 .into_iter()
-                .map(|f| FieldError::new(format!("eligibility.{}", f.rule), f.why))
-                .collect(),
-        ));
+                .map(|f| FieldError::new(format!("{field}.eligibility.{}", f.rule), f.why)),
+        );
     }
+    ApiError::check(errors)?;
     check_attachments(state, call.id, org, &content).await?;
     let canonical = sealing::jcs(sent).map_err(anyhow::Error::from)?;
     let sha256 = sealing::receipt_hash(&canonical);

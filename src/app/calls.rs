@@ -464,6 +464,16 @@ pub async fn open_bids(state: &AppState, caller: &Caller, id: i32) -> Result<Ope
             }
         });
     }
+    // The joint builders of each bid that verified are revealed with its content.
+    for check in checks.iter().filter(|c| c.verified) {
+        if let (Some(bid), Some(r)) = (
+            bids.iter().find(|b| b.id == check.bid_id),
+            receipts.get(&check.bid_id),
+        ) {
+            let content = super::bids::unseal(state, bid, r)?;
+            store::bids::insert_members(uow.db(), bid, &content.joint_builders).await?;
+        }
+    }
     let report = OpeningReport::new(now, caller.id, checks);
     let change = CallChange {
         opened_by: Some(Some(caller.id)),
@@ -472,7 +482,7 @@ pub async fn open_bids(state: &AppState, caller: &Caller, id: i32) -> Result<Ope
         ..Default::default()
     };
     act(&mut uow, &call, CallAction::OpenBids, change, None).await?;
-    panel::freeze_recusals(&mut uow, &call, &bids).await?;
+    panel::freeze_recusals(&mut uow, &call).await?;
     uow.commit().await?;
     Ok(report)
 }

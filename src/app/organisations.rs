@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::{AggregateType, NewEvent, Uow, Visibility};
 use crate::auth::Caller;
+use crate::domain::builders::OrganisationKind;
 use crate::domain::codes::Uscc;
 use crate::domain::event::AggregateRef;
 use crate::domain::json_patch;
@@ -23,6 +24,8 @@ pub struct NewOrganisation {
     pub uscc: String,
     pub district_code: String,
     pub registered_capital: Option<Money>,
+    /// Its type; `other` when not given.
+    pub kind: Option<OrganisationKind>,
 }
 
 /// Registers an applicant organisation (commission, or a district officer for its own district).
@@ -80,6 +83,7 @@ pub async fn create(
         uscc.as_str().to_owned(),
         new.district_code,
         new.registered_capital,
+        new.kind.unwrap_or(OrganisationKind::Other),
         uow.now(),
     )
     .await
@@ -94,6 +98,7 @@ pub async fn create(
         "uscc": org.uscc,
         "district_code": org.district_code,
         "registered_capital": org.registered_capital,
+        "kind": org.kind,
     }));
     uow.record(
         NewEvent::new(

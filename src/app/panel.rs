@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::{calls, Uow};
 use crate::auth::Caller;
 use crate::domain::award::{conflicts_open, panel_open};
-use crate::domain::bid::Bid;
+use crate::domain::builders::{self, JointBuilder};
 use crate::domain::call::{beijing_date, Call, CallStatus};
 use crate::domain::conflict::{
     data_recusals, recusals, ConflictKind, ExpertProfile, FrozenRecusal,
@@ -43,14 +43,27 @@ pub async fn recusal_map(
     if call.opened_at.is_none() {
         return Ok(members.into_iter().map(|m| (m, BTreeMap::new())).collect());
     }
-    let bids: Vec<(i32, i32)> = store::bids::bids(db, call.id)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b.organisation_id))
-        .collect();
+    let bids = parties(db, call.id).await?;
     let frozen = store::panel::frozen_recusals(db, call.id).await?;
     let declared = store::panel::conflicts(db, call.id).await?;
     Ok(recusals(&members, &bids, &frozen, &declared))
+}
+
+/// Each bid of a call with its members: the bidder, then the joint builders the opened bid names
+/// (recorded at the opening; before it, the bidder alone).
+///
+/// # Errors
+/// Database failures and stored data that does not read back.
+pub async fn parties(db: &impl ConnectionTrait, call_id: i32) -> Result<Vec<(i32, Vec<i32>)>> {
+    let mut joint = store::bids::members_of_call(db, call_id).await?;
+    Ok(store::bids::bids(db, call_id)
+        .await?
+        .into_iter()
+        .map(|b| {
+            let members = joint.remove(&b.id).unwrap_or_default();
+            (b.id, builders::members(b.organisation_id, &members))
+        })
+        .collect())
 }
 
 /// Whether an expert is on the call's panel and, if so, the bids it is recused from (with
@@ -67,9 +80,13 @@ pub async fn recusals_of(
     Ok(map.remove(&expert_id))
 }
 
-/// The recusals the data shows now for `experts` and `bids`, from their profiles, on today's
-/// date in Beijing.
-async fn found_from_data(uow: &Uow, experts: &[i32], bids: &[Bid]) -> Result<Vec<FrozenRecusal>> {
+/// The recusals the data shows now for `experts` and `bids` (with their members), from their
+/// profiles, on today's date in Beijing.
+async fn found_from_data(
+    uow: &Uow,
+    experts: &[i32],
+    bids: &[(i32, Vec<i32>)],
+) -> Result<Vec<FrozenRecusal>> {
     let mut profiles = Vec::with_capacity(experts.len());
     for &e in experts {
         let profile = store::panel::profile(uow.db(), e)
@@ -77,8 +94,7 @@ async fn found_from_data(uow: &Uow, experts: &[i32], bids: &[Bid]) -> Result<Vec
             .unwrap_or_default();
         profiles.push((e, profile));
     }
-    let bids: Vec<(i32, i32)> = bids.iter().map(|b| (b.id, b.organisation_id)).collect();
-    Ok(data_recusals(&profiles, &bids, beijing_date(uow.now())))
+    Ok(data_recusals(&profiles, bids, beijing_date(uow.now())))
 }
 
 fn recusals_doc(frozen: &[FrozenRecusal]) -> Result<Value> {
@@ -86,11 +102,12 @@ fn recusals_doc(frozen: &[FrozenRecusal]) -> Result<Value> {
 }
 
 /// Freezes the recusals the data shows for the whole panel, inside the opening's unit (which
-/// holds the call's lock), with one panel event listing them.
+/// holds the call's lock, and has recorded the bids' joint builders), with one panel event
+/// listing them.
 ///
 /// # Errors
 /// Database failures.
-pub async fn freeze_recusals(uow: &mut Uow, call: &Call, bids: &[Bid]) -> Result<()> {
+pub async fn freeze_recusals(uow: &mut Uow, call: &Call) -> Result<()> {
     let members: Vec<i32> = store::panel::panel(uow.db(), call.id)
         .await?
         .into_iter()
@@ -99,7 +116,8 @@ pub async fn freeze_recusals(uow: &mut Uow, call: &Call, bids: &[Bid]) -> Result
     if members.is_empty() {
         return Ok(());
     }
-    let frozen = found_from_data(uow, &members, bids).await?;
+    let bids = parties(uow.db(), call.id).await?;
+    let frozen = found_from_data(uow, &members, &bids).await?;
     store::panel::freeze(uow.db(), call.id, &frozen, uow.now()).await?;
     uow.record(
         NewEvent::new(
@@ -237,7 +255,7 @@ pub async fn appoint(
             .collect();
     if call.opened_at.is_some() {
         let joined: Vec<i32> = chosen.iter().map(|c| c.expert_id).collect();
-        let bids = store::bids::bids(uow.db(), call.id).await?;
+        let bids = parties(uow.db(), call.id).await?;
         let frozen = found_from_data(&uow, &joined, &bids).await?;
         store::panel::freeze(uow.db(), call.id, &frozen, uow.now()).await?;
         ops.push(PatchOp::add("/recusals", recusals_doc(&frozen)?));
@@ -418,6 +436,8 @@ pub struct Bidder {
     pub bid_id: i32,
     pub organisation_id: i32,
     pub name: String,
+    /// The joint builders the bid names, each with its name and role.
+    pub joint_builders: Vec<(JointBuilder, String)>,
 }
 
 /// The organisations that bid on a call, once its bids are opened: for the commission and the
@@ -447,21 +467,29 @@ pub async fn bidders(state: &AppState, caller: &Caller, call_id: i32) -> Result<
                 .with("current_state", call.status_at(state.clock.now())),
         );
     }
+    let name_of = |b: i32, org: i32| async move {
+        Ok::<_, ApiError>(
+            store::organisations::by_id(&state.db, org)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::Unexpected(anyhow::anyhow!("bid {b}: organisation {org} missing"))
+                })?
+                .name,
+        )
+    };
+    let mut joint = store::bids::members_of_call(&state.db, call.id).await?;
     let mut out = Vec::new();
     for b in store::bids::bids(&state.db, call.id).await? {
-        let org = store::organisations::by_id(&state.db, b.organisation_id)
-            .await?
-            .ok_or_else(|| {
-                ApiError::Unexpected(anyhow::anyhow!(
-                    "bid {}: organisation {} missing",
-                    b.id,
-                    b.organisation_id
-                ))
-            })?;
+        let mut joint_builders = Vec::new();
+        for j in joint.remove(&b.id).unwrap_or_default() {
+            let name = name_of(b.id, j.organisation_id).await?;
+            joint_builders.push((j, name));
+        }
         out.push(Bidder {
             bid_id: b.id,
             organisation_id: b.organisation_id,
-            name: org.name,
+            name: name_of(b.id, b.organisation_id).await?,
+            joint_builders,
         });
     }
     Ok(out)

@@ -72,7 +72,8 @@ pub async fn visible(state: &AppState, caller: &Caller, id: i32) -> Result<Propo
     Ok(p)
 }
 
-/// Field rules on the content, the district required, and the builder organisation existing.
+/// Field rules on the content, the district required, and the builder organisations (the
+/// intended builder, the joint builders) existing.
 async fn check_content(
     state: &AppState,
     refs: &store::reference::RefData,
@@ -91,6 +92,18 @@ async fn check_content(
             errors.push(FieldError::new(
                 "form.builder_organisation_id",
                 crate::msg!("field-no-organisation", id = b),
+            ));
+        }
+    }
+    for (i, j) in form.joint_builders.iter().enumerate() {
+        if j.organisation_id > 0
+            && store::organisations::by_id(&state.db, j.organisation_id)
+                .await?
+                .is_none()
+        {
+            errors.push(FieldError::new(
+                format!("form.joint_builders[{i}].organisation_id"),
+                crate::msg!("field-no-organisation", id = j.organisation_id),
             ));
         }
     }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{bid, bid_receipt, bid_withdrawal};
+use entity::{bid, bid_member, bid_receipt, bid_withdrawal};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
@@ -12,6 +12,7 @@ use sea_orm::{
 };
 
 use crate::domain::bid::{Bid, Receipt, Withdrawal};
+use crate::domain::builders::JointBuilder;
 
 fn bid_of_model(m: bid::Model) -> Bid {
     Bid {
@@ -352,5 +353,102 @@ pub async fn active_bids(db: &impl ConnectionTrait, call_id: i32) -> Result<Vec<
         .await?
         .into_iter()
         .filter(|b| !withdrawn.contains_key(&b.id))
+        .collect())
+}
+
+/// Records the joint builders an opened bid names (at the opening, from its unsealed content).
+///
+/// # Errors
+/// Database failures, an organisation recorded twice for the bid.
+pub async fn insert_members(
+    db: &impl ConnectionTrait,
+    bid: &Bid,
+    joint: &[JointBuilder],
+) -> Result<(), DbErr> {
+    for (position, j) in (0..).zip(joint) {
+        bid_member::ActiveModel {
+            bid_id: Set(bid.id),
+            call_id: Set(bid.call_id),
+            organisation_id: Set(j.organisation_id),
+            role: Set(j.role.as_str().to_owned()),
+            position: Set(position),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+fn member_of_model(m: bid_member::Model) -> Result<(i32, JointBuilder), DbErr> {
+    let role = m
+        .role
+        .parse()
+        .map_err(|_| DbErr::Custom(format!("stored role of bid member {}: {:?}", m.id, m.role)))?;
+    Ok((
+        m.bid_id,
+        JointBuilder {
+            organisation_id: m.organisation_id,
+            role,
+        },
+    ))
+}
+
+/// The joint builders of a call's opened bids, by bid, each bid's in its order (none before the
+/// opening: they are sealed with the content).
+///
+/// # Errors
+/// Database failures, a stored role that does not read back.
+pub async fn members_of_call(
+    db: &impl ConnectionTrait,
+    call_id: i32,
+) -> Result<HashMap<i32, Vec<JointBuilder>>, DbErr> {
+    let rows = bid_member::Entity::find()
+        .filter(bid_member::Column::CallId.eq(call_id))
+        .order_by_asc(bid_member::Column::BidId)
+        .order_by_asc(bid_member::Column::Position)
+        .all(db)
+        .await?;
+    let mut out: HashMap<i32, Vec<JointBuilder>> = HashMap::new();
+    for m in rows {
+        let (bid, j) = member_of_model(m)?;
+        out.entry(bid).or_default().push(j);
+    }
+    Ok(out)
+}
+
+/// The joint builders of one opened bid, in its order.
+///
+/// # Errors
+/// Database failures, a stored role that does not read back.
+pub async fn members_of_bid(
+    db: &impl ConnectionTrait,
+    bid_id: i32,
+) -> Result<Vec<JointBuilder>, DbErr> {
+    bid_member::Entity::find()
+        .filter(bid_member::Column::BidId.eq(bid_id))
+        .order_by_asc(bid_member::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| member_of_model(m).map(|(_, j)| j))
+        .collect()
+}
+
+/// The opened bids an organisation is a joint builder of.
+///
+/// # Errors
+/// Database failures.
+pub async fn bids_joined_by(
+    db: &impl ConnectionTrait,
+    organisation_id: i32,
+) -> Result<Vec<i32>, DbErr> {
+    Ok(bid_member::Entity::find()
+        .filter(bid_member::Column::OrganisationId.eq(organisation_id))
+        .order_by_asc(bid_member::Column::BidId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.bid_id)
         .collect())
 }

@@ -8,6 +8,7 @@ use sea_orm::{
     Set,
 };
 
+use crate::domain::builders::OrganisationKind;
 use crate::domain::money::Money;
 
 /// An applicant organisation (建设主体 / 揭榜方).
@@ -20,13 +21,15 @@ pub struct Organisation {
     pub district_code: String,
     /// Registered capital (注册资本), 万元.
     pub registered_capital: Option<Money>,
+    /// Its type, as the notice's construction models name builders.
+    pub kind: OrganisationKind,
     pub created_at: DateTime<Utc>,
 }
 
 /// Reads a stored organisation back.
 ///
 /// # Errors
-/// A registered capital out of range.
+/// A registered capital out of range, an unknown type.
 pub fn decode(o: organisation::Model) -> Result<Organisation, DbErr> {
     let registered_capital = o
         .registered_capital
@@ -38,7 +41,14 @@ pub fn decode(o: organisation::Model) -> Result<Organisation, DbErr> {
                 o.id
             ))
         })?;
+    let kind = o.kind.parse().map_err(|_| {
+        DbErr::Custom(format!(
+            "stored type of organisation {}: {:?}",
+            o.id, o.kind
+        ))
+    })?;
     Ok(Organisation {
+        kind,
         id: o.id,
         name: o.name,
         uscc: o.uscc,
@@ -56,9 +66,11 @@ pub async fn create(
     uscc: String,
     district_code: String,
     registered_capital: Option<i64>,
+    kind: OrganisationKind,
     now: DateTime<Utc>,
 ) -> Result<organisation::Model, DbErr> {
     organisation::ActiveModel {
+        kind: Set(kind.as_str().to_owned()),
         name: Set(name),
         uscc: Set(uscc),
         district_code: Set(district_code),
@@ -80,6 +92,7 @@ pub async fn insert(
     uscc: String,
     district_code: String,
     registered_capital: Option<Money>,
+    kind: OrganisationKind,
     now: DateTime<Utc>,
 ) -> Result<Organisation, DbErr> {
     let m = create(
@@ -88,6 +101,7 @@ pub async fn insert(
         uscc,
         district_code,
         registered_capital.map(Money::hundredths),
+        kind,
         now,
     )
     .await?;
@@ -160,6 +174,7 @@ mod tests {
             uscc: "91500105MA00000010".into(),
             district_code: "500105".into(),
             registered_capital: capital,
+            kind: "other".into(),
             created_at: Utc.with_ymd_and_hms(2024, 1, 29, 9, 0, 0).unwrap(),
         };
         assert_eq!(
@@ -169,5 +184,10 @@ mod tests {
         assert_eq!(decode(row(None)).unwrap().registered_capital, None);
         let e = decode(row(Some(-1))).unwrap_err().to_string();
         assert!(e.contains("registered capital of organisation 3"), "{e}");
+        // So does a type the service does not know.
+        let mut odd = row(None);
+        odd.kind = "boss".into();
+        let e = decode(odd).unwrap_err().to_string();
+        assert!(e.contains("stored type of organisation 3"), "{e}");
     }
 }

@@ -245,8 +245,8 @@ async fn before_the_opening_nobody_but_the_bidder_can_tell_who_bid() {
     assert_eq!(
         names.body,
         json!([
-            {"bid_id": bid1, "organisation_id": org1, "name": "示例甲科技有限公司"},
-            {"bid_id": bid2, "organisation_id": org2, "name": "示例乙数据有限公司"},
+            {"bid_id": bid1, "organisation_id": org1, "name": "示例甲科技有限公司", "joint_builders": []},
+            {"bid_id": bid2, "organisation_id": org2, "name": "示例乙数据有限公司", "joint_builders": []},
         ])
     );
     for token in [&b1, app.token(Role::Platform)] {

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::organisations::{NewOrganisation, Organisation};
+use crate::domain::builders::OrganisationKind;
 use crate::domain::money::Money;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -15,6 +16,9 @@ pub struct OrganisationDto {
     pub district_code: String,
     /// Registered capital (注册资本), 万元.
     pub registered_capital: Option<Money>,
+    /// Its type (区县/园区平台公司, 链主企业, 第三方平台企业, other), as the notice's construction
+    /// models name builders.
+    pub kind: OrganisationKind,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -26,6 +30,7 @@ impl From<Organisation> for OrganisationDto {
             uscc: o.uscc,
             district_code: o.district_code,
             registered_capital: o.registered_capital,
+            kind: o.kind,
             created_at: o.created_at,
         }
     }
@@ -33,7 +38,7 @@ impl From<Organisation> for OrganisationDto {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "示例日化科技有限公司", "uscc": "91500105MA0000002U", "district_code": "500105", "registered_capital": 5000}))]
+#[schema(example = json!({"name": "示例日化科技有限公司", "uscc": "91500105MA0000002U", "district_code": "500105", "registered_capital": 5000, "kind": "district_platform"}))]
 pub struct CreateOrganisation {
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
@@ -50,6 +55,9 @@ pub struct CreateOrganisation {
     pub district_code: String,
     /// Registered capital (注册资本), 万元; calls may require a minimum.
     pub registered_capital: Option<Money>,
+    /// Its type; `other` when not given.
+    #[serde(default)]
+    pub kind: Option<OrganisationKind>,
 }
 
 impl From<CreateOrganisation> for NewOrganisation {
@@ -59,6 +67,7 @@ impl From<CreateOrganisation> for NewOrganisation {
             uscc: b.uscc,
             district_code: b.district_code,
             registered_capital: b.registered_capital,
+            kind: b.kind,
         }
     }
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::panel::{Appointment, Bidder as BidderInfo, Declaration, PanelEntry};
+use crate::domain::builders::BuilderRole;
 use crate::domain::conflict::{ConflictKind, ExpertProfile, PastEmployer};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -123,6 +124,17 @@ pub struct Bidder {
     pub bid_id: i32,
     pub organisation_id: i32,
     pub name: String,
+    /// The joint builders the bid names (联合建设单位), each with its role: conflicts with any of
+    /// them recuse as conflicts with the bidder do.
+    pub joint_builders: Vec<JointBidder>,
+}
+
+/// A joint builder of an opened bid.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct JointBidder {
+    pub organisation_id: i32,
+    pub name: String,
+    pub role: BuilderRole,
 }
 
 impl From<BidderInfo> for Bidder {
@@ -131,6 +143,15 @@ impl From<BidderInfo> for Bidder {
             bid_id: b.bid_id,
             organisation_id: b.organisation_id,
             name: b.name,
+            joint_builders: b
+                .joint_builders
+                .into_iter()
+                .map(|(j, name)| JointBidder {
+                    organisation_id: j.organisation_id,
+                    name,
+                    role: j.role,
+                })
+                .collect(),
         }
     }
 }
