@@ -1209,6 +1209,7 @@ mod tests {
                         name: leader.0,
                         scale: leader.1,
                         in_city_suppliers: leader.2,
+                        inventory_id: None,
                     },
                     cluster_stats: ClusterStats {
                         scale: stats.0,
@@ -1220,6 +1221,7 @@ mod tests {
                         name: contact.0,
                         phone: contact.1,
                     },
+                    supplier_inventory_ids: Vec::new(),
                 },
             )
     }

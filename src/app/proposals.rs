@@ -72,7 +72,8 @@ pub async fn visible(state: &AppState, caller: &Caller, id: i32) -> Result<Propo
     Ok(p)
 }
 
-/// Field rules on the content, the district required, and the builder organisation existing.
+/// Field rules on the content, the district required, and the builder organisation and the
+/// inventory entries it references existing.
 async fn check_content(
     state: &AppState,
     refs: &store::reference::RefData,
@@ -94,6 +95,7 @@ async fn check_content(
             ));
         }
     }
+    errors.extend(super::inventories::unknown_references(state, form).await?);
     Ok(errors)
 }
 
