@@ -1210,6 +1210,7 @@ mod tests {
                         name: leader.0,
                         scale: leader.1,
                         in_city_suppliers: leader.2,
+                        inventory_id: None,
                     },
                     cluster_stats: ClusterStats {
                         scale: stats.0,
@@ -1221,6 +1222,7 @@ mod tests {
                         name: contact.0,
                         phone: contact.1,
                     },
+                    supplier_inventory_ids: Vec::new(),
                 },
             )
     }

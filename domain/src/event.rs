@@ -61,6 +61,10 @@ text_enum!(
         /// An uploaded document and its versions (and, for sealed or commission-only ones,
         /// every download).
         Document,
+        /// An enterprise of a district's inventory (领军（链主）企业 or 专精特新).
+        DistrictEnterprise,
+        /// A characteristic cluster (特色产业集群) of a district's inventory.
+        DistrictCluster,
     }
 );
 

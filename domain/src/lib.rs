@@ -38,6 +38,7 @@ pub mod document;
 pub mod enquiry;
 pub mod event;
 pub mod industry_map;
+pub mod inventory;
 pub mod json_patch;
 pub mod layout;
 pub mod login_throttle;

@@ -39,6 +39,10 @@ pub struct ProposalForm {
     pub construction_model: Option<ConstructionModel>,
     /// Contact person of the filing unit, 联系人 / 手机号码.
     pub contact: ProposalContact,
+    /// The chain leader's main suppliers in Chongqing (附件1 counts them), each an entry of a
+    /// district inventory (`GET /api/v1/districts/{code}/enterprises`): at most 50, none twice.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub supplier_inventory_ids: Vec<i32>,
 }
 
 /// GB/T 4754-2017 industry class at its three levels; each code's prefix names its parent
@@ -75,6 +79,10 @@ pub struct ChainLeader {
     pub scale: Option<Money>,
     /// Number of its suppliers inside Chongqing, 链主企业市内供应商数量（个）.
     pub in_city_suppliers: Option<u32>,
+    /// The chain leader's entry in its district's inventory (领军（链主）企业), when the form
+    /// names it so; the inventory check compares the figures above with that entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory_id: Option<i32>,
 }
 
 /// The industrial cluster's size, 产业集群情况.
@@ -383,6 +391,7 @@ pub fn validate(
 ) -> Vec<FieldError> {
     let mut errors = Errors::default();
     validate_form(form, refs, &mut errors);
+    errors.0.extend(super::inventory::validate_references(form));
     validate_plan(plan, &mut errors);
     errors.0
 }
@@ -702,6 +711,7 @@ pub(super) mod tests {
                 name: s("重庆某某口腔护理用品有限公司"),
                 scale: Money::from_hundredths(50_000_000).ok(),
                 in_city_suppliers: Some(120),
+                inventory_id: None,
             },
             cluster_stats: ClusterStats {
                 scale: Money::from_hundredths(900_000_000).ok(),
@@ -713,6 +723,7 @@ pub(super) mod tests {
                 name: s("周静"),
                 phone: s("18996191312"),
             },
+            supplier_inventory_ids: Vec::new(),
         }
     }
 

@@ -15,6 +15,8 @@ pub mod call;
 pub mod cluster;
 pub mod conflict;
 pub mod district;
+pub mod district_cluster;
+pub mod district_enterprise;
 pub mod document;
 pub mod document_version;
 pub mod email_attempt;

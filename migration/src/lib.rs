@@ -21,6 +21,7 @@ mod m20261202_000016_enquiries;
 mod m20261202_000017_documents;
 mod m20261202_000018_notifications;
 mod m20261203_000019_builders;
+mod m20261203_000020_inventories;
 mod seed;
 
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000017_documents::Migration),
             Box::new(m20261202_000018_notifications::Migration),
             Box::new(m20261203_000019_builders::Migration),
+            Box::new(m20261203_000020_inventories::Migration),
         ]
     }
 }

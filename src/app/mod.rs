@@ -18,6 +18,7 @@ pub mod feed;
 pub mod findings;
 pub mod health;
 pub mod history;
+pub mod inventories;
 pub mod lists;
 pub mod notifications;
 pub mod ocds;

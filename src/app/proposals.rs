@@ -72,8 +72,8 @@ pub async fn visible(state: &AppState, caller: &Caller, id: i32) -> Result<Propo
     Ok(p)
 }
 
-/// Field rules on the content, the district required, and the builder organisations (the
-/// intended builder, the joint builders) existing.
+/// Field rules on the content, the district required, the builder organisations (the intended
+/// builder, the joint builders) and the inventory entries it references existing.
 async fn check_content(
     state: &AppState,
     refs: &store::reference::RefData,
@@ -107,6 +107,7 @@ async fn check_content(
             ));
         }
     }
+    errors.extend(super::inventories::unknown_references(state, form).await?);
     Ok(errors)
 }
 

@@ -33,6 +33,7 @@ mod feed;
 mod findings;
 mod health;
 mod industry_classes;
+mod inventories;
 pub mod lists;
 pub mod notices;
 pub mod notifications;
@@ -134,6 +135,7 @@ fn api() -> utoipa_actix_web::UtoipaApp<
                 .configure(users::configure)
                 .configure(organisations::configure)
                 .configure(districts::configure)
+                .configure(inventories::configure)
                 .configure(clusters::configure)
                 .configure(industry_classes::configure)
                 .configure(rounds::configure)

@@ -7,6 +7,7 @@ pub mod documents;
 pub mod enquiries;
 pub mod events;
 pub mod findings;
+pub mod inventories;
 pub mod merkle;
 pub mod notifications;
 pub mod objections;

@@ -165,6 +165,37 @@ async fn every_request_body_example_is_accepted_by_a_fresh_server() {
     .await;
     walk.post("create_organisation", &[], &commission, None)
         .await;
+    // The district's inventory: a chain leader and a characteristic cluster, each replaced once.
+    let enterprise = walk
+        .post(
+            "create_district_enterprise",
+            &[("code", "500105")],
+            &commission,
+            None,
+        )
+        .await;
+    walk.post(
+        "replace_district_enterprise",
+        &[("code", "500105"), ("id", &id(&enterprise, "id"))],
+        &commission,
+        Some(&etag(&enterprise)),
+    )
+    .await;
+    let characteristic = walk
+        .post(
+            "create_characteristic_cluster",
+            &[("code", "500105")],
+            &commission,
+            None,
+        )
+        .await;
+    walk.post(
+        "replace_characteristic_cluster",
+        &[("code", "500105"), ("id", &id(&characteristic, "id"))],
+        &commission,
+        Some(&etag(&characteristic)),
+    )
+    .await;
     let officer = walk.post("create_user", &[], &commission, None).await;
     let expert = app
         .get("/api/v1/users?role=expert", Some(Role::Commission))

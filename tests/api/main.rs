@@ -19,6 +19,7 @@ mod examples;
 mod feed;
 mod helpers;
 mod hygiene;
+mod inventories;
 mod joint_builders;
 mod notifications;
 mod ocds;

@@ -14,6 +14,7 @@ pub mod exports;
 pub mod feed;
 pub mod findings;
 pub mod history;
+pub mod inventories;
 pub mod lists;
 pub mod notifications;
 pub mod ocds;
