@@ -517,22 +517,33 @@ mod tests {
         assert_eq!(a, b);
     }
 
-    /// How many integer programs the walk solves on a fixed pool: the bound that rejects a
-    /// proposal without a program (what is accepted, the proposal, and the best totals that
-    /// still fit) keeps it small, and is pinned here so that a weaker bound shows.
+    /// How many integer programs a selection solves on fixed pools: the walk's bound (what is
+    /// accepted, the proposal, and the best totals that still fit the caps) rejects most
+    /// proposals without a program, and is pinned here so that a weaker bound, or a caps check
+    /// that lets too much through, shows.
     #[test]
     fn the_walks_bound_saves_programs() {
-        let cands = bench::random_pool(150, 11);
-        let c = Constraints {
-            list_size: 8,
-            max_per_district: Some(2),
-            max_per_cluster: Some(2),
-            ..Constraints::default()
-        };
-        let m = Model::new(&cands, &c);
-        let mut engine = Engine::new(&m, Weights::default().as_array());
-        engine.select(&Restriction::default()).unwrap().unwrap();
-        assert_eq!(engine.ip_solves, 2);
+        // (seed, pool size, list size, max per district, max per cluster) → programs.
+        let cases = [
+            ((11, 150, 8, 2, 2), 2),
+            ((1, 60, 5, 1, 1), 6),
+            ((2, 40, 6, 1, 2), 1),
+            ((2, 20, 3, 1, 1), 4),
+            ((3, 12, 4, 2, 1), 1),
+        ];
+        for ((seed, n, l, p, q), programs) in cases {
+            let cands = bench::random_pool(n, seed);
+            let c = Constraints {
+                list_size: l,
+                max_per_district: Some(p),
+                max_per_cluster: Some(q),
+                ..Constraints::default()
+            };
+            let m = Model::new(&cands, &c);
+            let mut engine = Engine::new(&m, Weights::default().as_array());
+            engine.select(&Restriction::default()).unwrap().unwrap();
+            assert_eq!(engine.ip_solves, programs, "seed {seed}, {n} proposals, L {l}");
+        }
     }
 
     /// The list is ranked 1, 2, … and the statistics count the pool, the admissible proposals
