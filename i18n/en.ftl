@@ -545,7 +545,6 @@ demo-weight-ranges = How far each weight can move before the list changes:
 
 ## documents and notifications
 not-found-owner = { $owner } { $id }
-not-found-project-documents = { $owner } { $id }: project documents are not accepted yet
 payload-too-large-document-kind = a { $kind } must be at most { $limit } bytes ({ $setting })
 forbidden-only-owner-uploads = only the { $owner }'s owner uploads its documents
 not-found-document = document { $id }
@@ -704,3 +703,5 @@ inventory-chain-leader-other-district = inventory entry { $entry } is listed by 
 inventory-cluster-not-listed = district { $district } records no characteristic cluster of { $cluster }
 inventory-supplier-not-listed = no inventory entry { $entry }
 inventory-supplier-listed = { $name } ({ $kind }, district { $district })
+field-project-document-kinds = a project takes task_agreement, acceptance_evidence or evaluation_report documents
+forbidden-project-documents-parties = a project's documents are for its parties: the commission, its district's officers and the builder

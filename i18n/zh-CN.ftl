@@ -545,7 +545,6 @@ demo-weight-ranges = 各项权重在榜单不变前可调整的范围：
 
 ## 文件与通知
 not-found-owner = { $owner } { $id }
-not-found-project-documents = { $owner } { $id }：暂不接受项目文件
 payload-too-large-document-kind = { $kind } 不得超过 { $limit } 字节（{ $setting }）
 forbidden-only-owner-uploads = 只有该 { $owner } 的所有者可以上传其文件
 not-found-document = 文件 { $id }
@@ -742,3 +741,5 @@ inventory-chain-leader-other-district = 清单条目 { $entry } 由区县 { $rec
 inventory-cluster-not-listed = 区县 { $district } 未登记 { $cluster } 特色产业集群
 inventory-supplier-not-listed = 清单中没有编号为 { $entry } 的条目
 inventory-supplier-listed = { $name }（{ $kind }，区县 { $district }）
+field-project-document-kinds = 项目文件类型只能是 task_agreement（任务书）、acceptance_evidence（验收材料）或 evaluation_report（评估报告）
+forbidden-project-documents-parties = 项目文件仅限项目各方查阅：市经济信息委、项目所在区县和建设单位

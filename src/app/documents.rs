@@ -143,11 +143,24 @@ async fn access_to(
                 organisation_id: None,
             })
         }
-        OwnerType::Project => Err(ApiError::NotFound(crate::msg!(
-            "not-found-project-documents",
-            owner = owner,
-            id = owner_id
-        ))),
+        OwnerType::Project => {
+            // A project is public, its documents are its parties': the commission, its
+            // district's officers and the builder read and add them.
+            let p = super::projects::find(state, owner_id).await?;
+            if !super::projects::Standing::of(Some(caller), &p).party() {
+                return Err(ApiError::Forbidden(crate::msg!(
+                    "forbidden-project-documents-parties"
+                )));
+            }
+            Ok(Access {
+                write: true,
+                sealed: false,
+                log_downloads: false,
+                call_id: None,
+                parent: (AggregateType::Project, p.id),
+                organisation_id: None,
+            })
+        }
     }
 }
 

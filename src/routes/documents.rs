@@ -7,8 +7,8 @@ use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 
 use super::views::documents::{
-    DocumentDto, FileBytes, NewAttachment, NewEvidence, NewProposalDocument, NewVersionQuery,
-    VersionQuery,
+    DocumentDto, FileBytes, NewAttachment, NewEvidence, NewProjectDocument, NewProposalDocument,
+    NewVersionQuery, VersionQuery,
 };
 use super::Data;
 use crate::app::documents::{self, document_etag, DocumentRead};
@@ -24,6 +24,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_bid_attachments)
         .service(upload_finding_evidence)
         .service(list_finding_evidence)
+        .service(upload_project_document)
+        .service(list_project_documents)
         .service(get_document)
         .service(upload_document_version)
         .service(download_document);
@@ -125,6 +127,71 @@ async fn list_proposal_documents(
     id: crate::extract::IntPath,
 ) -> Result<web::Json<Vec<DocumentDto>>> {
     let list = documents::list(&state, &caller, OwnerType::Proposal, id.into_inner()).await?;
+    Ok(web::Json(list.into_iter().map(DocumentDto::from).collect()))
+}
+
+/// Upload a project's 任务书 as signed (`kind=task_agreement`), evidence for its acceptance
+/// (`kind=acceptance_evidence`) or an evaluation report (`kind=evaluation_report`) as the raw
+/// body (the project's parties: the commission, its district's officers, the builder). The media
+/// type is sniffed from the bytes.
+#[utoipa::path(
+    tag = "documents",
+    operation_id = "upload_project_document",
+    security(("bearer_auth" = [])),
+    params(("id" = i32, Path, description = "Project id"), NewProjectDocument),
+    request_body(content = FileBytes, content_type = "application/octet-stream", description = "The file"),
+    responses(
+        (status = 201, description = "The new document and its first version", body = DocumentDto, headers(("ETag" = String, description = "Send it back in If-Match to upload a new version"))),
+        (status = 400, response = crate::error::responses::BadRequest),
+        (status = 401, response = crate::error::responses::Unauthorized),
+        (status = 403, response = crate::error::responses::Forbidden),
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 413, response = crate::error::responses::PayloadTooLarge),
+        (status = 422, response = crate::error::responses::Unprocessable)
+    )
+)]
+#[post("/projects/{id}/documents")]
+async fn upload_project_document(
+    state: Data,
+    caller: Caller,
+    id: crate::extract::IntPath,
+    query: ValidQuery<NewProjectDocument>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse> {
+    let q = query.into_inner();
+    if q.kind.owner() != OwnerType::Project {
+        return Err(ApiError::field(
+            "kind",
+            crate::msg!("field-project-document-kinds"),
+        ));
+    }
+    let bytes = read_body(&state, &req, payload).await?;
+    let r = documents::upload(&state, &caller, q.kind, id.into_inner(), &q.name, &bytes).await?;
+    Ok(respond(StatusCode::CREATED, r))
+}
+
+/// A project's documents with their versions (the project's parties).
+#[utoipa::path(
+    tag = "documents",
+    operation_id = "list_project_documents",
+    security(("bearer_auth" = [])),
+    params(("id" = i32, Path, description = "Project id")),
+    responses(
+        (status = 200, description = "The documents, oldest first", body = Vec<DocumentDto>),
+        (status = 400, response = crate::error::responses::BadRequest),
+        (status = 401, response = crate::error::responses::Unauthorized),
+        (status = 403, response = crate::error::responses::Forbidden),
+        (status = 404, response = crate::error::responses::NotFound)
+    )
+)]
+#[get("/projects/{id}/documents")]
+async fn list_project_documents(
+    state: Data,
+    caller: Caller,
+    id: crate::extract::IntPath,
+) -> Result<web::Json<Vec<DocumentDto>>> {
+    let list = documents::list(&state, &caller, OwnerType::Project, id.into_inner()).await?;
     Ok(web::Json(list.into_iter().map(DocumentDto::from).collect()))
 }
 

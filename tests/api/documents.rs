@@ -521,3 +521,84 @@ async fn a_draft_findings_evidence_is_the_commissions_and_each_download_is_logge
         ]
     );
 }
+
+/// A project's documents (the 任务书 as signed, acceptance evidence, evaluation reports): its
+/// parties add and read them, anyone else is refused; a proposal's kind is not a project's.
+#[tokio::test]
+async fn a_projects_parties_keep_its_documents() {
+    let a = crate::projects::awarded().await;
+    let app = &a.app;
+    let project = a.project;
+    let path = format!("/api/v1/projects/{project}/documents?kind=task_agreement&name=任务书.pdf");
+    let r = send(
+        app,
+        Method::POST,
+        &path,
+        &a.builder,
+        pdf("task-agreement"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    assert_eq!(r.body["kind"], "task_agreement");
+    assert_eq!(r.body["versions"][0]["media_type"], "application/pdf");
+    // The district's officer adds evidence; the commission reads both and downloads the bytes.
+    let path =
+        format!("/api/v1/projects/{project}/documents?kind=acceptance_evidence&name=验收材料.pdf");
+    let r = send(app, Method::POST, &path, &a.officer, pdf("evidence"), None).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let commission = app.token(Role::Commission).to_owned();
+    let list = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/projects/{project}/documents"),
+            Some(&commission),
+            None,
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    let kinds: Vec<&str> = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["task_agreement", "acceptance_evidence"]);
+    let (status, bytes, ct) =
+        download(app, &commission, &format!("/api/v1/documents/{id}/content")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bytes, pdf("task-agreement"));
+    assert_eq!(ct, "application/pdf");
+    // Another applicant and an expert: refused, for the list, the document and its bytes.
+    let (_, stranger) = crate::calls::bidder(app, "示例无关科技有限公司", 61, 1000.0).await;
+    for token in [stranger.as_str(), app.token(Role::Expert)] {
+        for path in [
+            format!("/api/v1/projects/{project}/documents"),
+            format!("/api/v1/documents/{id}"),
+            format!("/api/v1/documents/{id}/content"),
+        ] {
+            let r = app.request(Method::GET, &path, Some(token), None).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {:?}", r.body);
+        }
+        let path =
+            format!("/api/v1/projects/{project}/documents?kind=evaluation_report&name=x.pdf");
+        let r = send(app, Method::POST, &path, token, pdf("x"), None).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
+    }
+    // A proposal's kind is refused, naming the field; nothing is added.
+    let path = format!("/api/v1/projects/{project}/documents?kind=plan&name=方案.pdf");
+    let r = send(app, Method::POST, &path, &a.builder, pdf("plan"), None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+    assert_eq!(r.body["errors"][0]["field"], "kind");
+    let list = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/projects/{project}/documents"),
+            Some(&a.builder),
+            None,
+        )
+        .await;
+    assert_eq!(list.body.as_array().map(Vec::len), Some(2));
+}

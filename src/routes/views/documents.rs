@@ -38,6 +38,33 @@ pub struct NewProposalDocument {
     pub name: String,
 }
 
+/// The kinds of document a project takes.
+#[derive(ToSchema, strum::VariantArray, strum::IntoStaticStr)]
+#[schema(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ProjectDocumentKind {
+    TaskAgreement,
+    AcceptanceEvidence,
+    EvaluationReport,
+}
+
+/// A new document of a project.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct NewProjectDocument {
+    /// `task_agreement` (任务书 as signed), `acceptance_evidence` (验收 evidence) or
+    /// `evaluation_report` (an evaluation report).
+    #[param(value_type = ProjectDocumentKind, inline)]
+    pub kind: DocumentKind,
+    /// The file name, e.g. `任务书.pdf` (kept as given; the type comes from the bytes).
+    #[param(
+        max_length = 200,
+        pattern = r"^[^/\\\x00-\x1f\x7f-\x9f]*[^/\\\s.\x00-\x1f\x7f-\x9f][^/\\\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub name: String,
+}
+
 /// A new attachment of a bid.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -157,6 +184,20 @@ impl From<DocumentRead> for DocumentDto {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn project_document_kinds_are_the_domains() {
+        let schema: Vec<&str> = <ProjectDocumentKind as strum::VariantArray>::VARIANTS
+            .iter()
+            .map(|k| k.into())
+            .collect();
+        let domain: Vec<&str> = <DocumentKind as strum::VariantArray>::VARIANTS
+            .iter()
+            .filter(|k| k.owner() == OwnerType::Project)
+            .map(|k| k.as_str())
+            .collect();
+        assert_eq!(schema, domain);
+    }
 
     #[test]
     fn proposal_document_kinds_are_the_domains() {
