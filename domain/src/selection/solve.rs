@@ -542,7 +542,10 @@ mod tests {
             let m = Model::new(&cands, &c);
             let mut engine = Engine::new(&m, Weights::default().as_array());
             engine.select(&Restriction::default()).unwrap().unwrap();
-            assert_eq!(engine.ip_solves, programs, "seed {seed}, {n} proposals, L {l}");
+            assert_eq!(
+                engine.ip_solves, programs,
+                "seed {seed}, {n} proposals, L {l}"
+            );
         }
     }
 
