@@ -784,5 +784,5 @@ async fn every_request_body_example_is_accepted_by_a_fresh_server() {
         .map(|(id, _)| id.as_str())
         .collect();
     assert_eq!(missing, files, "request bodies without an example");
-    assert_eq!(files.len(), 4, "the four uploads: {files:?}");
+    assert_eq!(files.len(), 5, "the five uploads: {files:?}");
 }
