@@ -166,6 +166,7 @@ pub fn validate_enterprise(
             ));
         }
     }
+    check_count("in_city_suppliers", input.in_city_suppliers, &mut errors);
     if input.kind == EnterpriseKind::Specialised && input.in_city_suppliers.is_some() {
         errors.push(FieldError::new(
             "in_city_suppliers",
@@ -183,6 +184,17 @@ pub fn validate_enterprise(
     })
 }
 
+/// A count is stored as a 32-bit signed integer (the schema's `int32`): above its maximum it is
+/// refused, naming the field.
+fn check_count(field: &str, count: Option<u32>, errors: &mut Vec<FieldError>) {
+    if count.is_some_and(|n| i32::try_from(n).is_err()) {
+        errors.push(FieldError::new(
+            field,
+            crate::msg!("field-between", min = 0, max = i32::MAX),
+        ));
+    }
+}
+
 /// Checks a characteristic cluster, returning it normalised.
 ///
 /// # Errors
@@ -194,6 +206,7 @@ pub fn validate_cluster(
     let mut errors = Vec::new();
     check_cluster_code(&input.cluster_code, refs, &mut errors);
     let name = check_name("name", &input.name, &mut errors);
+    check_count("enterprise_count", input.enterprise_count, &mut errors);
     check_year(input.year, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
@@ -574,7 +587,8 @@ mod tests {
     #[test]
     fn each_bad_field_is_named() {
         type Change = fn(&mut EnterpriseInput);
-        let cases: [(&str, Change); 8] = [
+        let cases: [(&str, Change); 9] = [
+            ("in_city_suppliers", |i| i.in_city_suppliers = Some(1 << 31)),
             ("name", |i| i.name = "  ".into()),
             ("name", |i| i.name = "企".repeat(201)),
             ("uscc", |i| i.uscc = "91500105MA0000001".into()),

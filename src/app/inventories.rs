@@ -164,10 +164,11 @@ pub async fn replace_enterprise(
     input: EnterpriseInput,
 ) -> Result<Enterprise> {
     may_write(caller, code)?;
-    let before = enterprise(state, code, id).await?;
-    if_match.check(&enterprise_etag(&before))?;
+    // Bad input is a 422 whatever the version sent.
     let refs = store::reference::RefData::load(&state.db).await?;
     let input = inventory::validate_enterprise(&input, &refs).map_err(ApiError::Validation)?;
+    let before = enterprise(state, code, id).await?;
+    if_match.check(&enterprise_etag(&before))?;
     let after = Enterprise {
         kind: input.kind,
         name: input.name.clone(),
@@ -279,10 +280,11 @@ pub async fn replace_cluster(
     input: ClusterInput,
 ) -> Result<DistrictCluster> {
     may_write(caller, code)?;
-    let before = cluster(state, code, id).await?;
-    if_match.check(&cluster_etag(&before))?;
+    // Bad input is a 422 whatever the version sent.
     let refs = store::reference::RefData::load(&state.db).await?;
     let input = inventory::validate_cluster(&input, &refs).map_err(ApiError::Validation)?;
+    let before = cluster(state, code, id).await?;
+    if_match.check(&cluster_etag(&before))?;
     let after = DistrictCluster {
         cluster_code: input.cluster_code.clone(),
         name: input.name.clone(),
