@@ -290,8 +290,8 @@ pub fn history(entries: Vec<Entry>) -> Vec<HistoryEntry> {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reasons": "投资估算明细与总额不符，请补充后重新提交。"}))]
 pub struct ReturnBody {
-    /// Why it goes back, for the owner to fix (1–4000 characters).
-    #[schema(min_length = 1, max_length = 4000)]
+    /// Why it goes back, for the owner to fix (1–4000 characters, not only spaces).
+    #[schema(min_length = 1, max_length = 4000, pattern = "\\S")]
     pub reasons: String,
 }
 
@@ -299,7 +299,9 @@ pub struct ReturnBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"statement": "经审核，同意报送。"}))]
 pub struct SealBody {
-    /// The district's review statement (审核意见) that goes with the seal.
+    /// The district's review statement (审核意见) that goes with the seal (1–4000 characters,
+    /// not only spaces).
+    #[schema(min_length = 1, max_length = 4000, pattern = "\\S")]
     pub statement: String,
 }
 
