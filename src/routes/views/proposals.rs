@@ -290,8 +290,13 @@ pub fn history(entries: Vec<Entry>) -> Vec<HistoryEntry> {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reasons": "投资估算明细与总额不符，请补充后重新提交。"}))]
 pub struct ReturnBody {
-    /// Why it goes back, for the owner to fix (1–4000 characters, not only spaces).
-    #[schema(min_length = 1, max_length = 4000, pattern = "\\S")]
+    /// Why it goes back, for the owner to fix (1–4000 characters, not only spaces;
+    /// line breaks and tabs but no other control characters).
+    #[schema(
+        min_length = 1,
+        max_length = 4000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060\ufeff][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
+    )]
     pub reasons: String,
 }
 
@@ -300,8 +305,12 @@ pub struct ReturnBody {
 #[schema(example = json!({"statement": "经审核，同意报送。"}))]
 pub struct SealBody {
     /// The district's review statement (审核意见) that goes with the seal (1–4000 characters,
-    /// not only spaces).
-    #[schema(min_length = 1, max_length = 4000, pattern = "\\S")]
+    /// not only spaces; line breaks and tabs but no other control characters).
+    #[schema(
+        min_length = 1,
+        max_length = 4000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060\ufeff][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
+    )]
     pub statement: String,
 }
 
