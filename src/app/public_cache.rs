@@ -117,7 +117,8 @@ impl LogWatch {
 pub struct Cached {
     /// Strong ETag, quoted.
     pub etag: String,
-    pub body: Vec<u8>,
+    /// Shared, not copied, by every answer.
+    pub body: bytes::Bytes,
 }
 
 impl Cached {
@@ -125,7 +126,7 @@ impl Cached {
         let digest = Sha256::digest(&body);
         Arc::new(Self {
             etag: format!("\"{}\"", hex::encode(&digest[..16])),
-            body,
+            body: body.into(),
         })
     }
 }
