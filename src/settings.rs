@@ -38,6 +38,22 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     pub documents: DocumentSettings,
     pub email: EmailSettings,
+    pub cache: CacheSettings,
+}
+
+/// The read caches (public reads, the accounts callers are loaded from).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CacheSettings {
+    /// Milliseconds between looks at the event log's head, which tell this instance of other
+    /// instances' writes (its own are seen at once); 0 looks on every request.
+    pub revalidate_ms: u64,
+}
+
+impl Default for CacheSettings {
+    fn default() -> Self {
+        Self { revalidate_ms: 250 }
+    }
 }
 
 /// Where uploaded documents are kept, and how large they may be.
@@ -587,6 +603,12 @@ impl Settings {
             return Err(names.invalid("email.lease_secs", "must be longer than email.timeout_secs"));
         }
         min_len(names, "metrics.token", self.metrics.token.as_ref(), 16)?;
+        if self.cache.revalidate_ms > 60_000 {
+            return Err(names.invalid(
+                "cache.revalidate_ms",
+                "must be at most 60000 (other instances' writes are seen within it)",
+            ));
+        }
         min_len(names, "sealing.key", self.sealing.key.as_ref(), 32)?;
         if let (Some(a), Some(b)) = (&self.auth.secret, &self.sealing.key) {
             if a.expose_secret() == b.expose_secret() {
@@ -704,7 +726,7 @@ where
 /// Every setting as `(section, key)`, read from the structs' derived `Deserialize`, so the list
 /// cannot drift from the fields.
 fn known() -> Vec<(&'static str, &'static str)> {
-    let sections: [(&str, &[&str]); 13] = [
+    let sections: [(&str, &[&str]); 14] = [
         ("server", fields_of::<ServerSettings>()),
         ("database", fields_of::<DatabaseSettings>()),
         ("auth", fields_of::<AuthSettings>()),
@@ -718,6 +740,7 @@ fn known() -> Vec<(&'static str, &'static str)> {
         ("metrics", fields_of::<MetricsSettings>()),
         ("documents", fields_of::<DocumentSettings>()),
         ("email", fields_of::<EmailSettings>()),
+        ("cache", fields_of::<CacheSettings>()),
     ];
     sections
         .into_iter()

@@ -45,6 +45,9 @@ impl AppState {
             .build()
             .context("building the webhook HTTP client")?;
         let documents = crate::objects::open(&settings)?;
+        let public_cache = Arc::new(crate::app::public_cache::PublicCache::new(
+            Duration::from_millis(settings.cache.revalidate_ms),
+        ));
         let state = Self {
             db,
             clock,
@@ -55,7 +58,7 @@ impl AppState {
             appended: Arc::new(tokio::sync::Notify::new()),
             audit_key,
             http,
-            public_cache: Arc::default(),
+            public_cache,
             documents,
         };
         let resealed =

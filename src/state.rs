@@ -26,7 +26,8 @@ pub struct AppState {
     pub audit_key: ed25519_dalek::SigningKey,
     /// The webhook worker's HTTP client (no redirects followed: a receiver answers itself).
     pub http: reqwest::Client,
-    /// Pre-serialised public reads, each kept with the data version it was rendered from.
+    /// Pre-serialised public reads and the accounts callers are loaded from, each kept with the
+    /// generation it was read at (moved on by this instance's commits and the log's head).
     pub public_cache: Arc<crate::app::public_cache::PublicCache>,
     /// Where uploaded documents' bytes are kept (a local folder or an S3-compatible store).
     pub documents: crate::objects::Store,

@@ -65,6 +65,8 @@ pub struct Uow {
     events: Vec<NewEvent>,
     /// Woken after a commit that appended events (the change feed's long polls).
     appended: Arc<Notify>,
+    /// Told after a commit that appended events (what it had read is stale).
+    cache: Arc<public_cache::PublicCache>,
     /// Whether notices also put emails in the outbox (an SMTP server is set).
     email_on: bool,
 }
@@ -81,6 +83,7 @@ impl Uow {
             now: now(state),
             events: Vec::new(),
             appended: state.appended.clone(),
+            cache: state.public_cache.clone(),
             email_on: notifications::email_on(&state.settings.email),
         })
     }
@@ -134,6 +137,7 @@ impl Uow {
         }
         self.txn.commit().await?;
         if !seqs.is_empty() {
+            self.cache.invalidate();
             self.appended.notify_waiters();
         }
         Ok(seqs)
@@ -163,6 +167,7 @@ impl Uow {
             now: at.trunc_subsecs(6),
             events: Vec::new(),
             appended: state.appended.clone(),
+            cache: state.public_cache.clone(),
             email_on: notifications::email_on(&state.settings.email),
         })
     }

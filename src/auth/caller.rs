@@ -1,12 +1,13 @@
-//! The caller of a request, loaded from the token and the database on every request, so that a
-//! deleted account or a changed binding takes effect at once.
+//! The caller of a request, loaded from the token and the account's row on every request. The row
+//! comes from the read cache (`app::public_cache::account`): this instance's own writes evict it at
+//! once, another instance's within `cache.revalidate_ms`, so a changed password or binding takes
+//! effect at once here and within that interval everywhere.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
-use sea_orm::EntityTrait;
 
 use super::TokenError;
 use crate::domain::role::Role;
@@ -81,8 +82,7 @@ async fn load(state: web::Data<AppState>, token: String) -> Result<Caller, ApiEr
         .sub
         .parse()
         .map_err(|_| ApiError::Unauthorized(token_msg(&TokenError::Invalid)))?;
-    let user = entity::user::Entity::find_by_id(id)
-        .one(&state.db)
+    let user = crate::app::public_cache::account(&state, id)
         .await?
         .ok_or_else(|| {
             ApiError::Unauthorized(crate::msg!("unauthorized-token-s-account-longer-exists"))
@@ -101,13 +101,13 @@ async fn load(state: web::Data<AppState>, token: String) -> Result<Caller, ApiEr
             "unauthorized-account-s-role-has-changed"
         )));
     }
-    let account = crate::store::users::decode(user.clone())?;
+    let account = crate::store::users::decode(entity::user::Model::clone(&user))?;
     Ok(Caller {
         account: Some(std::sync::Arc::new(account)),
         id: user.id,
-        username: user.username,
+        username: user.username.clone(),
         role,
-        district_code: user.district_code,
+        district_code: user.district_code.clone(),
         // Only an applicant acts for its organisation; an evaluator's binding (its third-party
         // body) is read where it matters, never taken for a builder's.
         organisation_id: if role == Role::Applicant {

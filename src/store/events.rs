@@ -215,6 +215,20 @@ pub async fn head(db: &impl ConnectionTrait) -> Result<Option<event_head::Model>
     event_head::Entity::find_by_id(1).one(db).await
 }
 
+/// The head's `seq` alone (0 before the first event): one primary-key read, for the read caches.
+///
+/// # Errors
+/// Database failures.
+pub async fn head_seq(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    let seq: Option<i64> = event_head::Entity::find_by_id(1)
+        .select_only()
+        .column(event_head::Column::Seq)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(seq.unwrap_or(0))
+}
+
 /// Events after `after` and up to `upto`, in log order, of the given visibilities (all when
 /// `None`), decoded: the change feed's page.
 ///

@@ -53,6 +53,14 @@ pub async fn account(db: &impl ConnectionTrait, id: i32) -> Result<Option<Accoun
         .transpose()
 }
 
+/// One account's row as stored (the caller's extractor checks its credential version).
+///
+/// # Errors
+/// Database failures.
+pub async fn row(db: &impl ConnectionTrait, id: i32) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find_by_id(id).one(db).await
+}
+
 /// Accounts by id, optionally only one role's, decoded.
 ///
 /// # Errors

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use jiebang::domain::role::Role;
 use jiebang::routes::views::selection::RoundScores;
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::helpers::*;
 
@@ -382,4 +382,101 @@ async fn users_me_answers_from_the_loaded_caller() {
         assert_eq!(me.body["role"], role.as_str());
         assert!(me.body["created_at"].is_string());
     }
+}
+
+/// The industry map of Wanzhou (500101) as `/districts` shows it through `app`, with the ETag.
+async fn wanzhou_leading(app: &TestApp) -> (Value, String) {
+    let r = app.get("/api/v1/districts", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let etag = r.headers["etag"].to_str().unwrap().to_owned();
+    let d = r
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "500101")
+        .unwrap()
+        .clone();
+    (d["industry_map"]["leading"].clone(), etag)
+}
+
+async fn put_wanzhou_map(app: &TestApp, cluster: &str) {
+    let map = json!({"leading": [{"kind": "cluster", "code": cluster}], "characteristic": []});
+    let put = app
+        .request(
+            Method::PUT,
+            "/api/v1/districts/500101/industry-map",
+            Some(app.token(Role::Commission)),
+            Some(map),
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.body);
+}
+
+#[tokio::test]
+async fn an_instances_own_write_is_read_at_once_however_long_the_revalidation_interval() {
+    let app = spawn_app_with(|s| s.cache.revalidate_ms = 60_000).await;
+    let (_, before) = wanzhou_leading(&app).await;
+    put_wanzhou_map(&app, "food_agri").await;
+    let (leading, after) = wanzhou_leading(&app).await;
+    assert_eq!(leading[0]["code"], "food_agri", "{leading}");
+    assert_ne!(after, before);
+
+    // The caller's account too: a new password ends the old token on its next request.
+    let old = app.add_user("mover", Role::Expert, None, None).await;
+    let me = app
+        .request(Method::GET, "/api/v1/users/me", Some(&old), None)
+        .await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.body);
+    let change = app
+        .request(
+            Method::POST,
+            "/api/v1/users/me/password",
+            Some(&old),
+            Some(json!({"current_password": PASSWORD, "new_password": "a-brand-new-password-42"})),
+        )
+        .await;
+    assert!(change.status.is_success(), "{}", change.body);
+    let me = app
+        .request(Method::GET, "/api/v1/users/me", Some(&old), None)
+        .await;
+    assert_eq!(me.status, StatusCode::UNAUTHORIZED, "{}", me.body);
+}
+
+#[tokio::test]
+async fn another_instances_writes_are_read_once_the_log_head_is_looked_at() {
+    let a = spawn_app().await;
+    // `b` looks at the log's head on every request (interval 0); `c` once a minute.
+    let b = start_with(&a.db_url, None, |s| s.cache.revalidate_ms = 0).await;
+    let c = start_with(&a.db_url, None, |s| s.cache.revalidate_ms = 60_000).await;
+    let (first_b, etag_b) = wanzhou_leading(&b).await;
+    let (first_c, etag_c) = wanzhou_leading(&c).await;
+    assert_eq!(first_b, first_c);
+    put_wanzhou_map(&a, "food_agri").await;
+    let (leading, etag) = wanzhou_leading(&b).await;
+    assert_eq!(leading[0]["code"], "food_agri", "{leading}");
+    assert_ne!(etag, etag_b);
+    // `c` keeps what it read until its next look (within its interval): the bound is the setting.
+    let (stale, same) = wanzhou_leading(&c).await;
+    assert_eq!((stale, same), (first_c, etag_c));
+
+    // An account changed through `a` is read again by `b` on its next request.
+    let old = a.add_user("roamer", Role::Expert, None, None).await;
+    let me = b
+        .request(Method::GET, "/api/v1/users/me", Some(&old), None)
+        .await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.body);
+    let change = a
+        .request(
+            Method::POST,
+            "/api/v1/users/me/password",
+            Some(&old),
+            Some(json!({"current_password": PASSWORD, "new_password": "a-brand-new-password-42"})),
+        )
+        .await;
+    assert!(change.status.is_success(), "{}", change.body);
+    let me = b
+        .request(Method::GET, "/api/v1/users/me", Some(&old), None)
+        .await;
+    assert_eq!(me.status, StatusCode::UNAUTHORIZED, "{}", me.body);
 }
