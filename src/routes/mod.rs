@@ -304,6 +304,23 @@ pub(crate) fn next_link(req: &HttpRequest, after: &str) -> String {
     format!("<{}?{}>; rel=\"next\"", req.path(), query.finish())
 }
 
+/// A page of an array endpoint: the items as a JSON array (the shape those endpoints always had)
+/// and, when another page may follow, its `Link: <…>; rel="next"` header.
+pub(crate) fn paged<T: serde::Serialize>(
+    req: &HttpRequest,
+    items: &[T],
+    next: Option<i64>,
+) -> actix_web::HttpResponse {
+    let mut res = actix_web::HttpResponse::Ok();
+    if let Some(after) = next {
+        res.insert_header((
+            actix_web::http::header::LINK,
+            next_link(req, &after.to_string()),
+        ));
+    }
+    res.json(items)
+}
+
 /// `/swagger-ui` leads to the Swagger UI (its own paths need the trailing slash).
 async fn to_swagger_ui() -> actix_web::HttpResponse {
     actix_web::HttpResponse::PermanentRedirect()
