@@ -496,10 +496,22 @@ impl Reader {
 
 async fn read(state: &AppState, bid: &Bid, readable: bool, owner: bool) -> Result<BidRead> {
     let receipts = store::bids::receipts(&state.db, bid.id).await?;
+    let withdrawals = store::bids::withdrawals(&state.db, bid.id).await?;
+    read_with(state, bid, readable, owner, receipts, withdrawals)
+}
+
+/// [`read`] from the bid's receipts and withdrawals already read.
+fn read_with(
+    state: &AppState,
+    bid: &Bid,
+    readable: bool,
+    owner: bool,
+    receipts: Vec<Receipt>,
+    withdrawals: Vec<crate::domain::bid::Withdrawal>,
+) -> Result<BidRead> {
     let current = receipts.last().ok_or_else(|| {
         ApiError::Unexpected(anyhow::anyhow!("receipt of bid {} missing", bid.id))
     })?;
-    let withdrawals = store::bids::withdrawals(&state.db, bid.id).await?;
     let withdrawn = withdrawals
         .last()
         .filter(|w| w.receipt_id == current.id)
@@ -542,17 +554,42 @@ async fn read(state: &AppState, bid: &Bid, readable: bool, owner: bool) -> Resul
 /// # Errors
 /// 404 for an unknown call.
 #[tracing::instrument(skip_all, fields(call_id = %call_id))]
-pub async fn list(state: &AppState, caller: &Caller, call_id: i32) -> Result<Vec<BidRead>> {
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    call_id: i32,
+    args: super::paging::PageArgs,
+) -> Result<super::paging::Paged<BidRead>> {
     let call = calls::find(state, call_id).await?;
     let reader = Reader::new(state, caller, &call).await?;
-    let mut out = Vec::new();
+    // Which bids this reader sees is decided on the bid rows (small); only the page's bids have
+    // their receipts and withdrawals read, together.
+    let mut visible = Vec::new();
     for bid in store::bids::bids(&state.db, call.id).await? {
         if let Some(readable) = reader.reading(&bid) {
-            let owner = caller.organisation_id == Some(bid.organisation_id);
-            out.push(read(state, &bid, readable, owner).await?);
+            visible.push((bid, readable));
         }
     }
-    Ok(out)
+    let page = args.of_all(visible, |(b, _)| i64::from(b.id));
+    let ids: Vec<i32> = page.items.iter().map(|(b, _)| b.id).collect();
+    let (mut receipts, mut withdrawals) =
+        store::bids::receipts_and_withdrawals(&state.db, &ids).await?;
+    let mut out = Vec::with_capacity(page.items.len());
+    for (bid, readable) in &page.items {
+        let owner = caller.organisation_id == Some(bid.organisation_id);
+        out.push(read_with(
+            state,
+            bid,
+            *readable,
+            owner,
+            receipts.remove(&bid.id).unwrap_or_default(),
+            withdrawals.remove(&bid.id).unwrap_or_default(),
+        )?);
+    }
+    Ok(super::paging::Paged {
+        items: out,
+        next: page.next,
+    })
 }
 
 /// One bid, sealed or not depending on the caller (see [`list`]).

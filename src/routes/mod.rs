@@ -321,6 +321,19 @@ pub(crate) fn paged<T: serde::Serialize>(
     res.json(items)
 }
 
+/// A page cut from a short list the use case read whole (a call's enquiries, objections or
+/// bidders, findings, webhooks, a district's enterprises), in key order, as [`paged`].
+pub(crate) fn paged_from<T, D: serde::Serialize>(
+    req: &HttpRequest,
+    args: crate::app::paging::PageArgs,
+    all: Vec<T>,
+    key: impl Fn(&T) -> i64,
+    to: impl FnMut(T) -> D,
+) -> actix_web::HttpResponse {
+    let page = args.of_all(all, key).map(to);
+    paged(req, &page.items, page.next)
+}
+
 /// `/swagger-ui` leads to the Swagger UI (its own paths need the trailing slash).
 async fn to_swagger_ui() -> actix_web::HttpResponse {
     actix_web::HttpResponse::PermanentRedirect()

@@ -147,12 +147,13 @@ async fn create_objection(
     tag = "award",
     operation_id = "list_objections",
     security(("bearer_auth" = [])),
-    params(("id" = i32, Path, description = "Call id")),
+    params(("id" = i32, Path, description = "Call id"), PageQuery),
     responses(
-        (status = 200, body = Vec<ObjectionDto>),
+        (status = 200, body = Vec<ObjectionDto>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
-        (status = 404, response = crate::error::responses::NotFound)
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
 #[get("/calls/{id}/objections")]
@@ -160,9 +161,18 @@ async fn list_objections(
     state: Data,
     caller: Caller,
     id: crate::extract::IntPath,
-) -> Result<web::Json<Vec<ObjectionDto>>> {
+    query: ValidQuery<PageQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let args = query.0.args()?;
     let all = app::award::objections(&state, &caller, id.into_inner()).await?;
-    Ok(web::Json(all.into_iter().map(ObjectionDto::from).collect()))
+    Ok(super::paged_from(
+        &req,
+        args,
+        all,
+        |o| i64::from(o.objection.id),
+        ObjectionDto::from,
+    ))
 }
 
 /// Answer an objection (commission). Upheld: the call goes back under review and the award is

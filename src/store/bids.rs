@@ -404,6 +404,45 @@ pub async fn withdrawals(db: &impl ConnectionTrait, bid_id: i32) -> Result<Vec<W
         .collect())
 }
 
+/// The receipts and the withdrawals of each of these bids, oldest first (two queries: a page
+/// of bids reads them together).
+///
+/// # Errors
+/// Database failures.
+pub async fn receipts_and_withdrawals(
+    db: &impl ConnectionTrait,
+    bid_ids: &[i32],
+) -> Result<(HashMap<i32, Vec<Receipt>>, HashMap<i32, Vec<Withdrawal>>), DbErr> {
+    let mut receipts: HashMap<i32, Vec<Receipt>> = HashMap::new();
+    let mut withdrawals: HashMap<i32, Vec<Withdrawal>> = HashMap::new();
+    if bid_ids.is_empty() {
+        return Ok((receipts, withdrawals));
+    }
+    for r in bid_receipt::Entity::find()
+        .filter(bid_receipt::Column::BidId.is_in(bid_ids.iter().copied()))
+        .order_by_asc(bid_receipt::Column::Id)
+        .all(db)
+        .await?
+    {
+        receipts
+            .entry(r.bid_id)
+            .or_default()
+            .push(receipt_of_model(r));
+    }
+    for w in bid_withdrawal::Entity::find()
+        .filter(bid_withdrawal::Column::BidId.is_in(bid_ids.iter().copied()))
+        .order_by_asc(bid_withdrawal::Column::Id)
+        .all(db)
+        .await?
+    {
+        withdrawals
+            .entry(w.bid_id)
+            .or_default()
+            .push(withdrawal_of_model(w));
+    }
+    Ok((receipts, withdrawals))
+}
+
 /// The bids of a call withdrawn now (their latest withdrawal names their current receipt), by
 /// bid id, with that withdrawal.
 ///

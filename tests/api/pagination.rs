@@ -260,6 +260,8 @@ async fn array_lists_walk_by_their_link_headers_to_the_whole_list() {
         // A call's history shows no `seq` (its cursor is in the `Link` header only).
         (format!("/api/v1/calls/{call}/history"), "at"),
         (format!("/api/v1/proposals/{proposal}/history"), "version"),
+        (format!("/api/v1/calls/{call}/bids"), "bid_id"),
+        (format!("/api/v1/calls/{call}/bidders"), "bid_id"),
         (format!("/api/v1/organisations/{org}/history"), "seq"),
         (format!("/api/v1/users/{user}/history"), "seq"),
         (format!("/api/v1/projects/{project}/history"), "seq"),
@@ -309,6 +311,10 @@ async fn bad_page_parameters_are_refused_naming_the_field() {
         "/api/v1/users",
         "/api/v1/users/1/history",
         "/api/v1/clusters/auto/history",
+        "/api/v1/calls/1/bids",
+        "/api/v1/calls/1/enquiries",
+        "/api/v1/findings",
+        "/api/v1/webhooks",
     ] {
         for (query, status, field) in [
             ("limit=0", StatusCode::UNPROCESSABLE_ENTITY, "limit"),
