@@ -66,14 +66,23 @@ pub async fn compute(
     let receipts = store::bids::current_receipts(db, call.id).await?;
     let mut inputs = Vec::new();
     // A withdrawn bid is not ranked.
-    for bid in store::bids::active_bids(db, call.id).await? {
+    let active = store::bids::active_bids(db, call.id).await?;
+    let org_ids: Vec<i32> = active.iter().map(|b| b.organisation_id).collect();
+    let mut all_facts = bids::bidder_facts_many(state, call, &org_ids).await?;
+    for bid in active {
         let received_at = receipts
             .get(&bid.id)
             .ok_or_else(|| {
                 ApiError::Unexpected(anyhow::anyhow!("receipt of bid {} missing", bid.id))
             })?
             .received_at;
-        let facts = bids::bidder_facts(state, call, bid.organisation_id).await?;
+        let facts = all_facts.remove(&bid.organisation_id).ok_or_else(|| {
+            ApiError::Unexpected(anyhow::anyhow!(
+                "bid {}: organisation {} missing",
+                bid.id,
+                bid.organisation_id
+            ))
+        })?;
         let mut scores: Vec<ExpertScore> = sheets
             .iter()
             .filter(|s| s.bid_id == bid.id)

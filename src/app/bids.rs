@@ -140,6 +140,65 @@ pub async fn bidder_facts(
     })
 }
 
+/// [`bidder_facts`] for many organisations at once (the ranking's bidders): a fixed number of
+/// queries whatever their number (organisations, joint memberships, the round's calls, the
+/// winning bids), by organisation id.
+///
+/// # Errors
+/// 404 for an unknown organisation; database failures.
+pub async fn bidder_facts_many(
+    state: &AppState,
+    call: &Call,
+    organisation_ids: &[i32],
+) -> Result<std::collections::HashMap<i32, BidderFacts>> {
+    let orgs = store::organisations::by_ids(&state.db, organisation_ids).await?;
+    let joined = store::bids::bids_joined_by_each(&state.db, organisation_ids).await?;
+    let now = state.clock.now();
+    let mut winning: Vec<i32> = Vec::new();
+    for other in store::calls::calls_of_round(&state.db, call.round_id).await? {
+        if other.id == call.id || other.status_at(now) != CallStatus::Awarded {
+            continue;
+        }
+        winning.extend(calls::award_of(&other)?.map_or(&[][..], |a| &a.bid_ids));
+    }
+    let winners = store::bids::bids_by_ids(&state.db, &winning).await?;
+    let mut out = std::collections::HashMap::new();
+    for &organisation_id in organisation_ids {
+        let org = orgs.get(&organisation_id).ok_or_else(|| {
+            ApiError::NotFound(crate::msg!(
+                "not-found-organisation",
+                organisation_id = organisation_id
+            ))
+        })?;
+        let joins = joined.get(&organisation_id);
+        // An award held as a joint builder counts as one held as the bidder.
+        let has_award = winning.iter().any(|bid_id| {
+            winners
+                .get(bid_id)
+                .is_some_and(|b| b.organisation_id == organisation_id)
+                || joins.is_some_and(|j| j.contains(bid_id))
+        });
+        let registered_capital = org
+            .registered_capital
+            .map(Money::from_hundredths)
+            .transpose()
+            .map_err(|e| {
+                ApiError::Unexpected(anyhow::anyhow!(
+                    "stored registered capital of organisation {organisation_id}: {e}"
+                ))
+            })?;
+        out.insert(
+            organisation_id,
+            BidderFacts {
+                district_code: Some(org.district_code.clone()),
+                registered_capital,
+                has_award_this_round: has_award,
+            },
+        );
+    }
+    Ok(out)
+}
+
 /// An accepted submission's receipt.
 #[derive(Debug, Clone)]
 pub struct Submission {

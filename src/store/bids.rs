@@ -561,6 +561,29 @@ pub async fn members_of_bid(
         .collect()
 }
 
+/// The bids each of these organisations is a joint builder of (one query).
+///
+/// # Errors
+/// Database failures.
+pub async fn bids_joined_by_each(
+    db: &impl ConnectionTrait,
+    organisation_ids: &[i32],
+) -> Result<HashMap<i32, Vec<i32>>, DbErr> {
+    let mut out: HashMap<i32, Vec<i32>> = HashMap::new();
+    if organisation_ids.is_empty() {
+        return Ok(out);
+    }
+    for m in bid_member::Entity::find()
+        .filter(bid_member::Column::OrganisationId.is_in(organisation_ids.iter().copied()))
+        .order_by_asc(bid_member::Column::BidId)
+        .all(db)
+        .await?
+    {
+        out.entry(m.organisation_id).or_default().push(m.bid_id);
+    }
+    Ok(out)
+}
+
 /// The opened bids an organisation is a joint builder of.
 ///
 /// # Errors
