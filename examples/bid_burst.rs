@@ -71,6 +71,29 @@ impl Api {
         (body, etag)
     }
 
+    /// Every item of an array list, following its `Link: <…>; rel="next"` headers to the end.
+    async fn all(&self, path: &str, token: Option<&str>) -> Vec<Value> {
+        let mut items = Vec::new();
+        let mut next = Some(format!("{}{path}", self.base));
+        while let Some(url) = next {
+            let mut req = self.http.get(&url);
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            let res = req.send().await.expect("request");
+            assert!(res.status().is_success(), "GET {url}: {}", res.status());
+            next = res
+                .headers()
+                .get("link")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| Some(v[v.find('<')? + 1..v.find('>')?].to_owned()))
+                .map(|p| format!("{}{p}", self.base));
+            let page = res.json::<Value>().await.expect("a JSON array");
+            items.extend(page.as_array().expect("an array").iter().cloned());
+        }
+        items
+    }
+
     async fn token(&self, username: &str, password: &str) -> String {
         let (b, _) = self
             .ok(
@@ -254,10 +277,7 @@ async fn edits(api: &Api, admin: &str, bases: &[String], editors: usize, tag: i6
         .ok(reqwest::Method::GET, &path, Some(admin), None, None)
         .await;
     let history_path = format!("{path}/history");
-    let (h, _) = api
-        .ok(reqwest::Method::GET, &history_path, Some(admin), None, None)
-        .await;
-    let history_before = h.as_array().unwrap().len();
+    let history_before = api.all(&history_path, Some(admin)).await.len();
     let started = Instant::now();
     let mut tasks = Vec::new();
     for e in 0..editors {
@@ -307,11 +327,9 @@ async fn edits(api: &Api, admin: &str, bases: &[String], editors: usize, tag: i6
     let (after, _) = api
         .ok(reqwest::Method::GET, &path, Some(admin), None, None)
         .await;
-    let (h, _) = api
-        .ok(reqwest::Method::GET, &history_path, Some(admin), None, None)
-        .await;
+    let history_after = api.all(&history_path, Some(admin)).await.len();
     let rose = after["version"].as_i64().unwrap() - before["version"].as_i64().unwrap();
-    let recorded = h.as_array().unwrap().len() - history_before;
+    let recorded = history_after - history_before;
     let lost = i64::from(ok) - rose;
     println!(
         "edits: {editors} editors over {} instances, {ok} written (200), {stale} refused as stale (412/409) in {:.2} s; version rose by {rose}, history gained {recorded}; {} lost",
@@ -482,16 +500,10 @@ async fn verify(api: &Api, admin: &str, file: &str) {
     }
     let mut recorded: HashMap<i64, String> = HashMap::new();
     for call in data["calls"].as_array().unwrap() {
-        let (history, _) = api
-            .ok(
-                reqwest::Method::GET,
-                &format!("/api/v1/calls/{call}/history"),
-                Some(admin),
-                None,
-                None,
-            )
+        let history = api
+            .all(&format!("/api/v1/calls/{call}/history"), Some(admin))
             .await;
-        for e in history.as_array().unwrap() {
+        for e in &history {
             if let Some(r) = e["details"]["receipt_id"].as_i64() {
                 recorded.insert(
                     r,

@@ -534,3 +534,171 @@ pub async fn selection_path(sizes: &[usize]) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// `jiebang bench proposal-list`: the commission's proposal list (`GET /rounds/{year}/proposals`)
+/// through its use case on a temporary SQLite database holding `n` proposals in the 2024 round
+/// (the demo's proposals copied, spread over every district and cluster): the first page, a page
+/// deep in the list (`after` near the last id), a page filtered by cluster, a district officer's
+/// page, and the first page with `counts=true`. Prints the median of `runs` calls of each.
+///
+/// # Errors
+/// Database failures; a use case refused.
+pub async fn proposal_list(n: usize, runs: usize) -> anyhow::Result<()> {
+    use rand::{Rng, SeedableRng};
+    use sea_orm::{ActiveValue, EntityTrait, QueryOrder, TransactionTrait};
+
+    use crate::app::proposals::{list, ListQuery};
+
+    let api = |e: crate::error::ApiError| anyhow::anyhow!(e.sentence());
+    let dir = std::env::temp_dir().join(format!("jiebang-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir)?;
+    let mut settings = crate::settings::Settings::default();
+    settings.database.url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
+    settings.audit.signing_key = Some(secrecy::SecretString::from(
+        "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+    ));
+    settings.bootstrap.admin_password = Some(secrecy::SecretString::from("bench-admin-password-1"));
+    let state =
+        crate::state::AppState::prepare(settings, std::sync::Arc::new(crate::clock::SystemClock))
+            .await?;
+    crate::demo_load::load(&state, 2024).await?;
+    let admin = crate::store::users::by_username(&state.db, "admin")
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no admin account"))?;
+    let commission = crate::auth::Caller {
+        id: admin.id,
+        username: admin.username,
+        role: crate::domain::role::Role::Commission,
+        district_code: None,
+        organisation_id: None,
+        account: None,
+    };
+    // Copies of the demo's proposals (every state it holds), over every district and cluster.
+    let seeds = entity::proposal::Entity::find()
+        .order_by_asc(entity::proposal::Column::Id)
+        .all(&state.db)
+        .await?;
+    let districts: Vec<String> = crate::store::reference::districts(&state.db, None)
+        .await?
+        .into_iter()
+        .map(|d| d.code)
+        .collect();
+    let clusters: Vec<String> = crate::store::reference::clusters(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    anyhow::ensure!(
+        !seeds.is_empty() && !districts.is_empty() && !clusters.is_empty(),
+        "the demo has no proposal"
+    );
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42 + n as u64);
+    let extra = n.saturating_sub(seeds.len());
+    let txn = state.db.begin().await?;
+    let mut batch = Vec::with_capacity(500);
+    for i in 0..extra {
+        let seed = &seeds[i % seeds.len()];
+        let district = districts[rng.gen_range(0..districts.len())].clone();
+        let cluster = clusters[rng.gen_range(0..clusters.len())].clone();
+        let mut form = seed.form.clone();
+        form["district_code"] = district.clone().into();
+        form["cluster_code"] = cluster.clone().into();
+        form["brain_name"] = format!("压测行业产业大脑 {i}").into();
+        let mut row: entity::proposal::ActiveModel = seed.clone().into();
+        row.id = ActiveValue::NotSet;
+        row.district_code = ActiveValue::Set(district);
+        row.cluster_code = ActiveValue::Set(Some(cluster));
+        row.form = ActiveValue::Set(form);
+        batch.push(row);
+        if batch.len() == 500 || i + 1 == extra {
+            entity::proposal::Entity::insert_many(std::mem::take(&mut batch))
+                .exec(&txn)
+                .await?;
+        }
+    }
+    txn.commit().await?;
+    let last_id = entity::proposal::Entity::find()
+        .order_by_desc(entity::proposal::Column::Id)
+        .one(&state.db)
+        .await?
+        .map_or(0, |p| p.id);
+    let officer = crate::auth::Caller {
+        role: crate::domain::role::Role::District,
+        district_code: districts.first().cloned(),
+        ..commission.clone()
+    };
+    let cases: Vec<(String, &crate::auth::Caller, ListQuery)> = vec![
+        (
+            "first page (limit 20)".into(),
+            &commission,
+            ListQuery::default(),
+        ),
+        (
+            format!("deep page (`after={}`)", last_id - 40),
+            &commission,
+            ListQuery {
+                after: Some(i64::from(last_id - 40)),
+                ..ListQuery::default()
+            },
+        ),
+        (
+            "last page of 100 (`limit=100`, `after` = last id − 50)".into(),
+            &commission,
+            ListQuery {
+                after: Some(i64::from(last_id - 50)),
+                limit: Some(100),
+                ..ListQuery::default()
+            },
+        ),
+        (
+            format!("filtered (`cluster={}`), first page", clusters[0]),
+            &commission,
+            ListQuery {
+                cluster: Some(clusters[0].clone()),
+                ..ListQuery::default()
+            },
+        ),
+        (
+            format!("filtered (`cluster={}`), deep page", clusters[0]),
+            &commission,
+            ListQuery {
+                cluster: Some(clusters[0].clone()),
+                after: Some(i64::from(last_id - 2_000)),
+                ..ListQuery::default()
+            },
+        ),
+        (
+            format!("district officer ({}), first page", districts[0]),
+            &officer,
+            ListQuery::default(),
+        ),
+        (
+            "first page with `counts=true` (total + per state)".into(),
+            &commission,
+            ListQuery {
+                counts: true,
+                ..ListQuery::default()
+            },
+        ),
+    ];
+    println!("{n} proposals in the round (temporary SQLite database), median of {runs} calls:");
+    println!();
+    println!("| page | items | median |");
+    println!("|---|---:|---:|");
+    for (label, caller, query) in cases {
+        let mut times = Vec::with_capacity(runs);
+        let mut items = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            let page = list(&state, caller, 2024, query.clone())
+                .await
+                .map_err(api)?;
+            times.push(t.elapsed());
+            items = page.items.len();
+        }
+        println!("| {label} | {items} | {:.2} ms |", median_ms(times));
+    }
+    drop(state);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}

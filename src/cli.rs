@@ -107,6 +107,16 @@ pub enum BenchWhat {
         #[arg(long, value_delimiter = ',', default_values_t = [5_000usize, 50_000])]
         sizes: Vec<usize>,
     },
+    /// Time the proposal list (first page, deep page, filtered, counts) with many proposals in
+    /// a round.
+    ProposalList {
+        /// Proposals in the round.
+        #[arg(long, default_value_t = 50_000)]
+        proposals: usize,
+        /// Calls timed per page (the median is printed).
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+    },
     /// Time the OCDS export: the demo's year from a temporary SQLite database, then its
     /// processes copied to a larger year, built and compiled in memory.
     Ocds {
@@ -275,6 +285,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Bench {
             what: BenchWhat::SelectionPath { sizes },
         }) => return crate::bench::selection_path(sizes).await,
+        Some(Command::Bench {
+            what: BenchWhat::ProposalList { proposals, runs },
+        }) => return crate::bench::proposal_list(*proposals, *runs).await,
         Some(Command::Bench {
             what: BenchWhat::Log { events },
         }) => return crate::bench::log(*events).await,

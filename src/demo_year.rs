@@ -460,11 +460,13 @@ async fn cast(
     commission: &Caller,
     list: &PublishedList,
 ) -> anyhow::Result<(Cast, Vec<Item>)> {
-    let mut orgs: HashMap<String, i32> = organisations::list(demo, commission)
-        .await?
-        .into_iter()
-        .map(|o| (o.uscc, o.id))
-        .collect();
+    let mut orgs: HashMap<String, i32> =
+        organisations::list(demo, commission, crate::app::paging::PageArgs::ALL)
+            .await?
+            .items
+            .into_iter()
+            .map(|o| (o.uscc, o.id))
+            .collect();
     let n = list.items.len().min(WINNERS.len());
     let mut wanted = Vec::new();
     for (k, item) in list.items.iter().take(n).enumerate() {
@@ -524,11 +526,17 @@ async fn cast(
             .with_context(|| format!("demo account {name}"))
     };
     // Every expert of the pool may be drawn: each acts as itself.
-    let experts = users::list(demo, commission, Some(Role::Expert))
-        .await?
-        .iter()
-        .map(|a| (a.id, caller_of(a)))
-        .collect();
+    let experts = users::list(
+        demo,
+        commission,
+        Some(Role::Expert),
+        crate::app::paging::PageArgs::ALL,
+    )
+    .await?
+    .items
+    .iter()
+    .map(|a| (a.id, caller_of(a)))
+    .collect();
     let names = crate::app::public::names(demo).await?;
     let mut items = Vec::with_capacity(n);
     for (k, item) in list.items.iter().take(n).enumerate() {

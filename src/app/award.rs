@@ -66,14 +66,23 @@ pub async fn compute(
     let receipts = store::bids::current_receipts(db, call.id).await?;
     let mut inputs = Vec::new();
     // A withdrawn bid is not ranked.
-    for bid in store::bids::active_bids(db, call.id).await? {
+    let active = store::bids::active_bids(db, call.id).await?;
+    let org_ids: Vec<i32> = active.iter().map(|b| b.organisation_id).collect();
+    let mut all_facts = bids::bidder_facts_many(state, call, &org_ids).await?;
+    for bid in active {
         let received_at = receipts
             .get(&bid.id)
             .ok_or_else(|| {
                 ApiError::Unexpected(anyhow::anyhow!("receipt of bid {} missing", bid.id))
             })?
             .received_at;
-        let facts = bids::bidder_facts(state, call, bid.organisation_id).await?;
+        let facts = all_facts.remove(&bid.organisation_id).ok_or_else(|| {
+            ApiError::Unexpected(anyhow::anyhow!(
+                "bid {}: organisation {} missing",
+                bid.id,
+                bid.organisation_id
+            ))
+        })?;
         let mut scores: Vec<ExpertScore> = sheets
             .iter()
             .filter(|s| s.bid_id == bid.id)
@@ -294,18 +303,43 @@ pub struct Notice {
 /// Database failures and stored data that does not read back.
 #[tracing::instrument(skip_all)]
 pub async fn notices(state: &AppState) -> Result<Vec<Notice>> {
+    Ok(notices_page(state, super::paging::PageArgs::ALL)
+        .await?
+        .items)
+}
+
+/// A page of the public notices, in call id order: one query for the calls (by the stored
+/// status; time moves a call only up to `closed`), a fixed number more for their information.
+///
+/// # Errors
+/// Database failures and stored data that does not read back.
+#[tracing::instrument(skip_all)]
+pub async fn notices_page(
+    state: &AppState,
+    args: super::paging::PageArgs,
+) -> Result<super::paging::Paged<Notice>> {
     let now = super::now(state);
-    let mut out = Vec::new();
-    for c in store::calls::calls(&state.db).await? {
-        if matches!(c.status_at(now), CallStatus::Notice | CallStatus::Awarded) {
-            let objections = store::objections::of_call(&state.db, c.id).await?;
-            out.push(Notice {
-                objections: summarise(&objections, now),
-                call: calls::info(state, c).await?,
-            });
-        }
-    }
-    Ok(out)
+    let rows = store::calls::page(
+        &state.db,
+        Some(&[CallStatus::Notice, CallStatus::Awarded]),
+        args.after_i32(),
+        args.fetch(),
+    )
+    .await?;
+    let page = args.cut(rows, |c| i64::from(c.id));
+    let ids: Vec<i32> = page.items.iter().map(|c| c.id).collect();
+    let mut objections = store::objections::of_calls(&state.db, &ids).await?;
+    let infos = calls::infos(state, page.items).await?;
+    Ok(super::paging::Paged {
+        items: infos
+            .into_iter()
+            .map(|call| Notice {
+                objections: summarise(&objections.remove(&call.call.id).unwrap_or_default(), now),
+                call,
+            })
+            .collect(),
+        next: page.next,
+    })
 }
 
 /// An objection as one reader may see it: the contact for the commission only.

@@ -140,6 +140,65 @@ pub async fn bidder_facts(
     })
 }
 
+/// [`bidder_facts`] for many organisations at once (the ranking's bidders): a fixed number of
+/// queries whatever their number (organisations, joint memberships, the round's calls, the
+/// winning bids), by organisation id.
+///
+/// # Errors
+/// 404 for an unknown organisation; database failures.
+pub async fn bidder_facts_many(
+    state: &AppState,
+    call: &Call,
+    organisation_ids: &[i32],
+) -> Result<std::collections::HashMap<i32, BidderFacts>> {
+    let orgs = store::organisations::by_ids(&state.db, organisation_ids).await?;
+    let joined = store::bids::bids_joined_by_each(&state.db, organisation_ids).await?;
+    let now = state.clock.now();
+    let mut winning: Vec<i32> = Vec::new();
+    for other in store::calls::calls_of_round(&state.db, call.round_id).await? {
+        if other.id == call.id || other.status_at(now) != CallStatus::Awarded {
+            continue;
+        }
+        winning.extend(calls::award_of(&other)?.map_or(&[][..], |a| &a.bid_ids));
+    }
+    let winners = store::bids::bids_by_ids(&state.db, &winning).await?;
+    let mut out = std::collections::HashMap::new();
+    for &organisation_id in organisation_ids {
+        let org = orgs.get(&organisation_id).ok_or_else(|| {
+            ApiError::NotFound(crate::msg!(
+                "not-found-organisation",
+                organisation_id = organisation_id
+            ))
+        })?;
+        let joins = joined.get(&organisation_id);
+        // An award held as a joint builder counts as one held as the bidder.
+        let has_award = winning.iter().any(|bid_id| {
+            winners
+                .get(bid_id)
+                .is_some_and(|b| b.organisation_id == organisation_id)
+                || joins.is_some_and(|j| j.contains(bid_id))
+        });
+        let registered_capital = org
+            .registered_capital
+            .map(Money::from_hundredths)
+            .transpose()
+            .map_err(|e| {
+                ApiError::Unexpected(anyhow::anyhow!(
+                    "stored registered capital of organisation {organisation_id}: {e}"
+                ))
+            })?;
+        out.insert(
+            organisation_id,
+            BidderFacts {
+                district_code: Some(org.district_code.clone()),
+                registered_capital,
+                has_award_this_round: has_award,
+            },
+        );
+    }
+    Ok(out)
+}
+
 /// An accepted submission's receipt.
 #[derive(Debug, Clone)]
 pub struct Submission {
@@ -496,10 +555,22 @@ impl Reader {
 
 async fn read(state: &AppState, bid: &Bid, readable: bool, owner: bool) -> Result<BidRead> {
     let receipts = store::bids::receipts(&state.db, bid.id).await?;
+    let withdrawals = store::bids::withdrawals(&state.db, bid.id).await?;
+    read_with(state, bid, readable, owner, receipts, withdrawals)
+}
+
+/// [`read`] from the bid's receipts and withdrawals already read.
+fn read_with(
+    state: &AppState,
+    bid: &Bid,
+    readable: bool,
+    owner: bool,
+    receipts: Vec<Receipt>,
+    withdrawals: Vec<crate::domain::bid::Withdrawal>,
+) -> Result<BidRead> {
     let current = receipts.last().ok_or_else(|| {
         ApiError::Unexpected(anyhow::anyhow!("receipt of bid {} missing", bid.id))
     })?;
-    let withdrawals = store::bids::withdrawals(&state.db, bid.id).await?;
     let withdrawn = withdrawals
         .last()
         .filter(|w| w.receipt_id == current.id)
@@ -542,17 +613,42 @@ async fn read(state: &AppState, bid: &Bid, readable: bool, owner: bool) -> Resul
 /// # Errors
 /// 404 for an unknown call.
 #[tracing::instrument(skip_all, fields(call_id = %call_id))]
-pub async fn list(state: &AppState, caller: &Caller, call_id: i32) -> Result<Vec<BidRead>> {
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    call_id: i32,
+    args: super::paging::PageArgs,
+) -> Result<super::paging::Paged<BidRead>> {
     let call = calls::find(state, call_id).await?;
     let reader = Reader::new(state, caller, &call).await?;
-    let mut out = Vec::new();
+    // Which bids this reader sees is decided on the bid rows (small); only the page's bids have
+    // their receipts and withdrawals read, together.
+    let mut visible = Vec::new();
     for bid in store::bids::bids(&state.db, call.id).await? {
         if let Some(readable) = reader.reading(&bid) {
-            let owner = caller.organisation_id == Some(bid.organisation_id);
-            out.push(read(state, &bid, readable, owner).await?);
+            visible.push((bid, readable));
         }
     }
-    Ok(out)
+    let page = args.of_all(visible, |(b, _)| i64::from(b.id));
+    let ids: Vec<i32> = page.items.iter().map(|(b, _)| b.id).collect();
+    let (mut receipts, mut withdrawals) =
+        store::bids::receipts_and_withdrawals(&state.db, &ids).await?;
+    let mut out = Vec::with_capacity(page.items.len());
+    for (bid, readable) in &page.items {
+        let owner = caller.organisation_id == Some(bid.organisation_id);
+        out.push(read_with(
+            state,
+            bid,
+            *readable,
+            owner,
+            receipts.remove(&bid.id).unwrap_or_default(),
+            withdrawals.remove(&bid.id).unwrap_or_default(),
+        )?);
+    }
+    Ok(super::paging::Paged {
+        items: out,
+        next: page.next,
+    })
 }
 
 /// One bid, sealed or not depending on the caller (see [`list`]).

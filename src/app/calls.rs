@@ -167,74 +167,112 @@ pub async fn locked(uow: &Uow, id: i32) -> Result<Call> {
 /// Database failures, and stored data that does not hold together (a missing round, list item,
 /// winning bid or organisation; a winning bid that does not unseal).
 pub async fn info(state: &AppState, call: Call) -> Result<CallInfo> {
-    let status = call.status_at(state.clock.now());
-    let year = store::rounds::by_id(&state.db, call.round_id)
+    infos(state, vec![call])
         .await?
-        .ok_or_else(|| unexpected(format!("call {}: round {} missing", call.id, call.round_id)))?
-        .year;
-    let direction = store::selections::item(&state.db, call.list_item_id)
+        .pop()
+        .ok_or_else(|| unexpected("a call read without its information".into()))
+}
+
+/// [`info`] for many calls at once, in their order: a fixed number of queries whatever their
+/// number (rounds, list items, bid counts, objections, winners' bids and organisations), plus
+/// one receipt read per winner of an awarded call for its amount.
+///
+/// # Errors
+/// Database failures and stored data that does not read back.
+pub async fn infos(state: &AppState, calls: Vec<Call>) -> Result<Vec<CallInfo>> {
+    use std::collections::HashMap;
+    let ids: Vec<i32> = calls.iter().map(|c| c.id).collect();
+    let years: HashMap<i32, i32> = store::rounds::list(&state.db)
         .await?
-        .ok_or_else(|| {
-            unexpected(format!(
-                "call {}: list item {} missing",
-                call.id, call.list_item_id
-            ))
-        })?
-        .direction;
-    let mut winners = Vec::new();
-    let shown = match status {
-        CallStatus::Notice | CallStatus::Awarded => award_of(&call)?,
-        _ => None,
-    };
-    if let Some(award) = shown {
-        for &bid_id in &award.bid_ids {
-            let bid = store::bids::bid(&state.db, bid_id).await?.ok_or_else(|| {
-                unexpected(format!("call {}: winning bid {bid_id} missing", call.id))
-            })?;
-            let org = store::organisations::by_id(&state.db, bid.organisation_id)
-                .await?
-                .ok_or_else(|| {
+        .into_iter()
+        .map(|r| (r.id, r.year))
+        .collect();
+    let item_ids: Vec<i32> = calls.iter().map(|c| c.list_item_id).collect();
+    let items = store::selections::items_by_ids(&state.db, &item_ids).await?;
+    let counts = store::bids::standing_counts(&state.db, &ids).await?;
+    let mut objections = store::objections::of_calls(&state.db, &ids).await?;
+    let clock_now = state.clock.now();
+    let mut shown = Vec::with_capacity(calls.len());
+    for call in &calls {
+        let status = call.status_at(clock_now);
+        shown.push(match status {
+            CallStatus::Notice | CallStatus::Awarded => award_of(call)?.cloned(),
+            _ => None,
+        });
+    }
+    let bid_ids: Vec<i32> = shown
+        .iter()
+        .flatten()
+        .flat_map(|a| a.bid_ids.iter().copied())
+        .collect();
+    let winning = store::bids::bids_by_ids(&state.db, &bid_ids).await?;
+    let org_ids: Vec<i32> = winning.values().map(|b| b.organisation_id).collect();
+    let orgs = store::organisations::by_ids(&state.db, &org_ids).await?;
+    let now = super::now(state);
+    let mut out = Vec::with_capacity(calls.len());
+    for (call, shown) in calls.into_iter().zip(shown) {
+        let status = call.status_at(clock_now);
+        let year = *years.get(&call.round_id).ok_or_else(|| {
+            unexpected(format!("call {}: round {} missing", call.id, call.round_id))
+        })?;
+        let direction = items
+            .get(&call.list_item_id)
+            .ok_or_else(|| {
+                unexpected(format!(
+                    "call {}: list item {} missing",
+                    call.id, call.list_item_id
+                ))
+            })?
+            .direction
+            .clone();
+        let mut winners = Vec::new();
+        if let Some(award) = shown {
+            for &bid_id in &award.bid_ids {
+                let bid = winning.get(&bid_id).ok_or_else(|| {
+                    unexpected(format!("call {}: winning bid {bid_id} missing", call.id))
+                })?;
+                let org = orgs.get(&bid.organisation_id).ok_or_else(|| {
                     unexpected(format!(
                         "bid {bid_id}: organisation {} missing",
                         bid.organisation_id
                     ))
                 })?;
-            let budget = if status == CallStatus::Awarded {
-                Some(bids::content_of(state, &bid).await?.budget)
-            } else {
-                None
-            };
-            winners.push(Winner {
-                bid_id: bid.id,
-                organisation_id: bid.organisation_id,
-                organisation_name: org.name,
-                budget,
-            });
+                let budget = if status == CallStatus::Awarded {
+                    Some(bids::content_of(state, bid).await?.budget)
+                } else {
+                    None
+                };
+                winners.push(Winner {
+                    bid_id: bid.id,
+                    organisation_id: bid.organisation_id,
+                    organisation_name: org.name.clone(),
+                    budget,
+                });
+            }
         }
+        let award_note = call
+            .award
+            .as_ref()
+            .filter(|a| !a.note.is_empty() && !winners.is_empty())
+            .map(|a| a.note.clone());
+        let overdue_objections = objections
+            .remove(&call.id)
+            .unwrap_or_default()
+            .iter()
+            .filter(|o| answer_overdue(o.submitted_at, o.answered_at, now))
+            .count();
+        out.push(CallInfo {
+            overdue_objections,
+            bid_count: counts.get(&call.id).copied().unwrap_or(0),
+            status,
+            year,
+            direction,
+            winners,
+            award_note,
+            call,
+        });
     }
-    let award_note = call
-        .award
-        .as_ref()
-        .filter(|a| !a.note.is_empty() && !winners.is_empty())
-        .map(|a| a.note.clone());
-    let now = super::now(state);
-    let overdue_objections = store::objections::of_call(&state.db, call.id)
-        .await?
-        .iter()
-        .filter(|o| answer_overdue(o.submitted_at, o.answered_at, now))
-        .count();
-    Ok(CallInfo {
-        overdue_objections,
-        bid_count: store::bids::bid_count(&state.db, call.id)
-            .await?
-            .saturating_sub(store::bids::withdrawn(&state.db, call.id).await?.len() as u64),
-        status,
-        year,
-        direction,
-        winners,
-        award_note,
-        call,
-    })
+    Ok(out)
 }
 
 /// Every call (anyone), oldest first.
@@ -243,12 +281,28 @@ pub async fn info(state: &AppState, call: Call) -> Result<CallInfo> {
 /// Database failures and stored data that does not read back.
 #[tracing::instrument(skip_all)]
 pub async fn list(state: &AppState) -> Result<Vec<CallInfo>> {
-    let mut out = Vec::new();
-    for c in store::calls::calls(&state.db).await? {
-        let c = catch_up(state, c).await?;
-        out.push(info(state, c).await?);
+    Ok(page(state, super::paging::PageArgs::ALL).await?.items)
+}
+
+/// A page of calls (anyone), in id order: a fixed number of queries per page (see [`infos`]).
+///
+/// # Errors
+/// Database failures and stored data that does not read back.
+#[tracing::instrument(skip_all)]
+pub async fn page(
+    state: &AppState,
+    args: super::paging::PageArgs,
+) -> Result<super::paging::Paged<CallInfo>> {
+    let rows = store::calls::page(&state.db, None, args.after_i32(), args.fetch()).await?;
+    let page = args.cut(rows, |c| i64::from(c.id));
+    let mut caught = Vec::with_capacity(page.items.len());
+    for c in page.items {
+        caught.push(catch_up(state, c).await?);
     }
-    Ok(out)
+    Ok(super::paging::Paged {
+        items: infos(state, caught).await?,
+        next: page.next,
+    })
 }
 
 /// One call (anyone).
@@ -589,7 +643,12 @@ pub struct HistoryEntry {
 /// # Errors
 /// 404 for an unknown call, 403 for other roles.
 #[tracing::instrument(skip_all, fields(call_id = %id))]
-pub async fn history(state: &AppState, caller: &Caller, id: i32) -> Result<Vec<HistoryEntry>> {
+pub async fn history(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+    args: super::paging::PageArgs,
+) -> Result<super::paging::Paged<HistoryEntry>> {
     let call = find(state, id).await?;
     let own_bid = match (caller.role, caller.organisation_id) {
         (Role::Commission, _) => None,
@@ -617,7 +676,7 @@ pub async fn history(state: &AppState, caller: &Caller, id: i32) -> Result<Vec<H
     };
     let events =
         store::events::of_tree(&state.db, &AggregateRef::new(AggregateType::Call, call.id)).await?;
-    Ok(events
+    let shown: Vec<HistoryEntry> = events
         .into_iter()
         .filter(|e| match &own_bid {
             None => !(sealed && e.aggregate.kind == AggregateType::Document),
@@ -639,7 +698,8 @@ pub async fn history(state: &AppState, caller: &Caller, id: i32) -> Result<Vec<H
                 actor_sealed,
             }
         })
-        .collect())
+        .collect();
+    Ok(args.of_all(shown, |h| h.event.seq))
 }
 
 /// The award a call holds: it must hold one in notice or once awarded.

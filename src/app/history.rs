@@ -43,6 +43,24 @@ pub async fn of(state: &AppState, aggregate: &AggregateRef) -> Result<Vec<Entry>
     with_names(state, events).await
 }
 
+/// A page of one aggregate's history, oldest first (by `seq`). The caller has already checked
+/// that the reader may see the aggregate.
+///
+/// # Errors
+/// Database failures.
+pub async fn page(
+    state: &AppState,
+    aggregate: &AggregateRef,
+    args: super::paging::PageArgs,
+) -> Result<super::paging::Paged<Entry>> {
+    let events = store::events::of_after(&state.db, aggregate, args.after, args.fetch()).await?;
+    let page = args.cut(events, |e| e.seq);
+    Ok(super::paging::Paged {
+        items: with_names(state, page.items).await?,
+        next: page.next,
+    })
+}
+
 /// Whether a reader of a public history sees who (which account) made each change, or only the
 /// role: the commission does; the public and other roles see roles only.
 pub fn sees_names(caller: &Caller) -> bool {

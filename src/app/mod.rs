@@ -23,6 +23,7 @@ pub mod lists;
 pub mod notifications;
 pub mod ocds;
 pub mod organisations;
+pub mod paging;
 pub mod panel;
 pub mod projects;
 pub mod proposals;

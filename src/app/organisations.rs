@@ -125,14 +125,26 @@ fn scope(caller: &Caller) -> Result<(Option<&str>, Option<i32>)> {
     }
 }
 
-/// The organisations the caller may see.
+/// The organisations the caller may see, a page at a time in id order.
 ///
 /// # Errors
 /// 403 for a role that sees none.
 #[tracing::instrument(skip_all, fields(user_id = caller.id))]
-pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<Organisation>> {
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    args: super::paging::PageArgs,
+) -> Result<super::paging::Paged<Organisation>> {
     let (district, id) = scope(caller)?;
-    Ok(store::organisations::organisations(&state.db, district, id).await?)
+    let rows = store::organisations::organisations_after(
+        &state.db,
+        district,
+        id,
+        args.after_i32(),
+        Some(args.fetch()),
+    )
+    .await?;
+    Ok(args.cut(rows, |o| i64::from(o.id)))
 }
 
 /// One organisation, if the caller may see it.
@@ -158,7 +170,8 @@ pub async fn history(
     state: &AppState,
     caller: &Caller,
     id: i32,
-) -> Result<Vec<super::history::Entry>> {
+    args: super::paging::PageArgs,
+) -> Result<super::paging::Paged<super::history::Entry>> {
     caller.require(&[Role::Commission, Role::Applicant])?;
     let visible = store::organisations::find(&state.db, id)
         .await?
@@ -169,5 +182,10 @@ pub async fn history(
             id = id
         )));
     }
-    super::history::of(state, &AggregateRef::new(AggregateType::Organisation, id)).await
+    super::history::page(
+        state,
+        &AggregateRef::new(AggregateType::Organisation, id),
+        args,
+    )
+    .await
 }

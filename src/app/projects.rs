@@ -481,7 +481,12 @@ pub async fn get(state: &AppState, caller: Option<&Caller>, id: i32) -> Result<P
 /// # Errors
 /// 404.
 #[tracing::instrument(skip_all, fields(project_id = id))]
-pub async fn history(state: &AppState, caller: Option<&Caller>, id: i32) -> Result<Vec<Entry>> {
+pub async fn history(
+    state: &AppState,
+    caller: Option<&Caller>,
+    id: i32,
+    args: super::paging::PageArgs,
+) -> Result<super::paging::Paged<Entry>> {
     let p = find(state, id).await?;
     let standing = Standing::of(caller, &p);
     let events: Vec<Event> =
@@ -495,7 +500,11 @@ pub async fn history(state: &AppState, caller: Option<&Caller>, id: i32) -> Resu
                 _ => standing.party(),
             })
             .collect();
-    history::with_names(state, events).await
+    let page = args.of_all(events, |e| e.seq);
+    Ok(super::paging::Paged {
+        items: history::with_names(state, page.items).await?,
+        next: page.next,
+    })
 }
 
 // ---- the task agreement ----

@@ -191,65 +191,73 @@ pub struct ListQuery {
     pub district: Option<String>,
     pub cluster: Option<String>,
     pub status: Option<Status>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    /// Only proposals with a greater id (the `next_after` of the previous page).
+    pub after: Option<i64>,
+    /// At most this many, 1–[`MAX_PAGE`] (default 20).
+    pub limit: Option<u64>,
+    /// Also count the matches and each state (two more queries).
+    pub counts: bool,
 }
 
-/// A page of proposals.
+/// A page of proposals, in id order.
 #[derive(Debug, Clone)]
 pub struct Page {
     pub items: Vec<Summary>,
-    pub page: u64,
-    pub per_page: u64,
-    pub total: u64,
-    pub counts: BTreeMap<String, u64>,
+    /// The cursor of the next page; none on the last.
+    pub next_after: Option<i32>,
+    /// Proposals matching the filters that the caller may see (only when asked).
+    pub total: Option<u64>,
+    /// Proposals per state (only when asked).
+    pub counts: Option<BTreeMap<String, u64>>,
 }
 
-/// The round's proposals the caller may see: an applicant its organisation's, a district officer
-/// its district's (not applicants' unsubmitted drafts), the commission everything sealed or later
-/// (and counts of every state), anyone else only listed ones.
+/// The round's proposals the caller may see, a page at a time in id order: an applicant its
+/// organisation's, a district officer its district's (not applicants' unsubmitted drafts), the
+/// commission everything sealed or later (and, when counts are asked, counts of every state),
+/// anyone else only listed ones. A page is one indexed query whatever its depth; the counts are
+/// two more, made only when asked.
 ///
 /// # Errors
-/// 404 for no round, 400 for a page out of range.
+/// 404 for no round, 422 naming `limit` or `after` out of range.
 #[tracing::instrument(skip_all, fields(year))]
 pub async fn list(state: &AppState, caller: &Caller, year: i32, query: ListQuery) -> Result<Page> {
     let ListQuery {
         district,
         cluster,
         status,
-        page,
-        per_page,
+        after,
+        limit,
+        counts: with_counts,
     } = query;
+    let args = super::paging::PageArgs::new(after, limit, 20, MAX_PAGE)?;
     let filters = Filters {
         district,
         cluster,
         status,
     };
     let round = round(state, year).await?;
-    let per_page = per_page.unwrap_or(20);
-    let page = page.unwrap_or(1);
-    if !(1..=100).contains(&per_page) || !(1..=MAX_PAGE).contains(&page) {
-        return Err(ApiError::BadRequest {
-            detail: crate::msg!("detail-page-1-per-page-1", MAX_PAGE = MAX_PAGE),
-            errors: vec![FieldError::new(
-                if (1..=MAX_PAGE).contains(&page) {
-                    "per_page"
-                } else {
-                    "page"
-                },
-                crate::msg!("field-out-of-range"),
-            )],
-        });
-    }
     let scope = Scope::of(viewer(caller));
-    let (items, total) =
-        store::proposals::page(&state.db, round.id, &scope, &filters, page, per_page).await?;
-    let counts_scope = (scope != Scope::SealedOrLater).then_some(&scope);
-    let counts = store::proposals::counts(&state.db, round.id, counts_scope).await?;
+    let rows = store::proposals::summaries(
+        &state.db,
+        round.id,
+        &scope,
+        &filters,
+        args.after_i32(),
+        args.fetch(),
+    )
+    .await?;
+    let page = args.cut(rows, |s| i64::from(s.id));
+    let (total, counts) = if with_counts {
+        let total = store::proposals::count(&state.db, round.id, &scope, &filters).await?;
+        let counts_scope = (scope != Scope::SealedOrLater).then_some(&scope);
+        let counts = store::proposals::counts(&state.db, round.id, counts_scope).await?;
+        (Some(total), Some(counts))
+    } else {
+        (None, None)
+    };
     Ok(Page {
-        items,
-        page,
-        per_page,
+        next_after: page.next.and_then(|n| i32::try_from(n).ok()),
+        items: page.items,
         total,
         counts,
     })
@@ -686,8 +694,8 @@ pub async fn history(state: &AppState, caller: &Caller, id: i32) -> Result<Vec<E
 /// Most rows one import request may carry.
 pub const MAX_IMPORT_ROWS: usize = 5_000;
 
-/// Highest page number a list accepts (with at most 100 per page, ten million rows deep).
-pub const MAX_PAGE: u64 = 100_000;
+/// Most proposals a page of the list holds.
+pub const MAX_PAGE: u64 = 100;
 
 /// A proposal received on paper before the service existed, entered already sealed.
 #[derive(Debug, Clone)]

@@ -130,9 +130,18 @@ fn map_doc(map: &IndustryMap) -> Result<serde_json::Value> {
 /// # Errors
 /// 404 for an unknown district.
 #[tracing::instrument(skip_all, fields(district_code = %code))]
-pub async fn district_history(state: &AppState, code: &str) -> Result<Vec<super::history::Entry>> {
+pub async fn district_history(
+    state: &AppState,
+    code: &str,
+    args: super::paging::PageArgs,
+) -> Result<super::paging::Paged<super::history::Entry>> {
     find_district(state, code).await?;
-    super::history::of(state, &AggregateRef::new(AggregateType::IndustryMap, code)).await
+    super::history::page(
+        state,
+        &AggregateRef::new(AggregateType::IndustryMap, code),
+        args,
+    )
+    .await
 }
 
 /// Every cluster, oldest first.
@@ -260,9 +269,18 @@ pub async fn update_cluster(
 /// # Errors
 /// 404 for an unknown cluster.
 #[tracing::instrument(skip_all, fields(cluster_code = %code))]
-pub async fn cluster_history(state: &AppState, code: &str) -> Result<Vec<super::history::Entry>> {
+pub async fn cluster_history(
+    state: &AppState,
+    code: &str,
+    args: super::paging::PageArgs,
+) -> Result<super::paging::Paged<super::history::Entry>> {
     find_cluster(state, code).await?;
-    super::history::of(state, &AggregateRef::new(AggregateType::Cluster, code)).await
+    super::history::page(
+        state,
+        &AggregateRef::new(AggregateType::Cluster, code),
+        args,
+    )
+    .await
 }
 
 /// Industry classes by code, optionally one parent's children or one level.

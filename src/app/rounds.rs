@@ -212,7 +212,16 @@ pub async fn update(
 /// # Errors
 /// 404 when the year has no round.
 #[tracing::instrument(skip_all, fields(year))]
-pub async fn history(state: &AppState, year: i32) -> Result<Vec<Entry>> {
+pub async fn history(
+    state: &AppState,
+    year: i32,
+    args: super::paging::PageArgs,
+) -> Result<super::paging::Paged<Entry>> {
     let round = get(state, year).await?;
-    history::of(state, &AggregateRef::new(AggregateType::Round, round.year)).await
+    history::page(
+        state,
+        &AggregateRef::new(AggregateType::Round, round.year),
+        args,
+    )
+    .await
 }

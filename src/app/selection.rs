@@ -603,6 +603,25 @@ pub async fn list(state: &AppState, caller: &Caller, year: i32) -> Result<Vec<Ru
     Ok(store::selections::runs(&state.db, round.id).await?)
 }
 
+/// A page of the round's runs, oldest first (commission only).
+///
+/// # Errors
+/// 403 for another role, 404 for an unknown round.
+#[tracing::instrument(skip_all, fields(round_year = year))]
+pub async fn page(
+    state: &AppState,
+    caller: &Caller,
+    year: i32,
+    args: super::paging::PageArgs,
+) -> Result<super::paging::Paged<RunSummary>> {
+    caller.require(&[Role::Commission])?;
+    let round = find_round(state, year).await?;
+    let rows =
+        store::selections::runs_after(&state.db, round.id, args.after_i32(), Some(args.fetch()))
+            .await?;
+    Ok(args.cut(rows, |r| i64::from(r.id)))
+}
+
 /// Re-solves a run from its stored inputs (not today's data) and compares (commission only).
 ///
 /// # Errors

@@ -58,9 +58,16 @@ pub async fn me(state: &AppState, caller: &Caller) -> Result<Account> {
 /// # Errors
 /// 403 for another role.
 #[tracing::instrument(skip_all, fields(role = ?role))]
-pub async fn list(state: &AppState, caller: &Caller, role: Option<Role>) -> Result<Vec<Account>> {
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    role: Option<Role>,
+    args: super::paging::PageArgs,
+) -> Result<super::paging::Paged<Account>> {
     caller.require(&[Role::Commission])?;
-    Ok(store::users::accounts(&state.db, role).await?)
+    let rows =
+        store::users::accounts_after(&state.db, role, args.after_i32(), args.fetch()).await?;
+    Ok(args.cut(rows, |a| i64::from(a.id)))
 }
 
 /// Checks a new account's fields and bindings (which must exist), naming every bad field.
@@ -576,7 +583,8 @@ pub async fn history(
     state: &AppState,
     caller: &Caller,
     id: i32,
-) -> Result<Vec<super::history::Entry>> {
+    args: super::paging::PageArgs,
+) -> Result<super::paging::Paged<super::history::Entry>> {
     caller.require(&[Role::Commission])?;
     if store::users::account(&state.db, id).await?.is_none() {
         return Err(ApiError::NotFound(crate::msg!(
@@ -584,5 +592,5 @@ pub async fn history(
             id = id
         )));
     }
-    super::history::of(state, &AggregateRef::new(AggregateType::User, id)).await
+    super::history::page(state, &AggregateRef::new(AggregateType::User, id), args).await
 }

@@ -1,16 +1,17 @@
 //! Bids: sealed until opening, one per organisation per call, replaceable until close; each
 //! accepted submission gets a receipt (server time and the SHA-256 of its canonical content).
 
-use actix_web::{get, post, put, web, HttpResponse};
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 
 use super::views::bids::{
     BidContent, BidView, Receipt, ScoresBody, StoredScore, WithdrawalReceipt,
 };
+use super::views::HistoryQuery;
 use super::Data;
 use crate::app;
 use crate::auth::Caller;
 use crate::error::Result;
-use crate::extract::{JsonAsSent, ValidJson};
+use crate::extract::{JsonAsSent, ValidJson, ValidQuery};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(submit_bid)
@@ -58,12 +59,13 @@ async fn submit_bid(
     tag = "bids",
     operation_id = "list_bids",
     security(("bearer_auth" = [])),
-    params(("id" = i32, Path, description = "Call id")),
+    params(("id" = i32, Path, description = "Call id"), HistoryQuery),
     responses(
-        (status = 200, body = Vec<BidView>),
+        (status = 200, body = Vec<BidView>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
-        (status = 404, response = crate::error::responses::NotFound)
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
 #[get("/calls/{id}/bids")]
@@ -71,9 +73,12 @@ async fn list_bids(
     state: Data,
     caller: Caller,
     id: crate::extract::IntPath,
-) -> Result<web::Json<Vec<BidView>>> {
-    let bids = app::bids::list(&state, &caller, id.into_inner()).await?;
-    Ok(web::Json(bids.into_iter().map(BidView::from).collect()))
+    query: ValidQuery<HistoryQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let page = app::bids::list(&state, &caller, id.into_inner(), query.0.args()?).await?;
+    let items: Vec<BidView> = page.items.into_iter().map(BidView::from).collect();
+    Ok(super::paged(&req, &items, page.next))
 }
 
 /// One bid, sealed or not depending on the caller (see `list_bids`).

@@ -1,14 +1,15 @@
 //! Calls (揭榜) for list items: announcement, the bid window (decided by the injected clock at each
 //! request), the opening of the sealed bids, review, cancellation, and history.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use super::views::calls::{CallDto, CallEvent, CreateCall, OpeningReport, ReasonsBody};
+use super::views::{HistoryQuery, PageQuery};
 use super::Data;
 use crate::app;
 use crate::auth::Caller;
 use crate::error::Result;
-use crate::extract::ValidJson;
+use crate::extract::{ValidJson, ValidQuery};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_call)
@@ -49,12 +50,28 @@ async fn create_call(
     Ok(HttpResponse::Created().json(CallDto::from(call)))
 }
 
-/// Every call (anyone): status now, window, rubric, bid count — never bid contents.
-#[utoipa::path(tag = "calls", operation_id = "list_calls", security(), responses((status = 200, body = Vec<CallDto>)))]
+/// Every call (anyone), in id order, a page at a time (`after`, `limit`; the next page in the
+/// `Link` header): status now, window, rubric, bid count — never bid contents.
+#[utoipa::path(
+    tag = "calls",
+    operation_id = "list_calls",
+    security(),
+    params(PageQuery),
+    responses(
+        (status = 200, body = Vec<CallDto>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
+        (status = 400, response = crate::error::responses::BadRequest),
+        (status = 422, response = crate::error::responses::Unprocessable)
+    )
+)]
 #[get("/calls")]
-async fn list_calls(state: Data) -> Result<web::Json<Vec<CallDto>>> {
-    let calls = app::calls::list(&state).await?;
-    Ok(web::Json(calls.into_iter().map(CallDto::from).collect()))
+async fn list_calls(
+    state: Data,
+    query: ValidQuery<PageQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let page = app::calls::page(&state, query.0.args()?).await?;
+    let items: Vec<CallDto> = page.items.into_iter().map(CallDto::from).collect();
+    Ok(super::paged(&req, &items, page.next))
 }
 
 /// One call (anyone).
@@ -194,13 +211,14 @@ async fn declare_unsuccessful(
     tag = "calls",
     operation_id = "get_call_history",
     security(("bearer_auth" = [])),
-    params(("id" = i32, Path, description = "Call id")),
+    params(("id" = i32, Path, description = "Call id"), HistoryQuery),
     responses(
-        (status = 200, body = Vec<CallEvent>),
+        (status = 200, body = Vec<CallEvent>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
         (status = 403, response = crate::error::responses::Forbidden),
-        (status = 404, response = crate::error::responses::NotFound)
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
 #[get("/calls/{id}/history")]
@@ -208,7 +226,10 @@ async fn call_history(
     state: Data,
     caller: Caller,
     id: crate::extract::IntPath,
-) -> Result<web::Json<Vec<CallEvent>>> {
-    let events = app::calls::history(&state, &caller, id.into_inner()).await?;
-    Ok(web::Json(events.into_iter().map(CallEvent::from).collect()))
+    query: ValidQuery<HistoryQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let page = app::calls::history(&state, &caller, id.into_inner(), query.0.args()?).await?;
+    let items: Vec<CallEvent> = page.items.into_iter().map(CallEvent::from).collect();
+    Ok(super::paged(&req, &items, page.next))
 }

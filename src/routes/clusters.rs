@@ -4,11 +4,12 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 
 use super::views::history::EventEntry;
 use super::views::reference::{ClusterDto, CreateCluster, UpdateCluster};
+use super::views::HistoryQuery;
 use super::Data;
 use crate::app;
 use crate::auth::Caller;
 use crate::error::Result;
-use crate::extract::ValidJson;
+use crate::extract::{ValidJson, ValidQuery};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_clusters)
@@ -95,14 +96,17 @@ async fn update_cluster(
     tag = "reference",
     operation_id = "get_cluster_history",
     security(),
-    params(("code" = String, Path, description = "Cluster code")),
-    responses((status = 200, body = Vec<EventEntry>), (status = 404, response = crate::error::responses::NotFound))
+    params(("code" = String, Path, description = "Cluster code"), HistoryQuery),
+    responses((status = 200, body = Vec<EventEntry>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))), (status = 400, response = crate::error::responses::BadRequest), (status = 404, response = crate::error::responses::NotFound), (status = 422, response = crate::error::responses::Unprocessable))
 )]
 #[get("/clusters/{code}/history")]
 async fn get_cluster_history(
     state: Data,
     code: web::Path<String>,
-) -> Result<web::Json<Vec<EventEntry>>> {
-    let h = app::reference::cluster_history(&state, &code).await?;
-    Ok(web::Json(h.into_iter().map(Into::into).collect()))
+    query: ValidQuery<HistoryQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let page = app::reference::cluster_history(&state, &code, query.0.args()?).await?;
+    let items: Vec<EventEntry> = page.items.into_iter().map(Into::into).collect();
+    Ok(super::paged(&req, &items, page.next))
 }

@@ -4,12 +4,13 @@ use actix_web::{get, put, web, HttpRequest, HttpResponse};
 
 use super::views::history::EventEntry;
 use super::views::reference::{DistrictDto, DistrictQuery};
+use super::views::HistoryQuery;
 use super::Data;
 use crate::app;
 use crate::auth::Caller;
 use crate::domain::industry_map::IndustryMap;
 use crate::error::Result;
-use crate::extract::ValidJson;
+use crate::extract::{ValidJson, ValidQuery};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_districts)
@@ -87,14 +88,17 @@ async fn put_industry_map(
     tag = "reference",
     operation_id = "get_district_history",
     security(),
-    params(("code" = String, Path, description = "District code")),
-    responses((status = 200, body = Vec<EventEntry>), (status = 404, response = crate::error::responses::NotFound))
+    params(("code" = String, Path, description = "District code"), HistoryQuery),
+    responses((status = 200, body = Vec<EventEntry>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))), (status = 400, response = crate::error::responses::BadRequest), (status = 404, response = crate::error::responses::NotFound), (status = 422, response = crate::error::responses::Unprocessable))
 )]
 #[get("/districts/{code}/history")]
 async fn get_district_history(
     state: Data,
     code: web::Path<String>,
-) -> Result<web::Json<Vec<EventEntry>>> {
-    let h = app::reference::district_history(&state, &code).await?;
-    Ok(web::Json(h.into_iter().map(Into::into).collect()))
+    query: ValidQuery<HistoryQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let page = app::reference::district_history(&state, &code, query.0.args()?).await?;
+    let items: Vec<EventEntry> = page.items.into_iter().map(Into::into).collect();
+    Ok(super::paged(&req, &items, page.next))
 }

@@ -1,14 +1,15 @@
 //! Enquiries (答疑/澄清) on a call during its open window: bidders ask, the commission answers
 //! for all; an amending answer changes the requirements and extends the window.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use super::views::enquiries::{AnswerBody, EnquiryDto, NewEnquiry};
+use super::views::PageQuery;
 use super::Data;
 use crate::app::enquiries;
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::Result;
-use crate::extract::ValidJson;
+use crate::extract::{ValidJson, ValidQuery};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(ask_enquiry)
@@ -51,12 +52,13 @@ async fn ask_enquiry(
     tag = "calls",
     operation_id = "list_enquiries",
     security((), ("bearer_auth" = [])),
-    params(("id" = i32, Path, description = "Call id")),
+    params(("id" = i32, Path, description = "Call id"), PageQuery),
     responses(
-        (status = 200, body = Vec<EnquiryDto>),
+        (status = 200, body = Vec<EnquiryDto>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
-        (status = 404, response = crate::error::responses::NotFound)
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
 #[get("/calls/{id}/enquiries")]
@@ -64,9 +66,18 @@ async fn list_enquiries(
     state: Data,
     caller: MaybeCaller,
     id: crate::extract::IntPath,
-) -> Result<web::Json<Vec<EnquiryDto>>> {
+    query: ValidQuery<PageQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let args = query.0.args()?;
     let list = enquiries::list(&state, caller.0.as_ref(), id.into_inner()).await?;
-    Ok(web::Json(list.into_iter().map(EnquiryDto::from).collect()))
+    Ok(super::paged_from(
+        &req,
+        args,
+        list,
+        |e| i64::from(e.enquiry.id),
+        EnquiryDto::from,
+    ))
 }
 
 /// Answer an enquiry for all to read (commission, while the call is open). With `amendment` the

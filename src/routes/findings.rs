@@ -2,7 +2,7 @@
 //! or a project with a reason and the evidence; public once final.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, HttpRequest, HttpResponse};
 
 use super::views::findings::{respond, FindingDto, FindingQuery, NewFinding};
 use super::Data;
@@ -90,7 +90,7 @@ async fn finalise_finding(
     security((), ("bearer_auth" = [])),
     params(FindingQuery),
     responses(
-        (status = 200, body = Vec<FindingDto>),
+        (status = 200, body = Vec<FindingDto>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
         (status = 422, response = crate::error::responses::Unprocessable)
@@ -101,10 +101,18 @@ async fn list_findings(
     state: Data,
     caller: MaybeCaller,
     query: ValidQuery<FindingQuery>,
-) -> Result<web::Json<Vec<FindingDto>>> {
+    req: HttpRequest,
+) -> Result<HttpResponse> {
     let q = query.into_inner();
+    let args = crate::app::paging::PageArgs::array(q.after, q.limit)?;
     let list = findings::list(&state, caller.0.as_ref(), q.subject_type, q.subject_id).await?;
-    Ok(web::Json(list.into_iter().map(FindingDto::from).collect()))
+    Ok(super::paged_from(
+        &req,
+        args,
+        list,
+        |f| i64::from(f.id),
+        FindingDto::from,
+    ))
 }
 
 /// One finding (a draft is the commission's: 404 to others).

@@ -2,7 +2,7 @@
 //! enterprises and its characteristic clusters, and a proposal's claims set beside them.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, put, web, HttpResponse};
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 
 use super::views::inventories::{
     respond_cluster, respond_enterprise, CharacteristicClusterBody, CharacteristicClusterQuery,
@@ -32,7 +32,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     security(("bearer_auth" = [])),
     params(("code" = String, Path, description = "District code"), EnterpriseQuery),
     responses(
-        (status = 200, body = Vec<EnterpriseDto>),
+        (status = 200, body = Vec<EnterpriseDto>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
         (status = 404, response = crate::error::responses::NotFound),
@@ -45,11 +45,17 @@ async fn list_district_enterprises(
     _caller: Caller,
     code: web::Path<String>,
     query: ValidQuery<EnterpriseQuery>,
-) -> Result<web::Json<Vec<EnterpriseDto>>> {
+    req: HttpRequest,
+) -> Result<HttpResponse> {
     let q = query.into_inner();
+    let args = crate::app::paging::PageArgs::array(q.after, q.limit)?;
     let list = inventories::enterprises(&state, &code, q.kind, q.cluster.as_deref()).await?;
-    Ok(web::Json(
-        list.into_iter().map(EnterpriseDto::from).collect(),
+    Ok(super::paged_from(
+        &req,
+        args,
+        list,
+        |e| i64::from(e.id),
+        EnterpriseDto::from,
     ))
 }
 

@@ -306,6 +306,36 @@ pub(crate) fn next_link(req: &HttpRequest, after: &str) -> String {
     format!("<{}?{}>; rel=\"next\"", req.path(), query.finish())
 }
 
+/// A page of an array endpoint: the items as a JSON array (the shape those endpoints always had)
+/// and, when another page may follow, its `Link: <…>; rel="next"` header.
+pub(crate) fn paged<T: serde::Serialize>(
+    req: &HttpRequest,
+    items: &[T],
+    next: Option<i64>,
+) -> actix_web::HttpResponse {
+    let mut res = actix_web::HttpResponse::Ok();
+    if let Some(after) = next {
+        res.insert_header((
+            actix_web::http::header::LINK,
+            next_link(req, &after.to_string()),
+        ));
+    }
+    res.json(items)
+}
+
+/// A page cut from a short list the use case read whole (a call's enquiries, objections or
+/// bidders, findings, webhooks, a district's enterprises), in key order, as [`paged`].
+pub(crate) fn paged_from<T, D: serde::Serialize>(
+    req: &HttpRequest,
+    args: crate::app::paging::PageArgs,
+    all: Vec<T>,
+    key: impl Fn(&T) -> i64,
+    to: impl FnMut(T) -> D,
+) -> actix_web::HttpResponse {
+    let page = args.of_all(all, key).map(to);
+    paged(req, &page.items, page.next)
+}
+
 /// `/swagger-ui` leads to the Swagger UI (its own paths need the trailing slash).
 async fn to_swagger_ui() -> actix_web::HttpResponse {
     actix_web::HttpResponse::PermanentRedirect()

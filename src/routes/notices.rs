@@ -1,17 +1,18 @@
 //! The ranking, the award under public notice (公示), objections and their answers, and the final
 //! award (挂帅).
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use super::views::award::{
     AwardBody, Notice, ObjectionAnswerBody, ObjectionBody, ObjectionDto, Ranking,
 };
 use super::views::calls::CallDto;
+use super::views::PageQuery;
 use super::Data;
 use crate::app;
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::Result;
-use crate::extract::ValidJson;
+use crate::extract::{ValidJson, ValidQuery};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_ranking)
@@ -80,11 +81,28 @@ async fn award_call(
 
 /// Public notices (公示): every call under notice or awarded (anyone), with its objections counted,
 /// late answers flagged, and the answered objections shown without their objectors.
-#[utoipa::path(tag = "award", operation_id = "list_notices", security(), responses((status = 200, body = Vec<Notice>)))]
+/// In call id order, a page at a time (`after`: a call id; `limit`; the next page in the `Link`
+/// header).
+#[utoipa::path(
+    tag = "award",
+    operation_id = "list_notices",
+    security(),
+    params(PageQuery),
+    responses(
+        (status = 200, body = Vec<Notice>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
+        (status = 400, response = crate::error::responses::BadRequest),
+        (status = 422, response = crate::error::responses::Unprocessable)
+    )
+)]
 #[get("/notices")]
-async fn list_notices(state: Data) -> Result<web::Json<Vec<Notice>>> {
-    let notices = app::award::notices(&state).await?;
-    Ok(web::Json(notices.into_iter().map(Notice::from).collect()))
+async fn list_notices(
+    state: Data,
+    query: ValidQuery<PageQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let page = app::award::notices_page(&state, query.0.args()?).await?;
+    let items: Vec<Notice> = page.items.into_iter().map(Notice::from).collect();
+    Ok(super::paged(&req, &items, page.next))
 }
 
 /// Object in writing during the notice: an applicant of an organisation that bid on the call and
@@ -129,12 +147,13 @@ async fn create_objection(
     tag = "award",
     operation_id = "list_objections",
     security(("bearer_auth" = [])),
-    params(("id" = i32, Path, description = "Call id")),
+    params(("id" = i32, Path, description = "Call id"), PageQuery),
     responses(
-        (status = 200, body = Vec<ObjectionDto>),
+        (status = 200, body = Vec<ObjectionDto>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
-        (status = 404, response = crate::error::responses::NotFound)
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
 #[get("/calls/{id}/objections")]
@@ -142,9 +161,18 @@ async fn list_objections(
     state: Data,
     caller: Caller,
     id: crate::extract::IntPath,
-) -> Result<web::Json<Vec<ObjectionDto>>> {
+    query: ValidQuery<PageQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let args = query.0.args()?;
     let all = app::award::objections(&state, &caller, id.into_inner()).await?;
-    Ok(web::Json(all.into_iter().map(ObjectionDto::from).collect()))
+    Ok(super::paged_from(
+        &req,
+        args,
+        all,
+        |o| i64::from(o.objection.id),
+        ObjectionDto::from,
+    ))
 }
 
 /// Answer an objection (commission). Upheld: the call goes back under review and the award is

@@ -1,14 +1,15 @@
 //! Applicant organisations (建设主体 / 揭榜方).
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use super::views::history::EventEntry;
 use super::views::organisations::{CreateOrganisation, OrganisationDto};
+use super::views::{HistoryQuery, PageQuery};
 use super::Data;
 use crate::app;
 use crate::auth::Caller;
 use crate::error::Result;
-use crate::extract::ValidJson;
+use crate::extract::{ValidJson, ValidQuery};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_organisation)
@@ -42,24 +43,31 @@ async fn create_organisation(
     Ok(HttpResponse::Created().json(OrganisationDto::from(org)))
 }
 
-/// List organisations the caller may see.
+/// List organisations the caller may see, in id order, a page at a time (`after`, `limit`; the
+/// next page in the `Link` header).
 #[utoipa::path(
     tag = "organisations",
     operation_id = "list_organisations",
     security(("bearer_auth" = [])),
+    params(PageQuery),
     responses(
-        (status = 200, body = Vec<OrganisationDto>),
+        (status = 200, body = Vec<OrganisationDto>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
+        (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
-        (status = 403, response = crate::error::responses::Forbidden)
+        (status = 403, response = crate::error::responses::Forbidden),
+        (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
 #[get("/organisations")]
 async fn list_organisations(
     state: Data,
     caller: Caller,
-) -> Result<web::Json<Vec<OrganisationDto>>> {
-    let orgs = app::organisations::list(&state, &caller).await?;
-    Ok(web::Json(orgs.into_iter().map(Into::into).collect()))
+    query: ValidQuery<PageQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let page = app::organisations::list(&state, &caller, query.0.args()?).await?;
+    let items: Vec<OrganisationDto> = page.items.into_iter().map(Into::into).collect();
+    Ok(super::paged(&req, &items, page.next))
 }
 
 /// One organisation, if the caller may see it.
@@ -92,13 +100,14 @@ async fn get_organisation(
     tag = "organisations",
     operation_id = "get_organisation_history",
     security(("bearer_auth" = [])),
-    params(("id" = i32, Path, description = "Organisation id")),
+    params(("id" = i32, Path, description = "Organisation id"), HistoryQuery),
     responses(
-        (status = 200, body = Vec<EventEntry>),
+        (status = 200, body = Vec<EventEntry>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
         (status = 403, response = crate::error::responses::Forbidden),
-        (status = 404, response = crate::error::responses::NotFound)
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
 #[get("/organisations/{id}/history")]
@@ -106,7 +115,11 @@ async fn get_organisation_history(
     state: Data,
     caller: Caller,
     id: crate::extract::IntPath,
-) -> Result<web::Json<Vec<EventEntry>>> {
-    let h = app::organisations::history(&state, &caller, id.into_inner()).await?;
-    Ok(web::Json(h.into_iter().map(Into::into).collect()))
+    query: ValidQuery<HistoryQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let page =
+        app::organisations::history(&state, &caller, id.into_inner(), query.0.args()?).await?;
+    let items: Vec<EventEntry> = page.items.into_iter().map(Into::into).collect();
+    Ok(super::paged(&req, &items, page.next))
 }

@@ -1,14 +1,15 @@
 //! The expert panel of a call: appointment (named or drawn with a recorded seed), declared
 //! conflicts, conflicts found from data, and the recusals they cause.
 
-use actix_web::{get, post, put, web, HttpResponse};
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 
 use super::views::panel::{AppointPanel, Bidder, DeclareConflict, ExpertProfileBody, PanelMember};
+use super::views::PageQuery;
 use super::Data;
 use crate::app;
 use crate::auth::Caller;
 use crate::error::Result;
-use crate::extract::ValidJson;
+use crate::extract::{ValidJson, ValidQuery};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(appoint_panel)
@@ -114,14 +115,15 @@ async fn declare_conflict(
     tag = "panel",
     operation_id = "list_bidders",
     security(("bearer_auth" = [])),
-    params(("id" = i32, Path, description = "Call id")),
+    params(("id" = i32, Path, description = "Call id"), PageQuery),
     responses(
-        (status = 200, body = Vec<Bidder>),
+        (status = 200, body = Vec<Bidder>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
         (status = 403, response = crate::error::responses::Forbidden),
         (status = 404, response = crate::error::responses::NotFound),
-        (status = 409, response = crate::error::responses::Conflict)
+        (status = 409, response = crate::error::responses::Conflict),
+        (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
 #[get("/calls/{id}/bidders")]
@@ -129,9 +131,18 @@ async fn list_bidders(
     state: Data,
     caller: Caller,
     id: crate::extract::IntPath,
-) -> Result<web::Json<Vec<Bidder>>> {
+    query: ValidQuery<PageQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let args = query.0.args()?;
     let bidders = app::panel::bidders(&state, &caller, id.into_inner()).await?;
-    Ok(web::Json(bidders.into_iter().map(Bidder::from).collect()))
+    Ok(super::paged_from(
+        &req,
+        args,
+        bidders,
+        |b| i64::from(b.bid_id),
+        Bidder::from,
+    ))
 }
 
 /// Record an expert's organisation and past employers, from which conflicts are found (commission).

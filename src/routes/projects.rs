@@ -2,7 +2,7 @@
 //! progress reports, the district's supervision, completion and the request for acceptance.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, put, web, HttpResponse};
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 
 use super::views::history::EventEntry;
 use super::views::projects::{
@@ -10,6 +10,7 @@ use super::views::projects::{
     AgreementDto, CloseBody, CompletionBody, ExceptionBody, FollowUpDto, ProjectDto, ProjectPage,
     ProjectQuery, ReportBody, ReportDto, SupervisionBody, SupervisionDto,
 };
+use super::views::HistoryQuery;
 use super::Data;
 use crate::app::projects;
 use crate::auth::{Caller, MaybeCaller};
@@ -89,12 +90,13 @@ async fn get_project(
     tag = "projects",
     operation_id = "get_project_history",
     security((), ("bearer_auth" = [])),
-    params(("id" = i32, Path, description = "Project id")),
+    params(("id" = i32, Path, description = "Project id"), HistoryQuery),
     responses(
-        (status = 200, body = Vec<EventEntry>),
+        (status = 200, body = Vec<EventEntry>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
-        (status = 404, response = crate::error::responses::NotFound)
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
 #[get("/projects/{id}/history")]
@@ -102,18 +104,21 @@ async fn project_history(
     state: Data,
     caller: MaybeCaller,
     id: crate::extract::IntPath,
-) -> Result<web::Json<Vec<EventEntry>>> {
-    let entries = projects::history(&state, caller.0.as_ref(), id.into_inner()).await?;
+    query: ValidQuery<HistoryQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let page =
+        projects::history(&state, caller.0.as_ref(), id.into_inner(), query.0.args()?).await?;
     let names = caller
         .0
         .as_ref()
         .is_some_and(crate::app::history::sees_names);
-    Ok(web::Json(
-        entries
-            .into_iter()
-            .map(|e| EventEntry::shown(e, names))
-            .collect(),
-    ))
+    let items: Vec<EventEntry> = page
+        .items
+        .into_iter()
+        .map(|e| EventEntry::shown(e, names))
+        .collect();
+    Ok(super::paged(&req, &items, page.next))
 }
 
 /// The task agreement (任务书) and its amendments: signed ones for everyone, drafts for the

@@ -2,11 +2,12 @@
 //! applicant for its organisation or by a district officer for its district.
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{get, patch, post, web, HttpResponse};
+use actix_web::{get, patch, post, HttpRequest, HttpResponse};
 
 use super::views::proposals::{
     history, respond, HistoryEntry, ListQuery, ProposalDto, ProposalInput, ProposalPage,
 };
+use super::views::HistoryQuery;
 use super::Data;
 use crate::app::proposals;
 use crate::auth::Caller;
@@ -57,17 +58,20 @@ async fn create_proposal(
 
 /// List the round's proposals the caller may see: an applicant its organisation's, a district
 /// officer its district's (not applicants' unsubmitted drafts), the commission everything sealed
-/// or later, anyone else only listed ones.
+/// or later, anyone else only listed ones. Summaries in id order, a page at a time: `limit`
+/// (1–100, default 20) and `after` (the `next_after` of the previous page, also sent as a
+/// `Link: <…>; rel="next"` header); `counts=true` adds `total` and `counts`.
 #[utoipa::path(
     tag = "proposals",
     operation_id = "list_proposals",
     security(("bearer_auth" = [])),
     params(("year" = i32, Path, description = "The round's year"), ListQuery),
     responses(
-        (status = 200, body = ProposalPage),
+        (status = 200, body = ProposalPage, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there is one"))),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
-        (status = 404, response = crate::error::responses::NotFound)
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
 #[get("/rounds/{year}/proposals")]
@@ -76,7 +80,8 @@ async fn list_proposals(
     caller: Caller,
     year: crate::extract::IntPath,
     query: ValidQuery<ListQuery>,
-) -> Result<web::Json<ProposalPage>> {
+    req: HttpRequest,
+) -> Result<HttpResponse> {
     let page = proposals::list(
         &state,
         &caller,
@@ -84,7 +89,12 @@ async fn list_proposals(
         query.into_inner().into(),
     )
     .await?;
-    Ok(web::Json(page.into()))
+    let body = ProposalPage::from(page);
+    let mut res = HttpResponse::Ok();
+    if let Some(after) = body.next_after {
+        res.insert_header((header::LINK, super::next_link(&req, &after.to_string())));
+    }
+    Ok(res.json(body))
 }
 
 /// One proposal, if the caller may see it, with its ETag.
@@ -147,12 +157,13 @@ async fn update_proposal(
     tag = "proposals",
     operation_id = "get_proposal_history",
     security(("bearer_auth" = [])),
-    params(("id" = i32, Path, description = "Proposal id")),
+    params(("id" = i32, Path, description = "Proposal id"), HistoryQuery),
     responses(
-        (status = 200, body = Vec<HistoryEntry>),
+        (status = 200, body = Vec<HistoryEntry>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
-        (status = 404, response = crate::error::responses::NotFound)
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
 #[get("/proposals/{id}/history")]
@@ -160,7 +171,18 @@ async fn proposal_history(
     state: Data,
     caller: Caller,
     id: crate::extract::IntPath,
-) -> Result<web::Json<Vec<HistoryEntry>>> {
+    query: ValidQuery<HistoryQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let args = query.0.args()?;
     let entries = proposals::history(&state, &caller, id.into_inner()).await?;
-    Ok(web::Json(history(entries)))
+    // Each step's `from_status` is the step before's: the page is cut after the whole history
+    // is read (a proposal's history is short).
+    let seqs: Vec<i64> = entries.iter().map(|e| e.event.seq).collect();
+    let page = args.of_all(
+        seqs.into_iter().zip(history(entries)).collect(),
+        |(s, _)| *s,
+    );
+    let items: Vec<HistoryEntry> = page.items.into_iter().map(|(_, h)| h).collect();
+    Ok(super::paged(&req, &items, page.next))
 }

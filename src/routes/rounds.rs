@@ -1,16 +1,17 @@
 //! Rounds (年度批次): deadline, list size, selection weights, constraints and scoring constants.
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{get, patch, post, web, HttpResponse};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 
 use super::views::history::EventEntry;
 use super::views::rounds::{CreateRound, RoundDto, UpdateRound};
+use super::views::HistoryQuery;
 use super::Data;
 use crate::app::rounds::{self, round_etag};
 use crate::auth::{Caller, MaybeCaller};
 use crate::domain::round::Round;
 use crate::error::Result;
-use crate::extract::{IfMatch, ValidJson};
+use crate::extract::{IfMatch, ValidJson, ValidQuery};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_round)
@@ -116,12 +117,13 @@ async fn update_round(
     tag = "rounds",
     operation_id = "get_round_history",
     security((), ("bearer_auth" = [])),
-    params(("year" = i32, Path, description = "The round's year")),
+    params(("year" = i32, Path, description = "The round's year"), HistoryQuery),
     responses(
-        (status = 200, body = Vec<EventEntry>),
+        (status = 200, body = Vec<EventEntry>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
-        (status = 404, response = crate::error::responses::NotFound)
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
 #[get("/rounds/{year}/history")]
@@ -129,16 +131,18 @@ async fn round_history(
     state: Data,
     caller: MaybeCaller,
     year: crate::extract::IntPath,
-) -> Result<web::Json<Vec<EventEntry>>> {
-    let entries = rounds::history(&state, year.into_inner()).await?;
+    query: ValidQuery<HistoryQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let page = rounds::history(&state, year.into_inner(), query.0.args()?).await?;
     let names = caller
         .0
         .as_ref()
         .is_some_and(crate::app::history::sees_names);
-    Ok(web::Json(
-        entries
-            .into_iter()
-            .map(|e| EventEntry::shown(e, names))
-            .collect(),
-    ))
+    let items: Vec<EventEntry> = page
+        .items
+        .into_iter()
+        .map(|e| EventEntry::shown(e, names))
+        .collect();
+    Ok(super::paged(&req, &items, page.next))
 }

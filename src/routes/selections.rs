@@ -7,6 +7,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use super::views::selection::{
     Replay, RoundScores, ScoreQuery, SelectionRequest, SelectionRun, SelectionSummary,
 };
+use super::views::PageQuery;
 use super::Data;
 use crate::app;
 use crate::auth::Caller;
@@ -121,13 +122,14 @@ async fn get_selection(
     tag = "selection",
     operation_id = "list_selections",
     security(("bearer_auth" = [])),
-    params(("year" = i32, Path, description = "The round's year")),
+    params(("year" = i32, Path, description = "The round's year"), PageQuery),
     responses(
-        (status = 200, body = Vec<SelectionSummary>),
+        (status = 200, body = Vec<SelectionSummary>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
         (status = 403, response = crate::error::responses::Forbidden),
-        (status = 404, response = crate::error::responses::NotFound)
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
 #[get("/rounds/{year}/selections")]
@@ -135,9 +137,12 @@ async fn list_selections(
     state: Data,
     caller: Caller,
     year: crate::extract::IntPath,
-) -> Result<web::Json<Vec<SelectionSummary>>> {
-    let runs = app::selection::list(&state, &caller, year.into_inner()).await?;
-    Ok(web::Json(runs.into_iter().map(Into::into).collect()))
+    query: ValidQuery<PageQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let page = app::selection::page(&state, &caller, year.into_inner(), query.0.args()?).await?;
+    let items: Vec<SelectionSummary> = page.items.into_iter().map(Into::into).collect();
+    Ok(super::paged(&req, &items, page.next))
 }
 
 /// Re-solve a run from its stored inputs (not today's data) and compare (commission only).

@@ -1,16 +1,17 @@
 //! Accounts and roles.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use super::views::history::EventEntry;
 use super::views::users::{
     ChangePassword, CreateUser, ResetPassword, TokenResponse, UserDto, UserQuery,
 };
+use super::views::HistoryQuery;
 use super::Data;
 use crate::app;
 use crate::auth::Caller;
 use crate::error::Result;
-use crate::extract::ValidJson;
+use crate::extract::{ValidJson, ValidQuery};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(me)
@@ -58,27 +59,33 @@ async fn create_user(
     Ok(HttpResponse::Created().json(UserDto::from(user)))
 }
 
-/// List accounts (commission only).
+/// List accounts (commission only), in id order, a page at a time (`after`, `limit`; the next
+/// page in the `Link` header).
 #[utoipa::path(
     tag = "users",
     operation_id = "list_users",
     security(("bearer_auth" = [])),
     params(UserQuery),
     responses(
-        (status = 200, body = Vec<UserDto>),
+        (status = 200, body = Vec<UserDto>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
-        (status = 403, response = crate::error::responses::Forbidden)
+        (status = 403, response = crate::error::responses::Forbidden),
+        (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
 #[get("/users")]
 async fn list_users(
     state: Data,
     caller: Caller,
-    query: web::Query<UserQuery>,
-) -> Result<web::Json<Vec<UserDto>>> {
-    let users = app::users::list(&state, &caller, query.role).await?;
-    Ok(web::Json(users.into_iter().map(Into::into).collect()))
+    query: ValidQuery<UserQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let q = query.into_inner();
+    let args = crate::app::paging::PageArgs::array(q.after, q.limit)?;
+    let page = app::users::list(&state, &caller, q.role, args).await?;
+    let items: Vec<UserDto> = page.items.into_iter().map(Into::into).collect();
+    Ok(super::paged(&req, &items, page.next))
 }
 
 /// An account's history, oldest first, each change with its actor (commission only).
@@ -86,13 +93,14 @@ async fn list_users(
     tag = "users",
     operation_id = "get_user_history",
     security(("bearer_auth" = [])),
-    params(("id" = i32, Path, description = "Account id")),
+    params(("id" = i32, Path, description = "Account id"), HistoryQuery),
     responses(
-        (status = 200, body = Vec<EventEntry>),
+        (status = 200, body = Vec<EventEntry>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
         (status = 403, response = crate::error::responses::Forbidden),
-        (status = 404, response = crate::error::responses::NotFound)
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
 #[get("/users/{id}/history")]
@@ -100,9 +108,12 @@ async fn get_user_history(
     state: Data,
     caller: Caller,
     id: crate::extract::IntPath,
-) -> Result<web::Json<Vec<EventEntry>>> {
-    let h = app::users::history(&state, &caller, id.into_inner()).await?;
-    Ok(web::Json(h.into_iter().map(Into::into).collect()))
+    query: ValidQuery<HistoryQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let page = app::users::history(&state, &caller, id.into_inner(), query.0.args()?).await?;
+    let items: Vec<EventEntry> = page.items.into_iter().map(Into::into).collect();
+    Ok(super::paged(&req, &items, page.next))
 }
 
 /// Change your own password (any role), giving the current one.

@@ -2,11 +2,12 @@
 //! subscription takes is posted to its URL, signed, at least once, retried for 24 hours.
 
 use actix_web::http::header;
-use actix_web::{delete, get, post, web, HttpResponse};
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 
 use super::views::webhooks::{
     CreateWebhook, CreatedWebhook, DeliveryDto, DeliveryPage, DeliveryQuery, WebhookDto,
 };
+use super::views::PageQuery;
 use super::Data;
 use crate::app::webhooks;
 use crate::auth::Caller;
@@ -61,16 +62,30 @@ async fn create_webhook(
     tag = "platform",
     operation_id = "list_webhooks",
     security(("bearer_auth" = [])),
+    params(PageQuery),
     responses(
-        (status = 200, body = Vec<WebhookDto>),
+        (status = 200, body = Vec<WebhookDto>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
         (status = 401, response = crate::error::responses::Unauthorized),
-        (status = 403, response = crate::error::responses::Forbidden)
+        (status = 403, response = crate::error::responses::Forbidden),
+        (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
 #[get("/webhooks")]
-async fn list_webhooks(state: Data, caller: Caller) -> Result<web::Json<Vec<WebhookDto>>> {
+async fn list_webhooks(
+    state: Data,
+    caller: Caller,
+    query: ValidQuery<PageQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
+    let args = query.0.args()?;
     let subs = webhooks::list(&state, &caller).await?;
-    Ok(web::Json(subs.into_iter().map(Into::into).collect()))
+    Ok(super::paged_from(
+        &req,
+        args,
+        subs,
+        |s| i64::from(s.id),
+        WebhookDto::from,
+    ))
 }
 
 /// One subscription: its state and its current run of failures.

@@ -8,7 +8,7 @@ use entity::{bid, bid_member, bid_receipt, bid_withdrawal};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::domain::bid::{Bid, Receipt, Withdrawal};
@@ -65,6 +65,93 @@ pub async fn bid_count(db: &impl ConnectionTrait, call_id: i32) -> Result<u64, D
         .filter(bid::Column::CallId.eq(call_id))
         .count(db)
         .await
+}
+
+/// Bids by id (for a page of calls' winners: one query).
+///
+/// # Errors
+/// Database failures.
+pub async fn bids_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<HashMap<i32, Bid>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(bid::Entity::find()
+        .filter(bid::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, bid_of_model(m)))
+        .collect())
+}
+
+/// How many bids each of the calls holds that were not withdrawn (a withdrawal counts while it
+/// is against the bid's current receipt, as [`withdrawn`] reads it): one query for the counts,
+/// one for the withdrawals, and only when there are any, one for the current receipts.
+///
+/// # Errors
+/// Database failures.
+pub async fn standing_counts(
+    db: &impl ConnectionTrait,
+    call_ids: &[i32],
+) -> Result<HashMap<i32, u64>, DbErr> {
+    if call_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i32, i64)> = bid::Entity::find()
+        .select_only()
+        .column(bid::Column::CallId)
+        .column_as(bid::Column::Id.count(), "n")
+        .filter(bid::Column::CallId.is_in(call_ids.iter().copied()))
+        .group_by(bid::Column::CallId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut counts: HashMap<i32, u64> = rows
+        .into_iter()
+        .map(|(c, n)| (c, u64::try_from(n).unwrap_or(0)))
+        .collect();
+    let withdrawals = bid_withdrawal::Entity::find()
+        .filter(bid_withdrawal::Column::CallId.is_in(call_ids.iter().copied()))
+        .all(db)
+        .await?;
+    if withdrawals.is_empty() {
+        return Ok(counts);
+    }
+    let of_calls = Query::select()
+        .column(bid::Column::Id)
+        .from(bid::Entity)
+        .and_where(bid::Column::CallId.is_in(call_ids.iter().copied()))
+        .to_owned();
+    let latest = Query::select()
+        .expr(Expr::col(bid_receipt::Column::Id).max())
+        .from(bid_receipt::Entity)
+        .and_where(bid_receipt::Column::BidId.in_subquery(of_calls))
+        .group_by_col(bid_receipt::Column::BidId)
+        .to_owned();
+    let current: HashMap<i32, i32> = bid_receipt::Entity::find()
+        .filter(bid_receipt::Column::Id.in_subquery(latest))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.bid_id, r.id))
+        .collect();
+    let mut withdrawn: Vec<(i32, i32)> = withdrawals
+        .into_iter()
+        .map(withdrawal_of_model)
+        .filter(|w| current.get(&w.bid_id) == Some(&w.receipt_id))
+        .map(|w| (w.call_id, w.bid_id))
+        .collect();
+    withdrawn.sort_unstable();
+    withdrawn.dedup();
+    for (call_id, _) in withdrawn {
+        if let Some(n) = counts.get_mut(&call_id) {
+            *n = n.saturating_sub(1);
+        }
+    }
+    Ok(counts)
 }
 
 /// The bid of an organisation in a call.
@@ -317,6 +404,45 @@ pub async fn withdrawals(db: &impl ConnectionTrait, bid_id: i32) -> Result<Vec<W
         .collect())
 }
 
+/// The receipts and the withdrawals of each of these bids, oldest first (two queries: a page
+/// of bids reads them together).
+///
+/// # Errors
+/// Database failures.
+pub async fn receipts_and_withdrawals(
+    db: &impl ConnectionTrait,
+    bid_ids: &[i32],
+) -> Result<(HashMap<i32, Vec<Receipt>>, HashMap<i32, Vec<Withdrawal>>), DbErr> {
+    let mut receipts: HashMap<i32, Vec<Receipt>> = HashMap::new();
+    let mut withdrawals: HashMap<i32, Vec<Withdrawal>> = HashMap::new();
+    if bid_ids.is_empty() {
+        return Ok((receipts, withdrawals));
+    }
+    for r in bid_receipt::Entity::find()
+        .filter(bid_receipt::Column::BidId.is_in(bid_ids.iter().copied()))
+        .order_by_asc(bid_receipt::Column::Id)
+        .all(db)
+        .await?
+    {
+        receipts
+            .entry(r.bid_id)
+            .or_default()
+            .push(receipt_of_model(r));
+    }
+    for w in bid_withdrawal::Entity::find()
+        .filter(bid_withdrawal::Column::BidId.is_in(bid_ids.iter().copied()))
+        .order_by_asc(bid_withdrawal::Column::Id)
+        .all(db)
+        .await?
+    {
+        withdrawals
+            .entry(w.bid_id)
+            .or_default()
+            .push(withdrawal_of_model(w));
+    }
+    Ok((receipts, withdrawals))
+}
+
 /// The bids of a call withdrawn now (their latest withdrawal names their current receipt), by
 /// bid id, with that withdrawal.
 ///
@@ -433,6 +559,29 @@ pub async fn members_of_bid(
         .into_iter()
         .map(|m| member_of_model(m).map(|(_, j)| j))
         .collect()
+}
+
+/// The bids each of these organisations is a joint builder of (one query).
+///
+/// # Errors
+/// Database failures.
+pub async fn bids_joined_by_each(
+    db: &impl ConnectionTrait,
+    organisation_ids: &[i32],
+) -> Result<HashMap<i32, Vec<i32>>, DbErr> {
+    let mut out: HashMap<i32, Vec<i32>> = HashMap::new();
+    if organisation_ids.is_empty() {
+        return Ok(out);
+    }
+    for m in bid_member::Entity::find()
+        .filter(bid_member::Column::OrganisationId.is_in(organisation_ids.iter().copied()))
+        .order_by_asc(bid_member::Column::BidId)
+        .all(db)
+        .await?
+    {
+        out.entry(m.organisation_id).or_default().push(m.bid_id);
+    }
+    Ok(out)
 }
 
 /// The opened bids an organisation is a joint builder of.

@@ -6,7 +6,7 @@ use entity::call;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    QuerySelect, Set,
 };
 
 use crate::domain::call::{Call, CallChange, CallStatus, Criterion, Eligibility};
@@ -76,6 +76,32 @@ pub async fn call(db: &impl ConnectionTrait, id: i32) -> Result<Option<Call>, Db
 pub async fn calls(db: &impl ConnectionTrait) -> Result<Vec<Call>, DbErr> {
     call::Entity::find()
         .order_by_asc(call::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(decode)
+        .collect()
+}
+
+/// Calls after the id `after`, in id order, at most `fetch`; only those in `statuses` when given.
+///
+/// # Errors
+/// Database failures and undecodable rows.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    statuses: Option<&[CallStatus]>,
+    after: Option<i32>,
+    fetch: u64,
+) -> Result<Vec<Call>, DbErr> {
+    let mut q = call::Entity::find();
+    if let Some(s) = statuses {
+        q = q.filter(call::Column::Status.is_in(s.iter().map(|s| s.as_str())));
+    }
+    if let Some(a) = after {
+        q = q.filter(call::Column::Id.gt(a));
+    }
+    q.order_by_asc(call::Column::Id)
+        .limit(fetch)
         .all(db)
         .await?
         .into_iter()

@@ -162,6 +162,32 @@ pub async fn of(db: &impl ConnectionTrait, a: &AggregateRef) -> Result<Vec<Event
         .collect()
 }
 
+/// A page of an aggregate's history: its events after `seq` `after`, oldest first, at most
+/// `fetch` (through `ix_event_aggregate_seq`).
+///
+/// # Errors
+/// Database failures and undecodable rows.
+pub async fn of_after(
+    db: &impl ConnectionTrait,
+    a: &AggregateRef,
+    after: Option<i64>,
+    fetch: u64,
+) -> Result<Vec<Event>, DbErr> {
+    let mut q = event::Entity::find()
+        .filter(event::Column::AggregateType.eq(a.kind.as_str()))
+        .filter(event::Column::AggregateId.eq(a.id.as_str()));
+    if let Some(after) = after {
+        q = q.filter(event::Column::Seq.gt(after));
+    }
+    q.order_by_asc(event::Column::Seq)
+        .limit(fetch)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(decode)
+        .collect()
+}
+
 /// An aggregate's history together with that of everything under it (a call with its bids,
 /// panel, conflicts, score sheets and objections), oldest first.
 ///

@@ -40,6 +40,29 @@ pub async fn of_call(db: &impl ConnectionTrait, call_id: i32) -> Result<Vec<Obje
         .collect())
 }
 
+/// The objections of each of the calls, oldest first (one query).
+///
+/// # Errors
+/// Database failures.
+pub async fn of_calls(
+    db: &impl ConnectionTrait,
+    call_ids: &[i32],
+) -> Result<std::collections::HashMap<i32, Vec<Objection>>, DbErr> {
+    let mut out: std::collections::HashMap<i32, Vec<Objection>> = std::collections::HashMap::new();
+    if call_ids.is_empty() {
+        return Ok(out);
+    }
+    for o in objection::Entity::find()
+        .filter(objection::Column::CallId.is_in(call_ids.iter().copied()))
+        .order_by_asc(objection::Column::Id)
+        .all(db)
+        .await?
+    {
+        out.entry(o.call_id).or_default().push(decode(o));
+    }
+    Ok(out)
+}
+
 /// # Errors
 /// Database failures.
 pub async fn objection(db: &impl ConnectionTrait, id: i32) -> Result<Option<Objection>, DbErr> {

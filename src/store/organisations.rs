@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::organisation;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    QuerySelect, Set,
 };
 
 use crate::domain::builders::OrganisationKind;
@@ -117,6 +117,26 @@ pub async fn by_id(
     organisation::Entity::find_by_id(id).one(db).await
 }
 
+/// Organisations by id (one query).
+///
+/// # Errors
+/// Database failures.
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<std::collections::HashMap<i32, organisation::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect())
+}
+
 /// One organisation, decoded.
 ///
 /// # Errors
@@ -134,7 +154,28 @@ pub async fn list(
     district: Option<&str>,
     only_id: Option<i32>,
 ) -> Result<Vec<organisation::Model>, DbErr> {
+    list_after(db, district, only_id, None, None).await
+}
+
+/// Organisations after the id `after` in id order, at most `fetch`, optionally only one
+/// district's or only one id.
+///
+/// # Errors
+/// Database failures.
+pub async fn list_after(
+    db: &impl ConnectionTrait,
+    district: Option<&str>,
+    only_id: Option<i32>,
+    after: Option<i32>,
+    fetch: Option<u64>,
+) -> Result<Vec<organisation::Model>, DbErr> {
     let mut q = organisation::Entity::find().order_by_asc(organisation::Column::Id);
+    if let Some(a) = after {
+        q = q.filter(organisation::Column::Id.gt(a));
+    }
+    if let Some(n) = fetch {
+        q = q.limit(n);
+    }
     if let Some(d) = district {
         q = q.filter(organisation::Column::DistrictCode.eq(d));
     }
@@ -153,7 +194,21 @@ pub async fn organisations(
     district: Option<&str>,
     only_id: Option<i32>,
 ) -> Result<Vec<Organisation>, DbErr> {
-    list(db, district, only_id)
+    organisations_after(db, district, only_id, None, None).await
+}
+
+/// [`list_after`], decoded.
+///
+/// # Errors
+/// Database failures and undecodable rows.
+pub async fn organisations_after(
+    db: &impl ConnectionTrait,
+    district: Option<&str>,
+    only_id: Option<i32>,
+    after: Option<i32>,
+    fetch: Option<u64>,
+) -> Result<Vec<Organisation>, DbErr> {
+    list_after(db, district, only_id, after, fetch)
         .await?
         .into_iter()
         .map(decode)

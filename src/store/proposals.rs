@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use entity::proposal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use crate::domain::access::Scope;
@@ -51,18 +51,8 @@ pub struct Filters {
     pub status: Option<Status>,
 }
 
-/// A page of the proposals a scope admits, with the total matching.
-///
-/// # Errors
-/// Database failures.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    round_id: i32,
-    scope: &Scope,
-    filters: &Filters,
-    page: u64,
-    per_page: u64,
-) -> Result<(Vec<proposal::Model>, u64), DbErr> {
+/// The rows of a round a scope and the filters admit, as a query.
+fn matching(round_id: i32, scope: &Scope, filters: &Filters) -> sea_orm::Select<proposal::Entity> {
     let mut q = proposal::Entity::find()
         .filter(proposal::Column::RoundId.eq(round_id))
         .filter(condition(scope));
@@ -75,10 +65,26 @@ pub async fn list(
     if let Some(s) = filters.status {
         q = q.filter(proposal::Column::Status.eq(s.as_str()));
     }
-    let paginator = q.order_by_asc(proposal::Column::Id).paginate(db, per_page);
-    let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(page.saturating_sub(1)).await?;
-    Ok((items, total))
+    q
+}
+
+/// How many proposals of a round a scope and the filters admit (one query).
+///
+/// # Errors
+/// Database failures.
+pub async fn count(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    scope: &Scope,
+    filters: &Filters,
+) -> Result<u64, DbErr> {
+    let n: Option<i64> = matching(round_id, scope, filters)
+        .select_only()
+        .column_as(proposal::Column::Id.count(), "n")
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
 }
 
 /// Number of proposals per status in a round, optionally within a scope.
@@ -321,39 +327,70 @@ pub async fn update_if_version(
     get(db, id).await
 }
 
-/// A page of the summaries a scope admits, with the total matching.
+/// The summaries a scope and the filters admit after the id `after`, in id order, at most
+/// `fetch`: the summary columns only (the brain's name read out of the form by the database, the
+/// form and plan themselves never leave it), walking the `(round_id, …, id)` indexes.
 ///
 /// # Errors
 /// Database failures and undecodable rows.
-pub async fn page(
+pub async fn summaries(
     db: &impl ConnectionTrait,
     round_id: i32,
     scope: &Scope,
     filters: &Filters,
-    page: u64,
-    per_page: u64,
-) -> Result<(Vec<Summary>, u64), DbErr> {
-    let (rows, total) = list(db, round_id, scope, filters, page, per_page).await?;
-    let items = rows
-        .into_iter()
-        .map(|p| {
-            Ok(Summary {
-                brain_name: p
-                    .form
-                    .get("brain_name")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned),
-                status: p.status.parse().map_err(|e| {
-                    DbErr::Custom(format!("stored status of proposal {}: {e}", p.id))
-                })?,
-                id: p.id,
-                district_code: p.district_code,
-                cluster_code: p.cluster_code,
-                owner_organisation_id: p.owner_organisation_id,
-                version: p.version,
-                updated_at: p.updated_at,
-            })
-        })
-        .collect::<Result<_, DbErr>>()?;
-    Ok((items, total))
+    after: Option<i32>,
+    fetch: u64,
+) -> Result<Vec<Summary>, DbErr> {
+    use proposal::Column as C;
+    let mut q = matching(round_id, scope, filters);
+    if let Some(a) = after {
+        q = q.filter(C::Id.gt(a));
+    }
+    type Row = (
+        i32,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+        Option<i32>,
+        i32,
+        DateTime<Utc>,
+    );
+    // `->>` reads a member of JSON as text on both databases (SQLite 3.38+, PostgreSQL).
+    let rows: Vec<Row> = q
+        .select_only()
+        .column(C::Id)
+        .column_as(
+            Expr::cust(r#""proposal"."form" ->> 'brain_name'"#),
+            "brain_name",
+        )
+        .column(C::Status)
+        .column(C::DistrictCode)
+        .column(C::ClusterCode)
+        .column(C::OwnerOrganisationId)
+        .column(C::Version)
+        .column(C::UpdatedAt)
+        .order_by_asc(C::Id)
+        .limit(fetch)
+        .into_tuple()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(
+            |(id, brain_name, status, district_code, cluster_code, owner, version, updated_at)| {
+                Ok(Summary {
+                    brain_name,
+                    status: status.parse().map_err(|e| {
+                        DbErr::Custom(format!("stored status of proposal {id}: {e}"))
+                    })?,
+                    id,
+                    district_code,
+                    cluster_code,
+                    owner_organisation_id: owner,
+                    version,
+                    updated_at,
+                })
+            },
+        )
+        .collect()
 }

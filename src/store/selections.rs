@@ -292,9 +292,28 @@ pub async fn run(db: &impl ConnectionTrait, id: i32) -> Result<Option<StoredRun>
 /// # Errors
 /// Database failures and results that do not read back.
 pub async fn runs(db: &impl ConnectionTrait, round_id: i32) -> Result<Vec<RunSummary>, DbErr> {
+    runs_after(db, round_id, None, None).await
+}
+
+/// A round's runs after the id `after`, oldest first, at most `fetch` (as [`runs`]).
+///
+/// # Errors
+/// Database failures and results that do not read back.
+pub async fn runs_after(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    after: Option<i32>,
+    fetch: Option<u64>,
+) -> Result<Vec<RunSummary>, DbErr> {
     use selection_run::Column as C;
-    selection_run::Entity::find()
-        .select_only()
+    let mut q = selection_run::Entity::find();
+    if let Some(a) = after {
+        q = q.filter(C::Id.gt(a));
+    }
+    if let Some(n) = fetch {
+        q = q.limit(n);
+    }
+    q.select_only()
         .columns([
             C::Id,
             C::CreatedAt,
@@ -461,6 +480,26 @@ pub async fn items(db: &impl ConnectionTrait, version_id: i32) -> Result<Vec<Lis
         .into_iter()
         .map(decode_item)
         .collect()
+}
+
+/// List items by id (one query).
+///
+/// # Errors
+/// Database failures.
+pub async fn items_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> Result<std::collections::HashMap<i32, list_item::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(list_item::Entity::find()
+        .filter(list_item::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect())
 }
 
 /// # Errors

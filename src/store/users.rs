@@ -72,6 +72,23 @@ pub async fn accounts(
     list(db, role).await?.into_iter().map(decode).collect()
 }
 
+/// [`list_after`], decoded.
+///
+/// # Errors
+/// Database failures and undecodable rows.
+pub async fn accounts_after(
+    db: &impl ConnectionTrait,
+    role: Option<Role>,
+    after: Option<i32>,
+    fetch: u64,
+) -> Result<Vec<Account>, DbErr> {
+    list_after(db, role, after, Some(fetch))
+        .await?
+        .into_iter()
+        .map(decode)
+        .collect()
+}
+
 /// What a password check needs of an account.
 #[derive(Debug, Clone)]
 pub struct Credentials {
@@ -202,9 +219,28 @@ pub async fn list(
     db: &impl ConnectionTrait,
     role: Option<Role>,
 ) -> Result<Vec<user::Model>, DbErr> {
+    list_after(db, role, None, None).await
+}
+
+/// Accounts after the id `after` in id order, at most `fetch`, optionally only one role's.
+///
+/// # Errors
+/// Database failures.
+pub async fn list_after(
+    db: &impl ConnectionTrait,
+    role: Option<Role>,
+    after: Option<i32>,
+    fetch: Option<u64>,
+) -> Result<Vec<user::Model>, DbErr> {
     let mut q = user::Entity::find().order_by_asc(user::Column::Id);
     if let Some(r) = role {
         q = q.filter(user::Column::Role.eq(r.as_str()));
+    }
+    if let Some(a) = after {
+        q = q.filter(user::Column::Id.gt(a));
+    }
+    if let Some(n) = fetch {
+        q = q.limit(n);
     }
     q.all(db).await
 }

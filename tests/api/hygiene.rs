@@ -53,23 +53,37 @@ async fn dirty_text_is_refused_by_field_and_nothing_is_stored() {
     let r = file(&app, &officer, body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     let list = app
-        .get("/api/v1/rounds/2024/proposals", Some(Role::District))
+        .get(
+            "/api/v1/rounds/2024/proposals?counts=true",
+            Some(Role::District),
+        )
         .await;
     assert_eq!(list.body["total"], 1, "only the clean proposal was stored");
 }
 
 #[tokio::test]
-async fn pages_out_of_range_are_a_bad_request() {
+async fn pages_out_of_range_are_refused_naming_the_field() {
     let app = spawn_app().await;
     create_round(&app).await;
-    for (query, field) in [
-        ("page=9223372036854775807", "page"),
-        ("page=100001", "page"),
-        ("page=0", "page"),
-        ("per_page=0", "per_page"),
-        ("per_page=101", "per_page"),
-        ("page=18446744073709551616", "page"),
-        ("page=-1", "page"),
+    for (query, status, field) in [
+        ("limit=0", StatusCode::UNPROCESSABLE_ENTITY, "limit"),
+        ("limit=101", StatusCode::UNPROCESSABLE_ENTITY, "limit"),
+        ("after=-1", StatusCode::UNPROCESSABLE_ENTITY, "after"),
+        (
+            "limit=18446744073709551616",
+            StatusCode::BAD_REQUEST,
+            "limit",
+        ),
+        ("limit=-1", StatusCode::BAD_REQUEST, "limit"),
+        ("after=abc", StatusCode::BAD_REQUEST, "after"),
+        (
+            "after=9223372036854775808",
+            StatusCode::BAD_REQUEST,
+            "after",
+        ),
+        ("counts=yes", StatusCode::BAD_REQUEST, "counts"),
+        ("page=2", StatusCode::BAD_REQUEST, "page"),
+        ("per_page=10", StatusCode::BAD_REQUEST, "per_page"),
     ] {
         let r = app
             .get(
@@ -77,7 +91,7 @@ async fn pages_out_of_range_are_a_bad_request() {
                 Some(Role::Commission),
             )
             .await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{query}: {:?}", r.body);
+        assert_eq!(r.status, status, "{query}: {:?}", r.body);
         assert!(r.is_problem(), "{query}");
         assert!(
             r.error_fields().iter().any(|f| f == field),
@@ -87,11 +101,12 @@ async fn pages_out_of_range_are_a_bad_request() {
     }
     let r = app
         .get(
-            "/api/v1/rounds/2024/proposals?page=100000",
+            "/api/v1/rounds/2024/proposals?after=9223372036854775807&limit=100",
             Some(Role::Commission),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["next_after"], serde_json::Value::Null);
 }
 
 #[tokio::test]

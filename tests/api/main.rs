@@ -25,6 +25,7 @@ mod notifications;
 mod ocds;
 mod openapi;
 mod pages;
+mod pagination;
 mod projects;
 mod proposals;
 mod reference;

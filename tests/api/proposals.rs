@@ -514,8 +514,21 @@ async fn authorisation_matrix_on_lists_and_objects() {
         .get("/api/v1/rounds/2024/proposals", Some(Role::Commission))
         .await;
     let page: ProposalPage = r.expect(StatusCode::OK);
-    assert_eq!(page.counts["draft"], 2, "the commission sees counts");
-    assert_eq!(page.counts["submitted"], 1);
+    assert!(
+        page.counts.is_none() && page.total.is_none(),
+        "counts only when asked"
+    );
+    let r = app
+        .get(
+            "/api/v1/rounds/2024/proposals?counts=true",
+            Some(Role::Commission),
+        )
+        .await;
+    let page: ProposalPage = r.expect(StatusCode::OK);
+    let counts = page.counts.expect("counts asked");
+    assert_eq!(counts["draft"], 2, "the commission sees counts");
+    assert_eq!(counts["submitted"], 1);
+    assert_eq!(page.total, Some(0), "nothing sealed yet");
     // Filters narrow, never widen.
     let r = app
         .request(

@@ -316,7 +316,7 @@ async fn only_the_commission_selects_and_publishes_and_anyone_reads_the_list() {
     assert_eq!(p.body["status"], "listed");
     let listed = app
         .get(
-            "/api/v1/rounds/2024/proposals?status=not_listed&per_page=100",
+            "/api/v1/rounds/2024/proposals?status=not_listed&limit=100&counts=true",
             Some(Role::Commission),
         )
         .await;

@@ -68,4 +68,10 @@ pub struct FindingQuery {
     pub subject_type: Option<FindingSubject>,
     /// Only findings about objects with this id (with `subject_type`: about that one object).
     pub subject_id: Option<i32>,
+    /// The cursor: the last id seen, as in the `Link` header's next page.
+    #[param(minimum = 0)]
+    pub after: Option<i64>,
+    /// Items per page, 1–1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u64>,
 }

@@ -126,6 +126,12 @@ pub struct EnterpriseQuery {
     pub kind: Option<EnterpriseKind>,
     /// Only enterprises of this "33618" cluster.
     pub cluster: Option<String>,
+    /// The cursor: the last id seen, as in the `Link` header's next page.
+    #[param(minimum = 0)]
+    pub after: Option<i64>,
+    /// Items per page, 1–1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u64>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

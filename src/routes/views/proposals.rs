@@ -156,12 +156,14 @@ pub struct ListQuery {
     pub cluster: Option<String>,
     /// Only proposals in this state.
     pub status: Option<Status>,
-    /// 1-based page, 1–100000 (default 1).
-    #[param(minimum = 1, maximum = 100000)]
-    pub page: Option<u64>,
+    /// The cursor: the `next_after` of the previous page (the last id seen).
+    #[param(minimum = 0)]
+    pub after: Option<i64>,
     /// Items per page, 1–100 (default 20).
     #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<u64>,
+    pub limit: Option<u64>,
+    /// `true`: also give `total` and `counts` (two more queries; leave it out when paging on).
+    pub counts: Option<bool>,
 }
 
 impl From<ListQuery> for proposals::ListQuery {
@@ -170,8 +172,9 @@ impl From<ListQuery> for proposals::ListQuery {
             district: q.district,
             cluster: q.cluster,
             status: q.status,
-            page: q.page,
-            per_page: q.per_page,
+            after: q.after,
+            limit: q.limit,
+            counts: q.counts.unwrap_or(false),
         }
     }
 }
@@ -205,22 +208,24 @@ impl From<Summary> for ProposalSummary {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ProposalPage {
+    /// In id order.
     pub items: Vec<ProposalSummary>,
-    pub page: u64,
-    pub per_page: u64,
-    /// Proposals matching the filters that the caller may see.
-    pub total: u64,
-    /// Proposals per state: for the commission over the whole round (drafts included, as numbers
-    /// only); for others over what they may see.
-    pub counts: BTreeMap<String, u64>,
+    /// Pass as `after` for the next page (also in the `Link` header); null on the last page.
+    pub next_after: Option<i32>,
+    /// Proposals matching the filters that the caller may see (only with `counts=true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    /// Proposals per state (only with `counts=true`): for the commission over the whole round
+    /// (drafts included, as numbers only); for others over what they may see.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counts: Option<BTreeMap<String, u64>>,
 }
 
 impl From<Page> for ProposalPage {
     fn from(p: Page) -> Self {
         Self {
             items: p.items.into_iter().map(ProposalSummary::from).collect(),
-            page: p.page,
-            per_page: p.per_page,
+            next_after: p.next_after,
             total: p.total,
             counts: p.counts,
         }

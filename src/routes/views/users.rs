@@ -67,9 +67,16 @@ impl From<CreateUser> for NewAccount {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct UserQuery {
     /// Only accounts with this role.
     pub role: Option<Role>,
+    /// The cursor: the last id seen, as in the `Link` header's next page.
+    #[param(minimum = 0)]
+    pub after: Option<i64>,
+    /// Items per page, 1–1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u64>,
 }
 
 /// A change of one's own password.
