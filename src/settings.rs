@@ -913,6 +913,16 @@ mod tests {
         assert!(s.bootstrap.admin_password.is_none());
         assert_eq!(s.log.format, LogFormat::Pretty);
         assert_eq!(s.log.level, "info");
+        assert_eq!(s.cache.revalidate_ms, 250);
+    }
+
+    #[test]
+    fn the_cache_interval_is_bounded() {
+        let ok = Settings::from_layers(None, env(&[("JIEBANG__CACHE__REVALIDATE_MS", "0")]));
+        assert_eq!(ok.unwrap().cache.revalidate_ms, 0);
+        let err = Settings::from_layers(None, env(&[("JIEBANG__CACHE__REVALIDATE_MS", "60001")]))
+            .unwrap_err();
+        assert_eq!(invalid_var(err), "JIEBANG__CACHE__REVALIDATE_MS");
     }
 
     #[test]
@@ -1119,7 +1129,7 @@ mod tests {
         sections.dedup();
         assert_eq!(sections, fields_of::<Settings>());
         assert!(known().contains(&("server", "addr")));
-        assert_eq!(known().len(), 50);
+        assert_eq!(known().len(), 51);
     }
 
     #[test]
