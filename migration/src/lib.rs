@@ -22,6 +22,7 @@ mod m20261202_000017_documents;
 mod m20261202_000018_notifications;
 mod m20261203_000019_builders;
 mod m20261203_000020_inventories;
+mod m20261203_000022_selection_storage;
 mod seed;
 
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000018_notifications::Migration),
             Box::new(m20261203_000019_builders::Migration),
             Box::new(m20261203_000020_inventories::Migration),
+            Box::new(m20261203_000022_selection_storage::Migration),
         ]
     }
 }
