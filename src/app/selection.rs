@@ -657,6 +657,83 @@ pub async fn get(state: &AppState, caller: &Caller, id: i32) -> Result<Run> {
     present(run, round.year, &names)
 }
 
+/// How many left-out proposals a run's answer explains unless asked (`GET /selections/{id}`
+/// `left_out_limit`), and the most it explains in one answer: every proposal of the pool but the
+/// chosen is left out, 49,995 at 50,000, so the whole explanation is had a window at a time.
+pub const DEFAULT_LEFT_OUT_PAGE: u32 = 100;
+pub const MAX_LEFT_OUT_PAGE: u32 = 5000;
+
+/// Which of a run's left-out proposals (strongest first) an answer explains.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LeftOutWindow {
+    /// Skip this many (default 0).
+    pub offset: Option<u32>,
+    /// At most this many (1..=`MAX_LEFT_OUT_PAGE`; default `DEFAULT_LEFT_OUT_PAGE`).
+    pub limit: Option<u32>,
+}
+
+/// The window of left-out proposals an answer explains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeftOutPage {
+    /// Proposals left out in all.
+    pub total: u64,
+    /// Skipped before the first explained.
+    pub offset: u64,
+    /// The offset of the next window, when there is more.
+    pub next_offset: Option<u64>,
+}
+
+impl LeftOutWindow {
+    fn check(self) -> Result<(usize, usize)> {
+        let limit = self.limit.unwrap_or(DEFAULT_LEFT_OUT_PAGE);
+        if !(1..=MAX_LEFT_OUT_PAGE).contains(&limit) {
+            return Err(ApiError::BadRequest {
+                detail: crate::msg!("detail-left-out-limit", max = MAX_LEFT_OUT_PAGE),
+                errors: vec![FieldError::new(
+                    "left_out_limit",
+                    crate::msg!("field-between", min = 1, max = MAX_LEFT_OUT_PAGE),
+                )],
+            });
+        }
+        Ok((self.offset.unwrap_or(0) as usize, limit as usize))
+    }
+
+    /// The run with only this window of its left-out proposals explained.
+    ///
+    /// # Errors
+    /// 400 for a limit out of range.
+    pub fn apply(self, mut run: Run) -> Result<(Run, LeftOutPage)> {
+        let (offset, limit) = self.check()?;
+        let left_out = &mut run.explanation.left_out;
+        let total = left_out.len();
+        let start = offset.min(total);
+        let end = start.saturating_add(limit).min(total);
+        left_out.truncate(end);
+        left_out.drain(..start);
+        let page = LeftOutPage {
+            total: total as u64,
+            offset: start as u64,
+            next_offset: (end < total).then_some(end as u64),
+        };
+        Ok((run, page))
+    }
+}
+
+/// One stored run with a window of its left-out proposals explained (commission only).
+///
+/// # Errors
+/// 403 for another role, 400 for a limit out of range, 404 for an unknown run.
+pub async fn get_window(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+    window: LeftOutWindow,
+) -> Result<(Run, LeftOutPage)> {
+    caller.require(&[Role::Commission])?;
+    window.check()?;
+    window.apply(get(state, caller, id).await?)
+}
+
 /// The round's runs, oldest first (commission only).
 ///
 /// # Errors

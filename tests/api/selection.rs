@@ -1011,3 +1011,66 @@ async fn runs_stored_with_compressed_cards_and_runs_stored_before_read_list_and_
         assert_eq!(r.body["identical"], false, "{:?}", r.body);
     }
 }
+
+/// A run's answer explains a window of its left-out proposals (every proposal of the pool but the
+/// chosen: 49,995 at 50,000), the strongest 100 unless asked; the windows add up to the whole.
+#[tokio::test]
+async fn a_run_explains_its_left_out_a_window_at_a_time() {
+    let app = with_demo().await;
+    let run = select(&app, json!({})).await;
+    assert_eq!(run.status, StatusCode::CREATED, "{:?}", run.body);
+    let id = run.body["id"].as_i64().unwrap();
+    let all = run.body["explanation"]["left_out"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let total = all.len() as u64;
+    assert!(total > 6 && total < 100, "the demo's pool: {total}");
+    assert_eq!(run.body["left_out_page"]["total"], total);
+    assert_eq!(run.body["left_out_page"]["offset"], 0);
+    assert!(run.body["left_out_page"]["next_offset"].is_null());
+
+    let mut seen = Vec::new();
+    let mut offset = Some(0u64);
+    while let Some(at) = offset {
+        let r = app
+            .get(
+                &format!("/api/v1/selections/{id}?left_out_offset={at}&left_out_limit=4"),
+                Some(Role::Commission),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        assert_eq!(r.body["left_out_page"]["total"], total);
+        assert_eq!(r.body["left_out_page"]["offset"], at);
+        let window = r.body["explanation"]["left_out"].as_array().unwrap();
+        assert!(!window.is_empty() && window.len() <= 4);
+        assert_eq!(r.body["chosen"], run.body["chosen"]);
+        seen.extend(window.iter().cloned());
+        offset = r.body["left_out_page"]["next_offset"].as_u64();
+    }
+    assert_eq!(seen, all);
+    let past = app
+        .get(
+            &format!("/api/v1/selections/{id}?left_out_offset=100000"),
+            Some(Role::Commission),
+        )
+        .await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert_eq!(past.body["explanation"]["left_out"], json!([]));
+
+    for bad in [
+        "left_out_limit=0",
+        "left_out_limit=5001",
+        "left_out_offset=-1",
+    ] {
+        let r = app
+            .get(
+                &format!("/api/v1/selections/{id}?{bad}"),
+                Some(Role::Commission),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {:?}", r.body);
+        let field = bad.split('=').next().unwrap();
+        assert!(r.body.to_string().contains(field), "{bad}: {:?}", r.body);
+    }
+}
