@@ -171,18 +171,19 @@ pub(crate) async fn find_round(state: &AppState, year: i32) -> Result<SelectionR
 struct Loaded {
     proposal: PoolProposal,
     region: Region,
-    map: IndustryMap,
+    /// Its district's map, shared by the district's proposals.
+    map: std::sync::Arc<IndustryMap>,
     tier: Option<Tier>,
 }
 
 /// Loads the round's pool with districts, maps and cluster tiers.
 async fn load_pool(state: &AppState, round: &SelectionRound) -> Result<Vec<Loaded>> {
     let proposals = store::selections::pool(&state.db, round.id, &POOL).await?;
-    let districts: HashMap<String, store::reference::District> =
+    let districts: HashMap<String, (Region, std::sync::Arc<IndustryMap>)> =
         store::reference::districts(&state.db, None)
             .await?
             .into_iter()
-            .map(|d| (d.code.clone(), d))
+            .map(|d| (d.code, (d.region, std::sync::Arc::new(d.map))))
             .collect();
     let tiers: HashMap<String, Tier> = store::reference::clusters(&state.db)
         .await?
@@ -192,7 +193,7 @@ async fn load_pool(state: &AppState, round: &SelectionRound) -> Result<Vec<Loade
     proposals
         .into_iter()
         .map(|p| {
-            let d = districts.get(&p.district_code).ok_or_else(|| {
+            let (region, map) = districts.get(&p.district_code).ok_or_else(|| {
                 ApiError::Unexpected(anyhow::anyhow!(
                     "district {} of P-{} missing",
                     p.district_code,
@@ -206,8 +207,8 @@ async fn load_pool(state: &AppState, round: &SelectionRound) -> Result<Vec<Loade
                 .and_then(|c| tiers.get(c))
                 .copied();
             Ok(Loaded {
-                region: d.region,
-                map: d.map.clone(),
+                region: *region,
+                map: std::sync::Arc::clone(map),
                 tier,
                 proposal: p,
             })

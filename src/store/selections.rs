@@ -9,7 +9,7 @@ use entity::{list_item, list_version, proposal, round, selection_run};
 use sea_orm::sea_query::{Alias, Expr, IntoColumnRef, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set, StreamTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -144,17 +144,18 @@ fn decode_proposal(p: PoolRow) -> Result<PoolProposal, DbErr> {
     })
 }
 
-/// Every proposal of a round in the given states, by id.
+/// Every proposal of a round in the given states, by id. Rows are decoded as they arrive (at
+/// 50,000 proposals, holding every row's JSON text before decoding any would double the pool).
 ///
 /// # Errors
 /// Database failures and rows that do not read back.
-pub async fn pool(
-    db: &impl ConnectionTrait,
-    round_id: i32,
-    states: &[Status],
-) -> Result<Vec<PoolProposal>, DbErr> {
+pub async fn pool<C>(db: &C, round_id: i32, states: &[Status]) -> Result<Vec<PoolProposal>, DbErr>
+where
+    C: ConnectionTrait + StreamTrait,
+{
+    use futures_util::TryStreamExt;
     use proposal::Column as C;
-    proposal::Entity::find()
+    let mut rows = proposal::Entity::find()
         .select_only()
         .columns([
             C::Id,
@@ -170,11 +171,13 @@ pub async fn pool(
         .filter(C::Status.is_in(states.iter().map(|s| s.as_str())))
         .order_by_asc(C::Id)
         .into_model::<PoolRow>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(decode_proposal)
-        .collect()
+        .stream(db)
+        .await?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.try_next().await? {
+        out.push(decode_proposal(row)?);
+    }
+    Ok(out)
 }
 
 /// The brain names of those of `ids` that belong to the round and have one.
