@@ -511,22 +511,23 @@ pub async fn inputs_intact(db: &impl ConnectionTrait, id: i32) -> Result<Option<
 /// Database failures and results that do not read back.
 pub async fn runs(db: &impl ConnectionTrait, round_id: i32) -> Result<Vec<RunSummary>, DbErr> {
     use selection_run::Column as C;
-    let rows: Vec<(i32, DateTime<Utc>, i32, String, Option<i64>, Option<String>)> =
-        selection_run::Entity::find()
-            .select_only()
-            .columns([
-                C::Id,
-                C::CreatedAt,
-                C::CreatedBy,
-                C::InputsHash,
-                C::Objective,
-            ])
-            .column_as(as_text(C::Shown), "shown")
-            .filter(C::RoundId.eq(round_id))
-            .order_by_asc(C::Id)
-            .into_tuple()
-            .all(db)
-            .await?;
+    /// id, created at, by, inputs hash, objective, what reads show.
+    type Row = (i32, DateTime<Utc>, i32, String, Option<i64>, Option<String>);
+    let rows: Vec<Row> = selection_run::Entity::find()
+        .select_only()
+        .columns([
+            C::Id,
+            C::CreatedAt,
+            C::CreatedBy,
+            C::InputsHash,
+            C::Objective,
+        ])
+        .column_as(as_text(C::Shown), "shown")
+        .filter(C::RoundId.eq(round_id))
+        .order_by_asc(C::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
     let mut out = Vec::with_capacity(rows.len());
     for (id, created_at, created_by, inputs_hash, objective, shown) in rows {
         let chosen = match shown {
