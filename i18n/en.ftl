@@ -160,6 +160,7 @@ conflict-acceptance-must-requested-within-one = acceptance must be requested wit
 not-found-public-event = public event { $seq }
 not-found-event = event { $seq }
 detail-limit-must-1 = limit must be 1 to { $MAX_SCORE_PAGE }
+detail-left-out-limit = left_out_limit must be 1 to { $max }
 detail-no-list-no-relaxation = no list satisfies these constraints: { $conflicts }; no single relaxation helps
 detail-no-list-relaxations = no list satisfies these constraints: { $conflicts }; any one of these would allow a list: { $relaxations }
 not-found-proposal = proposal { $id }

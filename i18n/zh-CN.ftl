@@ -160,6 +160,7 @@ conflict-acceptance-must-requested-within-one = 验收须在完工（{ $done }�
 not-found-public-event = 公开事件 { $seq }
 not-found-event = 事件 { $seq }
 detail-limit-must-1 = limit 须为 1 至 { $MAX_SCORE_PAGE }
+detail-left-out-limit = left_out_limit 须为 1 至 { $max }
 detail-no-list-no-relaxation = 没有满足这些约束的榜单：{ $conflicts }；单独放宽任何一项约束都无济于事
 detail-no-list-relaxations = 没有满足这些约束的榜单：{ $conflicts }；以下任意一项即可得到榜单：{ $relaxations }
 not-found-proposal = 申报 { $id }

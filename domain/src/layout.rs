@@ -231,6 +231,14 @@ pub struct ScoreWarning {
     pub message: String,
 }
 
+/// Whether a layout score says its district has no industry map.
+pub fn has_no_map(layout: &Score) -> bool {
+    layout
+        .parts
+        .iter()
+        .any(|p| p.key == "industry_match" && p.reason == NO_MAP_REASON)
+}
+
 /// One warning per district whose proposals' layout scores say the district has no industry map,
 /// in district-code order. `scored` gives each proposal's id, district and layout score.
 pub fn no_map_warnings<'a>(
@@ -238,11 +246,7 @@ pub fn no_map_warnings<'a>(
 ) -> Vec<ScoreWarning> {
     let mut by_district: std::collections::BTreeMap<&str, Vec<i32>> = Default::default();
     for (id, district, score) in scored {
-        let no_map = score
-            .parts
-            .iter()
-            .any(|p| p.key == "industry_match" && p.reason == NO_MAP_REASON);
-        if no_map {
+        if has_no_map(score) {
             by_district.entry(district).or_default().push(id);
         }
     }

@@ -50,51 +50,111 @@ pub fn score_pool(
     entries: &[PoolEntry<'_>],
     settings: &RoundSettings,
 ) -> (Vec<ScoreCard>, Vec<Candidate>) {
-    let inputs: Vec<RepresentativenessInput> = entries
-        .iter()
-        .map(|e| RepresentativenessInput::from_form(e.form, e.cluster_tier))
-        .collect();
-    // Sorted once: each proposal's percentile ranks are then binary searches.
-    let ranked = RankedPool::new(&inputs);
-    let w = settings.weights.as_array();
     let mut cards = Vec::with_capacity(entries.len());
-    let mut candidates = Vec::with_capacity(entries.len());
-    for (e, input) in entries.iter().zip(&inputs) {
-        let c = completeness(e.form, e.plan, &settings.scoring.completeness);
-        let r = ranked.score(input, &settings.scoring.representativeness);
+    let candidates = score_pool_with(entries, settings, |_, card| cards.push(card));
+    (cards, candidates)
+}
+
+/// As [`score_pool`], but hands each entry's card to `sink` as it is made, in entry order,
+/// instead of keeping them: at scale the cards (every part with its label and reason) weigh far
+/// more than the candidates, and a caller may need only a few of them or only their bytes.
+pub fn score_pool_with(
+    entries: &[PoolEntry<'_>],
+    settings: &RoundSettings,
+    mut sink: impl FnMut(&PoolEntry<'_>, ScoreCard),
+) -> Vec<Candidate> {
+    PoolScorer::new(entries, settings).all(&mut sink)
+}
+
+/// A pool ready to score: representativeness is ranked over every entry once, after which any
+/// entry's card can be made alone (the same card [`score_pool`] makes for it).
+pub struct PoolScorer<'e, 'a> {
+    entries: &'e [PoolEntry<'a>],
+    inputs: Vec<RepresentativenessInput>,
+    ranked: RankedPool,
+    settings: &'e RoundSettings,
+}
+
+impl<'e, 'a> PoolScorer<'e, 'a> {
+    pub fn new(entries: &'e [PoolEntry<'a>], settings: &'e RoundSettings) -> Self {
+        let inputs: Vec<RepresentativenessInput> = entries
+            .iter()
+            .map(|e| RepresentativenessInput::from_form(e.form, e.cluster_tier))
+            .collect();
+        // Sorted once: each proposal's percentile ranks are then binary searches.
+        let ranked = RankedPool::new(&inputs);
+        Self {
+            entries,
+            inputs,
+            ranked,
+            settings,
+        }
+    }
+
+    /// Every entry's candidate, in entry order; each card goes to `sink` as it is made.
+    pub fn all(&self, mut sink: impl FnMut(&PoolEntry<'_>, ScoreCard)) -> Vec<Candidate> {
+        let mut candidates = Vec::with_capacity(self.entries.len());
+        for (e, input) in self.entries.iter().zip(&self.inputs) {
+            let card = self.score(e, input);
+            candidates.push(candidate(e, &card));
+            sink(e, card);
+        }
+        candidates
+    }
+
+    /// The card of entry `i`; `None` past the end.
+    pub fn card(&self, i: usize) -> Option<ScoreCard> {
+        Some(self.score(self.entries.get(i)?, self.inputs.get(i)?))
+    }
+
+    fn score(&self, e: &PoolEntry<'_>, input: &RepresentativenessInput) -> ScoreCard {
+        let s = self.settings;
+        let c = completeness(e.form, e.plan, &s.scoring.completeness);
+        let r = self.ranked.score(input, &s.scoring.representativeness);
         let l = layout(
             e.form.cluster_code.as_deref(),
             &e.form.industry_class,
             e.map,
             Some(e.region),
-            &settings.scoring.layout,
+            &s.scoring.layout,
         );
-        let scores = [c.total, r.total, l.total];
-        let weighted_total = scores.iter().zip(w).map(|(s, w)| s * w).sum();
-        candidates.push(Candidate {
-            id: e.id,
-            district: e.district.to_owned(),
-            region: e.region,
-            cluster: e
-                .form
-                .cluster_code
-                .clone()
-                .unwrap_or_else(|| no_cluster(e.id)),
-            model: e
-                .form
-                .construction_model
-                .map_or("unspecified", |m| m.as_str())
-                .to_owned(),
-            scores,
-            sealed_at: e.sealed_at,
-        });
-        cards.push(ScoreCard {
+        let w = s.weights.as_array();
+        let weighted_total = [c.total, r.total, l.total]
+            .iter()
+            .zip(w)
+            .map(|(s, w)| s * w)
+            .sum();
+        ScoreCard {
             id: e.id,
             completeness: c,
             representativeness: r,
             layout: l,
             weighted_total,
-        });
+        }
     }
-    (cards, candidates)
+}
+
+/// The optimiser's view of a scored entry.
+fn candidate(e: &PoolEntry<'_>, card: &ScoreCard) -> Candidate {
+    Candidate {
+        id: e.id,
+        district: e.district.to_owned(),
+        region: e.region,
+        cluster: e
+            .form
+            .cluster_code
+            .clone()
+            .unwrap_or_else(|| no_cluster(e.id)),
+        model: e
+            .form
+            .construction_model
+            .map_or("unspecified", |m| m.as_str())
+            .to_owned(),
+        scores: [
+            card.completeness.total,
+            card.representativeness.total,
+            card.layout.total,
+        ],
+        sealed_at: e.sealed_at,
+    }
 }

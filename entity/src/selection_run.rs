@@ -9,8 +9,8 @@ pub struct Model {
     pub round_id: i32,
     pub created_by: i32,
     pub created_at: DateTimeUtc,
-    /// Canonical JSON of everything the solve used (candidates with their scores, weights,
-    /// constraints, pins and exclusions with justifications).
+    /// Everything the solve used (candidates with their scores, weights, constraints, pins and
+    /// exclusions with justifications); without `scores` when `scores_z` holds them.
     pub inputs: Json,
     /// SHA-256 of the canonical inputs, hex.
     pub inputs_hash: String,
@@ -22,6 +22,10 @@ pub struct Model {
     pub objective: Option<i64>,
     /// The solution, explanation and score parts (or the infeasibility report).
     pub result: Json,
+    /// zlib of the canonical JSON of the inputs' `scores` (runs stored since migration 22).
+    pub scores_z: Option<Vec<u8>>,
+    /// What a read shows without the pool: `{chosen, chosen_cards, warnings}` (since migration 22).
+    pub shown: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

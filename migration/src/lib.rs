@@ -23,6 +23,7 @@ mod m20261202_000018_notifications;
 mod m20261203_000019_builders;
 mod m20261203_000020_inventories;
 mod m20261203_000021_pagination;
+mod m20261203_000022_selection_storage;
 mod seed;
 
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000019_builders::Migration),
             Box::new(m20261203_000020_inventories::Migration),
             Box::new(m20261203_000021_pagination::Migration),
+            Box::new(m20261203_000022_selection_storage::Migration),
         ]
     }
 }

@@ -12,20 +12,21 @@ use super::{AggregateType, NewEvent, Uow, Visibility};
 use crate::auth::Caller;
 use crate::domain::industry_map::IndustryMap;
 use crate::domain::json_patch;
+use crate::domain::layout::has_no_map;
 use crate::domain::layout::{no_map_warnings, ScoreWarning};
-use crate::domain::pool::{score_pool, PoolEntry, ScoreCard};
+use crate::domain::pool::{PoolEntry, PoolScorer, ScoreCard};
 use crate::domain::proposal::ConstructionModel;
 use crate::domain::proposal_state::Status;
 use crate::domain::representativeness::Tier;
 use crate::domain::role::Role;
-use crate::domain::round::{ConstraintDefaults, RoundSettings};
+use crate::domain::round::ConstraintDefaults;
 use crate::domain::selection::{Candidate, Constraints, Explanation, Infeasible, Region, Weights};
 use crate::domain::selection_run::{self, check_panel, PanelDecision, RunInputs, RunResult};
 use crate::error::{ApiError, FieldError, Result};
 use crate::state::AppState;
 use crate::store;
 pub use crate::store::selections::RunSummary;
-use crate::store::selections::{PoolProposal, SelectionRound, StoredRun};
+use crate::store::selections::{PoolProposal, ScoresEncoder, SelectionRound, Shown, StoredRun};
 
 pub const SOLVER: &str = "good_lp (microlp backend), exact integer program";
 pub const SOLVER_VERSION: &str = concat!(
@@ -170,18 +171,19 @@ pub(crate) async fn find_round(state: &AppState, year: i32) -> Result<SelectionR
 struct Loaded {
     proposal: PoolProposal,
     region: Region,
-    map: IndustryMap,
+    /// Its district's map, shared by the district's proposals.
+    map: std::sync::Arc<IndustryMap>,
     tier: Option<Tier>,
 }
 
 /// Loads the round's pool with districts, maps and cluster tiers.
 async fn load_pool(state: &AppState, round: &SelectionRound) -> Result<Vec<Loaded>> {
     let proposals = store::selections::pool(&state.db, round.id, &POOL).await?;
-    let districts: HashMap<String, store::reference::District> =
+    let districts: HashMap<String, (Region, std::sync::Arc<IndustryMap>)> =
         store::reference::districts(&state.db, None)
             .await?
             .into_iter()
-            .map(|d| (d.code.clone(), d))
+            .map(|d| (d.code, (d.region, std::sync::Arc::new(d.map))))
             .collect();
     let tiers: HashMap<String, Tier> = store::reference::clusters(&state.db)
         .await?
@@ -191,7 +193,7 @@ async fn load_pool(state: &AppState, round: &SelectionRound) -> Result<Vec<Loade
     proposals
         .into_iter()
         .map(|p| {
-            let d = districts.get(&p.district_code).ok_or_else(|| {
+            let (region, map) = districts.get(&p.district_code).ok_or_else(|| {
                 ApiError::Unexpected(anyhow::anyhow!(
                     "district {} of P-{} missing",
                     p.district_code,
@@ -205,8 +207,8 @@ async fn load_pool(state: &AppState, round: &SelectionRound) -> Result<Vec<Loade
                 .and_then(|c| tiers.get(c))
                 .copied();
             Ok(Loaded {
-                region: d.region,
-                map: d.map.clone(),
+                region: *region,
+                map: std::sync::Arc::clone(map),
                 tier,
                 proposal: p,
             })
@@ -214,9 +216,9 @@ async fn load_pool(state: &AppState, round: &SelectionRound) -> Result<Vec<Loade
         .collect()
 }
 
-/// Scores the loaded pool under the given settings.
-fn score(loaded: &[Loaded], settings: &RoundSettings) -> (Vec<ScoreCard>, Vec<Candidate>) {
-    let entries: Vec<PoolEntry<'_>> = loaded
+/// The loaded pool as the scoring reads it.
+fn entries(loaded: &[Loaded]) -> Vec<PoolEntry<'_>> {
+    loaded
         .iter()
         .map(|l| PoolEntry {
             id: l.proposal.id,
@@ -228,8 +230,25 @@ fn score(loaded: &[Loaded], settings: &RoundSettings) -> (Vec<ScoreCard>, Vec<Ca
             cluster_tier: l.tier,
             sealed_at: l.proposal.sealed_at.map_or(i64::MAX, |t| t.timestamp()),
         })
-        .collect();
-    score_pool(&entries, settings)
+        .collect()
+}
+
+/// The no-map warnings' inputs: the cards' ids, districts and layout scores that say their
+/// district has no industry map (few; the other cards are not kept).
+#[derive(Default)]
+struct NoMap(Vec<(i32, String, crate::domain::score::Score)>);
+
+impl NoMap {
+    fn see(&mut self, e: &PoolEntry<'_>, card: &ScoreCard) {
+        if has_no_map(&card.layout) {
+            self.0
+                .push((card.id, e.district.to_owned(), card.layout.clone()));
+        }
+    }
+
+    fn warnings(&self) -> Vec<ScoreWarning> {
+        no_map_warnings(self.0.iter().map(|(id, d, l)| (*id, d.as_str(), l)))
+    }
 }
 
 /// Which scored proposals to return, and how many: a page in the stable order (weighted total
@@ -290,14 +309,15 @@ pub async fn scores(
     }
     let round = find_round(state, year).await?;
     let loaded = load_pool(state, &round).await?;
-    let (cards, _) = score(&loaded, &round.settings);
+    let entries = entries(&loaded);
+    let scorer = PoolScorer::new(&entries, &round.settings);
+    // Every card is made to total and rank the pool, but only the page's are kept (at 50,000
+    // the cards with their parts would weigh hundreds of megabytes); those are made again.
+    let mut no_map = NoMap::default();
+    let candidates = scorer.all(|e, card| no_map.see(e, &card));
+    let warnings = no_map.warnings();
     let pool = loaded.len() as u64;
-    let warnings = no_map_warnings(
-        loaded
-            .iter()
-            .zip(&cards)
-            .map(|(l, c)| (l.proposal.id, l.proposal.district_code.as_str(), &c.layout)),
-    );
+    let w = round.settings.weights.as_array();
     let matches = |l: &Loaded| {
         query
             .district
@@ -310,48 +330,61 @@ pub async fn scores(
             && query.status.is_none_or(|s| s == l.proposal.status)
             && query.region.is_none_or(|r| r == l.region)
     };
-    let mut proposals: Vec<Scored> = loaded
-        .into_iter()
-        .zip(cards)
-        .filter(|(l, _)| matches(l))
-        .map(|(l, card)| Scored {
-            proposal_id: l.proposal.id,
-            brain_name: l.proposal.form.brain_name,
-            district_code: l.proposal.district_code,
-            region: l.region,
-            cluster_code: l.proposal.cluster_code,
-            status: l.proposal.status,
-            card,
+    // (weighted total, proposal id, index in the pool) of each match, in the stable order.
+    let mut order: Vec<(i64, i32, usize)> = loaded
+        .iter()
+        .zip(&candidates)
+        .enumerate()
+        .filter(|(_, (l, _))| matches(l))
+        .map(|(i, (l, c))| {
+            let total: i64 = c.scores.iter().zip(w).map(|(s, w)| s * w).sum();
+            (total, l.proposal.id, i)
         })
         .collect();
-    let key = |p: &Scored| (std::cmp::Reverse(p.card.weighted_total), p.proposal_id);
-    proposals.sort_by_key(key);
-    let totals = proposals.iter().map(|p| p.card.weighted_total);
-    let matched = proposals.len() as u64;
-    let sum: i128 = totals.clone().map(i128::from).sum();
+    let key = |&(total, id, _): &(i64, i32, usize)| (std::cmp::Reverse(total), id);
+    order.sort_unstable_by_key(key);
+    let matched = order.len() as u64;
+    let sum: i128 = order.iter().map(|o| i128::from(o.0)).sum();
     let mut summary = ScoreSummary {
         pool,
         matched,
-        max_total: totals.clone().max(),
-        min_total: totals.min(),
+        max_total: order.first().map(|o| o.0),
+        min_total: order.last().map(|o| o.0),
         mean_total: (matched > 0)
             .then(|| i64::try_from(sum / i128::from(matched)).unwrap_or(i64::MAX)),
         next: None,
     };
     let start = query.after.map_or(0, |(total, id)| {
-        proposals.partition_point(|p| key(p) <= (std::cmp::Reverse(total), id))
+        order.partition_point(|o| key(o) <= (std::cmp::Reverse(total), id))
     });
     let limit = limit as usize;
-    let mut page: Vec<Scored> = proposals.drain(start..).take(limit + 1).collect();
+    let mut page: Vec<(i64, i32, usize)> = order.drain(start..).take(limit + 1).collect();
     if page.len() > limit {
         page.truncate(limit);
-        summary.next = page.last().map(|p| (p.card.weighted_total, p.proposal_id));
+        summary.next = page.last().map(|&(total, id, _)| (total, id));
     }
+    let proposals = page
+        .into_iter()
+        .map(|(_, id, i)| {
+            let (l, card) = loaded.get(i).zip(scorer.card(i)).ok_or_else(|| {
+                ApiError::Unexpected(anyhow::anyhow!("scores: P-{id} left the pool"))
+            })?;
+            Ok(Scored {
+                proposal_id: l.proposal.id,
+                brain_name: l.proposal.form.brain_name.clone(),
+                district_code: l.proposal.district_code.clone(),
+                region: l.region,
+                cluster_code: l.proposal.cluster_code.clone(),
+                status: l.proposal.status,
+                card,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok((
         Scores {
             year: round.year,
             weights: round.settings.weights,
-            proposals: page,
+            proposals,
             warnings,
         },
         summary,
@@ -433,7 +466,16 @@ pub async fn run(state: &AppState, caller: &Caller, year: i32, req: Request) -> 
     errors.extend(settings.constraints.validate("constraints"));
     ApiError::check(errors)?;
     let loaded = load_pool(state, &round).await?;
-    let (cards, candidates) = score(&loaded, &settings);
+    let entries = entries(&loaded);
+    let scorer = PoolScorer::new(&entries, &settings);
+    // Each card goes into the stored inputs as compressed canonical JSON as it is made, and is
+    // then dropped: only the candidates, and later the chosen proposals' cards, are kept.
+    let mut scores_z = ScoresEncoder::new();
+    let mut no_map = NoMap::default();
+    let candidates = scorer.all(|e, card| {
+        scores_z.push(&card);
+        no_map.see(e, &card);
+    });
     ApiError::check(check_panel(&req.pins, &req.exclusions, &candidates))?;
     let c = &settings.constraints;
     let constraints = Constraints {
@@ -456,28 +498,49 @@ pub async fn run(state: &AppState, caller: &Caller, year: i32, req: Request) -> 
         pins: req.pins,
         exclusions: req.exclusions,
         candidates,
-        scores: cards,
+        scores: Vec::new(),
     };
     let (inputs, result) = solve_blocking(inputs).await?;
+    let (rest, _) = inputs.split();
+    let chosen = result.solution.ids();
+    let index: HashMap<i32, usize> = entries.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+    let chosen_cards = chosen
+        .iter()
+        .map(|id| {
+            index.get(id).and_then(|&i| scorer.card(i)).ok_or_else(|| {
+                ApiError::Unexpected(anyhow::anyhow!("selection: chosen P-{id} not in the pool"))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let shown = Shown {
+        chosen: chosen.clone(),
+        chosen_cards,
+        warnings: no_map.warnings(),
+    };
+    let scores_z = scores_z.finish()?;
 
     let mut uow = Uow::begin(state, caller).await?;
     let meta = store::selections::create_run(
         uow.db(),
-        round.id,
-        caller.id,
-        &inputs,
-        &result,
-        SOLVER,
-        SOLVER_VERSION,
+        store::selections::NewRun {
+            round_id: round.id,
+            created_by: caller.id,
+            inputs: &rest,
+            scores_z,
+            shown: &shown,
+            result: &result,
+            solver: SOLVER,
+            solver_version: SOLVER_VERSION,
+        },
         uow.now(),
     )
     .await?;
     let asked = json!({
-        "weights": inputs.weights,
-        "constraints": inputs.constraints,
-        "pins": inputs.pins,
-        "exclusions": inputs.exclusions,
-        "chosen": result.solution.ids(),
+        "weights": rest.weights,
+        "constraints": rest.constraints,
+        "pins": rest.pins,
+        "exclusions": rest.exclusions,
+        "chosen": chosen,
         "inputs_hash": meta.inputs_hash,
     });
     uow.record(
@@ -493,16 +556,19 @@ pub async fn run(state: &AppState, caller: &Caller, year: i32, req: Request) -> 
     uow.commit().await?;
     metrics::counter!(crate::metrics::SELECTIONS_RUN).increment(1);
 
-    let names: HashMap<i32, String> = loaded
-        .into_iter()
-        .filter_map(|l| l.proposal.form.brain_name.map(|n| (l.proposal.id, n)))
+    let names: HashMap<i32, String> = chosen
+        .iter()
+        .filter_map(|id| {
+            let l = loaded.get(*index.get(id)?)?;
+            Some((*id, l.proposal.form.brain_name.clone()?))
+        })
         .collect();
     present(
         StoredRun {
             meta,
-            inputs,
+            inputs: rest.with_scores(shown.chosen_cards),
             result,
-            inputs_intact: true,
+            warnings: shown.warnings,
         },
         round.year,
         &names,
@@ -544,7 +610,7 @@ fn present(run: StoredRun, year: i32, names: &HashMap<i32, String>) -> Result<Ru
             })
         })
         .collect::<Result<_>>()?;
-    let warnings = selection_run::warnings(&run.inputs);
+    let warnings = run.warnings;
     Ok(Run {
         id,
         year,
@@ -592,6 +658,83 @@ pub async fn get(state: &AppState, caller: &Caller, id: i32) -> Result<Run> {
     present(run, round.year, &names)
 }
 
+/// How many left-out proposals a run's answer explains unless asked (`GET /selections/{id}`
+/// `left_out_limit`), and the most it explains in one answer: every proposal of the pool but the
+/// chosen is left out, 49,995 at 50,000, so the whole explanation is had a window at a time.
+pub const DEFAULT_LEFT_OUT_PAGE: u32 = 100;
+pub const MAX_LEFT_OUT_PAGE: u32 = 5000;
+
+/// Which of a run's left-out proposals (strongest first) an answer explains.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LeftOutWindow {
+    /// Skip this many (default 0).
+    pub offset: Option<u32>,
+    /// At most this many (1..=`MAX_LEFT_OUT_PAGE`; default `DEFAULT_LEFT_OUT_PAGE`).
+    pub limit: Option<u32>,
+}
+
+/// The window of left-out proposals an answer explains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeftOutPage {
+    /// Proposals left out in all.
+    pub total: u64,
+    /// Skipped before the first explained.
+    pub offset: u64,
+    /// The offset of the next window, when there is more.
+    pub next_offset: Option<u64>,
+}
+
+impl LeftOutWindow {
+    fn check(self) -> Result<(usize, usize)> {
+        let limit = self.limit.unwrap_or(DEFAULT_LEFT_OUT_PAGE);
+        if !(1..=MAX_LEFT_OUT_PAGE).contains(&limit) {
+            return Err(ApiError::BadRequest {
+                detail: crate::msg!("detail-left-out-limit", max = MAX_LEFT_OUT_PAGE),
+                errors: vec![FieldError::new(
+                    "left_out_limit",
+                    crate::msg!("field-between", min = 1, max = MAX_LEFT_OUT_PAGE),
+                )],
+            });
+        }
+        Ok((self.offset.unwrap_or(0) as usize, limit as usize))
+    }
+
+    /// The run with only this window of its left-out proposals explained.
+    ///
+    /// # Errors
+    /// 400 for a limit out of range.
+    pub fn apply(self, mut run: Run) -> Result<(Run, LeftOutPage)> {
+        let (offset, limit) = self.check()?;
+        let left_out = &mut run.explanation.left_out;
+        let total = left_out.len();
+        let start = offset.min(total);
+        let end = start.saturating_add(limit).min(total);
+        left_out.truncate(end);
+        left_out.drain(..start);
+        let page = LeftOutPage {
+            total: total as u64,
+            offset: start as u64,
+            next_offset: (end < total).then_some(end as u64),
+        };
+        Ok((run, page))
+    }
+}
+
+/// One stored run with a window of its left-out proposals explained (commission only).
+///
+/// # Errors
+/// 403 for another role, 400 for a limit out of range, 404 for an unknown run.
+pub async fn get_window(
+    state: &AppState,
+    caller: &Caller,
+    id: i32,
+    window: LeftOutWindow,
+) -> Result<(Run, LeftOutPage)> {
+    caller.require(&[Role::Commission])?;
+    window.check()?;
+    window.apply(get(state, caller, id).await?)
+}
+
 /// The round's runs, oldest first (commission only).
 ///
 /// # Errors
@@ -630,6 +773,9 @@ pub async fn page(
 pub async fn replay(state: &AppState, caller: &Caller, id: i32) -> Result<Replay> {
     caller.require(&[Role::Commission])?;
     let (run, _) = load_run(state, id).await?;
+    let inputs_intact = store::selections::inputs_intact(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-selection", id = id)))?;
     let stored_result = run.result;
     let (_, replayed) = solve_blocking(run.inputs).await?;
     let mut differences = Vec::new();
@@ -642,12 +788,12 @@ pub async fn replay(state: &AppState, caller: &Caller, id: i32) -> Result<Replay
     if replayed.explanation != stored_result.explanation {
         differences.push("the explanation differs".into());
     }
-    if !run.inputs_intact {
+    if !inputs_intact {
         differences.push("the stored inputs no longer match their hash".into());
     }
     Ok(Replay {
         identical: differences.is_empty(),
-        inputs_intact: run.inputs_intact,
+        inputs_intact,
         inputs_hash: run.meta.inputs_hash,
         stored_objective: stored_result.solution.objective,
         replayed_objective: replayed.solution.objective,

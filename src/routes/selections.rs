@@ -5,7 +5,7 @@ use actix_web::http::header;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use super::views::selection::{
-    Replay, RoundScores, ScoreQuery, SelectionRequest, SelectionRun, SelectionSummary,
+    LeftOutQuery, Replay, RoundScores, ScoreQuery, SelectionRequest, SelectionRun, SelectionSummary,
 };
 use super::views::PageQuery;
 use super::Data;
@@ -60,7 +60,7 @@ async fn round_scores(
 /// Run the selection (commission only): an exact integer program over the round's eligible pool.
 /// Omitted members of the body, and of its `constraints`, take the round's settings. Returns the
 /// run with its inputs hash, solver, objective, the chosen list in rank order and the
-/// explanation. Infeasible constraints → 422 with `conflicts` (what cannot hold together) and
+/// explanation (of the strongest 100 left out; `GET /selections/{id}` has the rest). Infeasible constraints → 422 with `conflicts` (what cannot hold together) and
 /// `relaxations`: each `{target, change, field, value, text}` is one change that, applied alone,
 /// allows a list (each was checked by solving with it). `target` `selection` edits this body
 /// (`change` `set`: put `value` at `field`, e.g. `constraints.max_per_district`; `remove`: drop
@@ -90,15 +90,18 @@ async fn create_selection(
     body: ValidJson<SelectionRequest>,
 ) -> Result<HttpResponse> {
     let run = app::selection::run(&state, &caller, year.into_inner(), body.0.into()).await?;
+    let run = app::selection::LeftOutWindow::default().apply(run)?;
     Ok(HttpResponse::Created().json(SelectionRun::from(run)))
 }
 
-/// One selection run (commission only).
+/// One selection run (commission only), explaining a window of its left-out proposals, strongest
+/// first: the first 100 unless asked (`left_out_offset`, `left_out_limit` up to 5000; the next
+/// window's offset is `left_out_page.next_offset`).
 #[utoipa::path(
     tag = "selection",
     operation_id = "get_selection",
     security(("bearer_auth" = [])),
-    params(("id" = i32, Path, description = "Selection run id")),
+    params(("id" = i32, Path, description = "Selection run id"), LeftOutQuery),
     responses(
         (status = 200, body = SelectionRun),
         (status = 400, response = crate::error::responses::BadRequest),
@@ -112,8 +115,11 @@ async fn get_selection(
     state: Data,
     caller: Caller,
     id: crate::extract::IntPath,
+    query: ValidQuery<LeftOutQuery>,
 ) -> Result<web::Json<SelectionRun>> {
-    let run = app::selection::get(&state, &caller, id.into_inner()).await?;
+    let run =
+        app::selection::get_window(&state, &caller, id.into_inner(), query.into_inner().into())
+            .await?;
     Ok(web::Json(run.into()))
 }
 

@@ -6,21 +6,39 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{list_item, list_version, proposal, round, selection_run};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Alias, Expr, IntoColumnRef, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect, Set, StreamTrait,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::domain::json_patch::strip_nulls;
+use crate::domain::layout::ScoreWarning;
+use crate::domain::pool::ScoreCard;
 use crate::domain::proposal::{IndustryClassRef, ProposalForm, ProposalPlan};
 use crate::domain::proposal_state::Status;
 use crate::domain::round::RoundSettings;
-use crate::domain::selection_run::{hash as inputs_hash_of, RunInputs, RunResult};
+use crate::domain::selection_run::{
+    canonical_around, hash as inputs_hash_of, hash_spliced, warnings as inputs_warnings,
+    write_card, InputsRest, RunInputs, RunResult, SCORES,
+};
 
 fn stored<T: serde::de::DeserializeOwned>(v: &serde_json::Value, what: &str) -> Result<T, DbErr> {
     serde_json::from_value(v.clone()).map_err(|e| DbErr::Custom(format!("stored {what}: {e}")))
+}
+
+/// Decodes JSON read as text (see [`as_text`]) straight into its type.
+fn stored_text<T: serde::de::DeserializeOwned>(v: &str, what: &str) -> Result<T, DbErr> {
+    serde_json::from_str(v).map_err(|e| DbErr::Custom(format!("stored {what}: {e}")))
+}
+
+/// A JSON column read as its text, to be decoded straight into a type: large JSON (a pool's
+/// forms, a run's candidates and explanation) read as a `serde_json::Value` first costs a tree
+/// of maps many times its size, then a copy. `CAST(… AS TEXT)` reads the same text on SQLite and
+/// PostgreSQL.
+fn as_text(col: impl IntoColumnRef) -> SimpleExpr {
+    Expr::col(col).cast_as(Alias::new("TEXT"))
 }
 
 fn encode<T: Serialize>(v: &T, what: &str) -> Result<serde_json::Value, DbErr> {
@@ -96,14 +114,27 @@ pub struct PoolProposal {
     pub plan: ProposalPlan,
 }
 
-fn decode_proposal(p: proposal::Model) -> Result<PoolProposal, DbErr> {
+/// A pool row: the columns the selection reads, the form and plan as JSON text.
+#[derive(FromQueryResult)]
+struct PoolRow {
+    id: i32,
+    status: String,
+    version: i32,
+    district_code: String,
+    cluster_code: Option<String>,
+    sealed_at: Option<DateTime<Utc>>,
+    form: String,
+    plan: String,
+}
+
+fn decode_proposal(p: PoolRow) -> Result<PoolProposal, DbErr> {
     let status = p
         .status
         .parse::<Status>()
         .map_err(|e| DbErr::Custom(format!("stored status of proposal {}: {e}", p.id)))?;
     Ok(PoolProposal {
-        form: stored(&p.form, &format!("form of proposal {}", p.id))?,
-        plan: stored(&p.plan, &format!("plan of proposal {}", p.id))?,
+        form: stored_text(&p.form, &format!("form of proposal {}", p.id))?,
+        plan: stored_text(&p.plan, &format!("plan of proposal {}", p.id))?,
         id: p.id,
         status,
         version: p.version,
@@ -113,24 +144,40 @@ fn decode_proposal(p: proposal::Model) -> Result<PoolProposal, DbErr> {
     })
 }
 
-/// Every proposal of a round in the given states, by id.
+/// Every proposal of a round in the given states, by id. Rows are decoded as they arrive (at
+/// 50,000 proposals, holding every row's JSON text before decoding any would double the pool).
 ///
 /// # Errors
 /// Database failures and rows that do not read back.
-pub async fn pool(
-    db: &impl ConnectionTrait,
-    round_id: i32,
-    states: &[Status],
-) -> Result<Vec<PoolProposal>, DbErr> {
-    proposal::Entity::find()
-        .filter(proposal::Column::RoundId.eq(round_id))
-        .filter(proposal::Column::Status.is_in(states.iter().map(|s| s.as_str())))
-        .order_by_asc(proposal::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(decode_proposal)
-        .collect()
+pub async fn pool<C>(db: &C, round_id: i32, states: &[Status]) -> Result<Vec<PoolProposal>, DbErr>
+where
+    C: ConnectionTrait + StreamTrait,
+{
+    use futures_util::TryStreamExt;
+    use proposal::Column as C;
+    let mut rows = proposal::Entity::find()
+        .select_only()
+        .columns([
+            C::Id,
+            C::Status,
+            C::Version,
+            C::DistrictCode,
+            C::ClusterCode,
+            C::SealedAt,
+        ])
+        .column_as(as_text(C::Form), "form")
+        .column_as(as_text(C::Plan), "plan")
+        .filter(C::RoundId.eq(round_id))
+        .filter(C::Status.is_in(states.iter().map(|s| s.as_str())))
+        .order_by_asc(C::Id)
+        .into_model::<PoolRow>()
+        .stream(db)
+        .await?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.try_next().await? {
+        out.push(decode_proposal(row)?);
+    }
+    Ok(out)
 }
 
 /// The brain names of those of `ids` that belong to the round and have one.
@@ -199,14 +246,16 @@ pub struct RunMeta {
     pub solver_version: String,
 }
 
-/// A stored run, decoded.
+/// A stored run, decoded for reading: everything but the cards of the proposals left out (a run
+/// stored before migration 22 reads back with all its cards).
 #[derive(Debug, Clone)]
 pub struct StoredRun {
     pub meta: RunMeta,
+    /// The inputs; `scores` holds at least the chosen proposals' cards.
     pub inputs: RunInputs,
     pub result: RunResult,
-    /// The stored inputs still hash to the stored hash.
-    pub inputs_intact: bool,
+    /// The score warnings of the whole pool, as at the run.
+    pub warnings: Vec<ScoreWarning>,
 }
 
 /// A run as the round's list of runs shows it.
@@ -221,6 +270,84 @@ pub struct RunSummary {
     pub chosen: Vec<i32>,
 }
 
+/// What reading a run shows without the whole pool (the `shown` column).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Shown {
+    /// Chosen proposal ids in rank order.
+    pub chosen: Vec<i32>,
+    /// The chosen proposals' cards, as in the inputs.
+    pub chosen_cards: Vec<ScoreCard>,
+    /// The score warnings of the whole pool.
+    pub warnings: Vec<ScoreWarning>,
+}
+
+/// A run's score cards as they are made: their canonical JSON array, zlib-compressed (fast level:
+/// the text is repetitive, and this is on the run's path), so that 50,000 cards never stand in
+/// memory as JSON or as structs.
+pub struct ScoresEncoder {
+    z: flate2::write::ZlibEncoder<Vec<u8>>,
+    buf: Vec<u8>,
+    count: usize,
+    error: Option<std::io::Error>,
+}
+
+impl Default for ScoresEncoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ScoresEncoder {
+    pub fn new() -> Self {
+        Self {
+            z: flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast()),
+            buf: Vec::with_capacity(8 << 10),
+            count: 0,
+            error: None,
+        }
+    }
+
+    /// Appends a card (in the inputs' order).
+    pub fn push(&mut self, card: &ScoreCard) {
+        self.buf.clear();
+        self.buf.push(if self.count == 0 { b'[' } else { b',' });
+        write_card(card, &mut self.buf);
+        self.count += 1;
+        if self.error.is_none() {
+            self.error = std::io::Write::write_all(&mut self.z, &self.buf).err();
+        }
+    }
+
+    /// The compressed array.
+    ///
+    /// # Errors
+    /// A failure of the compressor (writing to memory: not expected).
+    pub fn finish(mut self) -> Result<Vec<u8>, DbErr> {
+        let close: &[u8] = if self.count == 0 { b"[]" } else { b"]" };
+        if self.error.is_none() {
+            self.error = std::io::Write::write_all(&mut self.z, close).err();
+        }
+        if let Some(e) = self.error {
+            return Err(DbErr::Custom(format!("compressing score cards: {e}")));
+        }
+        self.z
+            .finish()
+            .map_err(|e| DbErr::Custom(format!("compressing score cards: {e}")))
+    }
+}
+
+/// SHA-256 of the canonical JSON of inputs stored apart from their cards: `rest` (the JSON of
+/// the other members) with the cards' compressed canonical array spliced in as `scores`. The
+/// same hash as [`inputs_hash_of`] over the whole inputs.
+fn spliced_hash(rest: &serde_json::Value, scores_z: &[u8]) -> Result<String, DbErr> {
+    let rest = rest
+        .as_object()
+        .ok_or_else(|| DbErr::Custom("selection inputs are not an object".into()))?;
+    let (before, after) = canonical_around(rest, SCORES);
+    hash_spliced(&before, flate2::read::ZlibDecoder::new(scores_z), &after)
+        .map_err(|e| DbErr::Custom(format!("reading stored score cards: {e}")))
+}
+
 fn meta(r: &selection_run::Model) -> RunMeta {
     RunMeta {
         id: r.id,
@@ -233,36 +360,44 @@ fn meta(r: &selection_run::Model) -> RunMeta {
     }
 }
 
-/// Stores a solved run: its inputs (hashed as stored), solver and result.
+/// A run to store: its inputs apart from their cards, the cards compressed ([`ScoresEncoder`]),
+/// what reads show, the result and the solver.
+pub struct NewRun<'a> {
+    pub round_id: i32,
+    pub created_by: i32,
+    pub inputs: &'a InputsRest,
+    pub scores_z: Vec<u8>,
+    pub shown: &'a Shown,
+    pub result: &'a RunResult,
+    pub solver: &'a str,
+    pub solver_version: &'a str,
+}
+
+/// Stores a solved run: its inputs (hashed as the canonical JSON of the whole, cards included),
+/// solver, result and what reads show.
 ///
 /// # Errors
 /// Database failures.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one column each; a struct would only rename them"
-)]
 pub async fn create_run(
     db: &impl ConnectionTrait,
-    round_id: i32,
-    created_by: i32,
-    inputs: &RunInputs,
-    result: &RunResult,
-    solver: &str,
-    solver_version: &str,
+    run: NewRun<'_>,
     now: DateTime<Utc>,
 ) -> Result<RunMeta, DbErr> {
-    let inputs = encode(inputs, "selection inputs")?;
+    let inputs = encode(run.inputs, "selection inputs")?;
+    let inputs_hash = spliced_hash(&inputs, &run.scores_z)?;
     let m = selection_run::ActiveModel {
-        round_id: Set(round_id),
-        created_by: Set(created_by),
+        round_id: Set(run.round_id),
+        created_by: Set(run.created_by),
         created_at: Set(now),
-        inputs_hash: Set(inputs_hash_of(&inputs)),
+        inputs_hash: Set(inputs_hash),
         inputs: Set(inputs),
-        solver: Set(solver.to_owned()),
-        solver_version: Set(solver_version.to_owned()),
+        solver: Set(run.solver.to_owned()),
+        solver_version: Set(run.solver_version.to_owned()),
         outcome: Set("solved".into()),
-        objective: Set(Some(result.solution.objective)),
-        result: Set(encode(result, "selection result")?),
+        objective: Set(Some(run.result.solution.objective)),
+        result: Set(encode(run.result, "selection result")?),
+        scores_z: Set(Some(run.scores_z)),
+        shown: Set(Some(encode(run.shown, "what a run shows")?)),
         ..Default::default()
     }
     .insert(db)
@@ -270,24 +405,107 @@ pub async fn create_run(
     Ok(meta(&m))
 }
 
-/// One run with its inputs and result.
+/// A run row without its cards, JSON as text.
+#[derive(FromQueryResult)]
+struct RunRow {
+    id: i32,
+    round_id: i32,
+    created_by: i32,
+    created_at: DateTime<Utc>,
+    inputs_hash: String,
+    solver: String,
+    solver_version: String,
+    inputs: String,
+    result: String,
+    shown: Option<String>,
+}
+
+/// One run with its inputs (without the left-out proposals' cards, see [`StoredRun`]) and
+/// result. Does not check the inputs against their hash ([`inputs_intact`] does).
 ///
 /// # Errors
 /// Database failures and inputs or a result that do not read back.
 pub async fn run(db: &impl ConnectionTrait, id: i32) -> Result<Option<StoredRun>, DbErr> {
-    let Some(r) = selection_run::Entity::find_by_id(id).one(db).await? else {
+    use selection_run::Column as C;
+    let Some(r) = selection_run::Entity::find_by_id(id)
+        .select_only()
+        .columns([
+            C::Id,
+            C::RoundId,
+            C::CreatedBy,
+            C::CreatedAt,
+            C::InputsHash,
+            C::Solver,
+            C::SolverVersion,
+        ])
+        .column_as(as_text(C::Inputs), "inputs")
+        .column_as(as_text(C::Result), "result")
+        .column_as(as_text(C::Shown), "shown")
+        .into_model::<RunRow>()
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
+    let what = |part: &str| format!("{part} of selection {id}");
+    let (inputs, warnings) = match &r.shown {
+        Some(shown) => {
+            let shown: Shown = stored_text(shown, &what("what reads show"))?;
+            let rest: InputsRest = stored_text(&r.inputs, &what("inputs"))?;
+            (rest.with_scores(shown.chosen_cards), shown.warnings)
+        }
+        None => {
+            let inputs: RunInputs = stored_text(&r.inputs, &what("inputs"))?;
+            let warnings = inputs_warnings(&inputs);
+            (inputs, warnings)
+        }
+    };
     Ok(Some(StoredRun {
-        meta: meta(&r),
-        inputs: stored(&r.inputs, &format!("inputs of selection {id}"))?,
-        result: stored(&r.result, &format!("result of selection {id}"))?,
-        inputs_intact: inputs_hash_of(&r.inputs) == r.inputs_hash,
+        meta: RunMeta {
+            id: r.id,
+            round_id: r.round_id,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            inputs_hash: r.inputs_hash,
+            solver: r.solver,
+            solver_version: r.solver_version,
+        },
+        inputs,
+        result: stored_text(&r.result, &what("result"))?,
+        warnings,
+    }))
+}
+
+/// Whether a run's stored inputs still hash to its stored hash: the canonical JSON of the whole
+/// inputs, cards included, rebuilt from how they are stored (one JSON value before migration 22;
+/// since, the other members and the compressed cards, streamed through the hash). Compressed
+/// cards that no longer decompress are not intact. `None` for an unknown run.
+///
+/// # Errors
+/// Database failures and inputs that are not JSON.
+pub async fn inputs_intact(db: &impl ConnectionTrait, id: i32) -> Result<Option<bool>, DbErr> {
+    use selection_run::Column as C;
+    let row: Option<(String, String, Option<Vec<u8>>)> = selection_run::Entity::find_by_id(id)
+        .select_only()
+        .column_as(as_text(C::Inputs), "inputs")
+        .column(C::InputsHash)
+        .column(C::ScoresZ)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let Some((inputs, inputs_hash, scores_z)) = row else {
+        return Ok(None);
+    };
+    let inputs: serde_json::Value = stored_text(&inputs, &format!("inputs of selection {id}"))?;
+    Ok(Some(match scores_z {
+        Some(z) => spliced_hash(&inputs, &z).is_ok_and(|h| h == inputs_hash),
+        None => inputs_hash_of(&inputs) == inputs_hash,
     }))
 }
 
 /// A round's runs, oldest first. Reads neither the inputs (every scored proposal of the pool:
-/// megabytes at scale) nor anything else a summary does not show.
+/// megabytes at scale) nor the result (every proposal left out, explained), but what reads show
+/// (runs stored before migration 22 have no such column and read their result).
 ///
 /// # Errors
 /// Database failures and results that do not read back.
@@ -306,6 +524,8 @@ pub async fn runs_after(
     fetch: Option<u64>,
 ) -> Result<Vec<RunSummary>, DbErr> {
     use selection_run::Column as C;
+    /// id, created at, by, inputs hash, objective, what reads show.
+    type Row = (i32, DateTime<Utc>, i32, String, Option<i64>, Option<String>);
     let mut q = selection_run::Entity::find();
     if let Some(a) = after {
         q = q.filter(C::Id.gt(a));
@@ -313,56 +533,69 @@ pub async fn runs_after(
     if let Some(n) = fetch {
         q = q.limit(n);
     }
-    q.select_only()
+    let rows: Vec<Row> = q
+        .select_only()
         .columns([
             C::Id,
             C::CreatedAt,
             C::CreatedBy,
             C::InputsHash,
             C::Objective,
-            C::Result,
         ])
+        .column_as(as_text(C::Shown), "shown")
         .filter(C::RoundId.eq(round_id))
         .order_by_asc(C::Id)
-        .into_tuple::<(
-            i32,
-            DateTime<Utc>,
-            i32,
-            String,
-            Option<i64>,
-            serde_json::Value,
-        )>()
+        .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .map(
-            |(id, created_at, created_by, inputs_hash, objective, result)| {
-                let result: RunResult = stored(&result, &format!("result of selection {id}"))?;
-                Ok(RunSummary {
-                    id,
-                    created_at,
-                    created_by,
-                    inputs_hash,
-                    objective,
-                    chosen: result.solution.ids(),
-                })
-            },
-        )
-        .collect()
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, created_at, created_by, inputs_hash, objective, shown) in rows {
+        let chosen = match shown {
+            Some(shown) => {
+                stored_text::<Shown>(&shown, &format!("what reads show of selection {id}"))?.chosen
+            }
+            None => {
+                let result: Option<String> = selection_run::Entity::find_by_id(id)
+                    .select_only()
+                    .column_as(as_text(C::Result), "result")
+                    .into_tuple()
+                    .one(db)
+                    .await?;
+                let result = result.ok_or_else(|| {
+                    DbErr::Custom(format!("selection {id} vanished while listed"))
+                })?;
+                stored_text::<RunResult>(&result, &format!("result of selection {id}"))?
+                    .solution
+                    .ids()
+            }
+        };
+        out.push(RunSummary {
+            id,
+            created_at,
+            created_by,
+            inputs_hash,
+            objective,
+            chosen,
+        });
+    }
+    Ok(out)
 }
 
-/// The size in bytes of a run's stored inputs as JSON text (benchmarks).
+/// The size in bytes of a run's stored inputs: the JSON text of `inputs` and the compressed
+/// cards (benchmarks).
 ///
 /// # Errors
 /// Database failures.
 pub async fn inputs_size(db: &impl ConnectionTrait, id: i32) -> Result<usize, DbErr> {
-    let inputs: Option<serde_json::Value> = selection_run::Entity::find_by_id(id)
+    use selection_run::Column as C;
+    let row: Option<(String, Option<Vec<u8>>)> = selection_run::Entity::find_by_id(id)
         .select_only()
-        .column(selection_run::Column::Inputs)
+        .column_as(as_text(C::Inputs), "inputs")
+        .column(C::ScoresZ)
         .into_tuple()
         .one(db)
         .await?;
-    Ok(inputs.map_or(0, |v| v.to_string().len()))
+    Ok(row.map_or(0, |(inputs, z)| inputs.len() + z.map_or(0, |z| z.len())))
 }
 
 // ---------------------------------------------------------------------------------------------

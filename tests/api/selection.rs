@@ -871,3 +871,206 @@ async fn a_district_without_an_industry_map_is_warned_about_in_scores_and_runs()
         .await;
     assert_eq!(warning(&stored.body), w);
 }
+
+/// Runs store their score cards compressed beside the rest of their inputs (migration 22); the
+/// inputs hash is still the SHA-256 of the canonical JSON of the whole inputs, so a run stored
+/// the old way (one JSON value) reads, lists and replays as before, and altering either kind of
+/// storage shows in the replay.
+#[tokio::test]
+async fn runs_stored_with_compressed_cards_and_runs_stored_before_read_list_and_verify() {
+    use std::io::{Read, Write};
+
+    use entity::selection_run;
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+    let app = with_demo().await;
+    let run = select(&app, json!({})).await;
+    assert_eq!(run.status, StatusCode::CREATED, "{:?}", run.body);
+    let id = run.body["id"].as_i64().unwrap() as i32;
+    let row = selection_run::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let z = row.scores_z.clone().expect("cards stored apart");
+    assert!(row.inputs.get("scores").is_none());
+    assert!(row.shown.is_some());
+    let mut text = String::new();
+    flate2::read::ZlibDecoder::new(&z[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    let cards: Value = serde_json::from_str(&text).unwrap();
+    // The same cards the scores show, in the pool's order, and the hash of the whole inputs.
+    let scores = app
+        .get(
+            "/api/v1/rounds/2024/scores?limit=5000",
+            Some(Role::Commission),
+        )
+        .await;
+    let mut shown: Vec<Value> = scores.body["proposals"].as_array().unwrap().clone();
+    shown.sort_by_key(|p| p["proposal_id"].as_i64());
+    assert_eq!(cards.as_array().unwrap().len(), shown.len());
+    for (card, p) in cards.as_array().unwrap().iter().zip(&shown) {
+        assert_eq!(card, &p["card"]);
+    }
+    let mut whole = row.inputs.clone();
+    whole["scores"] = cards.clone();
+    assert_eq!(
+        jiebang::domain::selection_run::hash(&whole),
+        row.inputs_hash
+    );
+    assert_eq!(
+        jiebang::domain::selection_run::canonical_json(&cards),
+        text,
+        "the stored cards are canonical JSON"
+    );
+
+    // The same run stored the old way: one JSON value, nothing apart.
+    let old = selection_run::ActiveModel {
+        round_id: Set(row.round_id),
+        created_by: Set(row.created_by),
+        created_at: Set(row.created_at),
+        inputs: Set(whole.clone()),
+        inputs_hash: Set(row.inputs_hash.clone()),
+        solver: Set(row.solver.clone()),
+        solver_version: Set(row.solver_version.clone()),
+        outcome: Set(row.outcome.clone()),
+        objective: Set(row.objective),
+        result: Set(row.result.clone()),
+        scores_z: Set(None),
+        shown: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+    let old_id = old.id;
+    let read = |id: i32| {
+        let app = &app;
+        async move {
+            app.get(&format!("/api/v1/selections/{id}"), Some(Role::Commission))
+                .await
+        }
+    };
+    let (new_read, old_read) = (read(id).await, read(old_id).await);
+    assert_eq!(new_read.status, StatusCode::OK, "{:?}", new_read.body);
+    assert_eq!(old_read.status, StatusCode::OK, "{:?}", old_read.body);
+    for member in [
+        "chosen",
+        "explanation",
+        "warnings",
+        "inputs_hash",
+        "objective",
+    ] {
+        assert_eq!(new_read.body[member], old_read.body[member], "{member}");
+        assert_eq!(new_read.body[member], run.body[member], "{member}");
+    }
+    let runs = app
+        .get("/api/v1/rounds/2024/selections", Some(Role::Commission))
+        .await;
+    let runs = runs.body.as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0]["chosen"], runs[1]["chosen"]);
+    assert_eq!(runs[0]["chosen"].as_array().unwrap().len(), 5);
+
+    let replay = |id: i32| {
+        let app = &app;
+        async move {
+            app.request(
+                Method::POST,
+                &format!("/api/v1/selections/{id}/replay"),
+                Some(app.token(Role::Commission)),
+                None,
+            )
+            .await
+        }
+    };
+    for id in [id, old_id] {
+        let r = replay(id).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        assert_eq!(r.body["identical"], true, "{:?}", r.body);
+        assert_eq!(r.body["inputs_intact"], true, "{:?}", r.body);
+    }
+
+    // One card's points altered, recompressed: no longer intact. The old way likewise.
+    let altered = text.replacen("\"points\":", "\"points\":1", 1);
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(altered.as_bytes()).unwrap();
+    let mut m: selection_run::ActiveModel = row.into();
+    m.scores_z = Set(Some(enc.finish().unwrap()));
+    m.update(&app.state.db).await.unwrap();
+    let mut whole_altered = whole;
+    whole_altered["scores"][0]["weighted_total"] = json!(1);
+    let mut m: selection_run::ActiveModel = old.into();
+    m.inputs = Set(whole_altered);
+    m.update(&app.state.db).await.unwrap();
+    for id in [id, old_id] {
+        let r = replay(id).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        assert_eq!(r.body["inputs_intact"], false, "{:?}", r.body);
+        assert_eq!(r.body["identical"], false, "{:?}", r.body);
+    }
+}
+
+/// A run's answer explains a window of its left-out proposals (every proposal of the pool but the
+/// chosen: 49,995 at 50,000), the strongest 100 unless asked; the windows add up to the whole.
+#[tokio::test]
+async fn a_run_explains_its_left_out_a_window_at_a_time() {
+    let app = with_demo().await;
+    let run = select(&app, json!({})).await;
+    assert_eq!(run.status, StatusCode::CREATED, "{:?}", run.body);
+    let id = run.body["id"].as_i64().unwrap();
+    let all = run.body["explanation"]["left_out"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let total = all.len() as u64;
+    assert!(total > 6 && total < 100, "the demo's pool: {total}");
+    assert_eq!(run.body["left_out_page"]["total"], total);
+    assert_eq!(run.body["left_out_page"]["offset"], 0);
+    assert!(run.body["left_out_page"]["next_offset"].is_null());
+
+    let mut seen = Vec::new();
+    let mut offset = Some(0u64);
+    while let Some(at) = offset {
+        let r = app
+            .get(
+                &format!("/api/v1/selections/{id}?left_out_offset={at}&left_out_limit=4"),
+                Some(Role::Commission),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        assert_eq!(r.body["left_out_page"]["total"], total);
+        assert_eq!(r.body["left_out_page"]["offset"], at);
+        let window = r.body["explanation"]["left_out"].as_array().unwrap();
+        assert!(!window.is_empty() && window.len() <= 4);
+        assert_eq!(r.body["chosen"], run.body["chosen"]);
+        seen.extend(window.iter().cloned());
+        offset = r.body["left_out_page"]["next_offset"].as_u64();
+    }
+    assert_eq!(seen, all);
+    let past = app
+        .get(
+            &format!("/api/v1/selections/{id}?left_out_offset=100000"),
+            Some(Role::Commission),
+        )
+        .await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert_eq!(past.body["explanation"]["left_out"], json!([]));
+
+    for bad in [
+        "left_out_limit=0",
+        "left_out_limit=5001",
+        "left_out_offset=-1",
+    ] {
+        let r = app
+            .get(
+                &format!("/api/v1/selections/{id}?{bad}"),
+                Some(Role::Commission),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {:?}", r.body);
+        let field = bad.split('=').next().unwrap();
+        assert!(r.body.to_string().contains(field), "{bad}: {:?}", r.body);
+    }
+}

@@ -7,8 +7,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::selection::{
-    ChosenEntry, ConstraintOverrides, Replay as ReplayOutcome, Request, Run, RunSummary,
-    ScoreQuery as AppScoreQuery, ScoreSummary as AppScoreSummary, Scored, Scores,
+    ChosenEntry, ConstraintOverrides, LeftOutPage as AppLeftOutPage, LeftOutWindow,
+    Replay as ReplayOutcome, Request, Run, RunSummary, ScoreQuery as AppScoreQuery,
+    ScoreSummary as AppScoreSummary, Scored, Scores,
 };
 use crate::domain::layout::ScoreWarning;
 use crate::domain::pool::ScoreCard;
@@ -292,14 +293,50 @@ pub struct SelectionRun {
     /// The list in rank order.
     pub chosen: Vec<ChosenProposal>,
     /// Margins, the reason each left-out proposal is out (with the cost of forcing it in for the
-    /// strongest), and how far each weight can move before the list changes.
+    /// strongest), and how far each weight can move before the list changes. `left_out` holds
+    /// the window `left_out_page` says (the strongest 100 unless asked, see `GET
+    /// /selections/{id}`); the spreadsheet export has them all.
     pub explanation: Explanation,
+    /// Which of the left-out proposals `explanation.left_out` explains.
+    pub left_out_page: LeftOutPage,
     /// What to know before relying on the run's scores, e.g. a district without an industry map.
     pub warnings: Vec<ScoreWarning>,
 }
 
-impl From<Run> for SelectionRun {
-    fn from(r: Run) -> Self {
+/// The window of left-out proposals an answer explains.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct LeftOutPage {
+    /// Proposals left out in all.
+    pub total: u64,
+    /// Skipped before the first explained (strongest first).
+    pub offset: u64,
+    /// Send as `left_out_offset` for the next window; absent on the last.
+    pub next_offset: Option<u64>,
+}
+
+/// Which left-out proposals `GET /selections/{id}` explains, strongest first.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LeftOutQuery {
+    /// Skip this many (default 0).
+    pub left_out_offset: Option<u32>,
+    /// At most this many, 1–5000 (default 100).
+    #[param(minimum = 1, maximum = 5000)]
+    pub left_out_limit: Option<u32>,
+}
+
+impl From<LeftOutQuery> for LeftOutWindow {
+    fn from(q: LeftOutQuery) -> Self {
+        Self {
+            offset: q.left_out_offset,
+            limit: q.left_out_limit,
+        }
+    }
+}
+
+impl From<(Run, AppLeftOutPage)> for SelectionRun {
+    fn from((r, page): (Run, AppLeftOutPage)) -> Self {
         Self {
             id: r.id,
             year: r.year,
@@ -317,6 +354,11 @@ impl From<Run> for SelectionRun {
             exclusions: r.exclusions,
             chosen: r.chosen.into_iter().map(Into::into).collect(),
             explanation: r.explanation,
+            left_out_page: LeftOutPage {
+                total: page.total,
+                offset: page.offset,
+                next_offset: page.next_offset,
+            },
             warnings: r.warnings,
         }
     }
