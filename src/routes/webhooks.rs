@@ -65,6 +65,7 @@ async fn create_webhook(
     params(PageQuery),
     responses(
         (status = 200, body = Vec<WebhookDto>, headers(("Link" = String, description = "RFC 8288 `rel=\"next\"` link to the next page, when there may be one"))),
+        (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
         (status = 403, response = crate::error::responses::Forbidden),
         (status = 422, response = crate::error::responses::Unprocessable)

@@ -47,6 +47,16 @@ async fn every_operation_has_tag_id_and_error_responses() {
                 assert!(responses.contains_key("422"), "{id} lacks 422");
                 assert!(responses.contains_key("400"), "{id} lacks 400");
             }
+            // A query string is parsed strictly: an unknown or malformed parameter is a 400.
+            let queried = op["parameters"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["in"] == "query"));
+            if queried {
+                assert!(
+                    responses.contains_key("400"),
+                    "{id} takes a query but lacks 400"
+                );
+            }
         }
     }
 }
