@@ -207,7 +207,8 @@ async fn main() {
                     "technical_plan": format!("压测方案 client {i} submission {k}"),
                     "team": [{"name": "示例负责人", "role": "项目经理"}],
                     "budget": 100 + k,
-                    "attachments": [{"name": "方案.pdf", "sha256": format!("{:064x}", i * 1000 + k)}],
+                    // No attachment: an upload is its own request, not part of the burst.
+                    "attachments": [],
                     "attestation": {"statement": "对建设方案的真实性负责，严禁弄虚作假", "name": "示例法定代表人", "position": "法定代表人"}
                 });
                 let t = Instant::now();
