@@ -394,6 +394,39 @@ fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
+/// A temporary SQLite database (its folder returned, for removal) holding the 2024 demo round,
+/// and the commission's `admin` as the caller: where the API-path benchmarks start.
+async fn demo_round() -> anyhow::Result<(
+    std::path::PathBuf,
+    crate::state::AppState,
+    crate::auth::Caller,
+)> {
+    let dir = std::env::temp_dir().join(format!("jiebang-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir)?;
+    let mut settings = crate::settings::Settings::default();
+    settings.database.url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
+    settings.audit.signing_key = Some(secrecy::SecretString::from(
+        "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+    ));
+    settings.bootstrap.admin_password = Some(secrecy::SecretString::from("bench-admin-password-1"));
+    let state =
+        crate::state::AppState::prepare(settings, std::sync::Arc::new(crate::clock::SystemClock))
+            .await?;
+    crate::demo_load::load(&state, 2024).await?;
+    let admin = crate::store::users::by_username(&state.db, "admin")
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no admin account"))?;
+    let caller = crate::auth::Caller {
+        id: admin.id,
+        username: admin.username,
+        role: crate::domain::role::Role::Commission,
+        district_code: None,
+        organisation_id: None,
+        account: None,
+    };
+    Ok((dir, state, caller))
+}
+
 /// `jiebang bench selection-path`: the whole path a panel uses, through the use cases, on a
 /// temporary SQLite database: the demo round's eligible pool copied to `n` eligible proposals
 /// (districts, clusters and the form's figures varied), then the scores (first page and summary),
@@ -410,33 +443,7 @@ pub async fn selection_path(sizes: &[usize]) -> anyhow::Result<()> {
     println!("| eligible N | scores (page of 1000 + summary) | selection run (score, solve, explain, store) | runs listed | run read | stored inputs | peak RSS |");
     println!("|---:|---:|---:|---:|---:|---:|---:|");
     for &n in sizes {
-        let dir =
-            std::env::temp_dir().join(format!("jiebang-bench-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir)?;
-        let mut settings = crate::settings::Settings::default();
-        settings.database.url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
-        settings.audit.signing_key = Some(secrecy::SecretString::from(
-            "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
-        ));
-        settings.bootstrap.admin_password =
-            Some(secrecy::SecretString::from("bench-admin-password-1"));
-        let state = crate::state::AppState::prepare(
-            settings,
-            std::sync::Arc::new(crate::clock::SystemClock),
-        )
-        .await?;
-        crate::demo_load::load(&state, 2024).await?;
-        let admin = crate::store::users::by_username(&state.db, "admin")
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("no admin account"))?;
-        let caller = crate::auth::Caller {
-            id: admin.id,
-            username: admin.username,
-            role: crate::domain::role::Role::Commission,
-            district_code: None,
-            organisation_id: None,
-            account: None,
-        };
+        let (dir, state, caller) = demo_round().await?;
         // The pool: copies of the demo's eligible proposals, spread over every district and
         // cluster, each chain-leader and cluster figure scaled by a random factor.
         let seeds = entity::proposal::Entity::find()
@@ -550,29 +557,7 @@ pub async fn proposal_list(n: usize, runs: usize) -> anyhow::Result<()> {
     use crate::app::proposals::{list, ListQuery};
 
     let api = |e: crate::error::ApiError| anyhow::anyhow!(e.sentence());
-    let dir = std::env::temp_dir().join(format!("jiebang-bench-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir)?;
-    let mut settings = crate::settings::Settings::default();
-    settings.database.url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
-    settings.audit.signing_key = Some(secrecy::SecretString::from(
-        "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
-    ));
-    settings.bootstrap.admin_password = Some(secrecy::SecretString::from("bench-admin-password-1"));
-    let state =
-        crate::state::AppState::prepare(settings, std::sync::Arc::new(crate::clock::SystemClock))
-            .await?;
-    crate::demo_load::load(&state, 2024).await?;
-    let admin = crate::store::users::by_username(&state.db, "admin")
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no admin account"))?;
-    let commission = crate::auth::Caller {
-        id: admin.id,
-        username: admin.username,
-        role: crate::domain::role::Role::Commission,
-        district_code: None,
-        organisation_id: None,
-        account: None,
-    };
+    let (dir, state, commission) = demo_round().await?;
     // Copies of the demo's proposals (every state it holds), over every district and cluster.
     let seeds = entity::proposal::Entity::find()
         .order_by_asc(entity::proposal::Column::Id)
@@ -663,7 +648,7 @@ pub async fn proposal_list(n: usize, runs: usize) -> anyhow::Result<()> {
             &commission,
             ListQuery {
                 cluster: Some(clusters[0].clone()),
-                after: Some(i64::from(last_id - 2_000)),
+                after: Some(i64::from((last_id - 2_000).max(0))),
                 ..ListQuery::default()
             },
         ),
