@@ -98,46 +98,15 @@ pub async fn bidder_facts(
     call: &Call,
     organisation_id: i32,
 ) -> Result<BidderFacts> {
-    let org = store::organisations::by_id(&state.db, organisation_id)
+    bidder_facts_many(state, call, &[organisation_id])
         .await?
+        .remove(&organisation_id)
         .ok_or_else(|| {
             ApiError::NotFound(crate::msg!(
                 "not-found-organisation",
                 organisation_id = organisation_id
             ))
-        })?;
-    let now = state.clock.now();
-    // An award held as a joint builder counts as one held as the bidder.
-    let joined = store::bids::bids_joined_by(&state.db, organisation_id).await?;
-    let mut has_award = false;
-    for other in store::calls::calls_of_round(&state.db, call.round_id).await? {
-        if other.id == call.id || other.status_at(now) != CallStatus::Awarded {
-            continue;
-        }
-        for &bid_id in calls::award_of(&other)?.map_or(&[][..], |a| &a.bid_ids) {
-            if store::bids::bid(&state.db, bid_id)
-                .await?
-                .is_some_and(|b| b.organisation_id == organisation_id)
-                || joined.contains(&bid_id)
-            {
-                has_award = true;
-            }
-        }
-    }
-    let registered_capital = org
-        .registered_capital
-        .map(Money::from_hundredths)
-        .transpose()
-        .map_err(|e| {
-            ApiError::Unexpected(anyhow::anyhow!(
-                "stored registered capital of organisation {organisation_id}: {e}"
-            ))
-        })?;
-    Ok(BidderFacts {
-        district_code: Some(org.district_code),
-        registered_capital,
-        has_award_this_round: has_award,
-    })
+        })
 }
 
 /// [`bidder_facts`] for many organisations at once (the ranking's bidders): a fixed number of

@@ -413,6 +413,19 @@ async fn put_wanzhou_map(app: &TestApp, cluster: &str) {
     assert_eq!(put.status, StatusCode::OK, "{}", put.body);
 }
 
+/// Changes the password of the account `token` belongs to, through `app`.
+async fn change_password(app: &TestApp, token: &str) {
+    let change = app
+        .request(
+            Method::POST,
+            "/api/v1/users/me/password",
+            Some(token),
+            Some(json!({"current_password": PASSWORD, "new_password": "a-brand-new-password-42"})),
+        )
+        .await;
+    assert!(change.status.is_success(), "{}", change.body);
+}
+
 #[tokio::test]
 async fn an_instances_own_write_is_read_at_once_however_long_the_revalidation_interval() {
     let app = spawn_app_with(|s| s.cache.revalidate_ms = 60_000).await;
@@ -428,15 +441,7 @@ async fn an_instances_own_write_is_read_at_once_however_long_the_revalidation_in
         .request(Method::GET, "/api/v1/users/me", Some(&old), None)
         .await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.body);
-    let change = app
-        .request(
-            Method::POST,
-            "/api/v1/users/me/password",
-            Some(&old),
-            Some(json!({"current_password": PASSWORD, "new_password": "a-brand-new-password-42"})),
-        )
-        .await;
-    assert!(change.status.is_success(), "{}", change.body);
+    change_password(&app, &old).await;
     let me = app
         .request(Method::GET, "/api/v1/users/me", Some(&old), None)
         .await;
@@ -466,15 +471,7 @@ async fn another_instances_writes_are_read_once_the_log_head_is_looked_at() {
         .request(Method::GET, "/api/v1/users/me", Some(&old), None)
         .await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.body);
-    let change = a
-        .request(
-            Method::POST,
-            "/api/v1/users/me/password",
-            Some(&old),
-            Some(json!({"current_password": PASSWORD, "new_password": "a-brand-new-password-42"})),
-        )
-        .await;
-    assert!(change.status.is_success(), "{}", change.body);
+    change_password(&a, &old).await;
     let me = b
         .request(Method::GET, "/api/v1/users/me", Some(&old), None)
         .await;
