@@ -52,6 +52,7 @@ unauthorized-account-s-role-has-changed = the account's role has changed; get a 
 unauthorized-bearer-token-was-sent = no bearer token was sent
 conflict-run-chose-which-longer-eligible = the run chose { $missing } which are no longer eligible; run the selection again
 conflict-pool-changed = pool changed
+conflict-pool-changed-while-scored = the pool changed while it was being scored; ask again
 conflict-another-version-was-published-at = another version was published at the same moment; read the list again
 conflict-p-changed-during-publication-publish = P-{ $id } changed during publication; publish again
 not-found-list-has-version = the { $year } list has no version { $n }

@@ -52,6 +52,7 @@ unauthorized-account-s-role-has-changed = 账号角色已变更；请重新获�
 unauthorized-bearer-token-was-sent = 未发送 Bearer 令牌
 conflict-run-chose-which-longer-eligible = 该遴选运行选中的 { $missing } 已不再符合条件；请重新遴选
 conflict-pool-changed = 申报池已变化
+conflict-pool-changed-while-scored = 评分期间申报池发生了变化，请重新请求
 conflict-another-version-was-published-at = 同一时刻已发布了另一个版本；请重新读取榜单
 conflict-p-changed-during-publication-publish = P-{ $id } 在发布过程中发生变化；请重新发布
 not-found-list-has-version = { $year } 年榜单没有第 { $n } 版

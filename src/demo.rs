@@ -746,6 +746,103 @@ mod tests {
         assert_ne!(optimum_set, naive_set);
     }
 
+    /// The pool ranked from the figures read out of each form's JSON alone, then scored one
+    /// proposal at a time in any order (as the API scores at scale), makes exactly the cards and
+    /// candidates of `score_pool`; a proposal whose figures are not those it was ranked with
+    /// is refused.
+    #[test]
+    fn ranked_scorer_matches_score_pool() {
+        use crate::domain::money::Money;
+        use crate::domain::pool::{score_pool, FormFigures, PoolEntry, RankedScorer};
+        use crate::domain::representativeness::{RepresentativenessInput, Tier};
+        use crate::domain::round::RoundSettings;
+        use crate::domain::selection::bench::SplitMix64;
+        use crate::domain::selection::Region;
+
+        let demo = crate::demo::try_demo_set().unwrap();
+        let mut rng = SplitMix64::new(7);
+        let forms: Vec<_> = (0..120)
+            .map(|k| {
+                let p = &demo.proposals[k % demo.proposals.len()];
+                let mut form = p.form.clone();
+                // Ties and missing figures included.
+                let money = |r: &mut SplitMix64| {
+                    (r.range(0, 4) > 0)
+                        .then(|| Money::from_hundredths(r.range(0, 50) * 1_000).ok())
+                        .flatten()
+                };
+                form.cluster_stats.scale = money(&mut rng);
+                form.chain_leader.scale = money(&mut rng);
+                form.cluster_stats.enterprise_count = u32::try_from(rng.range(0, 30)).ok();
+                form.chain_leader.in_city_suppliers =
+                    (k % 5 != 0).then(|| u32::try_from(rng.range(0, 30)).unwrap_or(0));
+                (form, &p.plan)
+            })
+            .collect();
+        let map = demo.industry_maps[0].1.clone();
+        let tiers = [None, Some(Tier::Trillion), Some(Tier::HundredBillion)];
+        let entries: Vec<PoolEntry<'_>> = forms
+            .iter()
+            .enumerate()
+            .map(|(k, (form, plan))| PoolEntry {
+                id: i32::try_from(k).unwrap() + 1,
+                form,
+                plan,
+                district: "500105",
+                region: Region::MainUrban,
+                map: &map,
+                cluster_tier: tiers[k % 3],
+                sealed_at: i64::try_from(k % 7).unwrap(),
+            })
+            .collect();
+        let settings = RoundSettings::default();
+        let (cards, candidates) = score_pool(&entries, &settings);
+
+        let inputs: Vec<RepresentativenessInput> = entries
+            .iter()
+            .map(|e| {
+                let json = serde_json::to_string(e.form).unwrap();
+                let figures: FormFigures = serde_json::from_str(&json).unwrap();
+                assert_eq!(figures.cluster_code, e.form.cluster_code);
+                figures.input(e.cluster_tier)
+            })
+            .collect();
+        let scorer = RankedScorer::new(inputs, settings);
+        assert_eq!(scorer.len(), entries.len());
+        for i in (0..entries.len()).rev() {
+            let (card, cand) = scorer.score(i, &entries[i]).unwrap();
+            assert_eq!(
+                serde_json::to_value(&card).unwrap(),
+                serde_json::to_value(&cards[i]).unwrap()
+            );
+            assert_eq!(cand, candidates[i]);
+        }
+        assert!(scorer.score(entries.len(), &entries[0]).is_none());
+        // Another proposal's figures, or a changed one, at this index: refused.
+        let changed = (0..entries.len())
+            .find(|&i| {
+                RepresentativenessInput::from_form(entries[i].form, entries[i].cluster_tier)
+                    != RepresentativenessInput::from_form(entries[0].form, entries[0].cluster_tier)
+            })
+            .unwrap();
+        assert!(scorer.score(changed, &entries[0]).is_none());
+        let mut form = entries[3].form.clone();
+        form.chain_leader.in_city_suppliers =
+            Some(form.chain_leader.in_city_suppliers.unwrap_or(0) + 1);
+        let e = &entries[3];
+        let moved = PoolEntry {
+            id: e.id,
+            form: &form,
+            plan: e.plan,
+            district: e.district,
+            region: e.region,
+            map: e.map,
+            cluster_tier: e.cluster_tier,
+            sealed_at: e.sealed_at,
+        };
+        assert!(scorer.score(3, &moved).is_none());
+    }
+
     /// Scoring as `GET /rounds/{year}/scores` does it, over 50,000 proposals made from the demo's
     /// forms with random figures. A benchmark, not a test: run by hand in release mode with
     /// `cargo test --release --lib demo::tests::score_pool_50k -- --ignored --nocapture`.

@@ -108,29 +108,123 @@ impl<'e, 'a> PoolScorer<'e, 'a> {
     }
 
     fn score(&self, e: &PoolEntry<'_>, input: &RepresentativenessInput) -> ScoreCard {
-        let s = self.settings;
-        let c = completeness(e.form, e.plan, &s.scoring.completeness);
-        let r = self.ranked.score(input, &s.scoring.representativeness);
-        let l = layout(
-            e.form.cluster_code.as_deref(),
-            &e.form.industry_class,
-            e.map,
-            Some(e.region),
-            &s.scoring.layout,
-        );
-        let w = s.weights.as_array();
-        let weighted_total = [c.total, r.total, l.total]
-            .iter()
-            .zip(w)
-            .map(|(s, w)| s * w)
-            .sum();
-        ScoreCard {
-            id: e.id,
-            completeness: c,
-            representativeness: r,
-            layout: l,
-            weighted_total,
+        score_entry(e, input, &self.ranked, self.settings)
+    }
+}
+
+/// One entry's card, its representativeness ranked against `ranked`.
+fn score_entry(
+    e: &PoolEntry<'_>,
+    input: &RepresentativenessInput,
+    ranked: &RankedPool,
+    s: &RoundSettings,
+) -> ScoreCard {
+    let c = completeness(e.form, e.plan, &s.scoring.completeness);
+    let r = ranked.score(input, &s.scoring.representativeness);
+    let l = layout(
+        e.form.cluster_code.as_deref(),
+        &e.form.industry_class,
+        e.map,
+        Some(e.region),
+        &s.scoring.layout,
+    );
+    let w = s.weights.as_array();
+    let weighted_total = [c.total, r.total, l.total]
+        .iter()
+        .zip(w)
+        .map(|(s, w)| s * w)
+        .sum();
+    ScoreCard {
+        id: e.id,
+        completeness: c,
+        representativeness: r,
+        layout: l,
+        weighted_total,
+    }
+}
+
+/// The few figures of an intention form that representativeness ranks the pool by, read from
+/// the form's JSON without the rest of it (its texts, contacts, suppliers): at scale a pool is
+/// ranked from these first, and each proposal is then scored whole as it is read, so that the
+/// pool's forms and plans never stand in memory together.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct FormFigures {
+    pub cluster_code: Option<String>,
+    pub chain_leader: LeaderFigures,
+    pub cluster_stats: ClusterFigures,
+}
+
+/// [`super::proposal::ChainLeader`]'s figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct LeaderFigures {
+    pub scale: Option<super::money::Money>,
+    pub in_city_suppliers: Option<u32>,
+}
+
+/// [`super::proposal::ClusterStats`]'s figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct ClusterFigures {
+    pub scale: Option<super::money::Money>,
+    pub enterprise_count: Option<u32>,
+}
+
+impl FormFigures {
+    /// The representativeness input, as [`RepresentativenessInput::from_form`] takes it from
+    /// the whole form.
+    pub fn input(&self, cluster_tier: Option<Tier>) -> RepresentativenessInput {
+        RepresentativenessInput {
+            cluster_tier,
+            cluster_scale: self.cluster_stats.scale.map(|m| m.hundredths()),
+            cluster_enterprises: self.cluster_stats.enterprise_count,
+            chain_leader_scale: self.chain_leader.scale.map(|m| m.hundredths()),
+            suppliers: self.chain_leader.in_city_suppliers,
         }
+    }
+}
+
+/// A pool ranked from its entries' representativeness inputs alone (e.g. from
+/// [`FormFigures`]), whose entries are then scored one at a time, in any order: each card is
+/// the one [`score_pool`] makes for the same pool.
+pub struct RankedScorer {
+    inputs: Vec<RepresentativenessInput>,
+    ranked: RankedPool,
+    settings: RoundSettings,
+}
+
+impl RankedScorer {
+    /// The pool of these inputs, in entry order, scored under `settings`.
+    pub fn new(inputs: Vec<RepresentativenessInput>, settings: RoundSettings) -> Self {
+        let ranked = RankedPool::new(&inputs);
+        Self {
+            inputs,
+            ranked,
+            settings,
+        }
+    }
+
+    /// Entries in the pool.
+    pub fn len(&self) -> usize {
+        self.inputs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.inputs.is_empty()
+    }
+
+    /// Entry `i`'s card and candidate; `None` past the end, or when the entry is not the one
+    /// the pool was ranked with (its form's figures or tier differ: the pool changed between
+    /// the two reads).
+    pub fn score(&self, i: usize, e: &PoolEntry<'_>) -> Option<(ScoreCard, Candidate)> {
+        let input = self.inputs.get(i)?;
+        if RepresentativenessInput::from_form(e.form, e.cluster_tier) != *input {
+            return None;
+        }
+        let card = score_entry(e, input, &self.ranked, &self.settings);
+        let cand = candidate(e, &card);
+        Some((card, cand))
     }
 }
 

@@ -4,6 +4,7 @@
 //! the CLI with the commission's [`Caller`].
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -14,14 +15,16 @@ use crate::domain::industry_map::IndustryMap;
 use crate::domain::json_patch;
 use crate::domain::layout::has_no_map;
 use crate::domain::layout::{no_map_warnings, ScoreWarning};
-use crate::domain::pool::{PoolEntry, PoolScorer, ScoreCard};
+use crate::domain::pool::{PoolEntry, RankedScorer, ScoreCard};
 use crate::domain::proposal::ConstructionModel;
 use crate::domain::proposal_state::Status;
 use crate::domain::representativeness::Tier;
 use crate::domain::role::Role;
-use crate::domain::round::ConstraintDefaults;
+use crate::domain::round::{ConstraintDefaults, RoundSettings};
 use crate::domain::selection::{Candidate, Constraints, Explanation, Infeasible, Region, Weights};
-use crate::domain::selection_run::{self, check_panel, PanelDecision, RunInputs, RunResult};
+use crate::domain::selection_run::{
+    self, check_panel, write_card, InputsRest, PanelDecision, RunInputs, RunResult,
+};
 use crate::error::{ApiError, FieldError, Result};
 use crate::state::AppState;
 use crate::store;
@@ -167,83 +170,198 @@ pub(crate) async fn find_round(state: &AppState, year: i32) -> Result<SelectionR
         .ok_or_else(|| ApiError::NotFound(crate::msg!("not-found-round", year = year)))
 }
 
-/// A pool proposal with what scoring needs, loaded.
-struct Loaded {
-    proposal: PoolProposal,
-    region: Region,
-    /// Its district's map, shared by the district's proposals.
-    map: std::sync::Arc<IndustryMap>,
-    tier: Option<Tier>,
+/// The reference data scoring reads: each district's region and industry map, each cluster's
+/// tier.
+struct Reference {
+    districts: HashMap<String, (Region, IndustryMap)>,
+    tiers: HashMap<String, Tier>,
 }
 
-/// Loads the round's pool with districts, maps and cluster tiers.
-async fn load_pool(state: &AppState, round: &SelectionRound) -> Result<Vec<Loaded>> {
-    let proposals = store::selections::pool(&state.db, round.id, &POOL).await?;
-    let districts: HashMap<String, (Region, std::sync::Arc<IndustryMap>)> =
-        store::reference::districts(&state.db, None)
-            .await?
-            .into_iter()
-            .map(|d| (d.code, (d.region, std::sync::Arc::new(d.map))))
+impl Reference {
+    async fn load(state: &AppState) -> Result<Self> {
+        Ok(Self {
+            districts: store::reference::districts(&state.db, None)
+                .await?
+                .into_iter()
+                .map(|d| (d.code, (d.region, d.map)))
+                .collect(),
+            tiers: store::reference::clusters(&state.db)
+                .await?
+                .into_iter()
+                .map(|c| (c.code, c.tier))
+                .collect(),
+        })
+    }
+
+    fn tier(&self, cluster: Option<&str>) -> Option<Tier> {
+        cluster.and_then(|c| self.tiers.get(c)).copied()
+    }
+
+    /// The proposal as scoring reads it, with its district's region.
+    fn entry<'p>(&'p self, p: &'p PoolProposal) -> Result<PoolEntry<'p>> {
+        let (region, map) = self.districts.get(&p.district_code).ok_or_else(|| {
+            ApiError::Unexpected(anyhow::anyhow!(
+                "district {} of P-{} missing",
+                p.district_code,
+                p.id
+            ))
+        })?;
+        Ok(PoolEntry {
+            id: p.id,
+            form: &p.form,
+            plan: &p.plan,
+            district: &p.district_code,
+            region: *region,
+            map,
+            cluster_tier: self.tier(p.form.cluster_code.as_deref()),
+            sealed_at: p.sealed_at.map_or(i64::MAX, |t| t.timestamp()),
+        })
+    }
+}
+
+/// A pool scored: the scorer (to make a few cards again), the pool's ids in entry order, and
+/// what the caller kept.
+struct ScoredPool<T> {
+    scorer: Arc<RankedScorer>,
+    ids: Arc<Vec<i32>>,
+    kept: T,
+}
+
+impl<T> ScoredPool<T> {
+    /// The cards of those of `ids` in the pool, with the proposals, made again from a fresh
+    /// read (a page, the chosen): 409 when one is no longer the proposal that was scored.
+    async fn cards(
+        &self,
+        state: &AppState,
+        round_id: i32,
+        reference: &Reference,
+        ids: &[i32],
+    ) -> Result<HashMap<i32, (PoolProposal, ScoreCard)>> {
+        let changed = || ApiError::conflict(crate::msg!("conflict-pool-changed-while-scored"));
+        let mut out = HashMap::with_capacity(ids.len());
+        for p in store::selections::pool_by_ids(&state.db, round_id, &POOL, ids).await? {
+            let i = self.ids.binary_search(&p.id).map_err(|_| changed())?;
+            let (card, _) = self
+                .scorer
+                .score(i, &reference.entry(&p)?)
+                .ok_or_else(changed)?;
+            out.insert(p.id, (p, card));
+        }
+        if out.len() != ids.len() {
+            return Err(changed());
+        }
+        Ok(out)
+    }
+}
+
+/// Proposals decoded and scored together on the blocking pool, and how many such chunks may
+/// be under way while the next is read.
+const SCORE_CHUNK: usize = 256;
+const CHUNKS_IN_FLIGHT: usize = 4;
+
+/// A proposal that is not the one the pool was ranked with (see [`score_pool`]).
+struct PoolChanged;
+
+/// Scores the round's pool under `settings` in two reads, so that its forms and plans never
+/// stand in memory together (at 50,000 proposals they would weigh a gigabyte): the forms'
+/// representativeness figures first, to rank the pool, then each proposal whole, decoded and
+/// scored a chunk at a time on the blocking pool (the machine's cores), where `map` turns each
+/// (index in the pool, proposal, region, card, candidate) into what the caller keeps; `fold`
+/// then takes those in id order. A pool that changes between the two reads (a proposal in or
+/// out, or its figures) is read again, up to three times, then answered 409.
+async fn score_pool<T, U: Send + 'static>(
+    state: &AppState,
+    round_id: i32,
+    settings: &RoundSettings,
+    reference: &Arc<Reference>,
+    map: impl Fn(usize, &PoolProposal, Region, ScoreCard, Candidate) -> U + Send + Sync + 'static,
+    mut start: impl FnMut() -> T,
+    mut fold: impl FnMut(&mut T, U),
+) -> Result<ScoredPool<T>> {
+    use futures_util::stream::FuturesOrdered;
+    use futures_util::{StreamExt, TryStreamExt};
+
+    let map = Arc::new(map);
+    for _ in 0..3 {
+        let figures = store::selections::pool_figures(&state.db, round_id, &POOL).await?;
+        let ids: Arc<Vec<i32>> = Arc::new(figures.iter().map(|(id, _)| *id).collect());
+        let inputs = figures
+            .iter()
+            .map(|(_, f)| f.input(reference.tier(f.cluster_code.as_deref())))
             .collect();
-    let tiers: HashMap<String, Tier> = store::reference::clusters(&state.db)
-        .await?
-        .into_iter()
-        .map(|c| (c.code, c.tier))
-        .collect();
-    proposals
-        .into_iter()
-        .map(|p| {
-            let (region, map) = districts.get(&p.district_code).ok_or_else(|| {
-                ApiError::Unexpected(anyhow::anyhow!(
-                    "district {} of P-{} missing",
-                    p.district_code,
-                    p.id
-                ))
-            })?;
-            let tier = p
-                .form
-                .cluster_code
-                .as_deref()
-                .and_then(|c| tiers.get(c))
-                .copied();
-            Ok(Loaded {
-                region: *region,
-                map: std::sync::Arc::clone(map),
-                tier,
-                proposal: p,
-            })
-        })
-        .collect()
-}
-
-/// The loaded pool as the scoring reads it.
-fn entries(loaded: &[Loaded]) -> Vec<PoolEntry<'_>> {
-    loaded
-        .iter()
-        .map(|l| PoolEntry {
-            id: l.proposal.id,
-            form: &l.proposal.form,
-            plan: &l.proposal.plan,
-            district: &l.proposal.district_code,
-            region: l.region,
-            map: &l.map,
-            cluster_tier: l.tier,
-            sealed_at: l.proposal.sealed_at.map_or(i64::MAX, |t| t.timestamp()),
-        })
-        .collect()
+        drop(figures);
+        let scorer = Arc::new(RankedScorer::new(inputs, settings.clone()));
+        let mut kept = start();
+        let mut rows = std::pin::pin!(store::selections::pool_rows(&state.db, round_id, &POOL)
+            .await?
+            .try_chunks(SCORE_CHUNK));
+        let mut pending = FuturesOrdered::new();
+        let mut next = 0usize;
+        let mut changed = false;
+        let mut exhausted = false;
+        loop {
+            if !exhausted && pending.len() < CHUNKS_IN_FLIGHT {
+                match rows.try_next().await.map_err(|e| ApiError::from(e.1))? {
+                    Some(chunk) => {
+                        let (scorer, ids, reference, map) = (
+                            Arc::clone(&scorer),
+                            Arc::clone(&ids),
+                            Arc::clone(reference),
+                            Arc::clone(&map),
+                        );
+                        let base = next;
+                        next += chunk.len();
+                        pending.push_back(tokio::task::spawn_blocking(move || {
+                            let mut out = Vec::with_capacity(chunk.len());
+                            for (k, row) in chunk.into_iter().enumerate() {
+                                let i = base + k;
+                                if ids.get(i) != Some(&row.id()) {
+                                    return Ok(Err(PoolChanged));
+                                }
+                                let p = row.decode()?;
+                                let entry = reference.entry(&p)?;
+                                let region = entry.region;
+                                let Some((card, cand)) = scorer.score(i, &entry) else {
+                                    return Ok(Err(PoolChanged));
+                                };
+                                out.push(map(i, &p, region, card, cand));
+                            }
+                            Ok::<_, ApiError>(Ok(out))
+                        }));
+                        continue;
+                    }
+                    None => exhausted = true,
+                }
+            }
+            let Some(done) = pending.next().await else {
+                break;
+            };
+            match done.map_err(|e| ApiError::Unexpected(anyhow::anyhow!("scoring task: {e}")))?? {
+                Ok(out) => out.into_iter().for_each(|u| fold(&mut kept, u)),
+                Err(PoolChanged) => changed = true,
+            }
+        }
+        if !changed && next == ids.len() {
+            return Ok(ScoredPool { scorer, ids, kept });
+        }
+    }
+    Err(ApiError::conflict(crate::msg!(
+        "conflict-pool-changed-while-scored"
+    )))
 }
 
 /// The no-map warnings' inputs: the cards' ids, districts and layout scores that say their
 /// district has no industry map (few; the other cards are not kept).
 #[derive(Default)]
-struct NoMap(Vec<(i32, String, crate::domain::score::Score)>);
+struct NoMap(Vec<NoMapItem>);
+
+/// One of [`NoMap`]'s inputs.
+type NoMapItem = (i32, String, crate::domain::score::Score);
 
 impl NoMap {
-    fn see(&mut self, e: &PoolEntry<'_>, card: &ScoreCard) {
-        if has_no_map(&card.layout) {
-            self.0
-                .push((card.id, e.district.to_owned(), card.layout.clone()));
-        }
+    /// The card's input, when its layout says its district has no map.
+    fn item(district: &str, card: &ScoreCard) -> Option<NoMapItem> {
+        has_no_map(&card.layout).then(|| (card.id, district.to_owned(), card.layout.clone()))
     }
 
     fn warnings(&self) -> Vec<ScoreWarning> {
@@ -308,39 +426,47 @@ pub async fn scores(
         });
     }
     let round = find_round(state, year).await?;
-    let loaded = load_pool(state, &round).await?;
-    let entries = entries(&loaded);
-    let scorer = PoolScorer::new(&entries, &round.settings);
-    // Every card is made to total and rank the pool, but only the page's are kept (at 50,000
-    // the cards with their parts would weigh hundreds of megabytes); those are made again.
-    let mut no_map = NoMap::default();
-    let candidates = scorer.all(|e, card| no_map.see(e, &card));
-    let warnings = no_map.warnings();
-    let pool = loaded.len() as u64;
+    let reference = Arc::new(Reference::load(state).await?);
     let w = round.settings.weights.as_array();
-    let matches = |l: &Loaded| {
-        query
+    let filter = query.clone();
+    let matches = move |p: &PoolProposal, region: Region| {
+        filter
             .district
             .as_ref()
-            .is_none_or(|d| *d == l.proposal.district_code)
-            && query
+            .is_none_or(|d| *d == p.district_code)
+            && filter
                 .cluster
                 .as_ref()
-                .is_none_or(|c| Some(c) == l.proposal.cluster_code.as_ref())
-            && query.status.is_none_or(|s| s == l.proposal.status)
-            && query.region.is_none_or(|r| r == l.region)
+                .is_none_or(|c| Some(c) == p.cluster_code.as_ref())
+            && filter.status.is_none_or(|s| s == p.status)
+            && filter.region.is_none_or(|r| r == region)
     };
-    // (weighted total, proposal id, index in the pool) of each match, in the stable order.
-    let mut order: Vec<(i64, i32, usize)> = loaded
-        .iter()
-        .zip(&candidates)
-        .enumerate()
-        .filter(|(_, (l, _))| matches(l))
-        .map(|(i, (l, c))| {
+    // Every card is made to total and rank the pool, but only the page's are kept (at 50,000
+    // the cards with their parts would weigh hundreds of megabytes); those are made again.
+    // Kept: (weighted total, proposal id, index in the pool) of each match, and the no-map
+    // warnings' inputs.
+    let mut scored = score_pool(
+        state,
+        round.id,
+        &round.settings,
+        &reference,
+        move |i, p, region, card, c| {
             let total: i64 = c.scores.iter().zip(w).map(|(s, w)| s * w).sum();
-            (total, l.proposal.id, i)
-        })
-        .collect();
+            (
+                matches(p, region).then_some((total, p.id, i)),
+                NoMap::item(&p.district_code, &card),
+            )
+        },
+        || (Vec::new(), NoMap::default()),
+        |(order, no_map), (m, item)| {
+            order.extend(m);
+            no_map.0.extend(item);
+        },
+    )
+    .await?;
+    let (mut order, no_map) = std::mem::take(&mut scored.kept);
+    let warnings = no_map.warnings();
+    let pool = scored.ids.len() as u64;
     let key = |&(total, id, _): &(i64, i32, usize)| (std::cmp::Reverse(total), id);
     order.sort_unstable_by_key(key);
     let matched = order.len() as u64;
@@ -363,19 +489,22 @@ pub async fn scores(
         page.truncate(limit);
         summary.next = page.last().map(|&(total, id, _)| (total, id));
     }
-    let proposals = page
-        .into_iter()
-        .map(|(_, id, i)| {
-            let (l, card) = loaded.get(i).zip(scorer.card(i)).ok_or_else(|| {
+    let ids: Vec<i32> = page.iter().map(|&(_, id, _)| id).collect();
+    let mut cards = scored.cards(state, round.id, &reference, &ids).await?;
+    let proposals = ids
+        .iter()
+        .map(|id| {
+            let (p, card) = cards.remove(id).ok_or_else(|| {
                 ApiError::Unexpected(anyhow::anyhow!("scores: P-{id} left the pool"))
             })?;
+            let region = reference.entry(&p)?.region;
             Ok(Scored {
-                proposal_id: l.proposal.id,
-                brain_name: l.proposal.form.brain_name.clone(),
-                district_code: l.proposal.district_code.clone(),
-                region: l.region,
-                cluster_code: l.proposal.cluster_code.clone(),
-                status: l.proposal.status,
+                proposal_id: p.id,
+                brain_name: p.form.brain_name,
+                district_code: p.district_code,
+                region,
+                cluster_code: p.cluster_code,
+                status: p.status,
                 card,
             })
         })
@@ -465,17 +594,29 @@ pub async fn run(state: &AppState, caller: &Caller, year: i32, req: Request) -> 
     settings.constraints = req.constraints.over(&round.settings.constraints);
     errors.extend(settings.constraints.validate("constraints"));
     ApiError::check(errors)?;
-    let loaded = load_pool(state, &round).await?;
-    let entries = entries(&loaded);
-    let scorer = PoolScorer::new(&entries, &settings);
+    let reference = Arc::new(Reference::load(state).await?);
     // Each card goes into the stored inputs as compressed canonical JSON as it is made, and is
-    // then dropped: only the candidates, and later the chosen proposals' cards, are kept.
-    let mut scores_z = ScoresEncoder::new();
-    let mut no_map = NoMap::default();
-    let candidates = scorer.all(|e, card| {
-        scores_z.push(&card);
-        no_map.see(e, &card);
-    });
+    // then dropped: only the candidates, and later the chosen proposals' cards, are kept. The
+    // cards are written on the cores that make them, and compressed in order here.
+    let mut scored = score_pool(
+        state,
+        round.id,
+        &settings,
+        &reference,
+        |_, p, _, card, c| {
+            let mut json = Vec::with_capacity(4 << 10);
+            write_card(&card, &mut json);
+            (json, c, NoMap::item(&p.district_code, &card))
+        },
+        || (ScoresEncoder::new(), NoMap::default(), Vec::new()),
+        |(scores_z, no_map, candidates), (json, c, item)| {
+            scores_z.push_written(&json);
+            candidates.push(c);
+            no_map.0.extend(item);
+        },
+    )
+    .await?;
+    let (scores_z, no_map, candidates) = std::mem::take(&mut scored.kept);
     ApiError::check(check_panel(&req.pins, &req.exclusions, &candidates))?;
     let c = &settings.constraints;
     let constraints = Constraints {
@@ -492,24 +633,39 @@ pub async fn run(state: &AppState, caller: &Caller, year: i32, req: Request) -> 
         pins: req.pins.iter().map(|d| d.proposal_id).collect(),
         exclusions: req.exclusions.iter().map(|d| d.proposal_id).collect(),
     };
-    let inputs = RunInputs {
+    let rest = InputsRest {
         weights: settings.weights,
         constraints,
         pins: req.pins,
         exclusions: req.exclusions,
         candidates,
-        scores: Vec::new(),
     };
-    let (inputs, result) = solve_blocking(inputs).await?;
+    // The stored inputs are encoded and hashed (the cards decompressed through the hash) on
+    // one core while the run is solved and explained on another.
+    let scores_z = scores_z.finish()?;
+    let to_store = rest.clone();
+    let preparing = tokio::task::spawn_blocking(move || {
+        let prepared = store::selections::prepare_inputs(&to_store, &scores_z);
+        prepared.map(|p| (p, scores_z))
+    });
+    let (inputs, result) = solve_blocking(rest.with_scores(Vec::new())).await?;
+    let (prepared, scores_z) = preparing
+        .await
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("selection inputs task: {e}")))??;
     let (rest, _) = inputs.split();
     let chosen = result.solution.ids();
-    let index: HashMap<i32, usize> = entries.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+    let mut cards = scored.cards(state, round.id, &reference, &chosen).await?;
+    let mut names = HashMap::new();
     let chosen_cards = chosen
         .iter()
         .map(|id| {
-            index.get(id).and_then(|&i| scorer.card(i)).ok_or_else(|| {
+            let (p, card) = cards.remove(id).ok_or_else(|| {
                 ApiError::Unexpected(anyhow::anyhow!("selection: chosen P-{id} not in the pool"))
-            })
+            })?;
+            if let Some(name) = p.form.brain_name {
+                names.insert(*id, name);
+            }
+            Ok(card)
         })
         .collect::<Result<Vec<_>>>()?;
     let shown = Shown {
@@ -517,7 +673,6 @@ pub async fn run(state: &AppState, caller: &Caller, year: i32, req: Request) -> 
         chosen_cards,
         warnings: no_map.warnings(),
     };
-    let scores_z = scores_z.finish()?;
 
     let mut uow = Uow::begin(state, caller).await?;
     let meta = store::selections::create_run(
@@ -525,7 +680,7 @@ pub async fn run(state: &AppState, caller: &Caller, year: i32, req: Request) -> 
         store::selections::NewRun {
             round_id: round.id,
             created_by: caller.id,
-            inputs: &rest,
+            inputs: prepared,
             scores_z,
             shown: &shown,
             result: &result,
@@ -556,13 +711,6 @@ pub async fn run(state: &AppState, caller: &Caller, year: i32, req: Request) -> 
     uow.commit().await?;
     metrics::counter!(crate::metrics::SELECTIONS_RUN).increment(1);
 
-    let names: HashMap<i32, String> = chosen
-        .iter()
-        .filter_map(|id| {
-            let l = loaded.get(*index.get(id)?)?;
-            Some((*id, l.proposal.form.brain_name.clone()?))
-        })
-        .collect();
     present(
         StoredRun {
             meta,

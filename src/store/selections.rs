@@ -6,16 +6,16 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{list_item, list_version, proposal, round, selection_run};
-use sea_orm::sea_query::{Alias, Expr, IntoColumnRef, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, IntoColumnRef, Query, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
     QueryFilter, QueryOrder, QuerySelect, Set, StreamTrait,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::domain::json_patch::strip_nulls;
 use crate::domain::layout::ScoreWarning;
-use crate::domain::pool::ScoreCard;
+use crate::domain::pool::{FormFigures, ScoreCard};
 use crate::domain::proposal::{IndustryClassRef, ProposalForm, ProposalPlan};
 use crate::domain::proposal_state::Status;
 use crate::domain::round::RoundSettings;
@@ -154,8 +154,21 @@ where
     C: ConnectionTrait + StreamTrait,
 {
     use futures_util::TryStreamExt;
+    let mut rows = pool_query(round_id, states)
+        .into_model::<PoolRow>()
+        .stream(db)
+        .await?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.try_next().await? {
+        out.push(decode_proposal(row)?);
+    }
+    Ok(out)
+}
+
+/// The pool's rows (the columns the selection reads, form and plan as text), by id.
+fn pool_query(round_id: i32, states: &[Status]) -> sea_orm::Select<proposal::Entity> {
     use proposal::Column as C;
-    let mut rows = proposal::Entity::find()
+    proposal::Entity::find()
         .select_only()
         .columns([
             C::Id,
@@ -170,13 +183,104 @@ where
         .filter(C::RoundId.eq(round_id))
         .filter(C::Status.is_in(states.iter().map(|s| s.as_str())))
         .order_by_asc(C::Id)
-        .into_model::<PoolRow>()
+}
+
+/// The pool's proposals in the given states, by id, each with the figures of its form that
+/// representativeness ranks by ([`FormFigures`]): the first of the two reads of a pool scored
+/// at scale (see [`pool_rows`]).
+///
+/// # Errors
+/// Database failures and forms that do not read back.
+pub async fn pool_figures<C>(
+    db: &C,
+    round_id: i32,
+    states: &[Status],
+) -> Result<Vec<(i32, FormFigures)>, DbErr>
+where
+    C: ConnectionTrait + StreamTrait,
+{
+    use futures_util::TryStreamExt;
+    use proposal::Column as C;
+    let mut rows = proposal::Entity::find()
+        .select_only()
+        .column(C::Id)
+        .column_as(as_text(C::Form), "form")
+        .filter(C::RoundId.eq(round_id))
+        .filter(C::Status.is_in(states.iter().map(|s| s.as_str())))
+        .order_by_asc(C::Id)
+        .into_tuple::<(i32, String)>()
         .stream(db)
         .await?;
     let mut out = Vec::new();
-    while let Some(row) = rows.try_next().await? {
-        out.push(decode_proposal(row)?);
+    while let Some((id, form)) = rows.try_next().await? {
+        out.push((id, stored_text(&form, &format!("form of proposal {id}"))?));
     }
+    Ok(out)
+}
+
+/// A pool row as read, its form and plan still JSON text, to be decoded ([`PoolRowText::decode`])
+/// wherever the caller likes: on other cores, a chunk at a time.
+pub struct PoolRowText(PoolRow);
+
+impl PoolRowText {
+    pub fn id(&self) -> i32 {
+        self.0.id
+    }
+
+    /// The proposal, decoded.
+    ///
+    /// # Errors
+    /// A row that does not read back.
+    pub fn decode(self) -> Result<PoolProposal, DbErr> {
+        decode_proposal(self.0)
+    }
+}
+
+/// Every proposal of a round in the given states, by id, as a stream of undecoded rows: the
+/// second read of a pool scored at scale, which never holds more than a few chunks of forms
+/// and plans.
+///
+/// # Errors
+/// Database failures.
+pub async fn pool_rows<'a, C>(
+    db: &'a C,
+    round_id: i32,
+    states: &[Status],
+) -> Result<impl futures_util::Stream<Item = Result<PoolRowText, DbErr>> + Send + 'a, DbErr>
+where
+    C: ConnectionTrait + StreamTrait + Sync,
+{
+    use futures_util::TryStreamExt;
+    Ok(pool_query(round_id, states)
+        .into_model::<PoolRow>()
+        .stream(db)
+        .await?
+        .map_ok(PoolRowText))
+}
+
+/// Those of `ids` that are in the round's pool (in the given states), decoded, by id.
+///
+/// # Errors
+/// Database failures and rows that do not read back.
+pub async fn pool_by_ids(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    states: &[Status],
+    ids: &[i32],
+) -> Result<Vec<PoolProposal>, DbErr> {
+    let mut out = Vec::with_capacity(ids.len());
+    // A page at a time: SQLite takes at most 32,766 parameters in one statement.
+    for part in ids.chunks(1000) {
+        let rows = pool_query(round_id, states)
+            .filter(proposal::Column::Id.is_in(part.iter().copied()))
+            .into_model::<PoolRow>()
+            .all(db)
+            .await?;
+        for row in rows {
+            out.push(decode_proposal(row)?);
+        }
+    }
+    out.sort_unstable_by_key(|p| p.id);
     Ok(out)
 }
 
@@ -309,12 +413,21 @@ impl ScoresEncoder {
 
     /// Appends a card (in the inputs' order).
     pub fn push(&mut self, card: &ScoreCard) {
-        self.buf.clear();
-        self.buf.push(if self.count == 0 { b'[' } else { b',' });
-        write_card(card, &mut self.buf);
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        write_card(card, &mut buf);
+        self.push_written(&buf);
+        self.buf = buf;
+    }
+
+    /// Appends a card already written as canonical JSON ([`write_card`]), e.g. on another core.
+    pub fn push_written(&mut self, card: &[u8]) {
+        let sep: &[u8] = if self.count == 0 { b"[" } else { b"," };
         self.count += 1;
         if self.error.is_none() {
-            self.error = std::io::Write::write_all(&mut self.z, &self.buf).err();
+            self.error = std::io::Write::write_all(&mut self.z, sep)
+                .and_then(|()| std::io::Write::write_all(&mut self.z, card))
+                .err();
         }
     }
 
@@ -348,24 +461,49 @@ fn spliced_hash(rest: &serde_json::Value, scores_z: &[u8]) -> Result<String, DbE
         .map_err(|e| DbErr::Custom(format!("reading stored score cards: {e}")))
 }
 
-fn meta(r: &selection_run::Model) -> RunMeta {
-    RunMeta {
-        id: r.id,
-        round_id: r.round_id,
-        created_by: r.created_by,
-        created_at: r.created_at,
-        inputs_hash: r.inputs_hash.clone(),
-        solver: r.solver.clone(),
-        solver_version: r.solver_version.clone(),
+/// A run's inputs ready to store: the JSON text of all but their cards, and the hash of the
+/// whole (cards included). Made apart from the write ([`prepare_inputs`]), so that the caller
+/// can make it while the run is solved.
+pub struct PreparedInputs {
+    inputs: String,
+    inputs_hash: String,
+}
+
+/// Encodes a run's inputs apart from their cards and hashes the whole as the canonical JSON
+/// of the inputs with the compressed cards ([`ScoresEncoder`]) spliced in: CPU work, megabytes
+/// at scale.
+///
+/// # Errors
+/// Inputs that do not encode; cards that do not decompress.
+pub fn prepare_inputs(rest: &InputsRest, scores_z: &[u8]) -> Result<PreparedInputs, DbErr> {
+    let inputs = encode(rest, "selection inputs")?;
+    let inputs_hash = spliced_hash(&inputs, scores_z)?;
+    Ok(PreparedInputs {
+        inputs: encode_text(&inputs, "selection inputs")?,
+        inputs_hash,
+    })
+}
+
+fn encode_text<T: Serialize>(v: &T, what: &str) -> Result<String, DbErr> {
+    serde_json::to_string(v).map_err(|e| DbErr::Custom(format!("encoding {what}: {e}")))
+}
+
+/// A JSON column's value written from its text: megabytes at scale, which as a
+/// `serde_json::Value` the statement builder and the driver would each copy as a tree.
+/// PostgreSQL's `json` takes the text cast; SQLite keeps JSON as text.
+fn json_text(backend: DbBackend, text: String) -> SimpleExpr {
+    match backend {
+        DbBackend::Postgres => Expr::val(text).cast_as(Alias::new("json")),
+        _ => Expr::val(text).into(),
     }
 }
 
-/// A run to store: its inputs apart from their cards, the cards compressed ([`ScoresEncoder`]),
-/// what reads show, the result and the solver.
+/// A run to store: its inputs apart from their cards ([`prepare_inputs`]), the cards
+/// compressed ([`ScoresEncoder`]), what reads show, the result and the solver.
 pub struct NewRun<'a> {
     pub round_id: i32,
     pub created_by: i32,
-    pub inputs: &'a InputsRest,
+    pub inputs: PreparedInputs,
     pub scores_z: Vec<u8>,
     pub shown: &'a Shown,
     pub result: &'a RunResult,
@@ -374,7 +512,8 @@ pub struct NewRun<'a> {
 }
 
 /// Stores a solved run: its inputs (hashed as the canonical JSON of the whole, cards included),
-/// solver, result and what reads show.
+/// solver, result and what reads show. Only the new id comes back (the row read back whole
+/// would be megabytes of inputs and result decoded again at scale).
 ///
 /// # Errors
 /// Database failures.
@@ -383,26 +522,58 @@ pub async fn create_run(
     run: NewRun<'_>,
     now: DateTime<Utc>,
 ) -> Result<RunMeta, DbErr> {
-    let inputs = encode(run.inputs, "selection inputs")?;
-    let inputs_hash = spliced_hash(&inputs, &run.scores_z)?;
-    let m = selection_run::ActiveModel {
-        round_id: Set(run.round_id),
-        created_by: Set(run.created_by),
-        created_at: Set(now),
-        inputs_hash: Set(inputs_hash),
-        inputs: Set(inputs),
-        solver: Set(run.solver.to_owned()),
-        solver_version: Set(run.solver_version.to_owned()),
-        outcome: Set("solved".into()),
-        objective: Set(Some(run.result.solution.objective)),
-        result: Set(encode(run.result, "selection result")?),
-        scores_z: Set(Some(run.scores_z)),
-        shown: Set(Some(encode(run.shown, "what a run shows")?)),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(meta(&m))
+    use selection_run::Column as C;
+    let backend = db.get_database_backend();
+    let PreparedInputs {
+        inputs,
+        inputs_hash,
+    } = run.inputs;
+    let mut insert = Query::insert();
+    insert
+        .into_table(selection_run::Entity)
+        .columns([
+            C::RoundId,
+            C::CreatedBy,
+            C::CreatedAt,
+            C::InputsHash,
+            C::Inputs,
+            C::Solver,
+            C::SolverVersion,
+            C::Outcome,
+            C::Objective,
+            C::Result,
+            C::ScoresZ,
+            C::Shown,
+        ])
+        .values([
+            run.round_id.into(),
+            run.created_by.into(),
+            now.into(),
+            inputs_hash.clone().into(),
+            json_text(backend, inputs),
+            run.solver.into(),
+            run.solver_version.into(),
+            "solved".into(),
+            run.result.solution.objective.into(),
+            json_text(backend, encode_text(run.result, "selection result")?),
+            run.scores_z.into(),
+            json_text(backend, encode_text(run.shown, "what a run shows")?),
+        ])
+        .map_err(|e| DbErr::Custom(format!("selection run insert: {e}")))?
+        .returning_col(C::Id);
+    let row = db
+        .query_one(backend.build(&insert))
+        .await?
+        .ok_or_else(|| DbErr::Custom("selection run insert returned no id".into()))?;
+    Ok(RunMeta {
+        id: row.try_get("", "id")?,
+        round_id: run.round_id,
+        created_by: run.created_by,
+        created_at: now,
+        inputs_hash,
+        solver: run.solver.to_owned(),
+        solver_version: run.solver_version.to_owned(),
+    })
 }
 
 /// A run row without its cards, JSON as text.
