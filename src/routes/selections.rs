@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// The pool's proposals' three scores, their parts and the weighted total, strongest first
 /// (commission only), filtered and a page at a time (`limit`, `after`: the next page's cursor is
 /// `summary.next_after` and the `Link: <…>; rel="next"` header), with a summary over every match.
+/// 409 when the pool kept changing while it was scored (ask again).
 #[utoipa::path(
     tag = "selection",
     operation_id = "get_round_scores",
@@ -35,7 +36,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         (status = 400, response = crate::error::responses::BadRequest),
         (status = 401, response = crate::error::responses::Unauthorized),
         (status = 403, response = crate::error::responses::Forbidden),
-        (status = 404, response = crate::error::responses::NotFound)
+        (status = 404, response = crate::error::responses::NotFound),
+        (status = 409, response = crate::error::responses::Conflict)
     )
 )]
 #[get("/rounds/{year}/scores")]
@@ -66,7 +68,8 @@ async fn round_scores(
 /// (`change` `set`: put `value` at `field`, e.g. `constraints.max_per_district`; `remove`: drop
 /// the proposal ids in `value` from `pins` or `exclusions`); `round` edits the round
 /// (`PATCH /rounds/{year}`, e.g. `list_size`). Values are in the unit the target takes
-/// (`min_completeness` in hundredths of a point).
+/// (`min_completeness` in hundredths of a point). 409 when the pool kept changing while it was
+/// scored (run again).
 #[utoipa::path(
     tag = "selection",
     operation_id = "create_selection",
@@ -79,6 +82,7 @@ async fn round_scores(
         (status = 401, response = crate::error::responses::Unauthorized),
         (status = 403, response = crate::error::responses::Forbidden),
         (status = 404, response = crate::error::responses::NotFound),
+        (status = 409, response = crate::error::responses::Conflict),
         (status = 422, response = crate::error::responses::Unprocessable)
     )
 )]
