@@ -63,84 +63,20 @@ pub fn score_pool_with(
     settings: &RoundSettings,
     mut sink: impl FnMut(&PoolEntry<'_>, ScoreCard),
 ) -> Vec<Candidate> {
-    PoolScorer::new(entries, settings).all(&mut sink)
-}
-
-/// A pool ready to score: representativeness is ranked over every entry once, after which any
-/// entry's card can be made alone (the same card [`score_pool`] makes for it).
-pub struct PoolScorer<'e, 'a> {
-    entries: &'e [PoolEntry<'a>],
-    inputs: Vec<RepresentativenessInput>,
-    ranked: RankedPool,
-    settings: &'e RoundSettings,
-}
-
-impl<'e, 'a> PoolScorer<'e, 'a> {
-    pub fn new(entries: &'e [PoolEntry<'a>], settings: &'e RoundSettings) -> Self {
-        let inputs: Vec<RepresentativenessInput> = entries
-            .iter()
-            .map(|e| RepresentativenessInput::from_form(e.form, e.cluster_tier))
-            .collect();
-        // Sorted once: each proposal's percentile ranks are then binary searches.
-        let ranked = RankedPool::new(&inputs);
-        Self {
-            entries,
-            inputs,
-            ranked,
-            settings,
-        }
-    }
-
-    /// Every entry's candidate, in entry order; each card goes to `sink` as it is made.
-    pub fn all(&self, mut sink: impl FnMut(&PoolEntry<'_>, ScoreCard)) -> Vec<Candidate> {
-        let mut candidates = Vec::with_capacity(self.entries.len());
-        for (e, input) in self.entries.iter().zip(&self.inputs) {
-            let card = self.score(e, input);
-            candidates.push(candidate(e, &card));
-            sink(e, card);
-        }
-        candidates
-    }
-
-    /// The card of entry `i`; `None` past the end.
-    pub fn card(&self, i: usize) -> Option<ScoreCard> {
-        Some(self.score(self.entries.get(i)?, self.inputs.get(i)?))
-    }
-
-    fn score(&self, e: &PoolEntry<'_>, input: &RepresentativenessInput) -> ScoreCard {
-        score_entry(e, input, &self.ranked, self.settings)
-    }
-}
-
-/// One entry's card, its representativeness ranked against `ranked`.
-fn score_entry(
-    e: &PoolEntry<'_>,
-    input: &RepresentativenessInput,
-    ranked: &RankedPool,
-    s: &RoundSettings,
-) -> ScoreCard {
-    let c = completeness(e.form, e.plan, &s.scoring.completeness);
-    let r = ranked.score(input, &s.scoring.representativeness);
-    let l = layout(
-        e.form.cluster_code.as_deref(),
-        &e.form.industry_class,
-        e.map,
-        Some(e.region),
-        &s.scoring.layout,
-    );
-    let w = s.weights.as_array();
-    let weighted_total = [c.total, r.total, l.total]
+    let inputs = entries
         .iter()
-        .zip(w)
-        .map(|(s, w)| s * w)
-        .sum();
-    ScoreCard {
-        id: e.id,
-        completeness: c,
-        representativeness: r,
-        layout: l,
-        weighted_total,
-    }
+        .map(|e| RepresentativenessInput::from_form(e.form, e.cluster_tier))
+        .collect();
+    let scorer = RankedScorer::new(inputs, settings.clone());
+    entries
+        .iter()
+        .zip(&scorer.inputs)
+        .map(|(e, input)| {
+            let (card, candidate) = scorer.make(e, input);
+            sink(e, card);
+            candidate
+        })
+        .collect()
 }
 
 /// The few figures of an intention form that representativeness ranks the pool by, read from
@@ -175,13 +111,13 @@ impl FormFigures {
     /// The representativeness input, as [`RepresentativenessInput::from_form`] takes it from
     /// the whole form.
     pub fn input(&self, cluster_tier: Option<Tier>) -> RepresentativenessInput {
-        RepresentativenessInput {
+        RepresentativenessInput::from_figures(
             cluster_tier,
-            cluster_scale: self.cluster_stats.scale.map(|m| m.hundredths()),
-            cluster_enterprises: self.cluster_stats.enterprise_count,
-            chain_leader_scale: self.chain_leader.scale.map(|m| m.hundredths()),
-            suppliers: self.chain_leader.in_city_suppliers,
-        }
+            self.cluster_stats.scale,
+            self.cluster_stats.enterprise_count,
+            self.chain_leader.scale,
+            self.chain_leader.in_city_suppliers,
+        )
     }
 }
 
@@ -222,9 +158,36 @@ impl RankedScorer {
         if RepresentativenessInput::from_form(e.form, e.cluster_tier) != *input {
             return None;
         }
-        let card = score_entry(e, input, &self.ranked, &self.settings);
+        Some(self.make(e, input))
+    }
+
+    /// The card and candidate of an entry whose input is `input`.
+    fn make(&self, e: &PoolEntry<'_>, input: &RepresentativenessInput) -> (ScoreCard, Candidate) {
+        let s = &self.settings;
+        let c = completeness(e.form, e.plan, &s.scoring.completeness);
+        let r = self.ranked.score(input, &s.scoring.representativeness);
+        let l = layout(
+            e.form.cluster_code.as_deref(),
+            &e.form.industry_class,
+            e.map,
+            Some(e.region),
+            &s.scoring.layout,
+        );
+        let w = s.weights.as_array();
+        let weighted_total = [c.total, r.total, l.total]
+            .iter()
+            .zip(w)
+            .map(|(s, w)| s * w)
+            .sum();
+        let card = ScoreCard {
+            id: e.id,
+            completeness: c,
+            representativeness: r,
+            layout: l,
+            weighted_total,
+        };
         let cand = candidate(e, &card);
-        Some((card, cand))
+        (card, cand)
     }
 }
 

@@ -19,6 +19,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::money::Money;
 use super::proposal::ProposalForm;
 use super::score::{check_points, check_total, hundredths_text, round_half_up, Score, ScorePart};
 use super::FieldError;
@@ -74,12 +75,30 @@ pub struct RepresentativenessInput {
 impl RepresentativenessInput {
     /// Takes the figures from an intention form; the tier comes from the cluster reference data.
     pub fn from_form(form: &ProposalForm, cluster_tier: Option<Tier>) -> Self {
+        Self::from_figures(
+            cluster_tier,
+            form.cluster_stats.scale,
+            form.cluster_stats.enterprise_count,
+            form.chain_leader.scale,
+            form.chain_leader.in_city_suppliers,
+        )
+    }
+
+    /// The input of a cluster scale and enterprise count and a chain leader's scale and in-city
+    /// suppliers, however they were read (a whole form, or only these figures of it).
+    pub fn from_figures(
+        cluster_tier: Option<Tier>,
+        cluster_scale: Option<Money>,
+        cluster_enterprises: Option<u32>,
+        chain_leader_scale: Option<Money>,
+        suppliers: Option<u32>,
+    ) -> Self {
         Self {
             cluster_tier,
-            cluster_scale: form.cluster_stats.scale.map(|m| m.hundredths()),
-            cluster_enterprises: form.cluster_stats.enterprise_count,
-            chain_leader_scale: form.chain_leader.scale.map(|m| m.hundredths()),
-            suppliers: form.chain_leader.in_city_suppliers,
+            cluster_scale: cluster_scale.map(|m| m.hundredths()),
+            cluster_enterprises,
+            chain_leader_scale: chain_leader_scale.map(|m| m.hundredths()),
+            suppliers,
         }
     }
 }

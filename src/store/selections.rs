@@ -21,7 +21,7 @@ use crate::domain::proposal_state::Status;
 use crate::domain::round::RoundSettings;
 use crate::domain::selection_run::{
     canonical_around, hash as inputs_hash_of, hash_spliced, warnings as inputs_warnings,
-    write_card, InputsRest, RunInputs, RunResult, SCORES,
+    InputsRest, RunInputs, RunResult, SCORES,
 };
 
 fn stored<T: serde::de::DeserializeOwned>(v: &serde_json::Value, what: &str) -> Result<T, DbErr> {
@@ -390,7 +390,6 @@ pub struct Shown {
 /// memory as JSON or as structs.
 pub struct ScoresEncoder {
     z: flate2::write::ZlibEncoder<Vec<u8>>,
-    buf: Vec<u8>,
     count: usize,
     error: Option<std::io::Error>,
 }
@@ -405,22 +404,14 @@ impl ScoresEncoder {
     pub fn new() -> Self {
         Self {
             z: flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast()),
-            buf: Vec::with_capacity(8 << 10),
             count: 0,
             error: None,
         }
     }
 
-    /// Appends a card (in the inputs' order).
-    pub fn push(&mut self, card: &ScoreCard) {
-        let mut buf = std::mem::take(&mut self.buf);
-        buf.clear();
-        write_card(card, &mut buf);
-        self.push_written(&buf);
-        self.buf = buf;
-    }
-
-    /// Appends a card already written as canonical JSON ([`write_card`]), e.g. on another core.
+    /// Appends a card (in the inputs' order), written as canonical JSON
+    /// ([`write_card`](crate::domain::selection_run::write_card)) by the
+    /// caller: on the core that made it.
     pub fn push_written(&mut self, card: &[u8]) {
         let sep: &[u8] = if self.count == 0 { b"[" } else { b"," };
         self.count += 1;
